@@ -18,7 +18,8 @@ function* sources(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) yield* sources(full);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') && !/\.(spec|e2e-spec)\.ts$/.test(entry.name)) yield full;
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') && !/\.(spec|e2e-spec)\.ts$/.test(entry.name))
+      yield full;
   }
 }
 
@@ -49,7 +50,11 @@ for (const top of ['apps', 'libs']) {
     const rel = path.relative(root, file);
     const outFile = path.join(outRoot, rel.replace(/\.ts$/, '.js'));
     if (fs.existsSync(outFile) && fs.statSync(outFile).mtimeMs >= fs.statSync(file).mtimeMs) continue;
-    const { code, map } = require('@swc/core').transformFileSync(file, { ...options, filename: file, sourceFileName: path.relative(path.dirname(outFile), file) });
+    const { code, map } = require('@swc/core').transformFileSync(file, {
+      ...options,
+      filename: file,
+      sourceFileName: path.relative(path.dirname(outFile), file),
+    });
     fs.mkdirSync(path.dirname(outFile), { recursive: true });
     fs.writeFileSync(outFile, `${rewriteAliases(code, outFile)}\n//# sourceMappingURL=${path.basename(outFile)}.map\n`);
     fs.writeFileSync(`${outFile}.map`, map);

@@ -1,0 +1,27 @@
+/**
+ * The in-memory image every lib passes around.
+ *
+ * Voxel order is NIfTI's: x fastest, index = i + nx * (j + ny * k). Read as a row-major tensor that is exactly
+ * [D = nz, H = ny, W = nx] with W fastest, so a volume becomes one channel of the network's [N, C, D, H, W] input
+ * without any transposition.
+ */
+export type Vec3 = [number, number, number];
+
+/** 4×4 row-major voxel → world (mm, NIfTI RAS+) transform: world = A · [i, j, k, 1]ᵀ. */
+export type Affine = Float64Array;
+
+export type NiftiDatatype = 'uint8' | 'int16' | 'uint16' | 'int32' | 'float32' | 'float64';
+
+export interface Volume {
+  /** Voxel values with scl_slope/scl_inter applied, as float32. */
+  data: Float32Array;
+  /** [nx, ny, nz]. */
+  shape: Vec3;
+  /** Voxel size in mm along i, j, k (the columns of the affine's 3×3 part). */
+  spacing: Vec3;
+  affine: Affine;
+  /** Datatype on disk (informational; the data above is always float32). */
+  datatype?: NiftiDatatype;
+  /** Where it came from, for error messages. */
+  source?: string;
+}
