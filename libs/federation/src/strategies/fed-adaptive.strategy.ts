@@ -1,0 +1,120 @@
+/**
+ * FedAdam and FedYogi (Reddi et al., "Adaptive Federated Optimization", ICLR 2021): FedAvg's mean, then one step of
+ * a server-side adaptive optimizer on the mean delta (see ../aggregate/server-optimizer.ts). The moments m, v and
+ * the step count are this strategy's only state; getState/setState hand them to the coordinator's persistence.
+ */
+import { InvalidArgumentError } from '@fedstroke/common';
+import type { AggregateResult, ClientUpdate } from '../client-update';
+import { fedAdaptive, initialServerState } from '../aggregate/server-optimizer';
+import type {
+  AdaptiveOptimizerKind,
+  AdaptiveOptimizerOptions,
+  ServerOptimizerState,
+} from '../aggregate/server-optimizer';
+import type { FailurePolicy, RoundConfig, Strategy, StrategyName, StrategyOptions } from './strategy';
+import {
+  aggregateMetrics,
+  assertEnoughResults,
+  assertInRange,
+  privacyForAggregation,
+  resolveCommonOptions,
+  roundConfig,
+} from './strategy-support';
+
+export interface ServerOptimizerHyperparameters {
+  eta?: number;
+  beta1?: number;
+  beta2?: number;
+  tau?: number;
+  biasCorrection?: boolean;
+}
+
+/** Defaults of the paper's experiments: η = 10⁻², β1 = 0.9, β2 = 0.99, τ = 10⁻³, no bias correction. */
+export const SERVER_OPTIMIZER_DEFAULTS = { eta: 1e-2, beta1: 0.9, beta2: 0.99, tau: 1e-3, biasCorrection: false };
+
+abstract class AdaptiveServerStrategy implements Strategy {
+  abstract readonly name: StrategyName;
+  readonly failurePolicy: FailurePolicy;
+  private readonly optimizer: AdaptiveOptimizerOptions;
+  private state: ServerOptimizerState | null = null;
+
+  protected constructor(
+    private readonly options: StrategyOptions,
+    kind: AdaptiveOptimizerKind,
+    hyperparameters: ServerOptimizerHyperparameters,
+  ) {
+    const name = kind === 'adam' ? 'fedadam' : 'fedyogi';
+    this.failurePolicy = resolveCommonOptions(options, name);
+    const d = SERVER_OPTIMIZER_DEFAULTS;
+    const h = hyperparameters;
+    this.optimizer = {
+      kind,
+      eta: h.eta ?? d.eta,
+      beta1: h.beta1 ?? d.beta1,
+      beta2: h.beta2 ?? d.beta2,
+      tau: h.tau ?? d.tau,
+      biasCorrection: h.biasCorrection ?? d.biasCorrection,
+    };
+    assertInRange(this.optimizer.eta, `${name}.eta`, 0, Number.MAX_VALUE, '(]');
+    assertInRange(this.optimizer.beta1, `${name}.beta1`, 0, 1, '[)');
+    assertInRange(this.optimizer.beta2, `${name}.beta2`, 0, 1, '[)');
+    assertInRange(this.optimizer.tau, `${name}.tau`, 0, Number.MAX_VALUE, '(]');
+  }
+
+  configureRound(roundIndex: number, globalWeights: Float32Array): RoundConfig {
+    return roundConfig(this.name, this.options, roundIndex, globalWeights, 0);
+  }
+
+  aggregate(
+    global: Float32Array,
+    results: readonly ClientUpdate[],
+    out?: Float32Array,
+    roundIndex?: number,
+  ): AggregateResult {
+    assertEnoughResults(this.failurePolicy, results, this.name);
+    const privacy = privacyForAggregation(this.options.privacy, roundIndex, this.name);
+    this.state ??= initialServerState(global.length, this.optimizer.tau);
+    const { weights, clippedUpdates, noiseStd } = fedAdaptive(global, results, this.state, this.optimizer, {
+      out,
+      privacy,
+    });
+    return { weights, metrics: aggregateMetrics(results, clippedUpdates, noiseStd) };
+  }
+
+  /** A copy of the moments and step count (null before the first aggregation), for persistence. */
+  getState(): ServerOptimizerState | null {
+    if (this.state === null) return null;
+    return { m: this.state.m.slice(), v: this.state.v.slice(), step: this.state.step };
+  }
+
+  /** Restores what getState returned (copied, so the caller keeps its buffers); null resets to the initial state. */
+  setState(state: ServerOptimizerState | null): void {
+    if (state === null) {
+      this.state = null;
+      return;
+    }
+    if (state.m.length !== state.v.length || !Number.isInteger(state.step) || state.step < 0) {
+      throw new InvalidArgumentError(
+        `${this.name}.setState: m and v must have equal lengths (got ${state.m.length}, ${state.v.length}) and step ` +
+          `must be an integer ≥ 0 (got ${state.step})`,
+      );
+    }
+    this.state = { m: state.m.slice(), v: state.v.slice(), step: state.step };
+  }
+}
+
+export class FedAdamStrategy extends AdaptiveServerStrategy {
+  readonly name: StrategyName = 'fedadam';
+
+  constructor(options: StrategyOptions, hyperparameters: ServerOptimizerHyperparameters = {}) {
+    super(options, 'adam', hyperparameters);
+  }
+}
+
+export class FedYogiStrategy extends AdaptiveServerStrategy {
+  readonly name: StrategyName = 'fedyogi';
+
+  constructor(options: StrategyOptions, hyperparameters: ServerOptimizerHyperparameters = {}) {
+    super(options, 'yogi', hyperparameters);
+  }
+}

@@ -1,0 +1,111 @@
+/** The checks and bookkeeping every strategy shares, as plain functions (no base class to inherit from). */
+import { InvalidArgumentError } from '@fedstroke/common';
+import type { AggregateMetrics, ClientUpdate } from '../client-update';
+import { AggregationError } from '../federation.errors';
+import { assertPrivacyOptions } from '../privacy/clip-and-noise';
+import type { PrivacyOptions, PrivacyRecord } from '../privacy/clip-and-noise';
+import { roundNoiseSeed } from '../privacy/seeded-random';
+import type { FailurePolicy, RoundConfig, StrategyName, StrategyOptions } from './strategy';
+
+export function assertPositiveInteger(value: number, name: string): void {
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidArgumentError(`${name} must be an integer ≥ 1, got ${value}`);
+}
+
+export function assertInRange(value: number, name: string, low: number, high: number, inclusive: string): void {
+  const lowOk = inclusive[0] === '[' ? value >= low : value > low;
+  const highOk = inclusive[1] === ']' ? value <= high : value < high;
+  if (!(Number.isFinite(value) && lowOk && highOk)) {
+    throw new InvalidArgumentError(`${name} must be in ${inclusive[0]}${low}, ${high}${inclusive[1]}, got ${value}`);
+  }
+}
+
+/** Checks the shared options and fills the failure-policy defaults (at least one result, failures tolerated). */
+export function resolveCommonOptions(options: StrategyOptions, strategy: StrategyName): FailurePolicy {
+  assertPositiveInteger(options.localSteps, `${strategy}.localSteps`);
+  assertInRange(options.learningRate, `${strategy}.learningRate`, 0, Number.MAX_VALUE, '(]');
+  if (options.privacy) assertPrivacyOptions(options.privacy, `${strategy}.privacy`);
+  const policy: FailurePolicy = { minResults: 1, acceptFailures: true, ...options.failurePolicy };
+  assertPositiveInteger(policy.minResults, `${strategy}.failurePolicy.minResults`);
+  return policy;
+}
+
+export function roundConfig(
+  strategy: StrategyName,
+  options: StrategyOptions,
+  roundIndex: number,
+  globalWeights: Float32Array,
+  proximalMu: number,
+): RoundConfig {
+  if (!Number.isInteger(roundIndex) || roundIndex < 0) {
+    throw new InvalidArgumentError(`roundIndex must be an integer ≥ 0, got ${roundIndex}`);
+  }
+  return {
+    roundIndex,
+    strategy,
+    numParameters: globalWeights.length,
+    localSteps: options.localSteps,
+    learningRate: options.learningRate,
+    proximalMu,
+    privacy: privacyRecord(options.privacy ?? null, roundIndex),
+  };
+}
+
+function privacyRecord(privacy: PrivacyOptions | null, roundIndex: number): PrivacyRecord | null {
+  if (privacy === null) return null;
+  return {
+    clipNorm: privacy.clipNorm,
+    noiseMultiplier: privacy.noiseMultiplier,
+    noiseSeed: roundNoiseSeed(privacy.seed, roundIndex),
+  };
+}
+
+/** The privacy record aggregation applies; the noise seed needs the round, clipping alone does not. */
+export function privacyForAggregation(
+  privacy: PrivacyOptions | null | undefined,
+  roundIndex: number | undefined,
+  strategy: StrategyName,
+): PrivacyRecord | null {
+  if (!privacy) return null;
+  if (privacy.noiseMultiplier > 0 && roundIndex === undefined) {
+    throw new InvalidArgumentError(`${strategy}.aggregate: roundIndex is required when noise is configured`);
+  }
+  return privacyRecord(privacy, roundIndex ?? 0);
+}
+
+export function assertEnoughResults(policy: FailurePolicy, results: readonly ClientUpdate[], strategy: string): void {
+  if (results.length < policy.minResults) {
+    throw new AggregationError(
+      'NOT_ENOUGH_RESULTS',
+      `${strategy}: ${results.length} accepted result(s), the failure policy needs at least ${policy.minResults}`,
+    );
+  }
+}
+
+/** Each client metric averaged over the sites that reported it, weighted by sample count (Flower's fit metrics). */
+export function averageClientMetrics(results: readonly ClientUpdate[]): Record<string, number> {
+  const sums = new Map<string, { weighted: number; samples: number }>();
+  for (const r of results) {
+    for (const [name, value] of Object.entries(r.metrics)) {
+      const entry = sums.get(name) ?? { weighted: 0, samples: 0 };
+      entry.weighted += value * r.numSamples;
+      entry.samples += r.numSamples;
+      sums.set(name, entry);
+    }
+  }
+  return Object.fromEntries([...sums].map(([name, { weighted, samples }]) => [name, weighted / samples]));
+}
+
+export function aggregateMetrics(
+  results: readonly ClientUpdate[],
+  clippedUpdates: number,
+  noiseStd: number,
+): AggregateMetrics {
+  return {
+    numResults: results.length,
+    numSamples: results.reduce((total, r) => total + r.numSamples, 0),
+    clippedUpdates,
+    noiseStd,
+    client: averageClientMetrics(results),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The server side of one federated round, after Flower's `Strategy` (`configure_fit` / `aggregate_fit`): a strategy
+ * says what sites should do this round and how their results become the next global model. Implementations are
+ * small classes over the pure functions in ../aggregate; the only state any of them keeps is a server optimizer's
+ * moments, exposed through getState/setState so a restarted coordinator continues exactly.
+ */
+import type { AggregateResult, ClientUpdate } from '../client-update';
+import type { PrivacyOptions, PrivacyRecord } from '../privacy/clip-and-noise';
+
+export const STRATEGY_NAMES = ['fedavg', 'fedprox', 'fedadam', 'fedyogi', 'median', 'trimmed-mean'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+/** What happens when sites fail, after Flower's `min_fit_clients` / `accept_failures`. */
+export interface FailurePolicy {
+  /** Fewest accepted results a round may aggregate. */
+  minResults: number;
+  /** Whether a round may still aggregate when some invited sites dropped out or sent rejected updates. */
+  acceptFailures: boolean;
+}
+
+/** What every site is told for one round; recorded on the round so the run can be audited and replayed. */
+export interface RoundConfig {
+  roundIndex: number;
+  strategy: StrategyName;
+  /** Length of the global model the sites receive, a cheap cross-check of the download. */
+  numParameters: number;
+  localSteps: number;
+  learningRate: number;
+  /** FedProx μ: weight of the proximal term (μ/2)·||w − w_global||² in the local loss; 0 = plain local training. */
+  proximalMu: number;
+  /** Clipping and noise applied at aggregation, with this round's noise seed; null when off. */
+  privacy: PrivacyRecord | null;
+}
+
+export interface Strategy {
+  readonly name: StrategyName;
+  readonly failurePolicy: FailurePolicy;
+  configureRound(roundIndex: number, globalWeights: Float32Array): RoundConfig;
+  /**
+   * The next global model from the accepted (already validated) results. Never mutates `global` or any update;
+   * writes into `out` when given (it must not share memory with them). `roundIndex` seeds the noise and is
+   * required when noise is configured. Throws AggregationError when fewer than `failurePolicy.minResults` results.
+   */
+  aggregate(
+    global: Float32Array,
+    results: readonly ClientUpdate[],
+    out?: Float32Array,
+    roundIndex?: number,
+  ): AggregateResult;
+}
+
+/** Options every strategy takes. */
+export interface StrategyOptions {
+  localSteps: number;
+  learningRate: number;
+  failurePolicy?: Partial<FailurePolicy>;
+  privacy?: PrivacyOptions | null;
+}
