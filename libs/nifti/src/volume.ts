@@ -24,4 +24,9 @@ export interface Volume {
   datatype?: NiftiDatatype;
   /** Where it came from, for error messages. */
   source?: string;
+  /**
+   * Number of 3-D frames held one after another in `data`; absent means 1. Only a 4-D file read with
+   * `expect3d: false` has more than one.
+   */
+  frames?: number;
 }
