@@ -1,0 +1,137 @@
+/**
+ * The coordinator's configuration: one typed object, validated once at boot. `configFromEnvironment` reads the
+ * FEDSTROKE_* variables; `resolveCoordinatorConfig` fills defaults and checks every constraint, so tests and the
+ * simulate command that build the object in code get the same checks and the same messages as `main.ts`.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import { ConfigError } from './config.error';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export interface CoordinatorConfig {
+  /** TCP port; 0 picks an ephemeral one (tests). */
+  port: number;
+  host: string;
+  /** Root for the SQLite file, model versions and uploaded updates. */
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  /** Where `fedstroke artifacts` wrote `<config>/manifest.json` and `checkpoint.safetensors`. */
+  artifactsDir: string;
+  adminToken: string;
+  readonlyToken?: string;
+  inferenceToken?: string;
+  /** Bytes accepted beyond parameterCount * 4 on an upload (room for a container header). */
+  uploadSlackBytes: number;
+  /** Longest a site's `nextTask` long poll may wait. */
+  longPollMaxSeconds: number;
+  logLevel: LogLevel;
+}
+
+/** What callers may pass: everything but the admin token and data directory has a default. */
+export type CoordinatorConfigInput = Partial<Omit<CoordinatorConfig, 'database'>> & {
+  adminToken: string;
+  dataDir: string;
+  /** `sqlite:///abs/file.sqlite`, `file:relative.sqlite` or `postgres://…`; default: `<dataDir>/coordinator.sqlite`. */
+  databaseUrl?: string;
+};
+
+const MIN_TOKEN_LENGTH = 16;
+
+export function resolveCoordinatorConfig(input: CoordinatorConfigInput): CoordinatorConfig {
+  const dataDir = requireNonEmpty('FEDSTROKE_DATA_DIR', input.dataDir);
+  const config: CoordinatorConfig = {
+    port: integerInRange('FEDSTROKE_PORT', input.port ?? 4000, 0, 65535),
+    host: requireNonEmpty('FEDSTROKE_HOST', input.host ?? '0.0.0.0'),
+    dataDir: resolve(dataDir),
+    database: parseDatabaseUrl(input.databaseUrl, resolve(dataDir)),
+    artifactsDir: resolve(input.artifactsDir ?? 'onnx-models'),
+    adminToken: token('FEDSTROKE_ADMIN_TOKEN', input.adminToken),
+    readonlyToken:
+      input.readonlyToken === undefined ? undefined : token('FEDSTROKE_READONLY_TOKEN', input.readonlyToken),
+    inferenceToken:
+      input.inferenceToken === undefined ? undefined : token('FEDSTROKE_INFERENCE_TOKEN', input.inferenceToken),
+    uploadSlackBytes: integerInRange('FEDSTROKE_UPLOAD_SLACK_BYTES', input.uploadSlackBytes ?? 1 << 20, 0, 1 << 30),
+    longPollMaxSeconds: integerInRange('FEDSTROKE_LONG_POLL_MAX_SECONDS', input.longPollMaxSeconds ?? 30, 0, 600),
+    logLevel: logLevel(input.logLevel ?? 'info'),
+  };
+  const roleTokens = [config.adminToken, config.readonlyToken, config.inferenceToken].filter((t) => t !== undefined);
+  if (new Set(roleTokens).size !== roleTokens.length) {
+    throw new ConfigError(
+      'FEDSTROKE_ADMIN_TOKEN',
+      'FEDSTROKE_ADMIN_TOKEN, FEDSTROKE_READONLY_TOKEN and FEDSTROKE_INFERENCE_TOKEN must all differ (a shared token would grant the stronger role)',
+    );
+  }
+  return config;
+}
+
+/** Reads FEDSTROKE_* variables; unset optional variables keep their defaults. */
+export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): CoordinatorConfig {
+  const adminToken = env.FEDSTROKE_ADMIN_TOKEN;
+  if (adminToken === undefined || adminToken === '') {
+    throw new ConfigError('FEDSTROKE_ADMIN_TOKEN', `is required (at least ${MIN_TOKEN_LENGTH} characters)`);
+  }
+  return resolveCoordinatorConfig({
+    adminToken,
+    dataDir: env.FEDSTROKE_DATA_DIR ?? join('data', 'coordinator'),
+    port: optionalInteger('FEDSTROKE_PORT', env.FEDSTROKE_PORT),
+    host: env.FEDSTROKE_HOST,
+    databaseUrl: nonEmpty(env.FEDSTROKE_DATABASE_URL),
+    artifactsDir: nonEmpty(env.FEDSTROKE_ARTIFACTS_DIR),
+    readonlyToken: nonEmpty(env.FEDSTROKE_READONLY_TOKEN),
+    inferenceToken: nonEmpty(env.FEDSTROKE_INFERENCE_TOKEN),
+    uploadSlackBytes: optionalInteger('FEDSTROKE_UPLOAD_SLACK_BYTES', env.FEDSTROKE_UPLOAD_SLACK_BYTES),
+    longPollMaxSeconds: optionalInteger('FEDSTROKE_LONG_POLL_MAX_SECONDS', env.FEDSTROKE_LONG_POLL_MAX_SECONDS),
+    logLevel: nonEmpty(env.FEDSTROKE_LOG_LEVEL) as LogLevel | undefined,
+  });
+}
+
+function parseDatabaseUrl(url: string | undefined, dataDir: string): CoordinatorConfig['database'] {
+  if (url === undefined) return { kind: 'sqlite', file: join(dataDir, 'coordinator.sqlite') };
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  const sqlite = /^(?:sqlite:\/\/|file:)(.+)$/.exec(url);
+  if (sqlite) {
+    const file = sqlite[1];
+    return { kind: 'sqlite', file: isAbsolute(file) ? file : resolve(dataDir, file) };
+  }
+  throw new ConfigError(
+    'FEDSTROKE_DATABASE_URL',
+    `must start with sqlite://, file: or postgres:// (got "${url.replace(/\/\/[^@]*@/, '//***@')}")`,
+  );
+}
+
+function token(variable: string, value: string): string {
+  if (value.length < MIN_TOKEN_LENGTH || /\s/.test(value)) {
+    throw new ConfigError(variable, `must be at least ${MIN_TOKEN_LENGTH} characters with no whitespace`);
+  }
+  return value;
+}
+
+function integerInRange(variable: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(variable, `must be an integer in [${min}, ${max}] (got ${value})`);
+  }
+  return value;
+}
+
+function optionalInteger(variable: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(variable, `must be an integer (got "${raw}")`);
+  return Number(raw);
+}
+
+function logLevel(value: string): LogLevel {
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new ConfigError('FEDSTROKE_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+  }
+  return value as LogLevel;
+}
+
+function requireNonEmpty(variable: string, value: string): string {
+  if (value.trim() === '') throw new ConfigError(variable, 'must not be empty');
+  return value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,137 @@
+/**
+ * What the coordinator persists, as plain records. The repositories speak these types; GraphQL models and
+ * HTTP responses are mapped from them at the edge. Times are epoch milliseconds (deadlines are recomputed from them).
+ */
+export const FEDERATION_STATUSES = ['CREATED', 'RUNNING', 'PAUSED', 'COMPLETED', 'CANCELLED', 'FAILED'] as const;
+export type FederationStatus = (typeof FEDERATION_STATUSES)[number];
+
+/** OPEN: collecting updates. AGGREGATING: closed, nothing more is accepted. The rest are terminal. */
+export const ROUND_STATUSES = ['OPEN', 'AGGREGATING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+
+/** ASSIGNED: the site took the task and is training. DROPPED: the round closed before its update arrived. */
+export const PARTICIPATION_STATUSES = ['ASSIGNED', 'ACCEPTED', 'REJECTED', 'FAILED', 'DROPPED'] as const;
+export type ParticipationStatus = (typeof PARTICIPATION_STATUSES)[number];
+
+export const SITE_STATUSES = ['ACTIVE', 'REVOKED'] as const;
+export type SiteStatus = (typeof SITE_STATUSES)[number];
+
+export const STRATEGY_NAMES = ['FEDAVG', 'FEDPROX', 'FEDADAM', 'FEDYOGI', 'MEDIAN', 'TRIMMED_MEAN'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+export type Metrics = Record<string, number>;
+
+export interface ModelConfigRecord {
+  /** Artifact configuration name (a folder under FEDSTROKE_ARTIFACTS_DIR). */
+  name: string;
+  parameterCount: number;
+  parameterLayoutSha256: string;
+}
+
+/** Strategy knobs; the ones a strategy does not use stay undefined. */
+export interface StrategyParamsRecord {
+  proximalMu?: number;
+  serverLearningRate?: number;
+  beta1?: number;
+  beta2?: number;
+  tau?: number;
+  trimRatio?: number;
+  clipNorm?: number;
+  noiseMultiplier?: number;
+  noiseSeed?: number;
+  /** Updates whose L2 distance from the global model exceeds this are rejected before aggregation. */
+  maxUpdateNorm?: number;
+}
+
+export interface FederationConfigRecord {
+  strategy: StrategyName;
+  rounds: number;
+  sitesPerRound: number;
+  /** Accepted updates that close a round early. */
+  quorum: number;
+  /** Accepted updates needed to aggregate when the deadline passes; fewer fails the round. */
+  minUpdatesAtDeadline: number;
+  deadlineSeconds: number;
+  localSteps: number;
+  learningRate: number;
+  model: ModelConfigRecord;
+  strategyParams: StrategyParamsRecord;
+}
+
+export interface FederationRecord {
+  id: string;
+  name: string;
+  status: FederationStatus;
+  config: FederationConfigRecord;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  statusReason: string | null;
+}
+
+export interface SiteRecord {
+  id: string;
+  name: string;
+  status: SiteStatus;
+  tokenSha256: string;
+  createdAt: number;
+  revokedAt: number | null;
+  lastSeenAt: number | null;
+}
+
+export interface RoundRecord {
+  id: string;
+  federationId: string;
+  /** 1-based; model version 0 is the initial model. */
+  index: number;
+  status: RoundStatus;
+  baseModelVersionId: string;
+  resultModelVersionId: string | null;
+  startedAt: number;
+  deadlineAt: number;
+  closedAt: number | null;
+  endedAt: number | null;
+  metrics: Metrics;
+  /** Aggregation parameters actually applied (strategy, clipping, noise, participant count). */
+  aggregation: Record<string, string | number>;
+  failureReason: string | null;
+}
+
+export interface ParticipationRecord {
+  id: string;
+  roundId: string;
+  federationId: string;
+  siteId: string;
+  status: ParticipationStatus;
+  assignedAt: number;
+  updatedAt: number;
+  numSamples: number | null;
+  metrics: Metrics;
+  rejectionReason: string | null;
+  bytesReceived: number;
+  updateSha256: string | null;
+  /** Path of the accepted update, relative to the data directory. */
+  updateFile: string | null;
+}
+
+export interface ModelVersionRecord {
+  id: string;
+  federationId: string;
+  roundIndex: number;
+  sha256: string;
+  sizeBytes: number;
+  /** Relative to the data directory. */
+  file: string;
+  metrics: Metrics;
+  createdAt: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  totalCount: number;
+}
+
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}

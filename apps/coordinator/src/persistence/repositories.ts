@@ -1,0 +1,132 @@
+/**
+ * The repository layer: abstract classes double as Nest injection tokens, so services depend on these and the
+ * persistence module decides which implementation backs them (SQLite today; PostgreSQL slots in as another set).
+ * Every method is async and atomic on its own: the multi-row state changes a round needs (close, complete, fail,
+ * cancel) are single methods, so each backend wraps them in one transaction and a crash never leaves half of one.
+ */
+import type {
+  FederationRecord,
+  FederationStatus,
+  ModelVersionRecord,
+  Page,
+  PageRequest,
+  ParticipationRecord,
+  ParticipationStatus,
+  RoundRecord,
+  SiteRecord,
+} from './records';
+
+export abstract class FederationRepository {
+  /** Inserts the federation together with its initial model version (round 0). */
+  abstract create(federation: FederationRecord, initialModel: ModelVersionRecord): Promise<void>;
+  abstract get(id: string): Promise<FederationRecord | null>;
+  abstract getByName(name: string): Promise<FederationRecord | null>;
+  abstract list(page: PageRequest, status?: FederationStatus): Promise<Page<FederationRecord>>;
+  abstract listByStatus(status: FederationStatus): Promise<FederationRecord[]>;
+  /** Moves to `to` only from one of `from`; returns the updated record, or null when the status did not match. */
+  abstract transition(
+    id: string,
+    from: readonly FederationStatus[],
+    to: FederationStatus,
+    changes: { startedAt?: number; endedAt?: number; statusReason?: string | null },
+  ): Promise<FederationRecord | null>;
+}
+
+export abstract class SiteRepository {
+  abstract create(site: SiteRecord): Promise<void>;
+  abstract get(id: string): Promise<SiteRecord | null>;
+  abstract getByName(name: string): Promise<SiteRecord | null>;
+  abstract findByTokenHash(tokenSha256: string): Promise<SiteRecord | null>;
+  abstract list(page: PageRequest): Promise<Page<SiteRecord>>;
+  abstract revoke(id: string, at: number): Promise<SiteRecord | null>;
+  abstract touch(id: string, at: number): Promise<void>;
+}
+
+export interface RoundOutcome {
+  roundId: string;
+  at: number;
+  /** The next round to open in the same transaction, or null when the federation ends with this round. */
+  next: RoundRecord | null;
+}
+
+export abstract class RoundRepository {
+  abstract get(id: string): Promise<RoundRecord | null>;
+  /** The round with the highest index, whatever its status. */
+  abstract latest(federationId: string): Promise<RoundRecord | null>;
+  abstract list(federationId: string, page: PageRequest): Promise<Page<RoundRecord>>;
+  /** Opens a round; fails if one with this index exists (a restart racing itself cannot open two). */
+  abstract open(round: RoundRecord): Promise<void>;
+  /** OPEN → AGGREGATING, dropping still-assigned participations with `dropReason`. False if it was not OPEN. */
+  abstract close(roundId: string, at: number, dropReason: string): Promise<boolean>;
+  /** Sets a new deadline on an OPEN round (resume after pause). */
+  abstract setDeadline(roundId: string, deadlineAt: number): Promise<void>;
+  /**
+   * AGGREGATING → COMPLETED with its new model version and metrics; opens `next` or, when null, completes the
+   * federation. One transaction.
+   */
+  abstract complete(
+    outcome: RoundOutcome & {
+      modelVersion: ModelVersionRecord;
+      metrics: Record<string, number>;
+      aggregation: Record<string, string | number>;
+    },
+  ): Promise<void>;
+  /** AGGREGATING → FAILED with a reason; opens `next` or completes the federation. One transaction. */
+  abstract fail(outcome: RoundOutcome & { reason: string }): Promise<void>;
+  /** Cancels the federation, its open round and the round's assigned participations. One transaction. */
+  abstract cancelFederation(federationId: string, at: number, reason: string): Promise<FederationRecord | null>;
+}
+
+export interface ParticipationCounts {
+  assigned: number;
+  accepted: number;
+  rejected: number;
+  failed: number;
+  dropped: number;
+  total: number;
+}
+
+export interface UpdateReceipt {
+  numSamples: number;
+  metrics: Record<string, number>;
+  bytesReceived: number;
+  updateSha256: string;
+}
+
+export abstract class ParticipationRepository {
+  abstract get(id: string): Promise<ParticipationRecord | null>;
+  abstract find(roundId: string, siteId: string): Promise<ParticipationRecord | null>;
+  abstract list(roundId: string, page: PageRequest): Promise<Page<ParticipationRecord>>;
+  abstract listByStatus(roundId: string, status: ParticipationStatus): Promise<ParticipationRecord[]>;
+  abstract counts(roundId: string): Promise<ParticipationCounts>;
+  /** Whether the site has ever taken part in the federation (it may then download its models). */
+  abstract siteTookPart(federationId: string, siteId: string): Promise<boolean>;
+  /** The site's ASSIGNED participation in any OPEN round (a restarted site picks up where it was). */
+  abstract findOpenAssignment(siteId: string): Promise<ParticipationRecord | null>;
+  /**
+   * Assigns the site to the round if the round is still OPEN, has fewer than `maxParticipants` and the site has
+   * no participation in it yet. Returns the new record, or null when any of those fail.
+   */
+  abstract assign(participation: ParticipationRecord, maxParticipants: number): Promise<ParticipationRecord | null>;
+  /** ASSIGNED → ACCEPTED with the stored update, only while the round is OPEN. False otherwise. */
+  abstract accept(id: string, at: number, receipt: UpdateReceipt & { updateFile: string }): Promise<boolean>;
+  /** ASSIGNED → REJECTED; on a terminal participation only the reason is recorded. */
+  abstract reject(id: string, at: number, reason: string, receipt: Partial<UpdateReceipt>): Promise<void>;
+  /** ASSIGNED → FAILED (the site reported it could not train). False if not ASSIGNED. */
+  abstract fail(id: string, at: number, reason: string): Promise<boolean>;
+}
+
+export abstract class ModelVersionRepository {
+  abstract get(id: string): Promise<ModelVersionRecord | null>;
+  abstract latest(federationId: string): Promise<ModelVersionRecord | null>;
+  abstract list(federationId: string, page: PageRequest): Promise<Page<ModelVersionRecord>>;
+}
+
+/** Readiness: whether the database answers. */
+export abstract class DatabaseHealth {
+  abstract ping(): Promise<void>;
+  /** The backend kind, safe to show unauthenticated (readyz). */
+  abstract describe(): string;
+  /** Where it lives (file or host), for logs only. */
+  abstract location(): string;
+}

@@ -1,0 +1,10 @@
+import { sql as initial } from './0001-initial.migration';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Applied in order, each in its own transaction, recorded in schema_migrations. Append; never edit a shipped one. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];

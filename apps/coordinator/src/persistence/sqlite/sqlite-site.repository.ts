@@ -1,0 +1,55 @@
+import { SiteRepository } from '../repositories';
+import type { Page, PageRequest, SiteRecord } from '../records';
+import type { SqliteHandle } from './sqlite-database';
+import { page, toSite } from './sqlite-rows';
+
+export class SqliteSiteRepository extends SiteRepository {
+  constructor(private readonly db: SqliteHandle) {
+    super();
+  }
+
+  async create(site: SiteRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO sites (id, name, status, token_sha256, created_at, revoked_at, last_seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(site.id, site.name, site.status, site.tokenSha256, site.createdAt, site.revokedAt, site.lastSeenAt);
+  }
+
+  async get(id: string): Promise<SiteRecord | null> {
+    return this.one('SELECT * FROM sites WHERE id = ?', id);
+  }
+
+  async getByName(name: string): Promise<SiteRecord | null> {
+    return this.one('SELECT * FROM sites WHERE name = ?', name);
+  }
+
+  async findByTokenHash(tokenSha256: string): Promise<SiteRecord | null> {
+    return this.one('SELECT * FROM sites WHERE token_sha256 = ?', tokenSha256);
+  }
+
+  async list(request: PageRequest): Promise<Page<SiteRecord>> {
+    const rows = this.db
+      .prepare('SELECT * FROM sites ORDER BY created_at, id LIMIT @limit OFFSET @offset')
+      .all(request);
+    const total = this.db.prepare('SELECT COUNT(*) AS n FROM sites').get() as { n: number };
+    return page(rows as Record<string, unknown>[], total.n, toSite);
+  }
+
+  async revoke(id: string, at: number): Promise<SiteRecord | null> {
+    this.db
+      .prepare(`UPDATE sites SET status = 'REVOKED', revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`)
+      .run(at, id);
+    return this.get(id);
+  }
+
+  async touch(id: string, at: number): Promise<void> {
+    this.db.prepare('UPDATE sites SET last_seen_at = ? WHERE id = ?').run(at, id);
+  }
+
+  private one(sql: string, arg: string): SiteRecord | null {
+    const row = this.db.prepare(sql).get(arg);
+    return row ? toSite(row as Record<string, unknown>) : null;
+  }
+}
