@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ModelVersionsModule } from '../model-versions/model-versions.module';
+import { RoundsModule } from '../rounds/rounds.module';
+import { FederationsResolver } from './federations.resolver';
+import { FederationsService } from './federations.service';
+
+@Module({
+  imports: [RoundsModule, ModelVersionsModule],
+  providers: [FederationsResolver, FederationsService],
+})
+export class FederationsModule {}

@@ -1,0 +1,148 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { InvalidArgumentError } from '@fedstroke/common';
+import { createStrategy } from '@fedstroke/federation';
+import { CoordinatorConfigService } from '../config/coordinator-config.service';
+import { ArtifactModelError, readArtifactModel } from '../model-versions/artifact-model.reader';
+import { modelVersionFile } from '../model-versions/model-versions.service';
+import { RoundOrchestrator } from '../orchestration/round-orchestrator.service';
+import { toStrategyConfig } from '../orchestration/strategy-config';
+import type {
+  FederationConfigRecord,
+  FederationRecord,
+  FederationStatus,
+  Page,
+  PageRequest,
+  StrategyParamsRecord,
+} from '../persistence/records';
+import { FederationRepository } from '../persistence/repositories';
+import { WeightsStore } from '../storage/weights-store';
+import type { CreateFederationInput } from './dto/create-federation.input';
+
+@Injectable()
+export class FederationsService {
+  constructor(
+    private readonly federations: FederationRepository,
+    private readonly store: WeightsStore,
+    private readonly config: CoordinatorConfigService,
+    private readonly orchestrator: RoundOrchestrator,
+  ) {}
+
+  async get(id: string): Promise<FederationRecord> {
+    const federation = await this.federations.get(id);
+    if (!federation) throw new NotFoundException(`federation ${id} does not exist`);
+    return federation;
+  }
+
+  list(page: PageRequest, status?: FederationStatus): Promise<Page<FederationRecord>> {
+    return this.federations.list(page, status);
+  }
+
+  /** Checks the config, reads the initial model from the artifacts, stores it as model version 0. */
+  async create(input: CreateFederationInput): Promise<FederationRecord> {
+    const quorum = input.quorum ?? input.sitesPerRound;
+    if (quorum > input.sitesPerRound) {
+      throw new BadRequestException(`quorum (${quorum}) must not exceed sitesPerRound (${input.sitesPerRound})`);
+    }
+    if (input.minUpdatesAtDeadline > quorum) {
+      throw new BadRequestException(
+        `minUpdatesAtDeadline (${input.minUpdatesAtDeadline}) must not exceed quorum (${quorum})`,
+      );
+    }
+    if (await this.federations.getByName(input.name)) {
+      throw new ConflictException(`a federation named "${input.name}" already exists`);
+    }
+    const initial = await this.readInitialModel(input.modelConfigName);
+    const config: FederationConfigRecord = {
+      strategy: input.strategy,
+      rounds: input.rounds,
+      sitesPerRound: input.sitesPerRound,
+      quorum,
+      minUpdatesAtDeadline: input.minUpdatesAtDeadline,
+      deadlineSeconds: input.deadlineSeconds,
+      localSteps: input.localSteps,
+      learningRate: input.learningRate,
+      model: initial.model,
+      strategyParams: definedOnly({ ...(input.strategyParams ?? {}) }),
+    };
+    try {
+      // Builds the strategy once now, so bad parameters fail here and not at the first aggregation.
+      createStrategy(toStrategyConfig(config));
+    } catch (error) {
+      if (error instanceof InvalidArgumentError) throw new BadRequestException(error.message);
+      throw error;
+    }
+    const now = Date.now();
+    const federation: FederationRecord = {
+      id: randomUUID(),
+      name: input.name,
+      status: 'CREATED',
+      config,
+      createdAt: now,
+      startedAt: null,
+      endedAt: null,
+      statusReason: null,
+    };
+    const versionId = randomUUID();
+    const bytes = new Uint8Array(initial.weights.buffer, initial.weights.byteOffset, initial.weights.byteLength);
+    const stored = await this.store.writeAtomic(modelVersionFile(federation.id, 0, versionId), bytes);
+    await this.federations.create(federation, {
+      id: versionId,
+      federationId: federation.id,
+      roundIndex: 0,
+      sha256: stored.sha256,
+      sizeBytes: stored.sizeBytes,
+      file: stored.file,
+      metrics: {},
+      createdAt: now,
+    });
+    return federation;
+  }
+
+  async start(id: string): Promise<FederationRecord> {
+    const started = await this.federations.transition(id, ['CREATED'], 'RUNNING', { startedAt: Date.now() });
+    if (!started) throw await this.refusal(id, 'start', 'CREATED');
+    await this.orchestrator.federationStarted(started);
+    return started;
+  }
+
+  async pause(id: string, reason?: string): Promise<FederationRecord> {
+    const paused = await this.federations.transition(id, ['RUNNING'], 'PAUSED', { statusReason: reason ?? 'paused' });
+    if (!paused) throw await this.refusal(id, 'pause', 'RUNNING');
+    await this.orchestrator.federationPaused(paused);
+    return paused;
+  }
+
+  async resume(id: string): Promise<FederationRecord> {
+    const resumed = await this.federations.transition(id, ['PAUSED'], 'RUNNING', { statusReason: null });
+    if (!resumed) throw await this.refusal(id, 'resume', 'PAUSED');
+    await this.orchestrator.federationResumed(resumed);
+    return resumed;
+  }
+
+  async cancel(id: string, reason?: string): Promise<FederationRecord> {
+    const cancelled = await this.orchestrator.cancel(id, reason ?? 'cancelled by an administrator');
+    if (!cancelled) throw await this.refusal(id, 'cancel', 'CREATED, RUNNING or PAUSED');
+    return cancelled;
+  }
+
+  private async readInitialModel(name: string): Promise<Awaited<ReturnType<typeof readArtifactModel>>> {
+    try {
+      return await readArtifactModel(this.config.get('artifactsDir'), name);
+    } catch (error) {
+      if (error instanceof ArtifactModelError) throw new BadRequestException(error.message);
+      throw error;
+    }
+  }
+
+  private async refusal(id: string, action: string, expected: string): Promise<Error> {
+    const current = await this.get(id);
+    return new ConflictException(
+      `cannot ${action} federation ${current.name} (${id}): it is ${current.status}, and ${action} needs ${expected}`,
+    );
+  }
+}
+
+function definedOnly(params: StrategyParamsRecord): StrategyParamsRecord {
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== null));
+}

@@ -1,0 +1,118 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { date } from '../../common/metric.model';
+import { Paginated } from '../../common/page.model';
+import {
+  FEDERATION_STATUSES,
+  type FederationRecord,
+  type FederationStatus,
+  STRATEGY_NAMES,
+  type StrategyName,
+} from '../../persistence/records';
+
+export const FederationStatusEnum = Object.fromEntries(FEDERATION_STATUSES.map((s) => [s, s])) as {
+  [K in FederationStatus]: K;
+};
+registerEnumType(FederationStatusEnum, { name: 'FederationStatus' });
+
+export const StrategyEnum = Object.fromEntries(STRATEGY_NAMES.map((s) => [s, s])) as { [K in StrategyName]: K };
+registerEnumType(StrategyEnum, {
+  name: 'Strategy',
+  description:
+    'FEDAVG: sample-weighted mean. FEDPROX: FedAvg + proximal term on sites (proximalMu). FEDADAM/FEDYOGI: server ' +
+    'optimizer on the averaged delta. MEDIAN: coordinate-wise median. TRIMMED_MEAN: mean without the extremes.',
+});
+
+@ObjectType({ description: 'The artifact configuration a federation trains: its parameter count and layout hash.' })
+export class ModelConfig {
+  @Field({ description: 'Artifact configuration name (a folder under FEDSTROKE_ARTIFACTS_DIR).' })
+  name!: string;
+
+  @Field(() => Int)
+  parameterCount!: number;
+
+  @Field({ description: 'sha256 of the parameter layout (names and shapes); sites must train the same layout.' })
+  parameterLayoutSha256!: string;
+}
+
+@ObjectType()
+export class StrategyParams {
+  @Field(() => Float, { nullable: true, description: 'FedProx proximal term weight, sent to sites.' })
+  proximalMu?: number;
+  @Field(() => Float, { nullable: true, description: 'Server learning rate (FedAdam, FedYogi).' })
+  serverLearningRate?: number;
+  @Field(() => Float, { nullable: true })
+  beta1?: number;
+  @Field(() => Float, { nullable: true })
+  beta2?: number;
+  @Field(() => Float, { nullable: true, description: 'Adaptivity epsilon of FedAdam/FedYogi.' })
+  tau?: number;
+  @Field(() => Float, { nullable: true, description: 'Share trimmed from each end (TRIMMED_MEAN).' })
+  trimRatio?: number;
+  @Field(() => Float, { nullable: true, description: 'L2 bound each update delta is clipped to.' })
+  clipNorm?: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Gaussian noise std in units of clipNorm (DP-FedAvg z); needs clipNorm.',
+  })
+  noiseMultiplier?: number;
+  @Field(() => Int, { nullable: true })
+  noiseSeed?: number;
+  @Field(() => Float, { nullable: true, description: 'Updates whose delta L2 norm exceeds this are rejected.' })
+  maxUpdateNorm?: number;
+}
+
+@ObjectType()
+export class FederationConfig {
+  @Field(() => StrategyEnum)
+  strategy!: StrategyName;
+  @Field(() => Int)
+  rounds!: number;
+  @Field(() => Int)
+  sitesPerRound!: number;
+  @Field(() => Int, { description: 'Accepted updates that close a round early.' })
+  quorum!: number;
+  @Field(() => Int, { description: 'Accepted updates needed at the deadline; fewer fails the round.' })
+  minUpdatesAtDeadline!: number;
+  @Field(() => Int)
+  deadlineSeconds!: number;
+  @Field(() => Int)
+  localSteps!: number;
+  @Field(() => Float)
+  learningRate!: number;
+  @Field(() => ModelConfig)
+  model!: ModelConfig;
+  @Field(() => StrategyParams)
+  strategyParams!: StrategyParams;
+}
+
+@ObjectType()
+export class Federation {
+  @Field(() => ID)
+  id!: string;
+  @Field()
+  name!: string;
+  @Field(() => FederationStatusEnum)
+  status!: FederationStatus;
+  @Field(() => FederationConfig)
+  config!: FederationConfig;
+  @Field()
+  createdAt!: Date;
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+  @Field(() => Date, { nullable: true })
+  endedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'Why it was paused, cancelled or failed.' })
+  statusReason!: string | null;
+
+  static from(record: FederationRecord): Federation {
+    return Object.assign(new Federation(), {
+      ...record,
+      createdAt: new Date(record.createdAt),
+      startedAt: date(record.startedAt),
+      endedAt: date(record.endedAt),
+    });
+  }
+}
+
+@ObjectType()
+export class FederationPage extends Paginated(Federation) {}

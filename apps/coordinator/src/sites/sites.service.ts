@@ -1,0 +1,49 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { generateSiteToken, sha256Hex } from '../auth/site-token';
+import { JsonLogger } from '../logging/json-logger';
+import type { Page, PageRequest, SiteRecord } from '../persistence/records';
+import { SiteRepository } from '../persistence/repositories';
+
+@Injectable()
+export class SitesService {
+  constructor(
+    private readonly sites: SiteRepository,
+    private readonly log: JsonLogger,
+  ) {}
+
+  async get(id: string): Promise<SiteRecord> {
+    const site = await this.sites.get(id);
+    if (!site) throw new NotFoundException(`site ${id} does not exist`);
+    return site;
+  }
+
+  list(page: PageRequest): Promise<Page<SiteRecord>> {
+    return this.sites.list(page);
+  }
+
+  /** Creates the site and returns its token; only the token's sha256 is kept, so this is the only time it exists. */
+  async register(name: string): Promise<{ site: SiteRecord; token: string }> {
+    if (await this.sites.getByName(name)) throw new ConflictException(`a site named "${name}" already exists`);
+    const token = generateSiteToken();
+    const site: SiteRecord = {
+      id: randomUUID(),
+      name,
+      status: 'ACTIVE',
+      tokenSha256: sha256Hex(token),
+      createdAt: Date.now(),
+      revokedAt: null,
+      lastSeenAt: null,
+    };
+    await this.sites.create(site);
+    this.log.event('info', 'site.registered', { siteId: site.id, name });
+    return { site, token };
+  }
+
+  async revoke(id: string): Promise<SiteRecord> {
+    await this.get(id);
+    const revoked = (await this.sites.revoke(id, Date.now())) as SiteRecord;
+    this.log.event('info', 'site.revoked', { siteId: id, name: revoked.name });
+    return revoked;
+  }
+}

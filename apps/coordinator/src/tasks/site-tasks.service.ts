@@ -1,0 +1,177 @@
+/**
+ * What a site agent asks for: its next unit of work. Sites only connect out, so work is pulled: `next` returns
+ * the site's current assignment (a restarted agent resumes it), else assigns the site to an open round that still
+ * has room, else waits (long poll) until a round opens or the wait runs out.
+ */
+import { ConflictException, Injectable, NotFoundException, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { SitePrincipal } from '../auth/principal';
+import { CoordinatorConfigService } from '../config/coordinator-config.service';
+import { JsonLogger } from '../logging/json-logger';
+import { MetricsService } from '../metrics/metrics.service';
+import { RoundOrchestrator } from '../orchestration/round-orchestrator.service';
+import { proximalMu } from '../orchestration/strategy-config';
+import type { FederationRecord, ParticipationRecord, RoundRecord } from '../persistence/records';
+import {
+  FederationRepository,
+  ModelVersionRepository,
+  ParticipationRepository,
+  RoundRepository,
+  SiteRepository,
+} from '../persistence/repositories';
+import { ProgressPublisher } from '../rounds/progress-publisher.service';
+import { RoundEventsService } from '../rounds/round-events.service';
+import type { SiteTask } from './models/site-task.model';
+
+const WAIT_RETRY_SECONDS = 5;
+const FINISHED_STATUSES = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
+
+@Injectable()
+export class SiteTasksService implements OnModuleDestroy {
+  private readonly shutdown = new AbortController();
+
+  constructor(
+    private readonly federations: FederationRepository,
+    private readonly rounds: RoundRepository,
+    private readonly participations: ParticipationRepository,
+    private readonly modelVersions: ModelVersionRepository,
+    private readonly sites: SiteRepository,
+    private readonly events: RoundEventsService,
+    private readonly progress: ProgressPublisher,
+    private readonly orchestrator: RoundOrchestrator,
+    private readonly metrics: MetricsService,
+    private readonly config: CoordinatorConfigService,
+    private readonly log: JsonLogger,
+  ) {}
+
+  onModuleDestroy(): void {
+    // Long polls answer WAIT at once, so shutdown never waits for them.
+    this.shutdown.abort();
+  }
+
+  async next(site: SitePrincipal, options: { federationId?: string; waitSeconds: number }): Promise<SiteTask> {
+    await this.sites.touch(site.siteId, Date.now());
+    if (options.federationId && !(await this.federations.get(options.federationId))) {
+      throw new NotFoundException(`federation ${options.federationId} does not exist`);
+    }
+    const waitMs = Math.min(options.waitSeconds, this.config.get('longPollMaxSeconds')) * 1000;
+    const until = Date.now() + waitMs;
+    while (true) {
+      const task = await this.findOrAssign(site, options.federationId);
+      if (task) return task;
+      const remaining = until - Date.now();
+      if (remaining <= 0 || this.shutdown.signal.aborted) {
+        return { kind: 'WAIT', retryAfterSeconds: WAIT_RETRY_SECONDS, training: null };
+      }
+      await this.events.waitForWork(remaining, this.shutdown.signal);
+    }
+  }
+
+  async reportFailure(site: SitePrincipal, roundId: string, reason: string): Promise<ParticipationRecord> {
+    const participation = await this.participations.find(roundId, site.siteId);
+    if (!participation) throw new NotFoundException(`site ${site.siteName} has no participation in round ${roundId}`);
+    if (!(await this.participations.fail(participation.id, Date.now(), reason))) {
+      throw new ConflictException(
+        `participation ${participation.id} is ${participation.status}; only an ASSIGNED participation can fail`,
+      );
+    }
+    this.metrics.participations.inc({ status: 'failed' });
+    this.log.event('warn', 'site.failed', {
+      federationId: participation.federationId,
+      roundId,
+      siteId: site.siteId,
+      reason,
+    });
+    await this.progress.publish('SITE_FAILED', participation.federationId, roundId, {
+      siteId: site.siteId,
+      message: reason,
+    });
+    void this.orchestrator.kick(participation.federationId);
+    return (await this.participations.get(participation.id)) as ParticipationRecord;
+  }
+
+  private async findOrAssign(site: SitePrincipal, federationId?: string): Promise<SiteTask | null> {
+    if (federationId) {
+      const federation = await this.federations.get(federationId);
+      if (federation && FINISHED_STATUSES.has(federation.status)) {
+        return { kind: 'FINISHED', retryAfterSeconds: 0, training: null };
+      }
+    }
+    const current = await this.participations.findOpenAssignment(site.siteId);
+    if (current && (!federationId || current.federationId === federationId)) {
+      const federation = (await this.federations.get(current.federationId)) as FederationRecord;
+      if (federation.status !== 'RUNNING') return null;
+      return this.trainTask(federation, (await this.rounds.get(current.roundId)) as RoundRecord, current);
+    }
+    const candidates = federationId
+      ? [await this.federations.get(federationId)].filter((f): f is FederationRecord => f?.status === 'RUNNING')
+      : await this.federations.listByStatus('RUNNING');
+    for (const federation of candidates) {
+      const round = await this.rounds.latest(federation.id);
+      if (round?.status !== 'OPEN' || (await this.participations.find(round.id, site.siteId))) continue;
+      const now = Date.now();
+      const assigned = await this.participations.assign(
+        {
+          id: randomUUID(),
+          roundId: round.id,
+          federationId: federation.id,
+          siteId: site.siteId,
+          status: 'ASSIGNED',
+          assignedAt: now,
+          updatedAt: now,
+          numSamples: null,
+          metrics: {},
+          rejectionReason: null,
+          bytesReceived: 0,
+          updateSha256: null,
+          updateFile: null,
+        },
+        federation.config.sitesPerRound,
+      );
+      if (!assigned) continue;
+      this.metrics.participations.inc({ status: 'assigned' });
+      this.log.event('info', 'site.assigned', {
+        federationId: federation.id,
+        roundIndex: round.index,
+        siteId: site.siteId,
+      });
+      await this.progress.publish('SITE_ASSIGNED', federation.id, round.id, { siteId: site.siteId });
+      return this.trainTask(federation, round, assigned);
+    }
+    return null;
+  }
+
+  private async trainTask(
+    federation: FederationRecord,
+    round: RoundRecord,
+    participation: ParticipationRecord,
+  ): Promise<SiteTask> {
+    const base = await this.modelVersions.get(round.baseModelVersionId);
+    if (!base) throw new NotFoundException(`model version ${round.baseModelVersionId} is missing`);
+    const { config } = federation;
+    return {
+      kind: 'TRAIN',
+      retryAfterSeconds: 0,
+      training: {
+        participationId: participation.id,
+        federationId: federation.id,
+        federationName: federation.name,
+        roundId: round.id,
+        roundIndex: round.index,
+        baseModelVersionId: base.id,
+        baseModelSha256: base.sha256,
+        modelDownloadPath: `/models/${base.id}`,
+        updateUploadPath: `/rounds/${round.id}/updates`,
+        modelConfigName: config.model.name,
+        parameterCount: config.model.parameterCount,
+        parameterLayoutSha256: config.model.parameterLayoutSha256,
+        strategy: config.strategy,
+        localSteps: config.localSteps,
+        learningRate: config.learningRate,
+        proximalMu: proximalMu(config),
+        deadlineAt: new Date(round.deadlineAt),
+        maxUpdateBytes: config.model.parameterCount * 4 + this.config.get('uploadSlackBytes'),
+      },
+    };
+  }
+}
