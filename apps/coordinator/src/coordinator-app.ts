@@ -1,0 +1,48 @@
+/**
+ * Boots the coordinator in-process: what main.ts, the tests and `fedstroke simulate` all call.
+ * The config is validated here (the same checks as the environment path), then the app listens.
+ */
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from './app.module';
+import {
+  type CoordinatorConfig,
+  type CoordinatorConfigInput,
+  resolveCoordinatorConfig,
+} from './config/coordinator-config';
+import { JsonLogger } from './logging/json-logger';
+
+export interface CoordinatorApp {
+  app: INestApplication;
+  config: CoordinatorConfig;
+  /** http://host:port, with 127.0.0.1 for a wildcard host. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface CreateCoordinatorOptions {
+  /** Where JSON log lines go (default stdout). */
+  logWrite?: (line: string) => void;
+}
+
+export async function createCoordinatorApp(
+  input: CoordinatorConfig | CoordinatorConfigInput,
+  options: CreateCoordinatorOptions = {},
+): Promise<CoordinatorApp> {
+  const config = isResolved(input) ? input : resolveCoordinatorConfig(input);
+  const logger = new JsonLogger(config.logLevel, options.logWrite);
+  const app = await NestFactory.create(AppModule.forRoot(config, logger), { logger, abortOnError: false });
+  await app.listen(config.port, config.host);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${port}`;
+  logger.event('info', 'coordinator.listening', { url, dataDir: config.dataDir, database: config.database.kind });
+  return { app, config, url, port, close: () => app.close() };
+}
+
+function isResolved(input: CoordinatorConfig | CoordinatorConfigInput): input is CoordinatorConfig {
+  return 'database' in input && typeof (input as CoordinatorConfig).database === 'object';
+}

@@ -1,0 +1,11 @@
+/** What other apps (the simulate command, tests) import from the coordinator. */
+export { createCoordinatorApp, type CoordinatorApp, type CreateCoordinatorOptions } from './coordinator-app';
+export {
+  configFromEnvironment,
+  resolveCoordinatorConfig,
+  type CoordinatorConfig,
+  type CoordinatorConfigInput,
+} from './config/coordinator-config';
+export { ConfigError } from './config/config.error';
+export { UPDATE_HEADERS } from './transfer/upload-headers';
+export { MODEL_HEADERS } from './transfer/model-headers';

@@ -1,0 +1,47 @@
+/**
+ * The narrow seam between orchestration and the pure federation maths (libs/federation). The orchestrator and the
+ * upload path only ever call these two methods, so the maths can change without touching I/O code, and a test can
+ * drive the orchestrator with any implementation.
+ */
+import type { ClientUpdate, UpdateEnvelope } from '@fedstroke/federation';
+import type { FederationRecord } from '../persistence/records';
+
+export interface UpdateExpectation {
+  roundId: string;
+  baseModelId: string;
+  layoutSha256: string;
+  parameterCount: number;
+  /** The round's global model, for the norm bound on the update's delta. */
+  global: Float32Array;
+  maxUpdateNorm?: number;
+}
+
+export type UpdateVerdict = { accepted: true } | { accepted: false; reason: string };
+
+export interface AggregationOutcome {
+  weights: Float32Array;
+  /** Stored on the round and the model version (client metrics averaged, counts). */
+  metrics: Record<string, number>;
+  /** Parameters actually applied (strategy, clipping bound, noise std, ...), recorded on the round. */
+  aggregation: Record<string, string | number>;
+  /** Server-side strategy state to carry into the next round (FedAdam/FedYogi moments), or null. */
+  serverState: ServerState | null;
+}
+
+/** A strategy's server state as named float32 tensors plus string metadata (stored as safetensors). */
+export interface ServerState {
+  tensors: Array<{ name: string; data: Float32Array }>;
+  metadata: Record<string, string>;
+}
+
+export abstract class AggregationPort {
+  abstract validate(update: UpdateEnvelope, expectation: UpdateExpectation): UpdateVerdict;
+
+  abstract aggregate(input: {
+    federation: FederationRecord;
+    roundIndex: number;
+    global: Float32Array;
+    updates: readonly ClientUpdate[];
+    serverState: ServerState | null;
+  }): AggregationOutcome;
+}

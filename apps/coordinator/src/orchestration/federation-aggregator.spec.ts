@@ -1,0 +1,87 @@
+import type { FederationConfigRecord, FederationRecord } from '../persistence/records';
+import { FederationAggregator } from './federation-aggregator';
+
+function federation(config: Partial<FederationConfigRecord>): FederationRecord {
+  return {
+    id: 'f',
+    name: 'f',
+    status: 'RUNNING',
+    createdAt: 0,
+    startedAt: 0,
+    endedAt: null,
+    statusReason: null,
+    config: {
+      strategy: 'FEDAVG',
+      rounds: 3,
+      sitesPerRound: 2,
+      quorum: 2,
+      minUpdatesAtDeadline: 1,
+      deadlineSeconds: 10,
+      localSteps: 1,
+      learningRate: 0.1,
+      model: { name: 'm', parameterCount: 4, parameterLayoutSha256: 'a'.repeat(64) },
+      strategyParams: {},
+      ...config,
+    },
+  };
+}
+
+const update = (siteId: string, value: number, numSamples: number) => ({
+  siteId,
+  weights: new Float32Array(4).fill(value),
+  numSamples,
+  metrics: { loss: value },
+});
+
+describe('FederationAggregator', () => {
+  const aggregator = new FederationAggregator();
+
+  it('averages by sample count and records what it applied', () => {
+    const outcome = aggregator.aggregate({
+      federation: federation({}),
+      roundIndex: 1,
+      global: new Float32Array(4),
+      updates: [update('a', 1, 1), update('b', 4, 3)],
+      serverState: null,
+    });
+    expect(Array.from(outcome.weights)).toEqual([3.25, 3.25, 3.25, 3.25]);
+    expect(outcome.metrics).toEqual({ loss: 3.25, numResults: 2, numSamples: 4 });
+    expect(outcome.aggregation).toMatchObject({ strategy: 'fedavg', updates: 2, proximalMu: 0, clippedUpdates: 0 });
+    expect(outcome.serverState).toBeNull();
+  });
+
+  it('carries FedAdam moments through their stored form exactly as an uninterrupted run would', () => {
+    const fed = federation({ strategy: 'FEDADAM', strategyParams: { serverLearningRate: 0.1 } });
+    const run = (
+      global: Float32Array,
+      roundIndex: number,
+      state: ReturnType<FederationAggregator['aggregate']>['serverState'],
+    ) =>
+      aggregator.aggregate({ federation: fed, roundIndex, global, updates: [update('a', 1, 1)], serverState: state });
+    const first = run(new Float32Array(4), 1, null);
+    expect(first.serverState?.metadata).toEqual({ step: '1' });
+    const second = run(first.weights, 2, first.serverState);
+    expect(second.serverState?.metadata).toEqual({ step: '2' });
+    // Without the stored state the second step would start from fresh moments and land elsewhere.
+    const fresh = run(first.weights, 2, null);
+    expect(Array.from(second.weights)).not.toEqual(Array.from(fresh.weights));
+  });
+
+  it('validates through libs/federation, returning the coded reason', () => {
+    const expectation = {
+      roundId: 'r',
+      baseModelId: 'm0',
+      layoutSha256: 'a'.repeat(64),
+      parameterCount: 4,
+      global: new Float32Array(4),
+      maxUpdateNorm: 1,
+    };
+    const envelope = { ...update('a', 0.1, 1), roundId: 'r', baseModelId: 'm0', layoutSha256: 'a'.repeat(64) };
+    expect(aggregator.validate(envelope, expectation)).toEqual({ accepted: true });
+    const far = { ...envelope, weights: new Float32Array(4).fill(5) };
+    expect(aggregator.validate(far, expectation)).toMatchObject({
+      accepted: false,
+      reason: expect.stringMatching(/^NORM_EXCEEDED/),
+    });
+  });
+});

@@ -1,0 +1,326 @@
+/**
+ * Round orchestration in the shape of NVFlare's ScatterAndGather: publish the global model, wait for the quorum
+ * or the deadline, take the validated updates, aggregate, persist the new model, advance.
+ *
+ * All state is in the database; this class holds only timers and a per-federation queue. `step` looks at what the
+ * database says and moves the federation forward as far as it can, so the same code serves a fresh start, an
+ * upload, a deadline and a restart after a crash (an AGGREGATING round is simply aggregated again from the
+ * accepted updates on disk: nothing accepted is lost, and the model version is committed in the same transaction
+ * that completes the round and opens the next one).
+ */
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { FedstrokeError } from '@fedstroke/common';
+import { JsonLogger } from '../logging/json-logger';
+import { MetricsService } from '../metrics/metrics.service';
+import { modelVersionFile } from '../model-versions/model-versions.service';
+import type { FederationRecord, RoundRecord } from '../persistence/records';
+import {
+  FederationRepository,
+  ModelVersionRepository,
+  ParticipationRepository,
+  RoundRepository,
+} from '../persistence/repositories';
+import { ProgressPublisher } from '../rounds/progress-publisher.service';
+import { WeightsStore } from '../storage/weights-store';
+import { type AggregationOutcome, AggregationPort } from './aggregation.port';
+import { DeadlineTimers } from './deadline-timers';
+import { SerialQueues } from './serial-queues';
+import { ServerStateStore } from './server-state.store';
+
+const STEP_RETRY_MS = 5000;
+
+type GatherDecision = { close: false } | { close: true; why: string };
+
+@Injectable()
+export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly queues = new SerialQueues();
+  private readonly timers = new DeadlineTimers();
+  private stopped = false;
+
+  constructor(
+    private readonly federations: FederationRepository,
+    private readonly rounds: RoundRepository,
+    private readonly participations: ParticipationRepository,
+    private readonly modelVersions: ModelVersionRepository,
+    private readonly store: WeightsStore,
+    private readonly serverState: ServerStateStore,
+    private readonly aggregator: AggregationPort,
+    private readonly progress: ProgressPublisher,
+    private readonly metrics: MetricsService,
+    private readonly log: JsonLogger,
+  ) {}
+
+  /** Resume every federation the database says is running, from its last stored round. */
+  async onApplicationBootstrap(): Promise<void> {
+    for (const federation of await this.federations.listByStatus('RUNNING')) {
+      const round = await this.rounds.latest(federation.id);
+      this.log.event('info', 'federation.resumed_after_boot', {
+        federationId: federation.id,
+        roundIndex: round?.index ?? 0,
+        roundStatus: round?.status ?? 'none',
+      });
+      this.kick(federation.id);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.timers.clearAll();
+    await this.queues.drain();
+  }
+
+  federationStarted(federation: FederationRecord): Promise<void> {
+    this.log.event('info', 'federation.started', { federationId: federation.id, name: federation.name });
+    return this.kick(federation.id);
+  }
+
+  async federationPaused(federation: FederationRecord): Promise<void> {
+    const round = await this.rounds.latest(federation.id);
+    if (round) this.timers.clear(round.id);
+    this.log.event('info', 'federation.paused', { federationId: federation.id, reason: federation.statusReason });
+    await this.progress.publish('FEDERATION_PAUSED', federation.id, round?.id ?? null);
+  }
+
+  /** A pause stops the clock: the open round gets a full deadline again from now. */
+  async federationResumed(federation: FederationRecord): Promise<void> {
+    const round = await this.rounds.latest(federation.id);
+    if (round?.status === 'OPEN') {
+      await this.rounds.setDeadline(round.id, Date.now() + federation.config.deadlineSeconds * 1000);
+    }
+    this.log.event('info', 'federation.resumed', { federationId: federation.id });
+    await this.progress.publish('FEDERATION_RESUMED', federation.id, round?.id ?? null);
+    await this.kick(federation.id);
+  }
+
+  async cancel(federationId: string, reason: string): Promise<FederationRecord | null> {
+    let cancelled: FederationRecord | null = null;
+    await this.queues.run(
+      federationId,
+      async () => {
+        const round = await this.rounds.latest(federationId);
+        cancelled = await this.rounds.cancelFederation(federationId, Date.now(), reason);
+        if (!cancelled) return;
+        if (round) this.timers.clear(round.id);
+        if (round?.status === 'OPEN' || round?.status === 'AGGREGATING')
+          this.metrics.roundsEnded.inc({ status: 'cancelled' });
+        this.log.event('info', 'federation.cancelled', { federationId, reason });
+        await this.progress.publish('FEDERATION_CANCELLED', federationId, round?.id ?? null, { message: reason });
+      },
+      (error) => this.fail(federationId, error),
+    );
+    return cancelled;
+  }
+
+  /** Something changed (an update arrived, a site failed, a deadline fired): move the federation on. */
+  kick(federationId: string): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return this.queues.run(
+      federationId,
+      () => this.step(federationId),
+      (error) => this.fail(federationId, error),
+    );
+  }
+
+  /** The script. Loops because one step can finish a round and publish the next. */
+  private async step(federationId: string): Promise<void> {
+    while (!this.stopped) {
+      const federation = await this.federations.get(federationId);
+      if (federation?.status !== 'RUNNING') return;
+
+      const round = await this.publishedRound(federation);
+      if (!round) return;
+
+      if (round.status === 'OPEN') {
+        const decision = await this.gatherDecision(federation, round);
+        if (!decision.close) {
+          this.timers.arm(round.id, round.deadlineAt, () => void this.kick(federationId));
+          return;
+        }
+        await this.closeRound(federation, round, decision.why);
+      }
+
+      await this.aggregateAndAdvance(federation, round);
+    }
+  }
+
+  /** The round now collecting updates; opens round 1 (from model version 0) the first time. */
+  private async publishedRound(federation: FederationRecord): Promise<RoundRecord | null> {
+    const latest = await this.rounds.latest(federation.id);
+    if (latest && (latest.status === 'OPEN' || latest.status === 'AGGREGATING')) return latest;
+    if (latest) {
+      // Rounds end and the next one opens in one transaction, so a terminal latest round means the federation is over.
+      return null;
+    }
+    const initial = await this.modelVersions.latest(federation.id);
+    if (!initial) throw new Error(`federation ${federation.id} has no initial model version`);
+    const first = this.newRound(federation, 1, initial.id);
+    await this.rounds.open(first);
+    await this.announceOpened(federation, first);
+    return first;
+  }
+
+  private async gatherDecision(federation: FederationRecord, round: RoundRecord): Promise<GatherDecision> {
+    const counts = await this.participations.counts(round.id);
+    const { quorum, sitesPerRound } = federation.config;
+    if (counts.accepted >= quorum) return { close: true, why: `quorum reached (${counts.accepted}/${quorum})` };
+    if (Date.now() >= round.deadlineAt) {
+      return { close: true, why: `deadline passed with ${counts.accepted} accepted update(s)` };
+    }
+    if (counts.total >= sitesPerRound && counts.assigned === 0) {
+      return { close: true, why: `all ${counts.total} assigned site(s) have reported` };
+    }
+    return { close: false };
+  }
+
+  private async closeRound(federation: FederationRecord, round: RoundRecord, why: string): Promise<void> {
+    this.timers.clear(round.id);
+    const closed = await this.rounds.close(
+      round.id,
+      Date.now(),
+      `round ${round.index} closed before the update arrived (${why})`,
+    );
+    if (!closed) return;
+    const counts = await this.participations.counts(round.id);
+    if (counts.dropped > 0) this.metrics.participations.inc({ status: 'dropped' }, counts.dropped);
+    this.log.event('info', 'round.closed', { federationId: federation.id, roundIndex: round.index, why, ...counts });
+    await this.progress.publish('ROUND_CLOSED', federation.id, round.id, { message: why });
+  }
+
+  /** Validated updates in, new global model out: aggregate, persist, complete, open the next round. */
+  private async aggregateAndAdvance(federation: FederationRecord, round: RoundRecord): Promise<void> {
+    const accepted = await this.participations.listByStatus(round.id, 'ACCEPTED');
+    const { minUpdatesAtDeadline } = federation.config;
+    if (accepted.length < minUpdatesAtDeadline) {
+      const reason = `${accepted.length} accepted update(s) at close; minUpdatesAtDeadline is ${minUpdatesAtDeadline}`;
+      return this.failRound(federation, round, reason);
+    }
+
+    const started = process.hrtime.bigint();
+    const base = await this.modelVersions.get(round.baseModelVersionId);
+    if (!base) throw new Error(`round ${round.id}: base model version ${round.baseModelVersionId} is missing`);
+    const global = await this.store.readFloat32(base.file);
+    const updates = await Promise.all(
+      accepted.map(async (p) => ({
+        siteId: p.siteId,
+        weights: await this.store.readFloat32(p.updateFile as string),
+        numSamples: p.numSamples as number,
+        metrics: p.metrics,
+      })),
+    );
+    const serverState = await this.serverState.read(base.file);
+    let outcome: AggregationOutcome;
+    try {
+      outcome = this.aggregator.aggregate({ federation, roundIndex: round.index, global, updates, serverState });
+    } catch (error) {
+      // Aggregation is deterministic: retrying the same inputs would fail the same way, so the round fails.
+      if (!(error instanceof FedstrokeError)) throw error;
+      return this.failRound(federation, round, `aggregation failed: ${error.message}`);
+    }
+
+    // Files first (atomic), then one transaction that points the database at them.
+    const versionId = randomUUID();
+    const file = modelVersionFile(federation.id, round.index, versionId);
+    const { weights } = outcome;
+    const stored = await this.store.writeAtomic(
+      file,
+      new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength),
+    );
+    if (outcome.serverState) await this.serverState.write(file, outcome.serverState);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const metrics = { ...outcome.metrics, aggregationSeconds: seconds };
+    const next = this.nextRound(federation, round, versionId);
+    const at = Date.now();
+    await this.rounds.complete({
+      roundId: round.id,
+      at,
+      next,
+      metrics,
+      aggregation: outcome.aggregation,
+      modelVersion: {
+        id: versionId,
+        federationId: federation.id,
+        roundIndex: round.index,
+        sha256: stored.sha256,
+        sizeBytes: stored.sizeBytes,
+        file,
+        metrics,
+        createdAt: at,
+      },
+    });
+    this.metrics.aggregationSeconds.observe(seconds);
+    this.metrics.roundsEnded.inc({ status: 'completed' });
+    this.log.event('info', 'round.completed', {
+      federationId: federation.id,
+      roundIndex: round.index,
+      updates: updates.length,
+      modelVersionId: versionId,
+      sha256: stored.sha256,
+      aggregationSeconds: seconds,
+    });
+    await this.progress.publish('ROUND_COMPLETED', federation.id, round.id);
+    await this.announceNext(federation, next);
+  }
+
+  /** Ends the round without a new model; the next round (if any) starts again from the same one. */
+  private async failRound(federation: FederationRecord, round: RoundRecord, reason: string): Promise<void> {
+    const next = this.nextRound(federation, round, round.baseModelVersionId);
+    await this.rounds.fail({ roundId: round.id, at: Date.now(), reason, next });
+    this.metrics.roundsEnded.inc({ status: 'failed' });
+    this.log.event('warn', 'round.failed', { federationId: federation.id, roundIndex: round.index, reason });
+    await this.progress.publish('ROUND_FAILED', federation.id, round.id, { message: reason });
+    await this.announceNext(federation, next);
+  }
+
+  private nextRound(federation: FederationRecord, round: RoundRecord, baseModelVersionId: string): RoundRecord | null {
+    return round.index < federation.config.rounds
+      ? this.newRound(federation, round.index + 1, baseModelVersionId)
+      : null;
+  }
+
+  private async announceNext(federation: FederationRecord, next: RoundRecord | null): Promise<void> {
+    if (next) return this.announceOpened(federation, next);
+    this.log.event('info', 'federation.completed', { federationId: federation.id, rounds: federation.config.rounds });
+    await this.progress.publish('FEDERATION_COMPLETED', federation.id, null);
+  }
+
+  private async announceOpened(federation: FederationRecord, round: RoundRecord): Promise<void> {
+    this.metrics.roundsOpened.inc();
+    this.log.event('info', 'round.opened', {
+      federationId: federation.id,
+      roundIndex: round.index,
+      baseModelVersionId: round.baseModelVersionId,
+      deadlineAt: new Date(round.deadlineAt).toISOString(),
+    });
+    await this.progress.publish('ROUND_OPENED', federation.id, round.id);
+  }
+
+  private newRound(federation: FederationRecord, index: number, baseModelVersionId: string): RoundRecord {
+    const now = Date.now();
+    return {
+      id: randomUUID(),
+      federationId: federation.id,
+      index,
+      status: 'OPEN',
+      baseModelVersionId,
+      resultModelVersionId: null,
+      startedAt: now,
+      deadlineAt: now + federation.config.deadlineSeconds * 1000,
+      closedAt: null,
+      endedAt: null,
+      metrics: {},
+      aggregation: {},
+      failureReason: null,
+    };
+  }
+
+  /** A step that throws (I/O) leaves the database as it was; it is retried shortly, and again after a restart. */
+  private fail(federationId: string, error: unknown): void {
+    this.log.event('error', 'orchestration.step_failed', {
+      federationId,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      retryInSeconds: STEP_RETRY_MS / 1000,
+    });
+    if (!this.stopped) setTimeout(() => void this.kick(federationId), STEP_RETRY_MS).unref();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The headers that travel with an update body (the body itself is raw little-endian float32, parameterCount values).
+ * Parsed strictly: a missing or malformed header is named in the error.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+export const UPDATE_HEADERS = {
+  sha256: 'x-fedstroke-sha256',
+  baseModelVersion: 'x-fedstroke-base-model-version',
+  layoutSha256: 'x-fedstroke-layout-sha256',
+  numSamples: 'x-fedstroke-num-samples',
+  metrics: 'x-fedstroke-metrics',
+} as const;
+
+export const MAX_METRICS_HEADER_BYTES = 8192;
+
+export interface UploadHeaders {
+  sha256: string;
+  baseModelVersionId: string;
+  layoutSha256: string;
+  numSamples: number;
+  metrics: Record<string, number>;
+}
+
+export type ParsedHeaders = { ok: true; value: UploadHeaders } | { ok: false; reason: string };
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export function parseUploadHeaders(headers: IncomingHttpHeaders): ParsedHeaders {
+  const get = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const sha256 = get(UPDATE_HEADERS.sha256)?.toLowerCase();
+  if (!sha256 || !HEX64.test(sha256))
+    return fail(`${UPDATE_HEADERS.sha256} must be the body's sha256 as 64 hex characters`);
+  const baseModelVersionId = get(UPDATE_HEADERS.baseModelVersion);
+  if (!baseModelVersionId)
+    return fail(`${UPDATE_HEADERS.baseModelVersion} must name the model version the update was trained from`);
+  const layoutSha256 = get(UPDATE_HEADERS.layoutSha256)?.toLowerCase();
+  if (!layoutSha256 || !HEX64.test(layoutSha256)) {
+    return fail(`${UPDATE_HEADERS.layoutSha256} must be the manifest's parameterLayoutSha256 (64 hex characters)`);
+  }
+  const samples = get(UPDATE_HEADERS.numSamples);
+  if (!samples || !/^\d{1,15}$/.test(samples) || Number(samples) < 1) {
+    return fail(`${UPDATE_HEADERS.numSamples} must be a positive integer (got ${JSON.stringify(samples ?? null)})`);
+  }
+  const metrics = parseMetrics(get(UPDATE_HEADERS.metrics));
+  if (typeof metrics === 'string') return fail(metrics);
+  return { ok: true, value: { sha256, baseModelVersionId, layoutSha256, numSamples: Number(samples), metrics } };
+}
+
+function parseMetrics(raw: string | undefined): Record<string, number> | string {
+  if (raw === undefined || raw === '') return {};
+  if (raw.length > MAX_METRICS_HEADER_BYTES)
+    return `${UPDATE_HEADERS.metrics} exceeds ${MAX_METRICS_HEADER_BYTES} bytes`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return `${UPDATE_HEADERS.metrics} must be a JSON object of numbers`;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return `${UPDATE_HEADERS.metrics} must be a JSON object of numbers`;
+  }
+  const metrics: Record<string, number> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || !/^[A-Za-z0-9_.:-]{1,64}$/.test(name)) {
+      return `${UPDATE_HEADERS.metrics}: "${name}" must be a short name with a finite number value`;
+    }
+    metrics[name] = value;
+  }
+  return metrics;
+}
+
+const fail = (reason: string): ParsedHeaders => ({ ok: false, reason });
