@@ -1,0 +1,157 @@
+/**
+ * A coordinator that stops (or dies) mid-federation resumes from the database and the model files on disk:
+ * the app is closed and a new one booted on the same data directory, as an operator restart would.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { CoordinatorApp } from '../apps/coordinator/src';
+import {
+  ADMIN_TOKEN,
+  bootCoordinator,
+  constant,
+  createFederation,
+  downloadModel,
+  eventually,
+  gqlOk,
+  makeWorkspace,
+  READONLY_TOKEN,
+  registerSites,
+  ROUND_STATUS,
+  type SiteHandle,
+  takeTask,
+  uploadUpdate,
+  type Workspace,
+} from './coordinator-kit';
+
+interface View {
+  federation: {
+    status: string;
+    currentRound: { id: string; index: number; status: string; counts: Record<string, number> };
+    latestModelVersion: { id: string; roundIndex: number; sha256: string };
+  };
+}
+
+const START = 'mutation ($id: ID!) { startFederation(id: $id) { status } }';
+
+let workspace: Workspace;
+let coordinator: CoordinatorApp;
+
+beforeEach(async () => {
+  workspace = makeWorkspace();
+  coordinator = await bootCoordinator(workspace);
+});
+
+afterEach(async () => {
+  await coordinator.close();
+  workspace.cleanup();
+});
+
+const view = (federationId: string) => gqlOk<View>(coordinator.url, READONLY_TOKEN, ROUND_STATUS, { id: federationId });
+
+async function restart(): Promise<void> {
+  await coordinator.close();
+  coordinator = await bootCoordinator(workspace);
+}
+
+async function setup(name: string, deadlineSeconds = 60): Promise<{ sites: SiteHandle[]; federationId: string }> {
+  const sites = await registerSites(coordinator.url, ['site-a', 'site-b', 'site-c']);
+  const federationId = await createFederation(coordinator.url, { name, rounds: 2, sitesPerRound: 3, deadlineSeconds });
+  await gqlOk(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
+  return { sites, federationId };
+}
+
+describe('coordinator restart', () => {
+  it('keeps completed rounds and accepted updates across a restart and finishes the open round with them', async () => {
+    const { sites, federationId } = await setup('restart-open-round');
+    const round1 = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
+    for (const [i, site] of sites.entries()) await uploadUpdate(coordinator.url, site, round1[i], constant(i + 1));
+    const afterRound1 = await eventually(async () => {
+      const v = await view(federationId);
+      return v.federation.currentRound.index === 2 ? v : undefined;
+    });
+    const model1 = afterRound1.federation.latestModelVersion;
+
+    const round2 = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
+    await uploadUpdate(coordinator.url, sites[0], round2[0], constant(10));
+    await uploadUpdate(coordinator.url, sites[1], round2[1], constant(20));
+
+    await restart();
+
+    const resumed = await view(federationId);
+    expect(resumed.federation.status).toBe('RUNNING');
+    expect(resumed.federation.currentRound).toMatchObject({
+      index: 2,
+      status: 'OPEN',
+      counts: { accepted: 2, assigned: 1 },
+    });
+    expect(resumed.federation.latestModelVersion).toEqual(model1);
+    const { weights, response } = await downloadModel(coordinator.url, sites[0].token, `/models/${model1.id}`);
+    expect(response.headers.get('x-fedstroke-sha256')).toBe(model1.sha256);
+    expect(weights[0]).toBeCloseTo(2, 6);
+
+    // The third site, restarted too, gets its same assignment back and finishes the round.
+    const again = await takeTask(coordinator.url, sites[2], federationId);
+    expect(again.participationId).toBe(round2[2].participationId);
+    expect((await uploadUpdate(coordinator.url, sites[2], again, constant(30))).status).toBe(202);
+    const done = await eventually(async () => {
+      const v = await view(federationId);
+      return v.federation.status === 'COMPLETED' ? v : undefined;
+    });
+    const final = await downloadModel(coordinator.url, ADMIN_TOKEN, `/models/${done.federation.latestModelVersion.id}`);
+    expect(final.weights[0]).toBeCloseTo(20, 5);
+  });
+
+  it('re-runs an aggregation that a crash interrupted, from the accepted updates on disk', async () => {
+    const { sites, federationId } = await setup('restart-mid-aggregation');
+    const tasks = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
+    await uploadUpdate(coordinator.url, sites[0], tasks[0], constant(3));
+    await uploadUpdate(coordinator.url, sites[1], tasks[1], constant(5));
+    await coordinator.close();
+
+    // The state a kill between "round closed" and "round completed" leaves behind.
+    const db = new Database(join(workspace.dataDir, 'coordinator.sqlite'));
+    db.prepare(`UPDATE rounds SET status = 'AGGREGATING', closed_at = ? WHERE id = ?`).run(
+      Date.now(),
+      tasks[0].roundId,
+    );
+    db.prepare(`UPDATE participations SET status = 'DROPPED' WHERE round_id = ? AND status = 'ASSIGNED'`).run(
+      tasks[0].roundId,
+    );
+    db.close();
+
+    coordinator = await bootCoordinator(workspace);
+    const resumed = await eventually(async () => {
+      const v = await view(federationId);
+      return v.federation.currentRound.index === 2 ? v : undefined;
+    });
+    expect(resumed.federation.latestModelVersion.roundIndex).toBe(1);
+    const { weights } = await downloadModel(
+      coordinator.url,
+      ADMIN_TOKEN,
+      `/models/${resumed.federation.latestModelVersion.id}`,
+    );
+    expect(weights[0]).toBeCloseTo(4, 6);
+  });
+
+  it('closes a round whose deadline passed while the coordinator was down, right at boot', async () => {
+    const { sites, federationId } = await setup('restart-deadline');
+    const tasks = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
+    await uploadUpdate(coordinator.url, sites[0], tasks[0], constant(7));
+    await coordinator.close();
+    // Time passes while the coordinator is down: the stored deadline is now in the past.
+    const db = new Database(join(workspace.dataDir, 'coordinator.sqlite'));
+    db.prepare('UPDATE rounds SET deadline_at = ? WHERE id = ?').run(Date.now() - 1000, tasks[0].roundId);
+    db.close();
+    coordinator = await bootCoordinator(workspace);
+    const resumed = await eventually(async () => {
+      const v = await view(federationId);
+      return v.federation.currentRound.index === 2 ? v : undefined;
+    });
+    const { weights } = await downloadModel(
+      coordinator.url,
+      ADMIN_TOKEN,
+      `/models/${resumed.federation.latestModelVersion.id}`,
+    );
+    expect(weights[0]).toBeCloseTo(7, 6);
+  });
+});

@@ -1,0 +1,425 @@
+/**
+ * Rounds end to end over real HTTP: a real GraphQL client (fetch) and graphql-ws subscriber, binary uploads and
+ * downloads, SQLite in a temp dir, and libs/federation doing the maths.
+ */
+import type { Client } from 'graphql-ws';
+import type { CoordinatorApp } from '../apps/coordinator/src';
+import {
+  ADMIN_TOKEN,
+  bootCoordinator,
+  constant,
+  CREATE_FEDERATION,
+  createFederation,
+  downloadModel,
+  eventually,
+  gql,
+  gqlOk,
+  makeWorkspace,
+  MODEL_NAME,
+  NEXT_TASK,
+  PARAMETER_COUNT,
+  READONLY_TOKEN,
+  registerSites,
+  ROUND_STATUS,
+  type SiteHandle,
+  subscriptionClient,
+  takeTask,
+  uploadUpdate,
+  type Workspace,
+} from './coordinator-kit';
+
+interface Participant {
+  siteId: string;
+  status: string;
+  numSamples: number | null;
+  rejectionReason: string | null;
+  bytesReceived: number;
+}
+interface RoundView {
+  id: string;
+  index: number;
+  status: string;
+  failureReason: string | null;
+  counts: Record<string, number>;
+  metrics: Array<{ name: string; value: number }>;
+  aggregation: Array<{ name: string; value: string }>;
+  participants: Participant[];
+}
+interface FederationView {
+  federation: {
+    status: string;
+    currentRound: RoundView | null;
+    latestModelVersion: { id: string; roundIndex: number; sha256: string; sizeBytes: number };
+  };
+}
+
+const START = 'mutation ($id: ID!) { startFederation(id: $id) { status } }';
+const ROUNDS = `query ($id: ID!) { rounds(federationId: $id) { totalCount items { index status failureReason
+  baseModelVersionId resultModelVersionId counts { accepted dropped failed } participants { siteId status rejectionReason } } } }`;
+
+let workspace: Workspace;
+let coordinator: CoordinatorApp;
+
+beforeAll(async () => {
+  workspace = makeWorkspace();
+  coordinator = await bootCoordinator(workspace);
+});
+
+afterAll(async () => {
+  await coordinator.close();
+  workspace.cleanup();
+});
+
+const status = (federationId: string) =>
+  gqlOk<FederationView>(coordinator.url, READONLY_TOKEN, ROUND_STATUS, { id: federationId });
+
+async function waitForRound(federationId: string, index: number, roundStatus: string): Promise<FederationView> {
+  return eventually(async () => {
+    const rounds = await gqlOk<{ rounds: { items: Array<{ index: number; status: string }> } }>(
+      coordinator.url,
+      READONLY_TOKEN,
+      ROUNDS,
+      { id: federationId },
+    );
+    const reached = rounds.rounds.items.some((r) => r.index === index && r.status === roundStatus);
+    // The view is read after the round is seen in its state, so it is never older than that state.
+    return reached ? status(federationId) : undefined;
+  });
+}
+
+function collect(
+  client: Client,
+  federationId: string,
+  until: string,
+): { events: Array<Record<string, unknown>>; started: Promise<void>; done: Promise<void> } {
+  const events: Array<Record<string, unknown>> = [];
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const done = new Promise<void>((resolve, reject) => {
+    const unsubscribe = client.subscribe<{ roundProgress: Record<string, unknown> }>(
+      {
+        query: `subscription ($id: ID!) { roundProgress(federationId: $id) {
+          event federationStatus siteId message quorum round { index status } counts { accepted rejected total } } }`,
+        variables: { id: federationId },
+      },
+      {
+        next: (message) => {
+          if (message.errors) return reject(new Error(JSON.stringify(message.errors)));
+          const event = message.data?.roundProgress as Record<string, unknown>;
+          events.push(event);
+          if (event.event === 'SNAPSHOT') markStarted();
+          if (event.event === until) {
+            unsubscribe();
+            resolve();
+          }
+        },
+        error: reject,
+        complete: () => resolve(),
+      },
+    );
+  });
+  return { events, started, done };
+}
+
+describe('coordinator rounds', () => {
+  it('runs two FedAvg rounds over three sites: sample-weighted aggregate, queryable and subscribable progress', async () => {
+    const sites = await registerSites(coordinator.url, ['hospital-a', 'hospital-b', 'hospital-c']);
+    const federationId = await createFederation(coordinator.url, {
+      name: 'isles-fedavg',
+      rounds: 2,
+      sitesPerRound: 3,
+      deadlineSeconds: 60,
+    });
+    const client = subscriptionClient(coordinator.url, READONLY_TOKEN);
+    const progress = collect(client, federationId, 'FEDERATION_COMPLETED');
+    await progress.started;
+    expect(
+      (await gqlOk<{ startFederation: { status: string } }>(coordinator.url, ADMIN_TOKEN, START, { id: federationId }))
+        .startFederation.status,
+    ).toBe('RUNNING');
+
+    const samples = [10, 20, 10];
+    const values = [1, 2, 4];
+    for (const round of [1, 2]) {
+      const tasks = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
+      expect(tasks.map((t) => t.roundIndex)).toEqual([round, round, round]);
+      const { weights, response } = await downloadModel(coordinator.url, sites[0].token, tasks[0].modelDownloadPath);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-fedstroke-sha256')).toBe(tasks[0].baseModelSha256);
+      expect(weights).toHaveLength(PARAMETER_COUNT);
+      for (const [i, site] of sites.entries()) {
+        const upload = await uploadUpdate(coordinator.url, site, tasks[i], constant(values[i] * round), {
+          numSamples: samples[i],
+          metrics: { loss: i, dice: 0.5 },
+        });
+        expect(upload.status).toBe(202);
+        expect(upload.body.status).toBe('ACCEPTED');
+      }
+      await waitForRound(federationId, round, 'COMPLETED');
+    }
+    await progress.done;
+    await client.dispose();
+
+    const view = await status(federationId);
+    expect(view.federation.status).toBe('COMPLETED');
+    const last = view.federation.currentRound as RoundView;
+    expect(last.index).toBe(2);
+    expect(last.counts).toMatchObject({ accepted: 3, total: 3 });
+    const metric = (name: string) => last.metrics.find((m) => m.name === name)?.value;
+    expect(metric('numSamples')).toBe(40);
+    expect(metric('loss')).toBeCloseTo((0 * 10 + 1 * 20 + 2 * 10) / 40, 6);
+    expect(last.aggregation).toContainEqual({ name: 'strategy', value: 'fedavg' });
+
+    // FedAvg of constants 2, 4, 8 weighted 10, 20, 10 = (20 + 80 + 80) / 40 = 4.5.
+    const model = view.federation.latestModelVersion;
+    expect(model.roundIndex).toBe(2);
+    const { weights, response } = await downloadModel(coordinator.url, ADMIN_TOKEN, `/models/${model.id}`);
+    expect(response.headers.get('x-fedstroke-sha256')).toBe(model.sha256);
+    expect(Array.from(new Set(weights))).toEqual([4.5]);
+
+    const kinds = progress.events.map((e) => e.event);
+    expect(kinds[0]).toBe('SNAPSHOT');
+    expect(progress.events[0]).toMatchObject({ federationStatus: 'CREATED', round: null, quorum: 3 });
+    expect(kinds.filter((k) => k === 'ROUND_OPENED')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'UPDATE_ACCEPTED')).toHaveLength(6);
+    expect(kinds.filter((k) => k === 'ROUND_COMPLETED')).toHaveLength(2);
+    expect(kinds[kinds.length - 1]).toBe('FEDERATION_COMPLETED');
+
+    const versions = await gqlOk<{ modelVersions: { totalCount: number; items: Array<{ roundIndex: number }> } }>(
+      coordinator.url,
+      READONLY_TOKEN,
+      'query ($id: ID!) { modelVersions(federationId: $id, limit: 2) { totalCount hasMore items { roundIndex } } }',
+      { id: federationId },
+    );
+    expect(versions.modelVersions.totalCount).toBe(3);
+    expect(versions.modelVersions.items.map((v) => v.roundIndex)).toEqual([0, 1]);
+
+    // A finished federation tells a site agent to stop.
+    const finished = await gqlOk<{ nextTask: { kind: string } }>(coordinator.url, sites[0].token, NEXT_TASK, {
+      federationId,
+    });
+    expect(finished.nextTask.kind).toBe('FINISHED');
+  });
+
+  it('rejects and records NaN, wrong-length, stale, corrupt and oversized updates while the round completes at quorum', async () => {
+    const names = ['nan', 'short', 'stale', 'corrupt', 'huge', 'good-1', 'good-2'];
+    const sites = await registerSites(coordinator.url, names);
+    const federationId = await createFederation(coordinator.url, {
+      name: 'faults',
+      rounds: 2,
+      sitesPerRound: 7,
+      quorum: 2,
+      deadlineSeconds: 60,
+    });
+    await gqlOk(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
+    const tasks = new Map<string, Awaited<ReturnType<typeof takeTask>>>();
+    for (const site of sites) tasks.set(site.name, await takeTask(coordinator.url, site, federationId));
+    const send = (site: SiteHandle, body: Float32Array | Uint8Array, options = {}) =>
+      uploadUpdate(coordinator.url, site, tasks.get(site.name)!, body, options);
+    const byName = (name: string) => sites.find((s) => s.name === name) as SiteHandle;
+
+    const nan = constant(1);
+    nan[17] = NaN;
+    expect(await send(byName('nan'), nan)).toMatchObject({ status: 422, body: { status: 'REJECTED' } });
+    expect((await send(byName('short'), new Float32Array(PARAMETER_COUNT - 1))).status).toBe(422);
+    const stale = await send(byName('stale'), constant(1), {
+      baseModelVersionId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(stale.status).toBe(422);
+    const corrupt = await send(byName('corrupt'), constant(1), { sha256: 'f'.repeat(64) });
+    expect(corrupt.status).toBe(422);
+    const huge = await send(byName('huge'), new Uint8Array(PARAMETER_COUNT * 4 + (1 << 20) + 4));
+    expect(huge.status).toBe(413);
+
+    expect((await send(byName('good-1'), constant(1), { numSamples: 1 })).status).toBe(202);
+    expect((await send(byName('good-2'), constant(3), { numSamples: 1 })).status).toBe(202);
+    const view = await waitForRound(federationId, 1, 'COMPLETED');
+    expect(view.federation.status).toBe('RUNNING');
+
+    const rounds = await gqlOk<{
+      rounds: { items: Array<{ participants: Participant[]; counts: Record<string, number> }> };
+    }>(coordinator.url, READONLY_TOKEN, ROUNDS, { id: federationId });
+    const first = rounds.rounds.items[0];
+    expect(first.counts).toMatchObject({ accepted: 2 });
+    const reason = (name: string) =>
+      first.participants.find((p) => p.siteId === byName(name).id)?.rejectionReason ?? '';
+    const state = (name: string) => first.participants.find((p) => p.siteId === byName(name).id)?.status;
+    expect(reason('nan')).toMatch(/^NON_FINITE: .*parameter 17/);
+    expect(reason('short')).toMatch(/^LENGTH_MISMATCH/);
+    expect(reason('stale')).toMatch(/^WRONG_BASE_MODEL/);
+    expect(reason('corrupt')).toMatch(/^SHA256_MISMATCH/);
+    expect(reason('huge')).toMatch(/exceeds the limit/);
+    for (const name of ['nan', 'short', 'stale', 'corrupt', 'huge']) expect(state(name)).toBe('REJECTED');
+
+    // Only the two good updates were averaged.
+    const model = view.federation.latestModelVersion;
+    const { weights } = await downloadModel(coordinator.url, ADMIN_TOKEN, `/models/${model.id}`);
+    expect(Array.from(new Set(weights))).toEqual([2]);
+
+    // The federation goes on: round 2 is open, and a rejected site can take part in it.
+    const next = await takeTask(coordinator.url, byName('nan'), federationId);
+    expect(next.roundIndex).toBe(2);
+    expect(next.baseModelVersionId).toBe(model.id);
+  });
+
+  it('closes a round at the deadline with fewer sites, drops the silent one, refuses its late update, and fails an empty round', async () => {
+    const sites = await registerSites(coordinator.url, ['fast-1', 'fast-2', 'silent']);
+    const federationId = await createFederation(coordinator.url, {
+      name: 'deadline',
+      rounds: 3,
+      sitesPerRound: 3,
+      quorum: 3,
+      deadlineSeconds: 3,
+    });
+    await gqlOk(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
+    const tasks = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
+    await uploadUpdate(coordinator.url, sites[0], tasks[0], constant(1));
+    await uploadUpdate(coordinator.url, sites[1], tasks[1], constant(2));
+    const afterDeadline = await waitForRound(federationId, 1, 'COMPLETED');
+    const round1 = (
+      await gqlOk<{ rounds: { items: Array<{ counts: Record<string, number>; participants: Participant[] }> } }>(
+        coordinator.url,
+        READONLY_TOKEN,
+        ROUNDS,
+        { id: federationId },
+      )
+    ).rounds.items[0];
+    expect(round1.counts).toMatchObject({ accepted: 2, dropped: 1 });
+    const silent = round1.participants.find((p) => p.siteId === sites[2].id) as Participant;
+    expect(silent.status).toBe('DROPPED');
+    const { weights } = await downloadModel(
+      coordinator.url,
+      ADMIN_TOKEN,
+      `/models/${afterDeadline.federation.latestModelVersion.id}`,
+    );
+    expect(weights[0]).toBeCloseTo(1.5, 6);
+
+    const late = await uploadUpdate(coordinator.url, sites[2], tasks[2], constant(9));
+    expect(late.status).toBe(409);
+    expect(String(late.body.reason)).toMatch(/late update: round 1 is COMPLETED/);
+
+    // Round 2: one site reports a failure, nobody uploads; the deadline fails the round and round 3 starts
+    // from the same model.
+    const round2Task = await takeTask(coordinator.url, sites[0], federationId);
+    expect(round2Task.roundIndex).toBe(2);
+    const failed = await gqlOk<{ reportFailure: { status: string; rejectionReason: string } }>(
+      coordinator.url,
+      sites[0].token,
+      'mutation ($roundId: ID!) { reportFailure(roundId: $roundId, reason: "out of memory") { status rejectionReason } }',
+      { roundId: round2Task.roundId },
+    );
+    expect(failed.reportFailure).toEqual({ status: 'FAILED', rejectionReason: 'out of memory' });
+    await waitForRound(federationId, 2, 'FAILED');
+    const round3Task = await takeTask(coordinator.url, sites[1], federationId);
+    expect(round3Task.roundIndex).toBe(3);
+    expect(round3Task.baseModelVersionId).toBe(round2Task.baseModelVersionId);
+    const rounds = await gqlOk<{ rounds: { items: Array<{ failureReason: string | null }> } }>(
+      coordinator.url,
+      READONLY_TOKEN,
+      ROUNDS,
+      { id: federationId },
+    );
+    expect(rounds.rounds.items[1].failureReason).toMatch(/0 accepted update\(s\) at close/);
+  });
+
+  it('pauses (no new tasks), resumes, and cancels a federation', async () => {
+    const [site] = await registerSites(coordinator.url, ['only']);
+    const federationId = await createFederation(coordinator.url, {
+      name: 'control',
+      rounds: 5,
+      sitesPerRound: 1,
+      deadlineSeconds: 60,
+    });
+    await gqlOk(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
+    const again = await gql(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
+    expect(again.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
+    expect(again.errors?.[0].message).toMatch(/it is RUNNING, and start needs CREATED/);
+
+    await gqlOk(
+      coordinator.url,
+      ADMIN_TOKEN,
+      'mutation ($id: ID!) { pauseFederation(id: $id, reason: "maintenance") { status } }',
+      { id: federationId },
+    );
+    const paused = await gqlOk<{ nextTask: { kind: string } }>(coordinator.url, site.token, NEXT_TASK, {
+      federationId,
+      wait: 0,
+    });
+    expect(paused.nextTask.kind).toBe('WAIT');
+
+    // A long poll started while paused returns the task as soon as the federation resumes.
+    const polled = gqlOk<{ nextTask: { kind: string; training: { roundIndex: number } } }>(
+      coordinator.url,
+      site.token,
+      NEXT_TASK,
+      { federationId, wait: 2 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await gqlOk(coordinator.url, ADMIN_TOKEN, 'mutation ($id: ID!) { resumeFederation(id: $id) { status } }', {
+      id: federationId,
+    });
+    expect((await polled).nextTask).toMatchObject({ kind: 'TRAIN', training: { roundIndex: 1 } });
+
+    const cancelled = await gqlOk<{ cancelFederation: { status: string; statusReason: string } }>(
+      coordinator.url,
+      ADMIN_TOKEN,
+      'mutation ($id: ID!) { cancelFederation(id: $id, reason: "wrong cohort") { status statusReason } }',
+      { id: federationId },
+    );
+    expect(cancelled.cancelFederation).toEqual({ status: 'CANCELLED', statusReason: 'wrong cohort' });
+    const view = await status(federationId);
+    expect(view.federation.currentRound?.status).toBe('CANCELLED');
+    expect(view.federation.currentRound?.participants[0].status).toBe('DROPPED');
+    const finished = await gqlOk<{ nextTask: { kind: string } }>(coordinator.url, site.token, NEXT_TASK, {
+      federationId,
+    });
+    expect(finished.nextTask.kind).toBe('FINISHED');
+  });
+  it('refuses bad federation configs with messages naming the field, and sends FedProx μ to sites', async () => {
+    const create = (input: Record<string, unknown>) =>
+      gql(coordinator.url, ADMIN_TOKEN, CREATE_FEDERATION, {
+        input: {
+          name: 'bad',
+          modelConfigName: MODEL_NAME,
+          rounds: 1,
+          sitesPerRound: 2,
+          deadlineSeconds: 5,
+          localSteps: 1,
+          learningRate: 0.1,
+          ...input,
+        },
+      });
+    const message = async (input: Record<string, unknown>) => {
+      const result = await create(input);
+      expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      return result.errors?.[0].message;
+    };
+    expect(await message({ quorum: 3 })).toBe('quorum (3) must not exceed sitesPerRound (2)');
+    expect(await message({ modelConfigName: 'missing' })).toMatch(
+      /missing\/manifest.json does not exist: build it with "fedstroke artifacts --config missing"/,
+    );
+    expect(await message({ rounds: 0 })).toMatch(/rounds must not be less than 1/);
+    expect(await message({ strategy: 'FEDADAM', strategyParams: { beta1: 1.5 } })).toMatch(
+      /beta1 must not be greater than/,
+    );
+    expect(await message({ name: 'has space' })).toMatch(/name may only hold letters, digits/);
+
+    const [site] = await registerSites(coordinator.url, ['prox-site']);
+    const federationId = await createFederation(coordinator.url, {
+      name: 'prox',
+      strategy: 'FEDPROX',
+      strategyParams: { proximalMu: 0.05 },
+      rounds: 1,
+      sitesPerRound: 1,
+      deadlineSeconds: 60,
+    });
+    await gqlOk(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
+    const task = await gqlOk<{ nextTask: { training: { proximalMu: number } } }>(
+      coordinator.url,
+      site.token,
+      NEXT_TASK,
+      { federationId },
+    );
+    expect(task.nextTask.training.proximalMu).toBe(0.05);
+  });
+});
