@@ -1,0 +1,20 @@
+/**
+ * ISLES'22 data: layout discovery, case loading onto the DWI grid, preprocessing strategies, deterministic site
+ * splits, and the per-file / per-case descriptions `fedstroke inspect` prints.
+ */
+export * from './errors';
+export * from './layout/case-files';
+export * from './layout/discover-dataset';
+export * from './loading/loaded-case';
+export * from './loading/load-case';
+export * from './preprocessing/preprocessing';
+export * from './preprocessing/zscore-within-brain';
+export * from './preprocessing/crop-to-brain';
+export * from './preprocessing/resample-to-spacing';
+export * from './splits/seeded-random';
+export * from './splits/dataset-split';
+export * from './splits/split-sites';
+export * from './splits/site-map-split';
+export * from './splits/split-file';
+export * from './inspect/describe-volume';
+export * from './inspect/describe-case';

@@ -1,0 +1,40 @@
+import type { Affine, Vec3 } from '@fedstroke/nifti';
+
+export type ChannelName = 'dwi' | 'adc' | 'flair';
+
+/** A voxel grid: shape [nx, ny, nz], spacing in mm and the voxel → world affine. */
+export interface CaseGrid {
+  shape: Vec3;
+  spacing: Vec3;
+  affine: Affine;
+}
+
+/** Where a cropped grid sits inside the grid it was cut from (voxel indices), so predictions can be put back. */
+export interface CropBox {
+  start: Vec3;
+  size: Vec3;
+  sourceShape: Vec3;
+}
+
+/**
+ * One case ready for a network: every channel on the same grid (the DWI grid, unless a preprocessing step changed
+ * it), x-fastest like Volume.data, so channels stack into an [N, C, D, H, W] tensor without transposition.
+ */
+export interface LoadedCase extends CaseGrid {
+  id: string;
+  /** Names of `channels`, in order: always dwi, adc, then flair when it was asked for. */
+  channelNames: ChannelName[];
+  channels: Float32Array[];
+  /** Binary lesion mask (0/1) on the same grid, when the case has one. */
+  mask?: Uint8Array;
+  /** Quality-control notes: every silent fix-up (adopted affine, resampling, empty brain) is written here. */
+  qc: string[];
+  /** The DWI grid as read from disk; a prediction is returned to it through the affines. */
+  nativeGrid: CaseGrid;
+  /** Set by CropToBrain; cleared by a later step that changes the grid in another way (resampling). */
+  crop?: CropBox;
+}
+
+export function voxelCount(shape: Vec3): number {
+  return shape[0] * shape[1] * shape[2];
+}
