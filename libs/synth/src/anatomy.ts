@@ -1,0 +1,207 @@
+import type { Vec3 } from '@fedstroke/nifti';
+import { Random } from './random';
+import { degrees, Matrix3, rotationXYZ } from './rotation';
+
+// Math's functions as module constants: hot loops then skip a global lookup per call, which is slow inside
+// vm contexts (jest runs every test file in one) and free everywhere else.
+const { abs, max, min, sin, sqrt } = Math;
+
+/** Tissue fractions at one point, written into a reused Float64Array to keep rendering allocation-free. */
+export enum Tissue {
+  Brain = 0,
+  White = 1,
+  Grey = 2,
+  Csf = 3,
+  /** Periventricular white-matter hyperintensity (leukoaraiosis) weight within the white matter, 0..1. */
+  Leukoaraiosis = 4,
+  /** Weight of the EPI susceptibility artefact near the skull base (DWI bright, ADC off), 0..1. */
+  Susceptibility = 5,
+}
+export const TISSUE_SLOTS = 6;
+
+/** Linear ramp from 0 to 1 across a band of `width` mm around signed distance 0 (positive inside). */
+function ramp(distance: number, width: number): number {
+  const value = 0.5 + distance / width;
+  return value <= 0 ? 0 : value >= 1 ? 1 : value;
+}
+
+interface Wave {
+  amplitude: number;
+  frequency: number;
+  phase: number;
+  direction: Vec3;
+}
+
+/**
+ * A skull-stripped brain as closed-form fields in brain-local mm: a deformed ellipsoid (flatter below), a cortical
+ * grey-matter ribbon that folds with a smooth gyral pattern, sulcal and rim CSF, the interhemispheric fissure,
+ * lateral ventricles whose size varies with atrophy, deep grey nuclei and periventricular leukoaraiosis.
+ * Closed form means any grid (DWI or the tilted, anisotropic FLAIR) samples the same anatomy.
+ */
+export class BrainModel {
+  /** Semi-axes in mm (x: left-right, y: anterior-posterior, z: superior; z below the centre is flattened). */
+  readonly axes: Vec3;
+  readonly poseRotation: Matrix3;
+  readonly poseCentre: Vec3;
+  private readonly meanRadius: number;
+  private readonly shapeWaves: Wave[];
+  /** Plane waves of the folding field, 5 numbers each: angular frequency · direction (3), phase, unused. */
+  private readonly foldWaves: Float64Array;
+  private readonly foldFrequency: number;
+  private readonly sulcusDepth: number;
+  private readonly sulcusHalfWidth: number;
+  private readonly ventricleScale: number;
+  readonly leukoaraiosis: number;
+  /** How strongly this head shows the skull-base susceptibility artefact (scaled per center when rendering). */
+  readonly susceptibility: number;
+
+  constructor(random: Random, maxAxes: Vec3) {
+    const base: Vec3 = [58, 70, 48];
+    this.axes = base.map((value, axis) => min(value * random.uniform(0.93, 1.07), maxAxes[axis])) as Vec3;
+    this.meanRadius = (this.axes[0] + this.axes[1] + this.axes[2]) / 3;
+    this.poseRotation = rotationXYZ(
+      degrees(random.uniform(-5, 5)),
+      degrees(random.uniform(-4, 4)),
+      degrees(random.uniform(-5, 5)),
+    );
+    this.poseCentre = [random.uniform(-3, 3), random.uniform(-4, 4), random.uniform(-3, 3)];
+    this.shapeWaves = Array.from({ length: 4 }, () => ({
+      amplitude: random.uniform(0.008, 0.025),
+      frequency: random.uniform(2, 4.5),
+      phase: random.uniform(0, 2 * Math.PI),
+      direction: random.unitVector(),
+    }));
+    this.foldFrequency = (2 * Math.PI) / random.uniform(18, 24);
+    this.foldWaves = new Float64Array(FOLD_WAVES * 5);
+    for (let n = 0; n < FOLD_WAVES; n++) {
+      const direction = random.unitVector();
+      const frequency = this.foldFrequency * random.uniform(0.75, 1.25);
+      this.foldWaves.set(
+        [frequency * direction[0], frequency * direction[1], frequency * direction[2], random.uniform(0, 6.3), 0],
+        n * 5,
+      );
+    }
+    // Older, atrophic brains: wider sulci (lower threshold) and larger ventricles, often with leukoaraiosis.
+    const atrophy = random.unit();
+    this.sulcusDepth = random.uniform(9, 14);
+    this.sulcusHalfWidth = 0.5 + 1.2 * atrophy;
+    this.ventricleScale = 0.8 + 0.9 * atrophy;
+    this.leukoaraiosis = random.chance(0.6) ? random.uniform(0.2, 1) * (0.4 + 0.6 * atrophy) : 0;
+    this.susceptibility = random.uniform(0.3, 1);
+  }
+
+  /** Normalized ellipsoid radius before deformation (1 on the undeformed surface). */
+  private ellipsoidRadius(x: number, y: number, z: number): number {
+    const zAxis = z < 0 ? this.axes[2] * 0.85 : this.axes[2];
+    const u = x / this.axes[0];
+    const v = y / this.axes[1];
+    const w = z / zAxis;
+    return sqrt(u * u + v * v + w * w);
+  }
+
+  /** Depth below the brain surface in mm (negative outside); cheap early-out far from the brain. */
+  depth(x: number, y: number, z: number): number {
+    const r = this.ellipsoidRadius(x, y, z);
+    if (r > 1.2) return -this.meanRadius * (r - 1);
+    let deform = 0;
+    if (r > 1e-6) {
+      const inv = 1 / (r * this.meanRadius);
+      for (const wave of this.shapeWaves) {
+        const along = (x * wave.direction[0] + y * wave.direction[1] + z * wave.direction[2]) * inv;
+        deform += wave.amplitude * sin(wave.frequency * along + wave.phase);
+      }
+    }
+    return (1 - r / (1 + deform)) * this.meanRadius;
+  }
+
+  /** Writes tissue fractions at brain-local (x, y, z) mm into `out` (slots as in Tissue). */
+  sample(x: number, y: number, z: number, out: Float64Array): void {
+    const depth = this.depth(x, y, z);
+    const brain = ramp(depth, 1.5);
+    out[Tissue.Brain] = brain;
+    if (brain === 0) {
+      out[Tissue.White] = out[Tissue.Grey] = out[Tissue.Leukoaraiosis] = 0;
+      out[Tissue.Csf] = out[Tissue.Susceptibility] = 0;
+      return;
+    }
+    // Partial volume with what lies outside the brain counts as CSF (the subarachnoid space).
+    let csf = 1 - brain;
+    let grey = 0;
+    if (depth < this.sulcusDepth + 5) {
+      // Sulci are the zero level set of a smooth random field (a sum of plane waves in random directions: an
+      // irregular pattern with no lattice in any slice): thin sheets that cut in from the surface, lined with
+      // cortex. The field has unit variance and gradient ~ frequency, so |field| / frequency ≈ distance in mm.
+      const q = this.foldWaves;
+      let folding = 0;
+      for (let n = 0; n < q.length; n += 5) folding += sin(q[n] * x + q[n + 1] * y + q[n + 2] * z + q[n + 3]);
+      folding *= FOLD_NORM;
+      const f = this.foldFrequency;
+      const toSulcus = abs(folding) / f;
+      const withinSulcusDepth = ramp(this.sulcusDepth - depth, 2);
+      csf = max(csf, ramp(1.2 - depth, 1), ramp(this.sulcusHalfWidth - toSulcus, 1) * withinSulcusDepth);
+      grey = max(
+        ramp(3.5 - depth, 1.2),
+        ramp(this.sulcusHalfWidth + 2.8 - toSulcus, 1.2) * ramp(this.sulcusDepth + 3 - depth, 2),
+      );
+    }
+    // Interhemispheric fissure: CSF in the midline above the corpus callosum and at the frontal and occipital poles.
+    if (z > 14 || y > 28 || y < -40) {
+      const side = abs(x);
+      csf = max(csf, ramp(1.3 - side, 1));
+      grey = max(grey, ramp(4.5 - side, 1.2));
+    }
+    this.ventricles(x, y, z);
+    csf = max(csf, this.ventricleCsf);
+    grey = max(grey, 0.7 * this.deepGrey(x, y, z));
+    grey *= 1 - csf;
+    out[Tissue.Csf] = csf;
+    out[Tissue.Grey] = grey;
+    out[Tissue.White] = max(0, 1 - csf - grey);
+    out[Tissue.Leukoaraiosis] = this.ventricleBand;
+    // Air–tissue interfaces above the sinuses distort EPI: inferior frontal and temporal cortex, near the surface.
+    out[Tissue.Susceptibility] =
+      this.susceptibility *
+      ramp(-(z + 0.3 * this.axes[2]), 10) *
+      ramp(y - 0.2 * this.axes[1], 12) *
+      ramp(10 - depth, 6);
+  }
+
+  /**
+   * Lateral ventricles (curved, size from atrophy); sets `ventricleCsf` and the periventricular leukoaraiosis band
+   * `ventricleBand` (scratch fields rather than a returned object: this runs for every voxel).
+   */
+  private ventricleCsf = 0;
+  private ventricleBand = 0;
+  private ventricles(x: number, y: number, z: number): void {
+    const s = this.ventricleScale;
+    const side = abs(x) - 6.5 * s;
+    const lift = z - (9 - 0.008 * y * y);
+    const u = side / (4 * s);
+    const v = y / (22 * (0.8 + 0.2 * s));
+    const w = lift / (6.5 * s);
+    const r = sqrt(u * u + v * v + w * w);
+    this.ventricleCsf = ramp((1 - r) * 4 * s, 1.2);
+    this.ventricleBand = r > 1 && this.leukoaraiosis > 0 ? this.leukoaraiosis * ramp(1.8 - r, 0.8) : 0;
+  }
+
+  /** Basal ganglia and thalami, a little darker than cortex on every sequence (partial grey). */
+  private deepGrey(x: number, y: number, z: number): number {
+    const side = abs(x);
+    let best = 0;
+    for (let n = 0; n < DEEP_GREY.length; n += 6) {
+      const u = (side - DEEP_GREY[n]) / DEEP_GREY[n + 3];
+      const v = (y - DEEP_GREY[n + 1]) / DEEP_GREY[n + 4];
+      const w = (z - DEEP_GREY[n + 2]) / DEEP_GREY[n + 5];
+      const r = sqrt(u * u + v * v + w * w);
+      if (r < 1.3) best = max(best, ramp((1 - r) * DEEP_GREY[n + 3], 1.5));
+    }
+    return best;
+  }
+}
+
+const FOLD_WAVES = 5;
+/** Scales the sum of FOLD_WAVES unit sines to unit variance. */
+const FOLD_NORM = 1 / sqrt(FOLD_WAVES / 2);
+
+/** Per nucleus: centre x (mirrored), y, z, then semi-axes x, y, z in mm: putamen/caudate block, thalamus. */
+const DEEP_GREY = [17, 6, 0, 6, 12, 8, 9, -14, 2, 6, 9, 7];
