@@ -1,0 +1,103 @@
+/**
+ * @jest-environment ./libs/runtime/src/testing/ort-test-environment.ts
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { registerBenchCommand } from './bench.command';
+
+async function runCli(args: string[]): Promise<string> {
+  const program = new Command('fedstroke').exitOverride();
+  registerBenchCommand(program);
+  const written: string[] = [];
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await program.parseAsync(['node', 'fedstroke', 'bench', ...args]);
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return written.join('');
+}
+
+describe('fedstroke bench train / infer', () => {
+  let models: string;
+  beforeAll(async () => {
+    models = await mkdtemp(join(tmpdir(), 'fedstroke-bench-'));
+  });
+  afterAll(async () => rm(models, { recursive: true, force: true }));
+
+  it('generates missing artifacts, times train steps and reports parameters and peak RSS as JSON', async () => {
+    const common = ['--config', 'tiny', '--models', models, '--threads', '1', '--json'];
+    const torchMissing = ['--torch', '--torch-script', join(models, 'no-such-script.py')];
+    const train = JSON.parse(
+      await runCli([
+        'train',
+        ...common,
+        '--patch',
+        '8',
+        '--batch',
+        '1',
+        '--steps',
+        '2',
+        '--warmup',
+        '1',
+        ...torchMissing,
+      ]),
+    );
+    expect(existsSync(join(models, 'tiny', 'manifest.json'))).toBe(true);
+    expect(train.fedstroke).toMatchObject({
+      kind: 'train',
+      config: 'tiny',
+      provider: 'cpu',
+      threads: 1,
+      input: [1, 3, 8, 8, 8],
+      parameterCount: 21733,
+      steps: 2,
+    });
+    expect(train.fedstroke.time.stepsMs).toHaveLength(2);
+    expect(train.fedstroke.time.minMs).toBeLessThanOrEqual(train.fedstroke.time.medianMs);
+    expect(train.fedstroke.peakRssMiB).toBeGreaterThan(10);
+    expect(Number.isFinite(train.fedstroke.lastLoss)).toBe(true);
+    expect(train.torch).toEqual({ available: false, reason: expect.stringMatching(/no-such-script\.py not found/) });
+
+    const infer = JSON.parse(
+      await runCli(['infer', ...common, '--volume', '8', '12', '16', '--steps', '1', '--warmup', '0']),
+    );
+    expect(infer.fedstroke).toMatchObject({ kind: 'infer', input: [1, 3, 8, 12, 16], parameterCount: 21733 });
+    expect(infer.torch).toBeUndefined();
+  });
+
+  it('prints a readable report and refuses bad flags', async () => {
+    const text = await runCli([
+      'infer',
+      '--config',
+      'tiny',
+      '--models',
+      models,
+      '--volume',
+      '8',
+      '8',
+      '8',
+      '--steps',
+      '1',
+      '--warmup',
+      '0',
+    ]);
+    expect(text).toMatch(
+      /^fedstroke bench infer: config tiny \(21733 parameters\), input \[1, 3, 8, 8, 8\], cpu, \d+ threads\n {2}median [\d.]+ ms/,
+    );
+    await expect(runCli(['train', '--config', 'tiny', '--models', models, '--patch', '0'])).rejects.toThrow(
+      '--patch must be an integer ≥ 1, got "0"',
+    );
+    await expect(runCli(['infer', '--config', 'tiny', '--models', models, '--volume', '8', '8'])).rejects.toThrow(
+      /--volume takes three sizes/,
+    );
+  });
+});
