@@ -1,0 +1,10 @@
+export * from './autodiff';
+export * from './errors';
+export * from './functional';
+export * from './graph-builder';
+export * from './losses/dice-bce';
+export * from './onnx/model-proto';
+export * from './op-rule';
+export * from './ops/registry';
+export type { Conv3dAttrs } from './ops/conv3d';
+export * from './tensor';

@@ -1,0 +1,24 @@
+import { GraphBuildError } from '../errors';
+import { attr, ElemType } from '../onnx/model-proto';
+import { OpRule } from '../op-rule';
+import { binary } from './emit';
+
+export interface LeakyReluAttrs {
+  alpha: number;
+}
+
+/**
+ * LeakyReLU; dx = g where x > 0, alpha·g elsewhere (PyTorch's convention at x = 0). The mask is taken from the
+ * output (y > 0 exactly where x > 0, as alpha > 0), which the next layer keeps anyway, so x need not outlive the
+ * forward pass: one activation less held per block until the backward pass.
+ */
+export const leakyReluRule: OpRule<LeakyReluAttrs> = {
+  arity: 1,
+  forward: (g, [x], { alpha }) => g.op('LeakyRelu', [x], { alpha: attr.float(alpha) }, x.shape),
+  backward: ({ g, inputs: [x], output, attrs: { alpha }, gradOutput }) => {
+    if (!(alpha > 0))
+      throw new GraphBuildError(`leakyRelu: alpha must be > 0 for the output-mask gradient, got ${alpha}`);
+    const positive = g.op('Greater', [output, g.scalar(0)], {}, x.shape, ElemType.Bool);
+    return [g.op('Where', [positive, gradOutput, binary(g, 'Mul', gradOutput, g.scalar(alpha))], {}, x.shape)];
+  },
+};
