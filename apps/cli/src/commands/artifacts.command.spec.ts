@@ -1,0 +1,51 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { InvalidArgumentError } from '@fedstroke/common';
+import { UNetConfigError } from '@fedstroke/unet';
+import { registerArtifactsCommand } from './artifacts.command';
+
+async function runCli(args: string[]): Promise<string> {
+  const program = new Command('fedstroke').exitOverride();
+  registerArtifactsCommand(program);
+  const written: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    await program.parseAsync(['node', 'fedstroke', 'artifacts', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return written.join('');
+}
+
+describe('fedstroke artifacts', () => {
+  let out: string;
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'fedstroke-artifacts-cli-'));
+  });
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('writes the folder of a named config and prints the manifest with --json', async () => {
+    const printed = await runCli(['--config', 'tiny', '--out', out, '--seed', '3', '--json']);
+    const manifest = JSON.parse(printed);
+    expect(manifest.config).toMatchObject({ name: 'tiny', inChannels: 3, baseFilters: 4, levels: 3, initSeed: 3 });
+    expect((await readdir(join(out, 'tiny'))).sort()).toEqual([
+      'checkpoint.safetensors',
+      'eval_model.onnx',
+      'inference_model.onnx',
+      'manifest.json',
+      'training_model.onnx',
+    ]);
+  });
+
+  it('rejects an unknown config and a bad seed', async () => {
+    await expect(runCli(['--config', 'huge', '--out', out])).rejects.toThrow(UNetConfigError);
+    await expect(runCli(['--config', 'tiny', '--out', out, '--seed', '-1'])).rejects.toThrow(InvalidArgumentError);
+  });
+});

@@ -1,0 +1,44 @@
+import { InvalidArgumentError } from '@fedstroke/common';
+import { NAMED_CONFIGS, namedConfig, writeArtifacts } from '@fedstroke/unet';
+import type { Command } from 'commander';
+
+interface ArtifactsFlags {
+  config: string;
+  out: string;
+  seed: string;
+  json?: boolean;
+}
+
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new InvalidArgumentError(`--seed must be an integer in [0, 4294967295], got "${text}"`);
+  }
+  return seed;
+}
+
+export function registerArtifactsCommand(program: Command): void {
+  program
+    .command('artifacts')
+    .description(
+      'Generate the ONNX training artifacts of a named 3-D U-Net config into <out>/<config>/: training_model.onnx ' +
+        '(loss + one gradient per parameter), eval_model.onnx, inference_model.onnx, checkpoint.safetensors (seeded ' +
+        'He init) and manifest.json. Deterministic: the same config and seed give byte-identical files.',
+    )
+    .requiredOption('--config <name>', `model config: ${Object.keys(NAMED_CONFIGS).join(', ')}`)
+    .option('--out <dir>', 'root folder of the artifact folders', 'onnx-models')
+    .option('--seed <n>', 'seed of the initial weights', '0')
+    .option('--json', 'print the manifest as JSON on stdout')
+    .action(async (flags: ArtifactsFlags) => {
+      const config = namedConfig(flags.config);
+      const { dir, manifest } = await writeArtifacts(flags.out, config, parseSeed(flags.seed));
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
+        return;
+      }
+      const count = manifest.parameterCount as number;
+      process.stdout.write(
+        `wrote ${dir}: ${(manifest.parameters as unknown[]).length} parameter tensors, ${count} parameters\n`,
+      );
+    });
+}
