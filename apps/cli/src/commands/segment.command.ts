@@ -1,0 +1,188 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidArgumentError } from '@fedstroke/common';
+import {
+  DEFAULT_WINDOW,
+  fetchModelVersion,
+  findCaseFiles,
+  loadSegmentationModel,
+  loadStudy,
+  segmentStudy,
+  type SegmentationModelSource,
+  type SegmentationSummary,
+  type StudyFiles,
+  summarizeSegmentation,
+  writeSegmentation,
+} from '@fedstroke/inference';
+import { loadArtifacts } from '@fedstroke/runtime';
+import { namedConfig, writeArtifacts } from '@fedstroke/unet';
+import type { Command } from 'commander';
+
+interface SegmentFlags {
+  dwi?: string;
+  adc?: string;
+  flair?: string;
+  case?: string;
+  out: string;
+  prob?: string;
+  model?: string;
+  config: string;
+  artifacts: string;
+  coordinator?: string;
+  threads?: string;
+  provider: string;
+  window: string;
+  overlap: string;
+  tta?: boolean;
+  threshold: string;
+  minLesionVoxels: string;
+  maxVoxels?: string;
+  json?: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function registerSegmentCommand(program: Command): void {
+  program
+    .command('segment')
+    .description(
+      'Segment one study (DWI + ADC, FLAIR optional) and write a lesion mask on the DWI grid (same shape and affine). ' +
+        'Inputs are checked before compute: readable 3-D files, DWI and ADC on one grid, sizes within limits; FLAIR ' +
+        'is resampled into the DWI grid. Prints lesion volume, count, per-lesion volume and centroid (world mm), ' +
+        'timings and QC warnings. A 3-channel model run without FLAIR gets a zero FLAIR channel and a QC warning.',
+    )
+    .option('--dwi <file>', 'DWI NIfTI (.nii or .nii.gz)')
+    .option('--adc <file>', 'ADC NIfTI on the DWI grid')
+    .option('--flair <file>', 'FLAIR NIfTI in any space (resampled into the DWI grid)')
+    .option('--case <dir>', "an ISLES'22 case folder (*_dwi, *_adc, optional *_FLAIR), instead of --dwi/--adc/--flair")
+    .requiredOption('--out <file>', 'mask to write (.nii.gz or .nii, uint8)')
+    .option('--prob <file>', 'also write the probability map (float32)')
+    .option(
+      '--model <path|version>',
+      'weights: a .safetensors checkpoint, a raw float32 model version file, or a model version id fetched from ' +
+        '--coordinator (token in FEDSTROKE_INFERENCE_TOKEN); default the config checkpoint',
+    )
+    .option('--config <name>', 'model config (artifacts in <artifacts>/<name>, generated if absent)', 'bench')
+    .option('--artifacts <dir>', 'root folder of the artifact folders', 'onnx-models')
+    .option('--coordinator <url>', 'coordinator base URL for --model <version id>')
+    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: free cores, at most 4)')
+    .option('--provider <name>', 'execution provider: cpu, cuda, webgpu', 'cpu')
+    .option('--window <edge>', 'sliding-window edge: P (cube) or DxHxW', String(DEFAULT_WINDOW))
+    .option('--overlap <fraction>', 'sliding-window overlap in [0, 1)', '0.5')
+    .option('--tta', 'mirror test-time augmentation (8x the compute)')
+    .option('--threshold <p>', 'lesion probability threshold', '0.5')
+    .option('--min-lesion-voxels <n>', 'drop lesions smaller than this many voxels', '0')
+    .option('--max-voxels <n>', 'refuse files with more voxels than this')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (flags: SegmentFlags) => {
+      const summary = await segment(flags);
+      process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : describe(summary, flags));
+    });
+}
+
+async function segment(flags: SegmentFlags): Promise<SegmentationSummary & { out: string; prob?: string }> {
+  const files = await studyFiles(flags);
+  const study = await loadStudy(files, {
+    limits: flags.maxVoxels === undefined ? {} : { maxVoxels: integer('--max-voxels', flags.maxVoxels, 1) },
+  });
+  const artifactsDir = await ensureArtifacts(flags.artifacts, flags.config, Boolean(flags.json));
+  const model = await loadSegmentationModel(await modelSource(flags, artifactsDir), {
+    provider: flags.provider,
+    intraOpNumThreads: flags.threads === undefined ? undefined : integer('--threads', flags.threads, 1),
+  });
+  try {
+    const result = await segmentStudy(study, model, {
+      window: parseWindow(flags.window),
+      overlap: fraction('--overlap', flags.overlap, true),
+      tta: Boolean(flags.tta),
+      threshold: fraction('--threshold', flags.threshold, false),
+      minLesionVoxels: integer('--min-lesion-voxels', flags.minLesionVoxels, 0),
+      returnProbability: flags.prob !== undefined,
+    });
+    await writeSegmentation(result, flags.out, flags.prob);
+    return { ...summarizeSegmentation(result), out: flags.out, ...(flags.prob ? { prob: flags.prob } : {}) };
+  } finally {
+    await model.release();
+  }
+}
+
+async function studyFiles(flags: SegmentFlags): Promise<StudyFiles> {
+  if (flags.case !== undefined) {
+    if (flags.dwi || flags.adc || flags.flair) {
+      throw new InvalidArgumentError('--case DIR replaces --dwi/--adc/--flair; give one or the other');
+    }
+    return findCaseFiles(flags.case);
+  }
+  if (!flags.dwi || !flags.adc) {
+    throw new InvalidArgumentError('give --dwi FILE and --adc FILE (and optionally --flair FILE), or --case DIR');
+  }
+  return { dwi: flags.dwi, adc: flags.adc, ...(flags.flair ? { flair: flags.flair } : {}) };
+}
+
+async function modelSource(flags: SegmentFlags, artifactsDir: string): Promise<SegmentationModelSource> {
+  if (flags.model === undefined || !UUID.test(flags.model)) return { artifactsDir, weights: flags.model };
+  const token = process.env.FEDSTROKE_INFERENCE_TOKEN;
+  if (!flags.coordinator || !token) {
+    throw new InvalidArgumentError(
+      `--model ${flags.model} is a model version id: give --coordinator URL and set FEDSTROKE_INFERENCE_TOKEN`,
+    );
+  }
+  const { manifest } = await loadArtifacts(artifactsDir);
+  const weights = await fetchModelVersion(flags.coordinator, flags.model, token, manifest);
+  return { artifactsDir, weights, version: flags.model };
+}
+
+/** <root>/<config>, generated (deterministically, seed 0) when absent, as `fedstroke train` does. */
+async function ensureArtifacts(root: string, name: string, quiet: boolean): Promise<string> {
+  const dir = join(root, name);
+  const present = await access(join(dir, 'manifest.json')).then(
+    () => true,
+    () => false,
+  );
+  if (present) return dir;
+  if (!quiet) process.stderr.write(`no artifacts at ${dir}: generating them for config "${name}"\n`);
+  return (await writeArtifacts(root, namedConfig(name), 0)).dir;
+}
+
+function describe(summary: SegmentationSummary & { out: string; prob?: string }, flags: SegmentFlags): string {
+  const t = summary.timings;
+  const lines = [
+    `mask ${summary.out} (${summary.grid.shape.join('x')}, DWI affine)${summary.prob ? `, probabilities ${summary.prob}` : ''}`,
+    `lesions: ${summary.lesionCount}, total ${summary.lesionVolumeMl.toFixed(2)} mL`,
+    ...summary.lesions
+      .slice(0, 10)
+      .map(
+        (l, i) =>
+          `  #${i + 1}: ${l.volumeMl.toFixed(2)} mL (${l.voxels} voxels) at (${l.centroidMm.map((c) => c.toFixed(1)).join(', ')}) mm`,
+      ),
+    `model ${summary.model.config} ${summary.model.version} sha256 ${summary.model.sha256.slice(0, 16)}…` +
+      `${flags.threads ? ` on ${flags.threads} thread(s)` : ''}`,
+    `time: load ${t.loadMs.toFixed(0)} ms, preprocess ${t.preprocessMs.toFixed(0)} ms, inference ${t.inferenceMs.toFixed(0)} ms, ` +
+      `postprocess ${t.postprocessMs.toFixed(0)} ms, total ${t.totalMs.toFixed(0)} ms`,
+    ...summary.qcWarnings.map((w) => `QC ${w.code}: ${w.message}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function integer(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new InvalidArgumentError(`${flag} must be an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+function fraction(flag: string, value: string, halfOpen: boolean): number {
+  const n = Number(value);
+  if (!(n >= 0 && (halfOpen ? n < 1 : n <= 1))) {
+    throw new InvalidArgumentError(`${flag} must be a number in [0, 1${halfOpen ? ')' : ']'}, got "${value}"`);
+  }
+  return n;
+}
+
+function parseWindow(value: string): number | [number, number, number] {
+  const parts = value.split('x').map(Number);
+  if ((parts.length === 1 || parts.length === 3) && parts.every((p) => Number.isSafeInteger(p) && p > 0)) {
+    return parts.length === 1 ? parts[0] : (parts as [number, number, number]);
+  }
+  throw new InvalidArgumentError(`--window must be P or DxHxW (positive integers), got "${value}"`);
+}
