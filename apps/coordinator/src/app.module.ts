@@ -9,6 +9,7 @@ import { CoordinatorConfigService } from './config/coordinator-config.service';
 import { FederationsModule } from './federations/federations.module';
 import { graphqlOptions } from './graphql/graphql-options';
 import { HealthModule } from './health/health.module';
+import { InferenceModule } from './inference/inference.module';
 import { JsonLogger } from './logging/json-logger';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModelVersionsModule } from './model-versions/model-versions.module';
@@ -63,6 +64,7 @@ export class AppModule {
         SitesModule,
         SiteTasksModule,
         TransferModule,
+        InferenceModule,
         HealthModule,
       ],
       providers: [

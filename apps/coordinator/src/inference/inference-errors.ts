@@ -1,0 +1,51 @@
+/**
+ * How inference refusals reach callers. Over GraphQL: the error's own stable code in extensions.code (QUEUE_FULL,
+ * STUDY_GRID_MISMATCH, NIFTI_TRUNCATED, PATH_OUTSIDE_ROOT, …) with its message. Over HTTP: a status and a JSON body
+ * { statusCode, code, message }. Refusals are expected outcomes, so they are not logged as server errors.
+ */
+import { HttpException, HttpStatus, IntrinsicException } from '@nestjs/common';
+import { FedstrokeError } from '@fedstroke/common';
+import { StudyInputError } from '@fedstroke/inference';
+import { PayloadTooLargeError } from '../storage/weights-store';
+import { QueueFullError } from './job-queue';
+import { ModelNotAvailableError } from './model-catalog.service';
+import { StudySourceError } from './study-sources';
+
+function statusOf(error: FedstrokeError): number {
+  if (error instanceof QueueFullError) return HttpStatus.SERVICE_UNAVAILABLE;
+  if (error instanceof PayloadTooLargeError) return HttpStatus.PAYLOAD_TOO_LARGE;
+  if (error instanceof StudyInputError) return HttpStatus.UNPROCESSABLE_ENTITY;
+  if (error instanceof ModelNotAvailableError) return HttpStatus.NOT_FOUND;
+  if (error instanceof StudySourceError) {
+    return error.code === 'PATH_OUTSIDE_ROOT' || error.code === 'SERVER_PATHS_DISABLED'
+      ? HttpStatus.FORBIDDEN
+      : error.code === 'STUDY_SOURCE_INVALID'
+        ? HttpStatus.BAD_REQUEST
+        : HttpStatus.NOT_FOUND;
+  }
+  return HttpStatus.BAD_REQUEST;
+}
+
+/** A GraphQL error whose extensions carry the refusal's code (graphql-js copies `extensions` from the original). */
+export class InferenceRefusal extends IntrinsicException {
+  readonly extensions: { code: string; status: number };
+
+  constructor(code: string, message: string, status: number) {
+    super(message);
+    this.extensions = { code, status };
+  }
+}
+
+/** Known refusals become InferenceRefusal; anything else is rethrown untouched (a real server error). */
+export function toGraphqlError(error: unknown): unknown {
+  if (error instanceof FedstrokeError) return new InferenceRefusal(error.code, error.message, statusOf(error));
+  return error;
+}
+
+export function toHttpError(error: unknown): unknown {
+  if (error instanceof FedstrokeError) {
+    const status = statusOf(error);
+    return new HttpException({ statusCode: status, code: error.code, message: error.message }, status);
+  }
+  return error;
+}

@@ -1,0 +1,123 @@
+/**
+ * Which model a job runs: a federation model version by id, or by default the newest global model of any
+ * federation. A version is its federation's artifacts config (the inference graph) plus its stored weights; loaded
+ * models are kept in a small LRU so consecutive jobs do not pay the session start-up, and an evicted model is
+ * released only once no job uses it.
+ */
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
+import { FedstrokeError } from '@fedstroke/common';
+import { loadSegmentationModel, type SegmentationModel } from '@fedstroke/inference';
+import { CoordinatorConfigService } from '../config/coordinator-config.service';
+import { ModelVersionsService } from '../model-versions/model-versions.service';
+import type { ModelVersionRecord } from '../persistence/records';
+import { FederationRepository } from '../persistence/repositories';
+import { InferenceSettings } from './inference-settings';
+
+export class ModelNotAvailableError extends FedstrokeError {
+  constructor(message: string) {
+    super('MODEL_NOT_AVAILABLE', message);
+  }
+}
+
+export interface ChosenModel {
+  version: ModelVersionRecord;
+  config: string;
+}
+
+interface CacheEntry {
+  model: Promise<SegmentationModel>;
+  users: number;
+}
+
+const PAGE = 100;
+
+@Injectable()
+export class ModelCatalog implements OnApplicationShutdown {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(
+    private readonly versions: ModelVersionsService,
+    private readonly federations: FederationRepository,
+    private readonly config: CoordinatorConfigService,
+    private readonly settings: InferenceSettings,
+  ) {}
+
+  /** The version asked for, or the newest global model; a clear error when there is none. */
+  async choose(versionId?: string | null): Promise<ChosenModel> {
+    const version = versionId ? await this.byId(versionId) : await this.newest();
+    const federation = await this.federations.get(version.federationId);
+    if (!federation) throw new ModelNotAvailableError(`model version ${version.id} belongs to no known federation`);
+    return { version, config: federation.config.model.name };
+  }
+
+  /** Runs `use` with the loaded model, loading it on first use. */
+  async withModel<T>(chosen: ChosenModel, use: (model: SegmentationModel) => Promise<T>): Promise<T> {
+    let entry = this.cache.get(chosen.version.id);
+    if (!entry) {
+      entry = { model: this.load(chosen), users: 0 };
+      this.cache.set(chosen.version.id, entry);
+      entry.model.catch(() => this.cache.delete(chosen.version.id));
+    } else {
+      // Most recently used last: Map keeps insertion order.
+      this.cache.delete(chosen.version.id);
+      this.cache.set(chosen.version.id, entry);
+    }
+    entry.users++;
+    try {
+      return await use(await entry.model);
+    } finally {
+      entry.users--;
+      await this.evict();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const entries = [...this.cache.values()];
+    this.cache.clear();
+    await Promise.all(entries.map((e) => e.model.then((m) => m.release()).catch(() => undefined)));
+  }
+
+  private async byId(id: string): Promise<ModelVersionRecord> {
+    try {
+      return await this.versions.get(id);
+    } catch {
+      throw new ModelNotAvailableError(`model version ${id} does not exist`);
+    }
+  }
+
+  private async newest(): Promise<ModelVersionRecord> {
+    let best: ModelVersionRecord | null = null;
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await this.federations.list({ offset, limit: PAGE });
+      for (const federation of page.items) {
+        const latest = await this.versions.latest(federation.id);
+        if (latest && (!best || latest.createdAt > best.createdAt)) best = latest;
+      }
+      if (offset + PAGE >= page.totalCount) break;
+    }
+    if (!best) {
+      throw new ModelNotAvailableError(
+        'no global model exists yet: create a federation (its initial model is round 0) or pass modelVersionId',
+      );
+    }
+    return best;
+  }
+
+  private async load(chosen: ChosenModel): Promise<SegmentationModel> {
+    const weights = await this.versions.readWeights(chosen.version);
+    return loadSegmentationModel(
+      { artifactsDir: join(this.config.get('artifactsDir'), chosen.config), weights, version: chosen.version.id },
+      { intraOpNumThreads: this.settings.threads },
+    );
+  }
+
+  private async evict(): Promise<void> {
+    for (const [id, entry] of this.cache) {
+      if (this.cache.size <= this.settings.modelCacheSize) return;
+      if (entry.users > 0) continue;
+      this.cache.delete(id);
+      await entry.model.then((m) => m.release()).catch(() => undefined);
+    }
+  }
+}

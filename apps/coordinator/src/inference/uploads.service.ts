@@ -1,0 +1,88 @@
+/**
+ * Study file uploads: the body is streamed to disk under the data directory with a size limit and hashed on the way
+ * (never buffered whole), then checked as a NIfTI (readable, 3-D, within the size limits, every voxel present and
+ * finite) before it gets an id. A file that fails is deleted and the caller told why.
+ */
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { validateStudyFile } from '@fedstroke/inference';
+import { WeightsStore } from '../storage/weights-store';
+import { InferenceSettings } from './inference-settings';
+import type { Caller, UploadRecord } from './persistence/inference-records';
+import { InferenceRepository } from './persistence/inference.repository';
+
+export interface UploadReceiptBody {
+  uploadId: string;
+  sha256: string;
+  sizeBytes: number;
+  shape: number[];
+  spacing: number[];
+  expiresAt: string;
+}
+
+@Injectable()
+export class UploadsService {
+  constructor(
+    private readonly settings: InferenceSettings,
+    private readonly repository: InferenceRepository,
+    private readonly store: WeightsStore,
+  ) {}
+
+  async receive(body: Readable, caller: Caller, fileName: string | null): Promise<UploadReceiptBody> {
+    const id = randomUUID();
+    const name = `upload ${id}${fileName ? ` (${fileName})` : ''}`;
+    let received;
+    try {
+      received = await this.store.receive(body, 'inference/uploads', this.settings.maxUploadBytes);
+    } catch (error) {
+      await this.audit(caller, id, [], 'REFUSED', (error as { code?: string }).code ?? 'UPLOAD_FAILED');
+      throw error;
+    }
+    try {
+      const volume = await validateStudyFile(received.tmpPath, name, { maxVoxels: this.settings.maxVoxels });
+      const file = `inference/uploads/${id}.nii`;
+      await this.store.promote(received.tmpPath, file);
+      const now = Date.now();
+      const record: UploadRecord = {
+        id,
+        file,
+        fileName,
+        sha256: received.sha256,
+        sizeBytes: received.sizeBytes,
+        shape: volume.shape,
+        ...caller,
+        createdAt: now,
+        expiresAt: now + this.settings.retentionMs,
+      };
+      await this.repository.createUpload(record);
+      await this.audit(caller, id, [received.sha256], 'ACCEPTED', null);
+      return {
+        uploadId: id,
+        sha256: received.sha256,
+        sizeBytes: received.sizeBytes,
+        shape: volume.shape,
+        spacing: volume.spacing,
+        expiresAt: new Date(record.expiresAt).toISOString(),
+      };
+    } catch (error) {
+      await this.store.discard(received.tmpPath);
+      await this.audit(caller, id, [received.sha256], 'REFUSED', (error as { code?: string }).code ?? 'INTERNAL');
+      throw error;
+    }
+  }
+
+  private audit(caller: Caller, uploadId: string, sha256s: string[], outcome: string, errorCode: string | null) {
+    return this.repository.audit({
+      ...caller,
+      at: Date.now(),
+      action: 'UPLOAD',
+      jobId: null,
+      modelVersionId: null,
+      modelSha256: null,
+      inputSha256s: sha256s,
+      outcome: `${outcome} upload ${uploadId}`,
+      errorCode,
+    });
+  }
+}
