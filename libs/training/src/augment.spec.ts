@@ -1,0 +1,76 @@
+import { augmentBatch, DEFAULT_AUGMENT, flipInPlace, NO_AUGMENT } from './augment';
+import { createBatchBuffer } from './batch-buffer';
+import { Random } from './random';
+
+function filledBatch(seed: number) {
+  const batch = createBatchBuffer(2, 3, [4, 6, 8]);
+  const rng = new Random(seed);
+  for (let i = 0; i < batch.image.length; i++) batch.image[i] = rng.range(-2, 2);
+  return batch;
+}
+
+describe('augmentation', () => {
+  it('flips are involutions on every axis and move voxels where expected', () => {
+    const batch = filledBatch(1);
+    const original = batch.image.slice();
+    const dims = batch.patch;
+    for (const axis of [0, 1, 2] as const) {
+      flipInPlace(batch.image, 0, dims, axis);
+      expect(batch.image).not.toEqual(original);
+      // Voxel (z, y, x) now holds what was at its mirror position on `axis`.
+      const [d, h, w] = dims;
+      const at = (z: number, y: number, x: number) => (z * h + y) * w + x;
+      const mirror = [d - 1 - 1, h - 1 - 2, w - 1 - 3];
+      const source = [1, 2, 3];
+      source[axis] = mirror[axis];
+      expect(batch.image[at(1, 2, 3)]).toBe(original[at(source[0], source[1], source[2])]);
+      flipInPlace(batch.image, 0, dims, axis);
+      expect(batch.image).toEqual(original);
+    }
+  });
+
+  it('keeps the label aligned with the image through random flips', () => {
+    const batch = filledBatch(2);
+    const voxels = 4 * 6 * 8;
+    // The label is a function of channel 0, so any misalignment between the two shows up.
+    for (let n = 0; n < 2; n++)
+      for (let i = 0; i < voxels; i++) batch.label[n * voxels + i] = batch.image[n * 3 * voxels + i] > 0.5 ? 1 : 0;
+    const rng = new Random(9);
+    for (let round = 0; round < 10; round++) {
+      augmentBatch(batch, rng, { ...NO_AUGMENT, flipProbability: 0.5 });
+      for (let n = 0; n < 2; n++)
+        for (let i = 0; i < voxels; i++)
+          expect(batch.label[n * voxels + i]).toBe(batch.image[n * 3 * voxels + i] > 0.5 ? 1 : 0);
+    }
+  });
+
+  it('changes intensities only by scale, shift and noise, is seeded, and leaves the label alone', () => {
+    const a = filledBatch(3);
+    const b = filledBatch(3);
+    a.label.fill(1, 0, 10);
+    const label = a.label.slice();
+    const always = {
+      ...DEFAULT_AUGMENT,
+      flipProbability: 0,
+      scaleProbability: 1,
+      shiftProbability: 1,
+      noiseProbability: 1,
+    };
+    augmentBatch(a, new Random(4), always);
+    augmentBatch(b, new Random(4), always);
+    expect(a.image).toEqual(b.image);
+    expect(a.label).toEqual(label);
+    const before = filledBatch(3).image;
+    const diff = a.image.map((v, i) => v - before[i]);
+    expect(Math.max(...diff.map(Math.abs))).toBeGreaterThan(0);
+    // Scale ≤ 15% of |x| ≤ 2, shift ≤ 0.1, noise sd ≤ 0.1: nothing moves by more than 0.3 + 6 sd.
+    expect(Math.max(...diff.map(Math.abs))).toBeLessThan(1);
+  });
+
+  it('does nothing with NO_AUGMENT', () => {
+    const batch = filledBatch(5);
+    const original = batch.image.slice();
+    augmentBatch(batch, new Random(1), NO_AUGMENT);
+    expect(batch.image).toEqual(original);
+  });
+});
