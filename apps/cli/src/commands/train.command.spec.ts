@@ -1,0 +1,95 @@
+/**
+ * @jest-environment ./libs/training/src/testing/ort-test-environment.ts
+ */
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { generateDataset } from '@fedstroke/synth';
+import { readSafetensors } from '@fedstroke/runtime';
+import { registerTrainCommand } from './train.command';
+
+/** `fedstroke train` end to end on a tiny synthetic dataset with the tiny U-Net (artifacts generated on the fly). */
+describe('fedstroke train', () => {
+  let dir: string;
+  const data = () => join(dir, 'data');
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fedstroke-train-cli-'));
+    await generateDataset({ outDir: data(), cases: 8, sites: 2, seed: 7, shape: [32, 32, 16], silent: true });
+  }, 60000);
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  async function run(args: string[]): Promise<string> {
+    const program = new Command('fedstroke').exitOverride();
+    registerTrainCommand(program);
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await program.parseAsync(['node', 'fedstroke', 'train', ...args]);
+    } finally {
+      spy.mockRestore();
+    }
+    return written.join('');
+  }
+
+  const common = '--config tiny --steps 6 --batch 1 --patch 16 --val-every 3 --warmup 0 --threads 1 --quiet'.split(' ');
+
+  it('trains centrally and writes best + last checkpoints, the split and a summary with test metrics', async () => {
+    const out = join(dir, 'central');
+    const args = ['--data', data(), '--artifacts', join(dir, 'models'), '--out', out, ...common];
+    const summary = JSON.parse(await run([...args, '--json']));
+    expect(summary.mode).toBe('centralized');
+    expect(summary.steps).toBe(6);
+    expect(summary.losses).toHaveLength(6);
+    expect(summary.valHistory.map((v: { step: number }) => v.step)).toEqual([3, 6]);
+    expect(summary.best.dice).toBe(Math.max(...summary.valHistory.map((v: { meanDice: number }) => v.meanDice)));
+    expect(summary.test.summary.n).toBe(summary.split.testCases.length);
+    expect(summary.test.cases[0]).toEqual(
+      expect.objectContaining({ dice: expect.any(Number), avdMl: expect.any(Number) }),
+    );
+    const split = JSON.parse(await readFile(join(out, 'split.json'), 'utf8'));
+    expect(summary.split.trainCases).toEqual(split.sites.flatMap((s: { train: string[] }) => s.train));
+    expect(JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'))).toEqual(summary);
+    for (const file of ['best.safetensors', 'last.safetensors'])
+      expect((await stat(join(out, file))).size).toBeGreaterThan(0);
+    const last = await readSafetensors(join(out, 'last.safetensors'));
+    expect(last.tensors.some((t) => t.name.startsWith('optimizer.'))).toBe(true);
+
+    // Resume to 9 steps: the first 6 losses are the earlier run's.
+    const resumed = JSON.parse(
+      await run([...args.map((a) => (a === '6' ? '9' : a)), '--resume', join(out, 'last.safetensors'), '--json']),
+    );
+    expect(resumed.steps).toBe(9);
+    expect(resumed.losses.slice(0, 6)).toEqual(summary.losses);
+  });
+
+  it("trains on one site's cases only with --site", async () => {
+    const out = join(dir, 'site2');
+    const text = await run([
+      '--data',
+      data(),
+      '--artifacts',
+      join(dir, 'models'),
+      '--out',
+      out,
+      '--site',
+      '2',
+      ...common,
+    ]);
+    expect(text).toMatch(/local-only \(.+\) training of "tiny": 6 steps/);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    const split = JSON.parse(await readFile(join(out, 'split.json'), 'utf8'));
+    expect(summary.site).toBe(split.sites[1].name);
+    expect(summary.split.trainCases).toEqual(split.sites[1].train);
+  });
+
+  it('names the valid sites when --site is unknown', async () => {
+    await expect(
+      run(['--data', data(), '--artifacts', join(dir, 'models'), '--out', join(dir, 'bad'), '--site', '9', ...common]),
+    ).rejects.toThrow(/--site 9: no such site; expected 1\.\.2/);
+  });
+});
