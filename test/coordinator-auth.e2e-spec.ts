@@ -159,7 +159,7 @@ describe('coordinator auth', () => {
     expect((await download(INFERENCE_TOKEN)).status).toBe(200);
   });
 
-  it('refuses a subscription without a valid read token', async () => {
+  it('refuses a subscription without a valid read token, and roundProgress to an inference token', async () => {
     const attempt = (token: string | null) =>
       new Promise<string>((resolve) => {
         const client = subscriptionClient(coordinator.url, token);
@@ -185,6 +185,8 @@ describe('coordinator auth', () => {
     expect(await attempt('wrong-token-wrong-token')).toBe('closed 4403');
     expect(await attempt(sites[0].token)).toBe('closed 4403');
     expect(await attempt(READONLY_TOKEN)).toBe('data');
+    // An inference token may open a socket (for inferenceJobUpdated) but roundProgress still refuses it.
+    expect(await attempt(INFERENCE_TOKEN)).toBe('errors');
   });
 
   it('refuses a revoked site at once', async () => {

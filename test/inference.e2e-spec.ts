@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { writeBadStudyFiles, type BadStudyFiles } from '../libs/inference/src/testing/bad-studies';
 import { maxAffineDifference, readNifti } from '@fedstroke/nifti';
 import type { CoordinatorApp } from '../apps/coordinator/src';
-import { ADMIN_TOKEN, INFERENCE_TOKEN, READONLY_TOKEN, subscriptionClient } from './coordinator-kit';
+import { INFERENCE_TOKEN, READONLY_TOKEN, subscriptionClient } from './coordinator-kit';
 import {
   bootInferenceCoordinator,
   CASE_ADC,
@@ -51,11 +51,7 @@ beforeAll(async () => {
   bad = await writeBadStudyFiles(workspace.root);
   coordinator = await bootInferenceCoordinator(
     workspace,
-    {
-      FEDSTROKE_INFERENCE_ROOT: FIXTURES,
-      FEDSTROKE_INFERENCE_MAX_UPLOAD_BYTES: String(8 * 1024 * 1024),
-      FEDSTROKE_INFERENCE_THREADS: '2',
-    },
+    { root: FIXTURES, maxUploadBytes: 8 * 1024 * 1024, threads: 2 },
     logs,
   );
   version = await createTinyModelVersion(coordinator.url);
@@ -88,8 +84,7 @@ describe('segmentStudy end to end (real ISLES22 case, tiny model)', () => {
     const id = submitted.data!.segmentStudy.id;
     expect(submitted.data!.segmentStudy.modelVersionId).toBe(version.id);
 
-    // graphql-ws admits ADMIN and READONLY sockets today (see the report: INFERENCE sockets need a core hook).
-    const client = subscriptionClient(coordinator.url, ADMIN_TOKEN);
+    const client = subscriptionClient(coordinator.url, INFERENCE_TOKEN);
     const statuses: string[] = [];
     try {
       for await (const event of client.iterate<{ inferenceJobUpdated: { status: string } }>({

@@ -1,7 +1,9 @@
 /**
  * Apollo (code first) with graphql-ws subscriptions on the same /graphql path. The context carries `req` over HTTP
  * and `connectionParams` over WebSocket; AuthGuard reads the token from either. A WebSocket whose
- * connectionParams.authorization is not a valid read-capable token is closed at connect (4403 Forbidden).
+ * connectionParams.authorization is not an ADMIN, READONLY or INFERENCE token is closed at connect (4403 Forbidden).
+ * Opening the socket grants nothing more: each subscription's own @Roles still decides, so an INFERENCE socket may
+ * follow `inferenceJobUpdated` but is refused `roundProgress` (FORBIDDEN), and a SITE token never gets a socket.
  */
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloDriver } from '@nestjs/apollo';
@@ -13,7 +15,7 @@ import type { GraphqlContext } from '../auth/request-context';
 import { TokenAuthenticator } from '../auth/token-authenticator.service';
 import { JsonLogger } from '../logging/json-logger';
 
-const SUBSCRIBER_ROLES: readonly Role[] = ['ADMIN', 'READONLY'];
+const SUBSCRIBER_ROLES: readonly Role[] = ['ADMIN', 'READONLY', 'INFERENCE'];
 
 const CODE_BY_STATUS: Partial<Record<number, string>> = {
   [HttpStatus.BAD_REQUEST]: 'BAD_USER_INPUT',
