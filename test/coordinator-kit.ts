@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { encodeSafetensors } from '@fedstroke/runtime';
-import { type CoordinatorApp, createCoordinatorApp, UPDATE_HEADERS } from '../apps/coordinator/src';
+import {
+  type CoordinatorApp,
+  type CoordinatorConfigInput,
+  createCoordinatorApp,
+  UPDATE_HEADERS,
+} from '../apps/coordinator/src';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 export const READONLY_TOKEN = 'readonly-token-0123456789abcdef';
@@ -59,7 +64,12 @@ export function makeWorkspace(): Workspace {
   };
 }
 
-export function bootCoordinator(workspace: Workspace, logs: string[] = []): Promise<CoordinatorApp> {
+/** Boots a coordinator on the workspace with the test tokens; `overrides` replaces any other config field. */
+export function bootCoordinator(
+  workspace: Pick<Workspace, 'dataDir' | 'artifactsDir'>,
+  logs: string[] = [],
+  overrides: Partial<CoordinatorConfigInput> = {},
+): Promise<CoordinatorApp> {
   return createCoordinatorApp(
     {
       adminToken: ADMIN_TOKEN,
@@ -71,6 +81,7 @@ export function bootCoordinator(workspace: Workspace, logs: string[] = []): Prom
       host: '127.0.0.1',
       longPollMaxSeconds: 2,
       logLevel: 'info',
+      ...overrides,
     },
     { logWrite: (line) => logs.push(line) },
   );

@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
-import { type CoordinatorApp, createCoordinatorApp } from '../apps/coordinator/src';
-import { ADMIN_TOKEN, gql, gqlOk, INFERENCE_TOKEN, READONLY_TOKEN } from './coordinator-kit';
+import type { CoordinatorApp, InferenceConfigInput } from '../apps/coordinator/src';
+import { ADMIN_TOKEN, bootCoordinator, gql, gqlOk, INFERENCE_TOKEN } from './coordinator-kit';
 
 export const ROOT = resolve(__dirname, '..');
 export const FIXTURES = resolve(ROOT, '../shared/fixtures');
@@ -39,34 +39,13 @@ export async function makeInferenceWorkspace(): Promise<InferenceWorkspace> {
   };
 }
 
-/** Boots a coordinator with FEDSTROKE_INFERENCE_* settings (read at boot; restored afterwards). */
-export async function bootInferenceCoordinator(
+/** Boots a coordinator with the given inference settings (the `inference` section of its config). */
+export function bootInferenceCoordinator(
   workspace: InferenceWorkspace,
-  settings: Record<string, string>,
+  inference: InferenceConfigInput,
   logs: string[] = [],
 ): Promise<CoordinatorApp> {
-  const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, settings);
-  try {
-    return await createCoordinatorApp(
-      {
-        adminToken: ADMIN_TOKEN,
-        readonlyToken: READONLY_TOKEN,
-        inferenceToken: INFERENCE_TOKEN,
-        dataDir: workspace.dataDir,
-        artifactsDir: workspace.artifactsDir,
-        port: 0,
-        host: '127.0.0.1',
-        logLevel: 'info',
-      },
-      { logWrite: (line) => logs.push(line) },
-    );
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
+  return bootCoordinator(workspace, logs, { inference });
 }
 
 /** Creates a federation on the tiny config; its initial global model (round 0) is the version inference uses. */

@@ -53,11 +53,7 @@ describe('queue overflow: 20 concurrent requests against a queue of 4', () => {
 
   beforeAll(async () => {
     workspace = await makeInferenceWorkspace();
-    coordinator = await bootInferenceCoordinator(workspace, {
-      FEDSTROKE_INFERENCE_CONCURRENCY: '1',
-      FEDSTROKE_INFERENCE_QUEUE_SIZE: '4',
-      FEDSTROKE_INFERENCE_THREADS: '1',
-    });
+    coordinator = await bootInferenceCoordinator(workspace, { concurrency: 1, queueCapacity: 4, threads: 1 });
     await createTinyModelVersion(coordinator.url);
   });
   afterAll(async () => {
@@ -111,11 +107,7 @@ describe('job timeout and result retention', () => {
 
   beforeAll(async () => {
     workspace = await makeInferenceWorkspace();
-    coordinator = await bootInferenceCoordinator(workspace, {
-      FEDSTROKE_INFERENCE_TIMEOUT_MS: '1500',
-      FEDSTROKE_INFERENCE_RETENTION_MS: '1500',
-      FEDSTROKE_INFERENCE_THREADS: '1',
-    });
+    coordinator = await bootInferenceCoordinator(workspace, { jobTimeoutMs: 1500, retentionMs: 1500, threads: 1 });
     await createTinyModelVersion(coordinator.url);
     // A small study (24x24x16 crop of the real case) that the tiny model segments well inside the timeout.
     const dwi = await readNifti(CASE_DWI);
@@ -185,7 +177,7 @@ describe('shutdown and restart', () => {
   afterAll(() => workspace?.cleanup());
 
   it('records the running job as COORDINATOR_SHUTDOWN and a waiting one as COORDINATOR_RESTARTED', async () => {
-    const settings = { FEDSTROKE_INFERENCE_CONCURRENCY: '1', FEDSTROKE_INFERENCE_THREADS: '1' };
+    const settings = { concurrency: 1, threads: 1 };
     const first = await bootInferenceCoordinator(workspace, settings);
     let running: string;
     let waiting: string;

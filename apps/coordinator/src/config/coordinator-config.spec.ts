@@ -16,8 +16,19 @@ describe('coordinator config', () => {
       uploadSlackBytes: 1 << 20,
       longPollMaxSeconds: 30,
       logLevel: 'info',
+      inference: {
+        concurrency: 1,
+        queueCapacity: 4,
+        jobTimeoutMs: 120_000,
+        retentionMs: 24 * 3_600_000,
+        maxUploadBytes: 512 * 1024 * 1024,
+        maxVoxels: 64 * 1024 * 1024,
+        threads: 2,
+        modelCacheSize: 2,
+      },
     });
     expect(config.readonlyToken).toBeUndefined();
+    expect(config.inference.root).toBeUndefined();
   });
 
   it('reads every variable', () => {
@@ -32,6 +43,26 @@ describe('coordinator config', () => {
       FEDSTROKE_UPLOAD_SLACK_BYTES: '4096',
       FEDSTROKE_LONG_POLL_MAX_SECONDS: '5',
       FEDSTROKE_LOG_LEVEL: 'warn',
+      FEDSTROKE_INFERENCE_ROOT: '/srv/studies/../studies',
+      FEDSTROKE_INFERENCE_CONCURRENCY: '3',
+      FEDSTROKE_INFERENCE_QUEUE_SIZE: '0',
+      FEDSTROKE_INFERENCE_TIMEOUT_MS: '5000',
+      FEDSTROKE_INFERENCE_RETENTION_MS: '60000',
+      FEDSTROKE_INFERENCE_MAX_UPLOAD_BYTES: '2048',
+      FEDSTROKE_INFERENCE_MAX_VOXELS: '1000',
+      FEDSTROKE_INFERENCE_THREADS: '4',
+      FEDSTROKE_INFERENCE_MODEL_CACHE: '1',
+    });
+    expect(config.inference).toEqual({
+      root: '/srv/studies',
+      concurrency: 3,
+      queueCapacity: 0,
+      jobTimeoutMs: 5000,
+      retentionMs: 60000,
+      maxUploadBytes: 2048,
+      maxVoxels: 1000,
+      threads: 4,
+      modelCacheSize: 1,
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -60,6 +91,26 @@ describe('coordinator config', () => {
       /^FEDSTROKE_DATABASE_URL must start with sqlite:\/\/, file: or postgres:\/\/ \(got "mysql:\/\/\*\*\*@h\/db"\)/,
     ],
     [{ FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_READONLY_TOKEN: ADMIN }, /must all differ/],
+    [
+      { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_INFERENCE_ROOT: 'studies' },
+      /^FEDSTROKE_INFERENCE_ROOT must be an absolute folder \(got "studies"\)/,
+    ],
+    [
+      { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_INFERENCE_THREADS: 'many' },
+      /^FEDSTROKE_INFERENCE_THREADS must be an integer \(got "many"\)/,
+    ],
+    [
+      { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_INFERENCE_CONCURRENCY: '0' },
+      /^FEDSTROKE_INFERENCE_CONCURRENCY must be an integer in \[1, 64\] \(got 0\)/,
+    ],
+    [
+      { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_INFERENCE_QUEUE_SIZE: '-1' },
+      /^FEDSTROKE_INFERENCE_QUEUE_SIZE must be an integer in \[0, 10000\] \(got -1\)/,
+    ],
+    [
+      { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_INFERENCE_MAX_UPLOAD_BYTES: '100' },
+      /^FEDSTROKE_INFERENCE_MAX_UPLOAD_BYTES must be an integer in \[1024, 2147483647\]/,
+    ],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => configFromEnvironment(env)).toThrow(ConfigError);
     expect(() => configFromEnvironment(env)).toThrow(message);
@@ -72,5 +123,12 @@ describe('coordinator config', () => {
     expect(() => resolveCoordinatorConfig({ adminToken: ADMIN, dataDir: '/d', longPollMaxSeconds: -1 })).toThrow(
       /^FEDSTROKE_LONG_POLL_MAX_SECONDS must be an integer in \[0, 600\]/,
     );
+    expect(() =>
+      resolveCoordinatorConfig({ adminToken: ADMIN, dataDir: '/d', inference: { jobTimeoutMs: 1.5 } }),
+    ).toThrow(/^FEDSTROKE_INFERENCE_TIMEOUT_MS must be an integer in \[1, 86400000\] \(got 1.5\)/);
+    expect(
+      resolveCoordinatorConfig({ adminToken: ADMIN, dataDir: '/d', inference: { threads: 1, root: '/data/x' } })
+        .inference,
+    ).toMatchObject({ threads: 1, root: '/data/x', concurrency: 1 });
   });
 });

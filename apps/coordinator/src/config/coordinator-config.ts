@@ -5,6 +5,13 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config.error';
+import { integerInRange, nonEmpty, optionalInteger, requireNonEmpty } from './config-values';
+import {
+  type InferenceConfig,
+  type InferenceConfigInput,
+  inferenceInputFromEnvironment,
+  resolveInferenceConfig,
+} from './inference-config';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -26,14 +33,18 @@ export interface CoordinatorConfig {
   /** Longest a site's `nextTask` long poll may wait. */
   longPollMaxSeconds: number;
   logLevel: LogLevel;
+  /** Clinical inference (`segmentStudy`): queue, limits, retention; see inference-config.ts. */
+  inference: InferenceConfig;
 }
 
 /** What callers may pass: everything but the admin token and data directory has a default. */
-export type CoordinatorConfigInput = Partial<Omit<CoordinatorConfig, 'database'>> & {
+export type CoordinatorConfigInput = Partial<Omit<CoordinatorConfig, 'database' | 'inference'>> & {
   adminToken: string;
   dataDir: string;
   /** `sqlite:///abs/file.sqlite`, `file:relative.sqlite` or `postgres://…`; default: `<dataDir>/coordinator.sqlite`. */
   databaseUrl?: string;
+  /** Any inference setting left out takes its default. */
+  inference?: InferenceConfigInput;
 };
 
 const MIN_TOKEN_LENGTH = 16;
@@ -54,6 +65,7 @@ export function resolveCoordinatorConfig(input: CoordinatorConfigInput): Coordin
     uploadSlackBytes: integerInRange('FEDSTROKE_UPLOAD_SLACK_BYTES', input.uploadSlackBytes ?? 1 << 20, 0, 1 << 30),
     longPollMaxSeconds: integerInRange('FEDSTROKE_LONG_POLL_MAX_SECONDS', input.longPollMaxSeconds ?? 30, 0, 600),
     logLevel: logLevel(input.logLevel ?? 'info'),
+    inference: resolveInferenceConfig(input.inference),
   };
   const roleTokens = [config.adminToken, config.readonlyToken, config.inferenceToken].filter((t) => t !== undefined);
   if (new Set(roleTokens).size !== roleTokens.length) {
@@ -83,6 +95,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Coo
     uploadSlackBytes: optionalInteger('FEDSTROKE_UPLOAD_SLACK_BYTES', env.FEDSTROKE_UPLOAD_SLACK_BYTES),
     longPollMaxSeconds: optionalInteger('FEDSTROKE_LONG_POLL_MAX_SECONDS', env.FEDSTROKE_LONG_POLL_MAX_SECONDS),
     logLevel: nonEmpty(env.FEDSTROKE_LOG_LEVEL) as LogLevel | undefined,
+    inference: inferenceInputFromEnvironment(env),
   });
 }
 
@@ -107,31 +120,9 @@ function token(variable: string, value: string): string {
   return value;
 }
 
-function integerInRange(variable: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(variable, `must be an integer in [${min}, ${max}] (got ${value})`);
-  }
-  return value;
-}
-
-function optionalInteger(variable: string, raw: string | undefined): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(variable, `must be an integer (got "${raw}")`);
-  return Number(raw);
-}
-
 function logLevel(value: string): LogLevel {
   if (!(LOG_LEVELS as readonly string[]).includes(value)) {
     throw new ConfigError('FEDSTROKE_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
   }
   return value as LogLevel;
-}
-
-function requireNonEmpty(variable: string, value: string): string {
-  if (value.trim() === '') throw new ConfigError(variable, 'must not be empty');
-  return value;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
 }

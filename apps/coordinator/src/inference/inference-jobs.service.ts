@@ -18,10 +18,11 @@ import {
   summarizeSegmentation,
   writeSegmentation,
 } from '@fedstroke/inference';
+import { CoordinatorConfigService } from '../config/coordinator-config.service';
+import type { InferenceConfig } from '../config/inference-config';
 import { JsonLogger } from '../logging/json-logger';
 import { WeightsStore } from '../storage/weights-store';
 import type { SegmentStudyInput } from './dto/segment-study.input';
-import { InferenceSettings } from './inference-settings';
 import { JobEvents } from './job-events.service';
 import { JobQueue, JobStopped } from './job-queue';
 import { type ChosenModel, ModelCatalog } from './model-catalog.service';
@@ -52,8 +53,11 @@ export class InferenceJobsService implements OnApplicationBootstrap, BeforeAppli
   private readonly queue: JobQueue;
   private readonly pending = new Map<string, PendingJob>();
 
+  /** The `inference` section of the coordinator's config. */
+  private readonly settings: InferenceConfig;
+
   constructor(
-    private readonly settings: InferenceSettings,
+    config: CoordinatorConfigService,
     private readonly repository: InferenceRepository,
     private readonly sources: StudySources,
     private readonly models: ModelCatalog,
@@ -61,7 +65,8 @@ export class InferenceJobsService implements OnApplicationBootstrap, BeforeAppli
     private readonly store: WeightsStore,
     private readonly log: JsonLogger,
   ) {
-    this.queue = new JobQueue(settings.concurrency, settings.queueCapacity, settings.jobTimeoutMs);
+    this.settings = config.get('inference');
+    this.queue = new JobQueue(this.settings.concurrency, this.settings.queueCapacity, this.settings.jobTimeoutMs);
   }
 
   /** Jobs a previous process left queued or running cannot resume (their inputs were in memory): fail them. */

@@ -12,7 +12,6 @@ import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import { ModelVersionsService } from '../model-versions/model-versions.service';
 import type { ModelVersionRecord } from '../persistence/records';
 import { FederationRepository } from '../persistence/repositories';
-import { InferenceSettings } from './inference-settings';
 
 export class ModelNotAvailableError extends FedstrokeError {
   constructor(message: string) {
@@ -40,7 +39,6 @@ export class ModelCatalog implements OnApplicationShutdown {
     private readonly versions: ModelVersionsService,
     private readonly federations: FederationRepository,
     private readonly config: CoordinatorConfigService,
-    private readonly settings: InferenceSettings,
   ) {}
 
   /** The version asked for, or the newest global model; a clear error when there is none. */
@@ -108,13 +106,13 @@ export class ModelCatalog implements OnApplicationShutdown {
     const weights = await this.versions.readWeights(chosen.version);
     return loadSegmentationModel(
       { artifactsDir: join(this.config.get('artifactsDir'), chosen.config), weights, version: chosen.version.id },
-      { intraOpNumThreads: this.settings.threads },
+      { intraOpNumThreads: this.config.get('inference').threads },
     );
   }
 
   private async evict(): Promise<void> {
     for (const [id, entry] of this.cache) {
-      if (this.cache.size <= this.settings.modelCacheSize) return;
+      if (this.cache.size <= this.config.get('inference').modelCacheSize) return;
       if (entry.users > 0) continue;
       this.cache.delete(id);
       await entry.model.then((m) => m.release()).catch(() => undefined);

@@ -6,9 +6,10 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { CoordinatorConfigService } from '../config/coordinator-config.service';
+import type { InferenceConfig } from '../config/inference-config';
 import { JsonLogger } from '../logging/json-logger';
 import { WeightsStore } from '../storage/weights-store';
-import { InferenceSettings } from './inference-settings';
 import { JobEvents } from './job-events.service';
 import { InferenceRepository } from './persistence/inference.repository';
 
@@ -17,13 +18,18 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   private timer?: NodeJS.Timeout;
   private sweeping: Promise<void> = Promise.resolve();
 
+  /** The `inference` section of the coordinator's config. */
+  private readonly settings: InferenceConfig;
+
   constructor(
-    private readonly settings: InferenceSettings,
+    config: CoordinatorConfigService,
     private readonly repository: InferenceRepository,
     private readonly store: WeightsStore,
     private readonly events: JobEvents,
     private readonly log: JsonLogger,
-  ) {}
+  ) {
+    this.settings = config.get('inference');
+  }
 
   onApplicationBootstrap(): void {
     const period = Math.min(60_000, Math.max(200, Math.floor(this.settings.retentionMs / 2)));

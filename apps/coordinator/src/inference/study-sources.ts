@@ -9,8 +9,9 @@ import { createReadStream } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { FedstrokeError } from '@fedstroke/common';
+import { CoordinatorConfigService } from '../config/coordinator-config.service';
+import type { InferenceConfig } from '../config/inference-config';
 import { WeightsStore } from '../storage/weights-store';
-import { InferenceSettings } from './inference-settings';
 import { InferenceRepository } from './persistence/inference.repository';
 
 export class StudySourceError extends FedstrokeError {}
@@ -40,11 +41,16 @@ async function sha256OfFile(path: string): Promise<string> {
 
 @Injectable()
 export class StudySources {
+  /** The `inference` section of the coordinator's config. */
+  private readonly settings: InferenceConfig;
+
   constructor(
-    private readonly settings: InferenceSettings,
+    config: CoordinatorConfigService,
     private readonly uploads: InferenceRepository,
     private readonly store: WeightsStore,
-  ) {}
+  ) {
+    this.settings = config.get('inference');
+  }
 
   async resolve(role: string, input: StudySourceInput): Promise<ResolvedSource> {
     const hasUpload = typeof input.uploadId === 'string' && input.uploadId !== '';

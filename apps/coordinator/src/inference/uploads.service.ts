@@ -7,8 +7,9 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { validateStudyFile } from '@fedstroke/inference';
+import { CoordinatorConfigService } from '../config/coordinator-config.service';
+import type { InferenceConfig } from '../config/inference-config';
 import { WeightsStore } from '../storage/weights-store';
-import { InferenceSettings } from './inference-settings';
 import type { Caller, UploadRecord } from './persistence/inference-records';
 import { InferenceRepository } from './persistence/inference.repository';
 
@@ -23,11 +24,16 @@ export interface UploadReceiptBody {
 
 @Injectable()
 export class UploadsService {
+  /** The `inference` section of the coordinator's config. */
+  private readonly settings: InferenceConfig;
+
   constructor(
-    private readonly settings: InferenceSettings,
+    config: CoordinatorConfigService,
     private readonly repository: InferenceRepository,
     private readonly store: WeightsStore,
-  ) {}
+  ) {
+    this.settings = config.get('inference');
+  }
 
   async receive(body: Readable, caller: Caller, fileName: string | null): Promise<UploadReceiptBody> {
     const id = randomUUID();
