@@ -1,15 +1,15 @@
 /**
  * Clinical inference on the coordinator: study uploads, the segmentStudy mutation and its job queue, job status
  * (query + subscription), result downloads, retention and the audit trail. Domain code lives in @fedstroke/inference.
+ * Settings come from CoordinatorConfig's `inference` section; the tables share the core SQLite connection and
+ * migration list.
  */
 import { Module } from '@nestjs/common';
-import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import { ModelVersionsModule } from '../model-versions/model-versions.module';
-import { InferenceDatabase } from './persistence/inference-database';
+import { sqlite } from '../persistence/persistence.module';
 import { InferenceController } from './inference.controller';
 import { InferenceJobsService } from './inference-jobs.service';
 import { InferenceResolver } from './inference.resolver';
-import { InferenceSettings, inferenceSettingsFromEnvironment } from './inference-settings';
 import { JobEvents } from './job-events.service';
 import { ModelCatalog } from './model-catalog.service';
 import { InferenceRepository, SqliteInferenceRepository } from './persistence/inference.repository';
@@ -21,22 +21,7 @@ import { UploadsService } from './uploads.service';
   imports: [ModelVersionsModule],
   controllers: [InferenceController],
   providers: [
-    {
-      provide: InferenceSettings,
-      inject: [CoordinatorConfigService],
-      useFactory: (config: CoordinatorConfigService) =>
-        inferenceSettingsFromEnvironment(process.env, config.get('dataDir')),
-    },
-    {
-      provide: InferenceDatabase,
-      inject: [CoordinatorConfigService],
-      useFactory: (config: CoordinatorConfigService) => InferenceDatabase.open(config.get('database')),
-    },
-    {
-      provide: InferenceRepository,
-      inject: [InferenceDatabase],
-      useFactory: (database: InferenceDatabase) => new SqliteInferenceRepository(database.handle),
-    },
+    sqlite(InferenceRepository, (db) => new SqliteInferenceRepository(db)),
     InferenceResolver,
     InferenceJobsService,
     JobEvents,

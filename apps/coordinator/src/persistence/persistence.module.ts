@@ -21,6 +21,10 @@ import { SqliteParticipationRepository } from './sqlite/sqlite-participation.rep
 import { SqliteRoundRepository } from './sqlite/sqlite-round.repository';
 import { SqliteSiteRepository } from './sqlite/sqlite-site.repository';
 
+/**
+ * The one SQLite connection, exported so a feature module with its own repository (inference) shares it rather
+ * than opening a second connection to the same file.
+ */
 export const SQLITE_HANDLE = Symbol('SQLITE_HANDLE');
 
 export class DatabaseNotImplementedError extends FedstrokeError {
@@ -43,7 +47,8 @@ const handleProvider: Provider = {
   },
 };
 
-function sqlite<T>(token: abstract new (...args: never[]) => T, build: (db: SqliteHandle) => T): Provider {
+/** A repository bound to the shared SQLite connection. */
+export function sqlite<T>(token: abstract new (...args: never[]) => T, build: (db: SqliteHandle) => T): Provider {
   return { provide: token, inject: [SQLITE_HANDLE], useFactory: build };
 }
 
@@ -66,6 +71,7 @@ function sqlite<T>(token: abstract new (...args: never[]) => T, build: (db: Sqli
     },
   ],
   exports: [
+    SQLITE_HANDLE,
     FederationRepository,
     SiteRepository,
     RoundRepository,

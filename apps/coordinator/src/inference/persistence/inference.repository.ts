@@ -1,9 +1,9 @@
 /**
  * Storage of uploads, jobs and audit entries. An abstract class (the Nest token, as in the core repository layer)
- * with the SQLite implementation beside it; every method is one statement or one transaction.
+ * with the SQLite implementation beside it; every method is one statement or one transaction. The tables come
+ * from the core migration list (0002-inference).
  */
 import type { SqliteHandle } from '../../persistence/sqlite/sqlite-database';
-import { applyInferenceMigrations } from './inference-migrations';
 import type { AuditEntry, InferenceJobRecord, InferenceJobStatus, UploadRecord } from './inference-records';
 
 export abstract class InferenceRepository {
@@ -84,7 +84,6 @@ function uploadFromRow(row: Row): UploadRecord {
 export class SqliteInferenceRepository extends InferenceRepository {
   constructor(private readonly db: SqliteHandle) {
     super();
-    applyInferenceMigrations(db);
   }
 
   async createUpload(u: UploadRecord): Promise<void> {

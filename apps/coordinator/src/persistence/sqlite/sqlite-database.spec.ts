@@ -18,6 +18,9 @@ describe('SQLite database', () => {
       version: number;
     }>;
     expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%migrations'`).all();
+    expect(tables).toEqual([{ name: 'schema_migrations' }]);
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'inference_jobs'`).get()).toBeDefined();
     expect(applyMigrations(db, file, MIGRATIONS)).toEqual([]);
     db.close();
     const reopened = openSqliteDatabase(file);

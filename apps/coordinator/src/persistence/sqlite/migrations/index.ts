@@ -1,4 +1,5 @@
 import { sql as initial } from './0001-initial.migration';
+import { sql as inference } from './0002-inference.migration';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
 }
 
 /** Applied in order, each in its own transaction, recorded in schema_migrations. Append; never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'inference', sql: inference },
+];

@@ -1,7 +1,10 @@
 /**
- * Inference migration 1: uploads, jobs and the audit trail. A TS module like the coordinator's own migrations so
- * the SWC build ships it. Audit rows hold who, when, which model and the input sha256s — never voxels or paths of
- * image data beyond what the caller named.
+ * Migration 2: clinical inference — uploads, jobs and the audit trail. Audit rows hold who, when, which model and
+ * the input sha256s — never voxels or paths of image data beyond what the caller named.
+ *
+ * Before this was a core migration the tables were created under a separate ledger (inference_schema_migrations).
+ * That build never shipped, so no deployed database holds it and there is nothing to fold in: a development
+ * database from that build fails here with "table inference_uploads already exists"; delete it and start afresh.
  */
 export const sql = `
 CREATE TABLE inference_uploads (
