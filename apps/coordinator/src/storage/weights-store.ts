@@ -4,6 +4,7 @@
  * either the old state or the complete new file, never a torn one; the database only points at renamed files.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -74,7 +75,10 @@ export class WeightsStore {
         await handle.close();
       }
     } catch (error) {
+      // The stream opens its file asynchronously: wait until it is closed, or a late open would recreate the file
+      // after the rm and leave a .part behind.
       out.destroy();
+      if (!out.closed) await once(out, 'close');
       await rm(tmpPath, { force: true });
       throw error;
     }
