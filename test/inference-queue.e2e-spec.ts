@@ -1,6 +1,4 @@
 /**
- * @jest-environment ./libs/runtime/src/testing/ort-test-environment.ts
- *
  * The inference job queue under load and over time, over real HTTP: 20 concurrent segmentStudy requests against a
  * queue of 4 (each ends in a job that succeeds or in an immediate QUEUE_FULL), a job stopped by the timeout, and
  * results deleted after the retention time.

@@ -1,6 +1,4 @@
 /**
- * @jest-environment ./libs/runtime/src/testing/ort-test-environment.ts
- *
  * Clinical inference end to end over real HTTP: upload the real ISLES'22 case, segment it through GraphQL, follow
  * the job (query and subscription), download the mask and compare it with `fedstroke segment` run on the same files
  * and the same model version; then the refusals (grids that disagree, broken files, paths outside the root, tokens).

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./libs/runtime/src/testing/ort-test-environment.ts
- */
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

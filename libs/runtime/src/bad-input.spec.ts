@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./libs/runtime/src/testing/ort-test-environment.ts
- */
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

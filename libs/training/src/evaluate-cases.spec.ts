@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./libs/training/src/testing/ort-test-environment.ts
- */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

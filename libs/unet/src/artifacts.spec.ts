@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./libs/autograd/src/testing/ort-test-environment.ts
- */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

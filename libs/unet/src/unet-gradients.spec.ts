@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./libs/autograd/src/testing/ort-test-environment.ts
- */
 import { runModel } from '../../autograd/src/testing/gradient-check';
 import { randomNormal } from '../../autograd/src/testing/random';
 import { Array64 } from '../../autograd/src/testing/reference-ops';

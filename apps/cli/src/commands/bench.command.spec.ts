@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./libs/runtime/src/testing/ort-test-environment.ts
- */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

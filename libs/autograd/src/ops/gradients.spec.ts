@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./libs/autograd/src/testing/ort-test-environment.ts
- */
 import { GraphBuilder } from '../graph-builder';
 import * as F from '../functional';
 import { runModel } from '../testing/gradient-check';
