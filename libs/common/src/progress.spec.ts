@@ -12,7 +12,7 @@ describe('ProgressBar', () => {
     const bar = new ProgressBar({ label: 'synth', total: 100, stream: out.stream });
     for (let i = 0; i < 100; i++) bar.tick();
     const lines = out.text().trim().split('\n');
-    expect(lines).toHaveLength(11) // the first tick, then each decile up to 100%;
+    expect(lines).toHaveLength(11); // the first tick, then each decile up to 100%;
     expect(lines[lines.length - 1]).toMatch(/^synth 100\/100 100%/);
   });
 
