@@ -1,6 +1,6 @@
-import { augmentBatch, DEFAULT_AUGMENT, flipInPlace, NO_AUGMENT } from './augment';
+import { Random } from '@fedstroke/common';
+import { addGaussianNoise, augmentBatch, DEFAULT_AUGMENT, flipInPlace, NO_AUGMENT } from './augment';
 import { createBatchBuffer } from './batch-buffer';
-import { Random } from './random';
 
 function filledBatch(seed: number) {
   const batch = createBatchBuffer(2, 3, [4, 6, 8]);
@@ -72,5 +72,17 @@ describe('augmentation', () => {
     const original = batch.image.slice();
     augmentBatch(batch, new Random(1), NO_AUGMENT);
     expect(batch.image).toEqual(original);
+  });
+
+  it('adds Gaussian noise with the requested sd to the requested slice only', () => {
+    const data = new Float32Array(20005);
+    addGaussianNoise(data, 2, 20001, 2, new Random(1));
+    expect([data[0], data[1], data[20003], data[20004]]).toEqual([0, 0, 0, 0]);
+    const noise = data.subarray(2, 20003);
+    const mean = noise.reduce((s, v) => s + v, 0) / noise.length;
+    const sd = Math.sqrt(noise.reduce((s, v) => s + (v - mean) ** 2, 0) / noise.length);
+    expect(Math.abs(mean)).toBeLessThan(0.06);
+    expect(sd).toBeGreaterThan(1.95);
+    expect(sd).toBeLessThan(2.05);
   });
 });

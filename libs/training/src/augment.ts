@@ -1,5 +1,5 @@
+import type { Random } from '@fedstroke/common';
 import type { BatchBuffer } from './batch-buffer';
-import type { Random } from './random';
 import type { SpatialDims } from './training-case';
 
 /**
@@ -62,10 +62,16 @@ export function augmentBatch(batch: BatchBuffer, rng: Random, options: AugmentOp
         for (let i = offset; i < offset + voxels; i++) batch.image[i] += shift;
       }
       if (rng.chance(options.noiseProbability)) {
-        rng.addGaussianNoise(batch.image, offset, voxels, rng.range(0, options.noiseMaxSd));
+        addGaussianNoise(batch.image, offset, voxels, rng.range(0, options.noiseMaxSd), rng);
       }
     }
   }
+}
+
+/** Adds N(0, sd²) noise to data[offset .. offset+length). */
+export function addGaussianNoise(data: Float32Array, offset: number, length: number, sd: number, rng: Random): void {
+  const end = offset + length;
+  for (let i = offset; i < end; i++) data[i] += sd * rng.normal();
 }
 
 /** Mirrors the [D, H, W] block at `offset` along one axis (0 = D, 1 = H, 2 = W), in place, by swapping. */

@@ -3,7 +3,6 @@
  * evaluation. One loop serves central training, local-only baselines and a federated round's local update.
  */
 export * from './errors';
-export * from './random';
 export * from './training-case';
 export * from './batch-buffer';
 export * from './patch-sampler';

@@ -1,5 +1,5 @@
+import type { RandomState } from '@fedstroke/common';
 import { ResumeStateError } from './errors';
-import type { RandomState } from './random';
 import type { ResolvedTrainOptions, ValidationEntry } from './training-options';
 
 /** Header key under which a checkpoint carries the loop state, beside the weights and optimizer moments. */

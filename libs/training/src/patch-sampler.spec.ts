@@ -1,6 +1,6 @@
+import { Random } from '@fedstroke/common';
 import { createBatchBuffer } from './batch-buffer';
 import { drawPatch, extractPatch, sampleBatch, validatePatchSize } from './patch-sampler';
-import { Random } from './random';
 import { toTrainingCase, type TrainingCase } from './training-case';
 
 /** A case whose voxel value encodes its own position and channel, so any patch can be checked against the source. */

@@ -1,6 +1,5 @@
-import { InvalidArgumentError } from '@fedstroke/common';
+import { InvalidArgumentError, type Random } from '@fedstroke/common';
 import type { BatchBuffer } from './batch-buffer';
-import type { Random } from './random';
 import type { SpatialDims, TrainingCase } from './training-case';
 
 /** nnU-Net's oversample_foreground_percent: a third of the patches are centred on a lesion voxel. */

@@ -1,13 +1,12 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { ProgressBar } from '@fedstroke/common';
+import { ProgressBar, Random } from '@fedstroke/common';
 import { augmentBatch } from './augment';
 import { createBatchBuffer, type BatchBuffer } from './batch-buffer';
 import { TrainingAbortedError, TrainingDataError, TrainingDivergedError } from './errors';
 import { decodeLoopState, encodeLoopState, type LoopState } from './loop-state';
 import { learningRateAt, type LrSchedule } from './lr-schedule';
 import { sampleBatch } from './patch-sampler';
-import { Random } from './random';
 import type { TrainableSession } from './session-contract';
 import { assertConsistentCases, type TrainingCase } from './training-case';
 import {
@@ -85,7 +84,7 @@ export async function trainLocal(
   // FedProx anchors the proximal term at the weights this call starts from (the global model of the round).
   session.setProximal(opts.proximalMu > 0 ? session.getContiguousParameters() : null, opts.proximalMu);
 
-  const rng = new Random(state.rngState);
+  const rng = Random.fromState(state.rngState);
   const batch = createBatchBuffer(opts.batchSize, session.manifest.config.inChannels, opts.patchSize);
   const schedule: LrSchedule = {
     kind: opts.schedule,

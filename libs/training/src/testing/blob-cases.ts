@@ -1,4 +1,5 @@
-import { Random } from '../random';
+import { Random } from '@fedstroke/common';
+import { addGaussianNoise } from '../augment';
 import { toTrainingCase, type TrainingCase } from '../training-case';
 
 /**
@@ -22,7 +23,7 @@ export function blobCases(count: number, shape: [number, number, number], seed: 
         }
     data.forEach((channel, c) => {
       for (let i = 0; i < channel.length; i++) channel[i] = c === 0 ? 2 * mask[i] : c === 1 ? -1.5 * mask[i] : 0;
-      rng.addGaussianNoise(channel, 0, channel.length, 0.3);
+      addGaussianNoise(channel, 0, channel.length, 0.3, rng);
     });
     return toTrainingCase({ id: `blob-${index}`, channels: data, mask, shape, spacing: [2, 2, 2] });
   });
