@@ -6,7 +6,6 @@ export * from './aggregate/server-optimizer';
 export * from './aggregate/order-statistics';
 export * from './aggregate/sorting-network';
 export * from './privacy/clip-and-noise';
-export * from './privacy/seeded-random';
 export * from './validation/validate-update';
 export * from './strategies/strategy';
 export { averageClientMetrics } from './strategies/strategy-support';

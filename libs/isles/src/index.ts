@@ -11,7 +11,6 @@ export * from './preprocessing/preprocessing';
 export * from './preprocessing/zscore-within-brain';
 export * from './preprocessing/crop-to-brain';
 export * from './preprocessing/resample-to-spacing';
-export * from './splits/seeded-random';
 export * from './splits/dataset-split';
 export * from './splits/split-sites';
 export * from './splits/site-map-split';

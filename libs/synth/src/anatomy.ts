@@ -1,5 +1,6 @@
+import type { Random } from '@fedstroke/common';
 import type { Vec3 } from '@fedstroke/nifti';
-import { Random } from './random';
+import { unitVector } from './draws';
 import { degrees, Matrix3, rotationXYZ } from './rotation';
 
 // Math's functions as module constants: hot loops then skip a global lookup per call, which is slow inside
@@ -57,37 +58,37 @@ export class BrainModel {
 
   constructor(random: Random, maxAxes: Vec3) {
     const base: Vec3 = [58, 70, 48];
-    this.axes = base.map((value, axis) => min(value * random.uniform(0.93, 1.07), maxAxes[axis])) as Vec3;
+    this.axes = base.map((value, axis) => min(value * random.range(0.93, 1.07), maxAxes[axis])) as Vec3;
     this.meanRadius = (this.axes[0] + this.axes[1] + this.axes[2]) / 3;
     this.poseRotation = rotationXYZ(
-      degrees(random.uniform(-5, 5)),
-      degrees(random.uniform(-4, 4)),
-      degrees(random.uniform(-5, 5)),
+      degrees(random.range(-5, 5)),
+      degrees(random.range(-4, 4)),
+      degrees(random.range(-5, 5)),
     );
-    this.poseCentre = [random.uniform(-3, 3), random.uniform(-4, 4), random.uniform(-3, 3)];
+    this.poseCentre = [random.range(-3, 3), random.range(-4, 4), random.range(-3, 3)];
     this.shapeWaves = Array.from({ length: 4 }, () => ({
-      amplitude: random.uniform(0.008, 0.025),
-      frequency: random.uniform(2, 4.5),
-      phase: random.uniform(0, 2 * Math.PI),
-      direction: random.unitVector(),
+      amplitude: random.range(0.008, 0.025),
+      frequency: random.range(2, 4.5),
+      phase: random.range(0, 2 * Math.PI),
+      direction: unitVector(random),
     }));
-    this.foldFrequency = (2 * Math.PI) / random.uniform(18, 24);
+    this.foldFrequency = (2 * Math.PI) / random.range(18, 24);
     this.foldWaves = new Float64Array(FOLD_WAVES * 5);
     for (let n = 0; n < FOLD_WAVES; n++) {
-      const direction = random.unitVector();
-      const frequency = this.foldFrequency * random.uniform(0.75, 1.25);
+      const direction = unitVector(random);
+      const frequency = this.foldFrequency * random.range(0.75, 1.25);
       this.foldWaves.set(
-        [frequency * direction[0], frequency * direction[1], frequency * direction[2], random.uniform(0, 6.3), 0],
+        [frequency * direction[0], frequency * direction[1], frequency * direction[2], random.range(0, 6.3), 0],
         n * 5,
       );
     }
     // Older, atrophic brains: wider sulci (lower threshold) and larger ventricles, often with leukoaraiosis.
-    const atrophy = random.unit();
-    this.sulcusDepth = random.uniform(9, 14);
+    const atrophy = random.uniform();
+    this.sulcusDepth = random.range(9, 14);
     this.sulcusHalfWidth = 0.5 + 1.2 * atrophy;
     this.ventricleScale = 0.8 + 0.9 * atrophy;
-    this.leukoaraiosis = random.chance(0.6) ? random.uniform(0.2, 1) * (0.4 + 0.6 * atrophy) : 0;
-    this.susceptibility = random.uniform(0.3, 1);
+    this.leukoaraiosis = random.chance(0.6) ? random.range(0.2, 1) * (0.4 + 0.6 * atrophy) : 0;
+    this.susceptibility = random.range(0.3, 1);
   }
 
   /** Normalized ellipsoid radius before deformation (1 on the undeformed surface). */

@@ -1,5 +1,6 @@
+import type { Random } from '@fedstroke/common';
 import type { Vec3 } from '@fedstroke/nifti';
-import { Random } from './random';
+import { unitVector } from './draws';
 import { Matrix3, rotationXYZ } from './rotation';
 
 // Math's functions as module constants: hot loops then skip a global lookup per call, which is slow inside
@@ -23,13 +24,8 @@ export interface Blob {
 export function drawBlob(random: Random, centre: Vec3, axes: Vec3, width: number, irregularity: number): Blob {
   const wobble: number[] = [];
   for (let n = 0; n < 2; n++)
-    wobble.push(
-      irregularity * random.uniform(0.4, 1),
-      random.uniform(2, 5),
-      random.uniform(0, 6.3),
-      ...random.unitVector(),
-    );
-  const rotation = rotationXYZ(random.uniform(0, Math.PI), random.uniform(0, Math.PI), random.uniform(0, Math.PI));
+    wobble.push(irregularity * random.range(0.4, 1), random.range(2, 5), random.range(0, 6.3), ...unitVector(random));
+  const rotation = rotationXYZ(random.range(0, Math.PI), random.range(0, Math.PI), random.range(0, Math.PI));
   const reach = max(...axes) * (1 + 2 * irregularity) + 4 * width + 1;
   return { centre, rotation, axes, width, wobble, reach };
 }

@@ -1,9 +1,9 @@
+import { mixSeed, Random } from '@fedstroke/common';
 import type { Vec3, Volume } from '@fedstroke/nifti';
 import { BrainModel } from './anatomy';
 import { CenterProfile, StoredDatatype } from './centers';
 import { dwiGrid, flairGrid, Grid } from './grids';
 import { drawLesion, drawMimics, LesionPlan, Mimic } from './lesions';
-import { Random } from './random';
 import { renderGrid, SequenceContrast } from './render';
 import { acquire } from './scanner';
 
@@ -52,10 +52,10 @@ export function caseIdFor(index: number): string {
  */
 export function generateCase(request: SynthCaseRequest): SynthCase {
   const { seed, index, center } = request;
-  const geometry = new Random(seed, index, 1);
-  const anatomy = new Random(seed, index, 2);
-  const pathology = new Random(seed, index, 3);
-  const noise = new Random(seed, index, 4);
+  const geometry = new Random(mixSeed(seed, index, 1));
+  const anatomy = new Random(mixSeed(seed, index, 2));
+  const pathology = new Random(mixSeed(seed, index, 3));
+  const noise = new Random(mixSeed(seed, index, 4));
 
   const dwi = dwiGrid(request.shape, request.spacing, center, geometry);
   const flair = flairGrid(dwi, center, geometry);
@@ -68,7 +68,7 @@ export function generateCase(request: SynthCaseRequest): SynthCase {
   const contrasts = sequenceContrasts(center, lesion);
   const onDwi = renderGrid(dwi, brain, lesion, mimics, [contrasts.dwi, contrasts.adc], true);
   const onFlair = renderGrid(flair, brain, lesion, mimics, [contrasts.flair], false);
-  const jitter = () => noise.uniform(0.9, 1.1);
+  const jitter = () => noise.range(0.9, 1.1);
   const dwiData = acquire(
     onDwi.images[0],
     onDwi.brain,

@@ -1,4 +1,5 @@
-import { Random } from './random';
+import { mixSeed, Random } from '@fedstroke/common';
+import { logUniform } from './draws';
 
 export type StoredDatatype = 'float32' | 'int16';
 
@@ -96,23 +97,23 @@ export const CURATED_CENTERS: readonly CenterProfile[] = [
  */
 export function centerProfile(index: number, seed: number): CenterProfile {
   if (index < CURATED_CENTERS.length) return CURATED_CENTERS[index];
-  const random = new Random(seed, 0xce47e5, index);
-  const pick = <T>(values: readonly T[]): T => values[random.int(0, values.length - 1)];
+  const random = new Random(mixSeed(seed, 0xce47e5, index));
+  const pick = <T>(values: readonly T[]): T => values[random.intInclusive(0, values.length - 1)];
   return {
     name: `center-${index + 1}`,
     description: 'drawn from the ranges of the curated centers',
-    dwiSpacingScale: [random.uniform(0.94, 1.04), random.uniform(0.93, 1.05)],
-    flairSpacingScale: [random.uniform(0.4, 0.6), random.uniform(1.33, 2)],
-    flairTiltDegrees: random.uniform(-10, 10),
-    dwiScale: random.logUniform(100, 1000),
-    flairScale: random.logUniform(90, 1800),
+    dwiSpacingScale: [random.range(0.94, 1.04), random.range(0.93, 1.05)],
+    flairSpacingScale: [random.range(0.4, 0.6), random.range(1.33, 2)],
+    flairTiltDegrees: random.range(-10, 10),
+    dwiScale: logUniform(random, 100, 1000),
+    flairScale: logUniform(random, 90, 1800),
     adcUnit: pick([1, 1000]),
-    noise: { dwi: random.uniform(0.045, 0.1), flair: random.uniform(0.035, 0.08), adc: random.uniform(0.06, 0.11) },
-    biasStrength: random.uniform(0.05, 0.25),
-    greyWhiteRatio: random.uniform(1.15, 1.35),
-    lesionContrast: random.uniform(0.8, 1.1),
-    susceptibility: random.uniform(0.4, 1),
-    gamma: random.uniform(0.9, 1.15),
+    noise: { dwi: random.range(0.045, 0.1), flair: random.range(0.035, 0.08), adc: random.range(0.06, 0.11) },
+    biasStrength: random.range(0.05, 0.25),
+    greyWhiteRatio: random.range(1.15, 1.35),
+    lesionContrast: random.range(0.8, 1.1),
+    susceptibility: random.range(0.4, 1),
+    gamma: random.range(0.9, 1.15),
     datatypes: { dwi: pick(['float32', 'int16']), adc: 'float32', flair: pick(['float32', 'int16']) },
   };
 }

@@ -1,6 +1,6 @@
+import type { Random } from '@fedstroke/common';
 import type { Vec3 } from '@fedstroke/nifti';
 import type { CenterProfile } from './centers';
-import { Random } from './random';
 import { degrees, Matrix3, rotationXYZ } from './rotation';
 
 /** A voxel grid with its voxel → world affine (4×4 row-major), as a NIfTI file stores it. */
@@ -34,11 +34,11 @@ export function dwiGrid(shape: Vec3, baseSpacing: Vec3, center: CenterProfile, r
   const [inPlane, slice] = center.dwiSpacingScale;
   const spacing: Vec3 = [baseSpacing[0] * inPlane, baseSpacing[1] * inPlane, baseSpacing[2] * slice];
   const rotation = rotationXYZ(
-    degrees(random.uniform(-2, 2)),
-    degrees(random.uniform(-2, 2)),
-    degrees(random.uniform(-2, 2)),
+    degrees(random.range(-2, 2)),
+    degrees(random.range(-2, 2)),
+    degrees(random.range(-2, 2)),
   );
-  const centre: Vec3 = [random.uniform(-3, 3), random.uniform(-3, 3), random.uniform(-3, 3)];
+  const centre: Vec3 = [random.range(-3, 3), random.range(-3, 3), random.range(-3, 3)];
   return { shape, spacing, affine: centredAffine(shape, spacing, [-1, 1, 1], rotation, centre) };
 }
 
@@ -52,8 +52,8 @@ export function flairGrid(dwi: Grid, center: CenterProfile, random: Random): Gri
   const spacing: Vec3 = [base[0] * inPlane, base[1] * inPlane, base[2] * slice];
   const fieldOfView = dwi.shape.map((n, axis) => n * dwi.spacing[axis] * (axis < 2 ? 1.05 : 1)) as Vec3;
   const shape = fieldOfView.map((mm, axis) => Math.ceil(mm / spacing[axis])) as Vec3;
-  const tilt = rotationXYZ(degrees(center.flairTiltDegrees + random.uniform(-3, 3)), 0, degrees(random.uniform(-3, 3)));
-  const centre: Vec3 = [random.uniform(-5, 5), random.uniform(-5, 5), random.uniform(-5, 5)];
+  const tilt = rotationXYZ(degrees(center.flairTiltDegrees + random.range(-3, 3)), 0, degrees(random.range(-3, 3)));
+  const centre: Vec3 = [random.range(-5, 5), random.range(-5, 5), random.range(-5, 5)];
   return { shape, spacing, affine: centredAffine(shape, spacing, [1, 1, 1], tilt, centre) };
 }
 

@@ -1,7 +1,8 @@
+import type { Random } from '@fedstroke/common';
 import type { Vec3 } from '@fedstroke/nifti';
 import { BrainModel, Tissue, TISSUE_SLOTS } from './anatomy';
 import { Blob, BlobField, drawBlob } from './blob-field';
-import { Random } from './random';
+import { logUniform, unitVector, weighted } from './draws';
 
 export type LesionPattern = 'compact' | 'elongated' | 'embolic' | 'compact-with-satellites';
 export type BorderKind = 'sharp' | 'blurry';
@@ -41,8 +42,8 @@ function parenchymaPoint(random: Random, brain: BrainModel, near?: { centre: Vec
   const tissue = new Float64Array(TISSUE_SLOTS);
   for (let attempt = 0; attempt < 400; attempt++) {
     const point: Vec3 = near
-      ? (near.centre.map((c) => c + random.uniform(-near.radius, near.radius)) as Vec3)
-      : (brain.axes.map((a) => random.uniform(-0.85 * a, 0.85 * a)) as Vec3);
+      ? (near.centre.map((c) => c + random.range(-near.radius, near.radius)) as Vec3)
+      : (brain.axes.map((a) => random.range(-0.85 * a, 0.85 * a)) as Vec3);
     brain.sample(point[0], point[1], point[2], tissue);
     if (tissue[Tissue.Brain] >= 1 && tissue[Tissue.Csf] < 0.2 && brain.depth(point[0], point[1], point[2]) > 3)
       return point;
@@ -55,35 +56,29 @@ function radiusForVolume(volumeMl: number): number {
 }
 
 function compactBlob(random: Random, centre: Vec3, volumeMl: number, width: number): Blob {
-  const ratios: Vec3 = [1, random.uniform(0.6, 1), random.uniform(0.5, 1)];
+  const ratios: Vec3 = [1, random.range(0.6, 1), random.range(0.5, 1)];
   const scale = Math.cbrt((3 * volumeMl * ML) / (4 * Math.PI * ratios[0] * ratios[1] * ratios[2]));
-  const irregularity = volumeMl < 0.3 ? 0.03 : random.uniform(0.08, 0.22);
+  const irregularity = volumeMl < 0.3 ? 0.03 : random.range(0.08, 0.22);
   return drawBlob(random, centre, ratios.map((r) => r * scale) as Vec3, width, irregularity);
 }
 
 /** Small foci of a few mm (lacunes, emboli). */
 function focusBlob(random: Random, centre: Vec3, width: number): Blob {
-  const radius = radiusForVolume(random.logUniform(0.012, 0.5));
-  return drawBlob(
-    random,
-    centre,
-    [radius, radius * random.uniform(0.7, 1), radius * random.uniform(0.7, 1)],
-    width,
-    0.04,
-  );
+  const radius = radiusForVolume(logUniform(random, 0.012, 0.5));
+  return drawBlob(random, centre, [radius, radius * random.range(0.7, 1), radius * random.range(0.7, 1)], width, 0.04);
 }
 
 /** A tube of overlapping spheres along a gently curving path (e.g. a perforator or watershed infarct). */
 function elongatedBlobs(random: Random, brain: BrainModel, volumeMl: number, width: number): Blob[] {
-  const segments = random.int(3, 7);
+  const segments = random.intInclusive(3, 7);
   const radius = Math.cbrt((volumeMl * ML) / (Math.PI * (segments - 1 + 4 / 3)));
   let position = parenchymaPoint(random, brain);
-  let direction = random.unitVector();
+  let direction = unitVector(random);
   const blobs: Blob[] = [];
   for (let n = 0; n < segments; n++) {
-    const r = radius * random.uniform(0.85, 1.15);
+    const r = radius * random.range(0.85, 1.15);
     blobs.push(drawBlob(random, position, [r, r, r], width, 0.05));
-    const bend = random.unitVector();
+    const bend = unitVector(random);
     direction = direction.map((d, axis) => d + 0.35 * bend[axis]) as Vec3;
     const length = Math.hypot(...direction);
     direction = direction.map((d) => d / length) as Vec3;
@@ -98,21 +93,21 @@ function elongatedBlobs(random: Random, brain: BrainModel, volumeMl: number, wid
  * lesions are FLAIR-visible.
  */
 export function drawLesion(random: Random, brain: BrainModel): LesionPlan {
-  const pattern = random.weighted<LesionPattern>({
+  const pattern = weighted<LesionPattern>(random, {
     compact: 0.4,
     elongated: 0.2,
     embolic: 0.25,
     'compact-with-satellites': 0.15,
   });
   const border: BorderKind = random.chance(0.5) ? 'sharp' : 'blurry';
-  const width = border === 'sharp' ? random.uniform(0.2, 0.5) : random.uniform(1, 2.5);
-  let designedVolumeMl = random.logUniform(0.25, 70);
+  const width = border === 'sharp' ? random.range(0.2, 0.5) : random.range(1, 2.5);
+  let designedVolumeMl = logUniform(random, 0.25, 70);
   const blobs: Blob[] = [];
   if (pattern === 'compact' || pattern === 'compact-with-satellites') {
     const centre = parenchymaPoint(random, brain);
     blobs.push(compactBlob(random, centre, designedVolumeMl, width));
     if (pattern === 'compact-with-satellites') {
-      const satellites = random.int(1, 4);
+      const satellites = random.intInclusive(1, 4);
       const reach = radiusForVolume(designedVolumeMl) + 18;
       for (let n = 0; n < satellites; n++)
         blobs.push(focusBlob(random, parenchymaPoint(random, brain, { centre, radius: reach }), width));
@@ -120,12 +115,12 @@ export function drawLesion(random: Random, brain: BrainModel): LesionPlan {
   } else if (pattern === 'elongated') {
     blobs.push(...elongatedBlobs(random, brain, designedVolumeMl, width));
   } else {
-    const territory = { centre: parenchymaPoint(random, brain), radius: random.uniform(12, 30) };
-    const foci = random.int(3, 14);
+    const territory = { centre: parenchymaPoint(random, brain), radius: random.range(12, 30) };
+    const foci = random.intInclusive(3, 14);
     for (let n = 0; n < foci; n++) blobs.push(focusBlob(random, parenchymaPoint(random, brain, territory), width));
     designedVolumeMl = blobs.reduce((sum, b) => sum + (4 / 3) * Math.PI * b.axes[0] * b.axes[1] * b.axes[2], 0) / ML;
   }
-  const onsetHours = random.logUniform(0.5, 48);
+  const onsetHours = logUniform(random, 0.5, 48);
   const flairVisible = onsetHours > FLAIR_VISIBLE_AFTER_HOURS;
   const maturity = Math.min(1, (onsetHours - FLAIR_VISIBLE_AFTER_HOURS) / 24);
   return {
@@ -135,15 +130,10 @@ export function drawLesion(random: Random, brain: BrainModel): LesionPlan {
     flairVisible,
     designedVolumeMl,
     field: new BlobField(blobs),
-    dwiGain: onsetHours < 3 ? random.uniform(1.45, 1.9) : random.uniform(1.6, 2.6),
-    adcRatio: random.uniform(0.55, 0.8),
-    flairGain: flairVisible ? (0.25 + 0.45 * maturity) * random.uniform(0.8, 1.2) : random.uniform(0, 0.06),
-    texture: [
-      random.uniform(0, 0.3),
-      (2 * Math.PI) / random.uniform(6, 14),
-      random.uniform(0, 6.3),
-      ...random.unitVector(),
-    ],
+    dwiGain: onsetHours < 3 ? random.range(1.45, 1.9) : random.range(1.6, 2.6),
+    adcRatio: random.range(0.55, 0.8),
+    flairGain: flairVisible ? (0.25 + 0.45 * maturity) * random.range(0.8, 1.2) : random.range(0, 0.06),
+    texture: [random.range(0, 0.3), (2 * Math.PI) / random.range(6, 14), random.range(0, 6.3), ...unitVector(random)],
   };
 }
 
@@ -151,11 +141,11 @@ export function drawLesion(random: Random, brain: BrainModel): LesionPlan {
 export function drawMimics(random: Random, brain: BrainModel): Mimic[] {
   const mimics: Mimic[] = [];
   if (random.chance(0.35)) {
-    const blob = compactBlob(random, parenchymaPoint(random, brain), random.logUniform(0.5, 12), 0.6);
+    const blob = compactBlob(random, parenchymaPoint(random, brain), logUniform(random, 0.5, 12), 0.6);
     mimics.push({ kind: 'chronic-infarct', field: new BlobField([blob]), dwi: 0.7, adc: 1.9, flair: 0.55 });
   }
   if (random.chance(0.45)) {
-    const blob = compactBlob(random, parenchymaPoint(random, brain), random.logUniform(0.3, 6), 1.2);
+    const blob = compactBlob(random, parenchymaPoint(random, brain), logUniform(random, 0.3, 6), 1.2);
     mimics.push({ kind: 'subacute-shine-through', field: new BlobField([blob]), dwi: 1.4, adc: 1.05, flair: 1.45 });
   }
   return mimics;

@@ -1,6 +1,6 @@
+import type { Random } from '@fedstroke/common';
 import type { StoredDatatype } from './centers';
 import type { Grid } from './grids';
-import { Random } from './random';
 
 // Math's functions as module constants: hot loops then skip a global lookup per call, which is slow inside
 // vm contexts (jest runs every test file in one) and free everywhere else.

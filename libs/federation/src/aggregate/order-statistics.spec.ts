@@ -1,4 +1,4 @@
-import { SeededRandom } from '../privacy/seeded-random';
+import { Random } from '@fedstroke/common';
 import { DEFAULT_CHUNK_SIZE } from './buffers';
 import { coordinateMedian, trimCount, trimmedMean } from './order-statistics';
 import { sortingNetwork } from './sorting-network';
@@ -16,10 +16,10 @@ function referenceSortedMean(inputs: Float32Array[], lo: number, hi: number): Fl
 }
 
 function randomRows(k: number, length: number, seed: number): Float32Array[] {
-  const random = new SeededRandom(seed);
+  const random = new Random(seed);
   return Array.from({ length: k }, () => {
     const row = new Float32Array(length);
-    for (let j = 0; j < length; j++) row[j] = random.nextOpenUniform() * 10 - 5;
+    for (let j = 0; j < length; j++) row[j] = random.range(-5, 5);
     return row;
   });
 }

@@ -1,7 +1,7 @@
 import type { ClientUpdate } from '../client-update';
 import { AggregationError } from '../federation.errors';
 import { deltaNorm } from '../privacy/clip-and-noise';
-import { SeededRandom } from '../privacy/seeded-random';
+import { Random } from '@fedstroke/common';
 import { DEFAULT_CHUNK_SIZE } from './buffers';
 import { fedAvg, sampleWeights } from './weighted-mean';
 
@@ -11,9 +11,9 @@ function update(siteId: string, weights: ArrayLike<number>, numSamples: number):
 
 /** Cheap deterministic test data (a uniform draw per coordinate). */
 function randomVector(length: number, seed: number): Float32Array {
-  const random = new SeededRandom(seed);
+  const random = new Random(seed);
   const out = new Float32Array(length);
-  for (let j = 0; j < length; j++) out[j] = random.nextOpenUniform() * 2 - 1;
+  for (let j = 0; j < length; j++) out[j] = random.range(-1, 1);
   return out;
 }
 

@@ -7,11 +7,11 @@
  * model as one more input. So clipped or not, aggregation is a single streaming pass and no clipped copy of any
  * update is ever made.
  */
+import { Random } from '@fedstroke/common';
 import type { ClientUpdate } from '../client-update';
 import { AggregationError } from '../federation.errors';
 import { clipScales, addGaussianNoiseRange, noiseStd } from '../privacy/clip-and-noise';
 import type { PrivacyRecord } from '../privacy/clip-and-noise';
-import { SeededRandom } from '../privacy/seeded-random';
 import { assertSameLength, forEachChunk, outputBuffer } from './buffers';
 import { weightedSumRange } from './weighted-sum';
 
@@ -70,7 +70,7 @@ export function writeWeightedMean(
   out: Float32Array,
   afterChunk?: (start: number, end: number) => void,
 ): void {
-  const random = plan.noiseStd > 0 ? new SeededRandom(plan.noiseSeed) : null;
+  const random = plan.noiseStd > 0 ? new Random(plan.noiseSeed) : null;
   forEachChunk(out.length, (start, end) => {
     weightedSumRange(plan.inputs, plan.coefficients, out, start, end);
     if (random !== null) addGaussianNoiseRange(out, start, end, plan.noiseStd, random);

@@ -9,15 +9,14 @@
  * all rounds (moments / RDP accounting), client sampling, and sample counts that are themselves not sensitive;
  * none of that is done here. The parameters are recorded on every round so an accountant can be run afterwards.
  */
-import { InvalidArgumentError } from '@fedstroke/common';
-import type { SeededRandom } from './seeded-random';
+import { InvalidArgumentError, type Random } from '@fedstroke/common';
 
 export interface PrivacyOptions {
   /** C: the bound on each update's delta norm ||w_i − w_global||₂. */
   clipNorm: number;
   /** z: noise standard deviation in units of the per-site sensitivity; 0 clips without adding noise. */
   noiseMultiplier: number;
-  /** Federation-level seed; each round derives its own stream from it (see roundNoiseSeed). */
+  /** Federation-level seed; each round derives its noise stream from it as mixSeed(seed, roundIndex). */
   seed: number;
 }
 
@@ -81,8 +80,8 @@ export function addGaussianNoiseRange(
   start: number,
   end: number,
   std: number,
-  random: SeededRandom,
+  random: Random,
 ): void {
   if (std === 0) return;
-  for (let j = start; j < end; j++) out[j] += std * random.nextGaussian();
+  for (let j = start; j < end; j++) out[j] += std * random.normal();
 }

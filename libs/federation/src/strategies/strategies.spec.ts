@@ -1,6 +1,6 @@
 import type { ClientUpdate } from '../client-update';
 import { AggregationError } from '../federation.errors';
-import { roundNoiseSeed } from '../privacy/seeded-random';
+import { mixSeed } from '@fedstroke/common';
 import { createStrategy, parseStrategyName } from './create-strategy';
 import { FedAdamStrategy, FedYogiStrategy } from './fed-adaptive.strategy';
 import { FedAvgStrategy } from './fedavg.strategy';
@@ -34,7 +34,7 @@ describe('configureRound', () => {
       localSteps: 20,
       learningRate: 1e-3,
       proximalMu: 0.01,
-      privacy: { clipNorm: 5, noiseMultiplier: 0.8, noiseSeed: roundNoiseSeed(42, 3) },
+      privacy: { clipNorm: 5, noiseMultiplier: 0.8, noiseSeed: mixSeed(42, 3) },
     });
     expect(fedprox.configureRound(4, new Float32Array(17)).privacy?.noiseSeed).not.toBe(round3.privacy?.noiseSeed);
     expect(createStrategy({ name: 'fedavg', ...base }).configureRound(0, new Float32Array(2))).toMatchObject({

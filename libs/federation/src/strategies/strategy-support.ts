@@ -1,10 +1,9 @@
 /** The checks and bookkeeping every strategy shares, as plain functions (no base class to inherit from). */
-import { InvalidArgumentError } from '@fedstroke/common';
+import { InvalidArgumentError, mixSeed } from '@fedstroke/common';
 import type { AggregateMetrics, ClientUpdate } from '../client-update';
 import { AggregationError } from '../federation.errors';
 import { assertPrivacyOptions } from '../privacy/clip-and-noise';
 import type { PrivacyOptions, PrivacyRecord } from '../privacy/clip-and-noise';
-import { roundNoiseSeed } from '../privacy/seeded-random';
 import type { FailurePolicy, RoundConfig, StrategyName, StrategyOptions } from './strategy';
 
 export function assertPositiveInteger(value: number, name: string): void {
@@ -56,7 +55,8 @@ function privacyRecord(privacy: PrivacyOptions | null, roundIndex: number): Priv
   return {
     clipNorm: privacy.clipNorm,
     noiseMultiplier: privacy.noiseMultiplier,
-    noiseSeed: roundNoiseSeed(privacy.seed, roundIndex),
+    // Distinct rounds of one federation never reuse a noise stream; a round's noise is reproducible from it.
+    noiseSeed: mixSeed(privacy.seed, roundIndex),
   };
 }
 

@@ -1,3 +1,4 @@
+import { mixSeed, Random } from '@fedstroke/common';
 import { SplitError } from '../errors';
 import {
   assertDisjoint,
@@ -7,7 +8,6 @@ import {
   divideSite,
   SplitFractions,
 } from './dataset-split';
-import { mixSeed, mulberry32, shuffled } from './seeded-random';
 
 /** case id → site name, as `fedstroke synth` writes it to site-map.json. */
 export type SiteMap = Record<string, string>;
@@ -51,7 +51,7 @@ export function splitFromSiteMap(
   }
   const test: string[] = [];
   const sites = [...bySite.keys()].sort().map((name, siteIndex) => {
-    const order = shuffled(bySite.get(name) ?? [], mulberry32(mixSeed(fractions.seed, siteIndex)));
+    const order = new Random(mixSeed(fractions.seed, siteIndex)).shuffle([...(bySite.get(name) ?? [])]);
     const testCount = Math.round(order.length * fractions.testFraction);
     test.push(...order.slice(0, testCount));
     return divideSite(name, order.slice(testCount), fractions.valFraction);

@@ -1,3 +1,4 @@
+import { Random } from '@fedstroke/common';
 import { SplitError } from '../errors';
 import {
   assertDisjoint,
@@ -7,7 +8,6 @@ import {
   divideSite,
   SplitFractions,
 } from './dataset-split';
-import { mulberry32, shuffled } from './seeded-random';
 
 export interface SeededSplitOptions extends SplitFractions {
   /** Number of sites (hospitals) to deal the non-test cases to. */
@@ -24,7 +24,7 @@ export function splitSites(caseIds: readonly string[], options: SeededSplitOptio
   assertUniqueIds(caseIds);
   if (!Number.isInteger(options.sites) || options.sites < 1)
     throw new SplitError(`sites must be a positive integer, got ${options.sites}`);
-  const order = shuffled([...caseIds].sort(), mulberry32(options.seed));
+  const order = new Random(options.seed).shuffle([...caseIds].sort());
   let testCount = Math.round(order.length * options.testFraction);
   if (options.testFraction > 0 && testCount === 0 && order.length > options.sites) testCount = 1;
   const remaining = order.slice(testCount);
