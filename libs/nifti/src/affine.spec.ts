@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { Random } from '@fedstroke/common';
 import {
   affineColumnNorms,
   affineInverse,
@@ -14,10 +15,10 @@ import type { Affine } from './volume';
 
 const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures');
 
-/** A deterministic pseudo-random generator so failures reproduce. */
-function lcg(seed: number) {
-  let state = seed >>> 0;
-  return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+/** Seeded uniforms in [0, 1) so failures reproduce. */
+function seededUniform(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.uniform();
 }
 
 /** A random proper rotation from a random unit quaternion, times spacings, plus an offset. */
@@ -40,7 +41,7 @@ function randomAffine(random: () => number, flipK: boolean): Affine {
 }
 
 describe('affine maths', () => {
-  const random = lcg(42);
+  const random = seededUniform(42);
 
   it('inverts affines and maps points both ways', () => {
     for (let n = 0; n < 50; n++) {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Random } from '@fedstroke/common';
 import { maxAffineDifference } from './affine';
 import { NiftiError } from './errors';
 import { readNifti, readNiftiHeader } from './read';
@@ -17,10 +18,10 @@ let dir: string;
 beforeAll(async () => (dir = await mkdtemp(path.join(tmpdir(), 'fedstroke-nifti-write-'))));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** A deterministic pseudo-random generator so failures reproduce. */
-function lcg(seed: number) {
-  let state = seed >>> 0;
-  return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+/** Seeded uniforms in [0, 1) so failures reproduce. */
+function seededUniform(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.uniform();
 }
 
 /** An oblique, anisotropic, left-handed grid: rotation about (1, 2, 3) by 35°, spacing 0.9 x 1.3 x 4, k flipped. */
@@ -68,7 +69,7 @@ function referenceHeader(file: string) {
 }
 
 describe('writeNifti', () => {
-  const random = lcg(7);
+  const random = seededUniform(7);
   const cases = [
     { datatype: 'float32' as const, values: () => (random() - 0.5) * 1e4 },
     { datatype: 'uint8' as const, values: () => Math.floor(random() * 256) },

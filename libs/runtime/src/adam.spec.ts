@@ -1,3 +1,4 @@
+import { Random } from '@fedstroke/common';
 import { adamStep, createAdamState } from './adam';
 import type { OptimizerSpec } from './manifest';
 
@@ -24,14 +25,6 @@ function referenceStep(
   }
 }
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
-
 describe('adamStep', () => {
   const cases: Array<[string, OptimizerSpec, number]> = [
     ['adam', { type: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, 0],
@@ -42,7 +35,8 @@ describe('adamStep', () => {
 
   it.each(cases)('%s matches a float64 reference over 25 steps with changing gradients', (_name, config, mu) => {
     const n = 1000;
-    const rand = random(7);
+    const random = new Random(7);
+    const rand = (): number => random.range(-0.5, 0.5);
     const p64 = Float64Array.from({ length: n }, () => rand());
     const global64 = Float64Array.from({ length: n }, () => rand());
     const m64 = new Float64Array(n);

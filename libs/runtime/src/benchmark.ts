@@ -6,10 +6,10 @@
  * zero_grad + forward + loss + backward + Adam step. Infer = one forward pass over a whole volume (batch 1).
  */
 import { performance } from 'node:perf_hooks';
+import { Random } from '@fedstroke/common';
 import type { Tensor5D } from './input-shape';
 import { InferenceModel } from './inference-model';
 import { defaultThreadCount, type ProviderOptions } from './providers';
-import { seededRandom } from './random';
 import { TrainingSession } from './training-session';
 
 export interface StepTimes {
@@ -57,11 +57,6 @@ export function summarizeTimes(stepsMs: number[]): StepTimes {
   };
 }
 
-/** Box–Muller standard normal from a seeded uniform source. */
-function gaussian(rand: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-}
-
 /** torch_unet3d.py's synthetic_batch: noise image [N,C,D,H,W] and one ball per sample as the label [N,1,D,H,W]. */
 export function syntheticBatch(
   samples: number,
@@ -69,16 +64,15 @@ export function syntheticBatch(
   shape: readonly [number, number, number],
   seed = 0,
 ): { image: Tensor5D; label: Tensor5D } {
-  const rand = seededRandom(seed + 1);
-  const normal = gaussian(rand);
+  const random = new Random(seed + 1);
   const [d, h, w] = shape;
   const voxels = d * h * w;
   const image = new Float32Array(samples * channels * voxels);
-  for (let i = 0; i < image.length; i++) image[i] = normal();
+  for (let i = 0; i < image.length; i++) image[i] = random.normal();
   const label = new Float32Array(samples * voxels);
   const radius = Math.min(d, h, w) / 6;
   for (let b = 0; b < samples; b++) {
-    const centre = shape.map((s) => (0.25 + 0.5 * rand()) * s);
+    const centre = shape.map((s) => (0.25 + 0.5 * random.uniform()) * s);
     for (let z = 0, i = 0; z < d; z++)
       for (let y = 0; y < h; y++)
         for (let x = 0; x < w; x++, i++) {

@@ -1,5 +1,4 @@
-import { runModel } from '../../autograd/src/testing/gradient-check';
-import { randomNormal } from '../../autograd/src/testing/random';
+import { randomNormal, runModel } from '../../autograd/src/testing/gradient-check';
 import { Array64 } from '../../autograd/src/testing/reference-ops';
 import { UNetConfig } from './config';
 import { buildGraph } from './graphs';

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { Random } from '@fedstroke/common';
 import { decodeSafetensors, encodeSafetensors } from '@fedstroke/runtime';
 
 function flag(name: string, fallback: string): string {
@@ -16,20 +17,9 @@ function flag(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-function seededNormal(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
 function makeBatch(n: number, c: number, s: number, seed: number): { image: Float32Array; label: Float32Array } {
-  const normal = seededNormal(seed);
+  const random = new Random(seed);
+  const normal = (): number => random.normal();
   const image = new Float32Array(n * c * s ** 3).map(() => normal());
   const label = new Float32Array(n * s ** 3);
   for (let b = 0; b < n; b++) {

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { InvalidArgumentError } from '@fedstroke/common';
+import { InvalidArgumentError, Random } from '@fedstroke/common';
 import {
   createStrategy,
   DEFAULT_CHUNK_SIZE,
@@ -59,14 +59,11 @@ function strategyConfig(options: AggregateBenchOptions): StrategyConfig {
   }
 }
 
-/** Site models near a shared global model; a cheap LCG, values of order 1e-2 (no denormals to slow anything). */
+/** Site models near a shared global model, seeded; values of order 1e-2 (no denormals to slow anything). */
 function syntheticModels(params: number, sites: number): { global: Float32Array; results: ClientUpdate[] } {
-  let state = 12345;
+  const random = new Random(12345);
   const fill = (target: Float32Array, around?: Float32Array): void => {
-    for (let j = 0; j < target.length; j++) {
-      state = (Math.imul(state, 1664525) + 1013904223) | 0;
-      target[j] = (around ? around[j] : 0) + state * 2.3283064365386963e-12;
-    }
+    for (let j = 0; j < target.length; j++) target[j] = (around ? around[j] : 0) + random.range(-0.005, 0.005);
   };
   const global = new Float32Array(params);
   fill(global);

@@ -3,8 +3,7 @@ import * as F from '../functional';
 import { runModel } from '../testing/gradient-check';
 import { gradInputMergedPhases, gradInputStrided } from './conv3d-grad-input';
 import { diceBceLoss } from '../losses/dice-bce';
-import { checkGradients, CheckInput, GradientCase } from '../testing/gradient-check';
-import { randomNormal } from '../testing/random';
+import { checkGradients, CheckInput, GradientCase, randomNormal } from '../testing/gradient-check';
 import * as R from '../testing/reference-ops';
 
 const FORWARD_TOLERANCE = 1e-5;

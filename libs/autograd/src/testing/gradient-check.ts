@@ -5,10 +5,16 @@
  * inner-product identity ⟨v, J u⟩ = ⟨Jᵀ v, u⟩. Test-only: it does I/O through ONNX Runtime.
  */
 import * as ort from 'onnxruntime-node';
+import { Random } from '@fedstroke/common';
 import { Autodiff } from '../autodiff';
 import { Tensor } from '../tensor';
-import { randomNormal } from './random';
 import { Array64 } from './reference-ops';
+
+/** Seeded normal samples, rounded to float32 so the float32 graph and the float64 reference see equal inputs. */
+export function randomNormal(count: number, seed: number, scale = 1): Float64Array {
+  const random = new Random(seed);
+  return Float64Array.from({ length: count }, () => Math.fround(scale * random.normal()));
+}
 
 export interface CheckInput {
   name: string;

@@ -1,14 +1,12 @@
 /** Deterministic synthetic tensors for runtime tests. */
+import { Random } from '@fedstroke/common';
 import type { Tensor5D } from '../input-shape';
-import { seededRandom } from '../random';
-
-export { seededRandom };
 
 /** Image [N,C,D,H,W] of uniform noise in [-1, 1). */
 export function noiseImage(shape: readonly number[], seed = 1): Tensor5D {
-  const rand = seededRandom(seed);
+  const random = new Random(seed);
   const count = shape.reduce((a, b) => a * b, 1);
-  return { data: Float32Array.from({ length: count }, () => rand() * 2 - 1), shape };
+  return { data: Float32Array.from({ length: count }, () => random.range(-1, 1)), shape };
 }
 
 /** A label that a per-voxel logistic model can fit: 1 where channel 0 minus channel 1 is positive. */
