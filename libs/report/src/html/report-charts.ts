@@ -1,0 +1,69 @@
+/**
+ * The report's figures, built from a SimulationReport: per-round learning curves of the federation (each site's
+ * local validation Dice and training loss, and the coordinator's sample-weighted mean), validation Dice against the
+ * compute spent for every approach, and the per-case test Dice histogram.
+ */
+import { histogramSvg } from '../svg/histogram';
+import { lineChartSvg, type LineSeries } from '../svg/line-chart';
+import type { RoundRow, SimulationReport } from '../run-report';
+
+/** Client metric names the site agents report (and the coordinator averages by sample count). */
+export const ROUND_METRICS = { valDice: 'valDice', trainLoss: 'trainLoss' } as const;
+
+function perSiteSeries(rounds: readonly RoundRow[], metric: string): LineSeries[] {
+  const sites = [...new Set(rounds.flatMap((r) => r.participants.map((p) => p.site)))].sort();
+  const series: LineSeries[] = sites.map((site) => ({
+    name: site,
+    points: rounds.map((r) => {
+      const p = r.participants.find((q) => q.site === site && q.status === 'ACCEPTED');
+      return { x: r.index, y: p?.metrics[metric] ?? NaN };
+    }),
+  }));
+  series.push({
+    name: 'weighted mean',
+    color: '#000000',
+    dashed: true,
+    points: rounds.map((r) => ({ x: r.index, y: r.metrics[metric] ?? NaN })),
+  });
+  return series;
+}
+
+export function roundDiceChart(report: SimulationReport): string {
+  return lineChartSvg(perSiteSeries(report.rounds, ROUND_METRICS.valDice), {
+    title: 'Local validation Dice after each round',
+    xLabel: 'round',
+    yLabel: 'Dice',
+    yDomain: [0, 1],
+  });
+}
+
+export function roundLossChart(report: SimulationReport): string {
+  return lineChartSvg(perSiteSeries(report.rounds, ROUND_METRICS.trainLoss), {
+    title: 'Local training loss per round',
+    xLabel: 'round',
+    yLabel: 'Dice + BCE loss',
+  });
+}
+
+export function computeCurveChart(report: SimulationReport): string {
+  const series: LineSeries[] = report.approaches
+    .filter((a) => a.curve.length > 0)
+    .map((a) => ({
+      name: a.name,
+      points: a.curve.map((p) => ({ x: p.steps, y: p.dice })),
+      dashed: a.kind !== 'federated',
+    }));
+  return lineChartSvg(series, {
+    title: 'Validation Dice against compute',
+    xLabel: 'optimizer steps spent on the model (all sites)',
+    yLabel: 'mean validation Dice',
+    yDomain: [0, 1],
+  });
+}
+
+export function testDiceHistogram(report: SimulationReport): string {
+  return histogramSvg(
+    report.approaches.map((a) => ({ name: a.name, values: a.test.cases.map((c) => c.dice) })),
+    { title: 'Per-case Dice on the independent test set', xLabel: 'Dice', range: [0, 1], bins: 10 },
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * `runs/<id>/report.html`: one self-contained page (inline SVG, PNG overlays as data URIs, no scripts, no network)
+ * that a researcher can mail or archive with the run.
+ */
+import type { CaseSetSummary } from '@fedstroke/metrics';
+import { SUMMARY_COLUMNS, summaryRows } from '../summary-table';
+import { escapeXml } from '../svg/escape';
+import type { ApproachResult, SimulationReport } from '../run-report';
+import { computeCurveChart, roundDiceChart, roundLossChart, testDiceHistogram } from './report-charts';
+
+const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;font-size:.9rem}
+td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}.figures{display:flex;flex-wrap:wrap;gap:1rem}
+figure{margin:0}figcaption{font-size:.85rem;color:#555}.legend-gt{color:#00c853}.legend-pred{color:#e62828}code{background:#f3f3f3;padding:0 .2rem}`;
+
+const isFigure = (cell: string) => /^[-+\d.±\s%]*$/.test(cell);
+
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, className = ''): string {
+  const head = header.map((h) => `<th>${escapeXml(h)}</th>`).join('');
+  const body = rows
+    .map((row) => `<tr>${row.map((c) => `<td${isFigure(c) ? ' class="num"' : ''}>${escapeXml(c)}</td>`).join('')}</tr>`)
+    .join('');
+  return `<table${className ? ` class="${className}"` : ''}><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function summaryLine(s: CaseSetSummary): string[] {
+  return [
+    String(s.n),
+    `${s.dice.mean.toFixed(3)} ± ${s.dice.sd.toFixed(3)}`,
+    s.dice.median.toFixed(3),
+    `${(100 * s.shareDiceAbove08).toFixed(0)}%`,
+    `${(100 * s.shareDiceBelow05).toFixed(0)}%`,
+    `${s.avdMl.mean.toFixed(2)} ± ${s.avdMl.sd.toFixed(2)}`,
+    `${s.ald.mean.toFixed(2)} ± ${s.ald.sd.toFixed(2)}`,
+    `${s.lesionF1.mean.toFixed(3)} ± ${s.lesionF1.sd.toFixed(3)}`,
+  ];
+}
+
+const SET_COLUMNS = ['n', 'Dice mean ± sd', 'median', '>0.8', '<0.5', 'AVD mL', 'ALD', 'lesion F1'];
+
+function perSiteTable(approaches: readonly ApproachResult[]): string {
+  const rows = approaches.flatMap((a) => [
+    ...a.validation.perSite.map((v) => [a.name, v.site, ...summaryLine(v.summary)]),
+    [a.name, 'all sites', ...summaryLine(a.validation.pooled.summary)],
+  ]);
+  return table(['model', 'validation split', ...SET_COLUMNS], rows);
+}
+
+function overlays(a: ApproachResult): string {
+  if (a.overlays.length === 0) return '';
+  const figures = a.overlays
+    .map((o) => {
+      const src = o.pngBase64 ? `data:image/png;base64,${o.pngBase64}` : escapeXml(o.file);
+      return `<figure><img src="${src}" alt="${escapeXml(`${o.role} case ${o.caseId}`)}" class="overlay" data-role="${o.role}"/><figcaption>${o.role}: ${escapeXml(o.caseId)}, Dice ${o.dice.toFixed(3)}, slice ${o.slice}</figcaption></figure>`;
+    })
+    .join('');
+  return `<h3>${escapeXml(a.name)}</h3><div class="figures">${figures}</div>`;
+}
+
+function roundsTable(report: SimulationReport): string {
+  const rows = report.rounds.map((r) => {
+    const count = (status: string) => String(r.participants.filter((p) => p.status === status).length);
+    const reasons = r.participants
+      .filter((p) => p.rejectionReason)
+      .map((p) => `${p.site}: ${p.rejectionReason}`)
+      .join('; ');
+    return [
+      String(r.index),
+      r.status,
+      r.durationSeconds === null ? '' : r.durationSeconds.toFixed(1),
+      count('ACCEPTED'),
+      count('REJECTED'),
+      String(r.participants.filter((p) => p.status === 'DROPPED' || p.status === 'FAILED').length),
+      r.metrics.trainLoss === undefined ? '' : r.metrics.trainLoss.toFixed(4),
+      r.metrics.valDice === undefined ? '' : r.metrics.valDice.toFixed(3),
+      reasons,
+    ];
+  });
+  return table(
+    ['round', 'status', 'seconds', 'accepted', 'rejected', 'dropped/failed', 'train loss', 'val Dice', 'notes'],
+    rows,
+  );
+}
+
+function testCasesTable(approaches: readonly ApproachResult[]): string {
+  const ids = [...new Set(approaches.flatMap((a) => a.test.cases.map((c) => c.id)))].sort();
+  const rows = ids.map((id) => [
+    id,
+    ...approaches.map((a) => {
+      const c = a.test.cases.find((row) => row.id === id);
+      return c ? c.dice.toFixed(3) : '';
+    }),
+    (approaches[0].test.cases.find((c) => c.id === id)?.gtVolumeMl ?? NaN).toFixed(2),
+  ]);
+  return table(['test case', ...approaches.map((a) => `Dice ${a.name}`), 'GT volume mL'], rows);
+}
+
+export function renderReportHtml(report: SimulationReport): string {
+  const p = report.profile;
+  const sites = report.data.sites.map((s) => `${s.name} (${s.train} train, ${s.val} val)`).join(', ');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>fedstroke run ${escapeXml(report.runId)}</title><style>${STYLE}</style></head>
+<body>
+<h1>fedstroke simulation ${escapeXml(report.runId)}</h1>
+<p>${escapeXml(report.createdAt)} · ${report.wallTimeSeconds.toFixed(0)} s wall time · data <code>${escapeXml(report.data.dir)}</code>${report.data.synthetic ? ' (synthetic three-center set)' : ''}</p>
+<p>Model <b>${escapeXml(p.modelConfig)}</b> (${p.parameterCount.toLocaleString('en')} parameters), ${escapeXml(p.strategy)}, ${p.rounds} rounds × ${p.localSteps} local steps × ${p.sites} sites = ${p.totalOptimizerSteps} optimizer steps per approach; batch ${p.batchSize} patches of ${p.patchSize.join('×')}, learning rate ${p.learningRate}.</p>
+<p>Sites: ${escapeXml(sites)}; independent test set: ${report.data.testCases} cases held out from every site. Federation <code>${escapeXml(report.federation.id)}</code> ended ${escapeXml(report.federation.status)} (GraphQL ${escapeXml(report.federation.graphqlUrl)}).</p>
+<h2>Summary</h2>
+${table(SUMMARY_COLUMNS, summaryRows(report.approaches), 'summary')}
+<h2>Learning curves</h2>
+<div class="figures">${roundDiceChart(report)}${roundLossChart(report)}${computeCurveChart(report)}</div>
+<h2>Validation by site</h2>
+${perSiteTable(report.approaches)}
+<h2>Per-case Dice distribution</h2>
+<div class="figures">${testDiceHistogram(report)}</div>
+<h2>Overlays: best, median and worst test cases</h2>
+<p>DWI slice with the <span class="legend-gt">ground truth</span> and the <span class="legend-pred">prediction</span> contours.</p>
+${report.approaches.map(overlays).join('\n')}
+<h2>Rounds</h2>
+${roundsTable(report)}
+<h2>Test cases</h2>
+${testCasesTable(report.approaches)}
+</body></html>
+`;
+}

@@ -1,0 +1,111 @@
+/**
+ * What a simulation run reports: the shape of `runs/<id>/summary.json` and the input of the HTML report. Plain data
+ * (numbers, strings, arrays) so it serialises as is; the PNG overlays ride along as base64 for the HTML only.
+ */
+import type { CaseSetSummary } from '@fedstroke/metrics';
+
+export const SUMMARY_FORMAT = 'fedstroke-simulate-summary/1';
+
+export type ApproachKind = 'federated' | 'centralized' | 'local-only';
+
+/** One evaluated case: the ISLES'22 figures (a libs/training EvaluatedCase has them all). */
+export interface CaseRow {
+  id: string;
+  dice: number;
+  avdMl: number;
+  ald: number;
+  lesionF1: number;
+  gtVolumeMl: number;
+  predVolumeMl: number;
+}
+
+export interface EvaluatedSet {
+  summary: CaseSetSummary;
+  cases: CaseRow[];
+}
+
+export type OverlayRole = 'best' | 'median' | 'worst';
+
+export interface OverlayImage {
+  role: OverlayRole;
+  caseId: string;
+  dice: number;
+  /** Axial slice index shown. */
+  slice: number;
+  /** Relative to the run folder. */
+  file: string;
+  /** The PNG, for embedding in report.html (left out of summary.json). */
+  pngBase64?: string;
+}
+
+/** A point of a validation curve: Dice of the model after `steps` optimizer steps in total (all sites together). */
+export interface CurvePoint {
+  steps: number;
+  dice: number;
+}
+
+/** One trained model (the federation's final global model, the centralized one, or one site's local-only one). */
+export interface ApproachResult {
+  /** "federated", "centralized", "local-only center-1", ... */
+  name: string;
+  kind: ApproachKind;
+  /** The site a local-only model was trained on. */
+  site?: string;
+  /** Optimizer steps spent on this model (a federation: every site's local steps of every round). */
+  optimizerSteps: number;
+  wallTimeSeconds: number;
+  /** Validation of each site's split (name → figures) and pooled over every site. */
+  validation: { perSite: Array<{ site: string } & EvaluatedSet>; pooled: EvaluatedSet };
+  test: EvaluatedSet;
+  curve: CurvePoint[];
+  overlays: OverlayImage[];
+}
+
+/** One site's part in one round, as the coordinator recorded it. */
+export interface RoundParticipation {
+  site: string;
+  status: string;
+  numSamples: number | null;
+  metrics: Record<string, number>;
+  rejectionReason: string | null;
+}
+
+export interface RoundRow {
+  index: number;
+  status: string;
+  durationSeconds: number | null;
+  /** Sample-weighted client metrics as aggregated by the coordinator (e.g. trainLoss, valDice). */
+  metrics: Record<string, number>;
+  participants: RoundParticipation[];
+}
+
+export interface SimulationProfile {
+  modelConfig: string;
+  parameterCount: number;
+  strategy: string;
+  rounds: number;
+  localSteps: number;
+  sites: number;
+  batchSize: number;
+  patchSize: [number, number, number];
+  learningRate: number;
+  /** rounds × localSteps × sites: the budget every approach gets. */
+  totalOptimizerSteps: number;
+}
+
+export interface SimulationReport {
+  format: typeof SUMMARY_FORMAT;
+  runId: string;
+  createdAt: string;
+  wallTimeSeconds: number;
+  data: {
+    dir: string;
+    synthetic: boolean;
+    sites: Array<{ name: string; folder: string; train: number; val: number }>;
+    testCases: number;
+  };
+  profile: SimulationProfile;
+  federation: { id: string; name: string; status: string; graphqlUrl: string };
+  rounds: RoundRow[];
+  approaches: ApproachResult[];
+}
