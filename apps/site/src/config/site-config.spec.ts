@@ -1,0 +1,45 @@
+import { resolveSiteConfig, siteConfigFromEnvironment } from './site-config';
+import { SiteConfigError } from './site-config.error';
+
+const base = { coordinatorUrl: 'http://coordinator:4000/', token: 'site-token-0123456789', dataDir: '/data/site' };
+
+describe('resolveSiteConfig', () => {
+  it('fills the defaults and normalises the URL', () => {
+    const config = resolveSiteConfig(base);
+    expect(config.coordinatorUrl).toBe('http://coordinator:4000');
+    expect(config.threads).toBe(1);
+    expect(config.patchSize).toEqual([32, 48, 48]);
+    expect(config.federationId).toBeUndefined();
+  });
+
+  it.each([
+    [{ coordinatorUrl: 'ftp://x' }, /FEDSTROKE_COORDINATOR_URL must use http or https/],
+    [{ coordinatorUrl: 'not a url' }, /FEDSTROKE_COORDINATOR_URL must be an http\(s\) URL/],
+    [{ token: 'short' }, /FEDSTROKE_SITE_TOKEN must be the site token/],
+    [{ dataDir: ' ' }, /FEDSTROKE_SITE_DATA is required/],
+    [{ threads: 0 }, /FEDSTROKE_SITE_THREADS must be an integer in \[1, 64\] \(got 0\)/],
+    [{ retryBaseMs: 500, retryMaxMs: 100 }, /FEDSTROKE_SITE_RETRY_MAX_MS \(100\) must be ≥/],
+  ])('names the setting and the constraint: %j', (override, message) => {
+    expect(() => resolveSiteConfig({ ...base, ...override })).toThrow(SiteConfigError);
+    expect(() => resolveSiteConfig({ ...base, ...override })).toThrow(message);
+  });
+});
+
+describe('siteConfigFromEnvironment', () => {
+  it('reads FEDSTROKE_* variables and rejects a non-integer', () => {
+    const env = {
+      FEDSTROKE_COORDINATOR_URL: 'http://c:1',
+      FEDSTROKE_SITE_TOKEN: 'site-token-0123456789',
+      FEDSTROKE_SITE_DATA: '/d',
+      FEDSTROKE_SITE_PATCH: '16x24x24',
+      FEDSTROKE_SITE_THREADS: '2',
+    };
+    const input = siteConfigFromEnvironment(env);
+    expect(resolveSiteConfig(input)).toMatchObject({ patchSize: [16, 24, 24], threads: 2, keepOptimizerState: true });
+    const reset = siteConfigFromEnvironment({ ...env, FEDSTROKE_SITE_RESET_OPTIMIZER: '1' });
+    expect(reset.keepOptimizerState).toBe(false);
+    expect(() => siteConfigFromEnvironment({ FEDSTROKE_SITE_THREADS: 'two' })).toThrow(
+      /FEDSTROKE_SITE_THREADS must be an integer \(got "two"\)/,
+    );
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * The site agent's configuration: one typed object validated once at start. `siteConfigFromEnvironment` reads the
+ * FEDSTROKE_* variables (the way a hospital deploys it); `resolveSiteConfig` fills defaults and checks every
+ * constraint, so the CLI flags and the tests get the same checks and messages.
+ *
+ * The agent sees only its own data folder: nothing here can point it at another site's cases.
+ */
+import { resolve } from 'node:path';
+import { SiteConfigError } from './site-config.error';
+
+export type SiteLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const LOG_LEVELS: readonly SiteLogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export interface SiteAgentConfig {
+  /** http(s)://host:port of the coordinator (no trailing slash). */
+  coordinatorUrl: string;
+  /** The site token from registerSite (sent as a bearer token; never logged). */
+  token: string;
+  /** This hospital's ISLES'22-layout folder (its own cases only). */
+  dataDir: string;
+  /** Root of the artifact folders (<root>/<modelConfigName>/manifest.json). */
+  artifactsRoot: string;
+  /** Where the agent keeps per-round progress (checkpoints, finished updates) to resume after a restart. */
+  stateDir: string;
+  /** Serve only this federation and exit once it has ended; default: serve every federation, forever. */
+  federationId?: string;
+  /** ONNX Runtime intra-op threads. */
+  threads: number;
+  provider: string;
+  /** Local training: patches per step, patch edge [D, H, W], seed (varied per round by the agent). */
+  batchSize: number;
+  patchSize: [number, number, number];
+  seed: number;
+  /** Linear warm-up steps at the start of the federation (first round only). */
+  warmupSteps: number;
+  /**
+   * The federation's round count, when known: the learning rate then decays (poly) over all rounds' local steps
+   * as central training would; unset, each round trains at the task's constant learning rate.
+   */
+  scheduleRounds?: number;
+  /** Also validate the global model received, before training (one more validation pass per round). */
+  validateGlobal: boolean;
+  /**
+   * Keep this site's Adam moments from one round to the next (default). Fresh moments make the first steps of every
+   * round sign-like steps of the full learning rate, which undoes part of what the federation learned.
+   */
+  keepOptimizerState: boolean;
+  /** Write a resumable checkpoint every this many local steps (0: only at the end of the round). */
+  checkpointEvery: number;
+  /** Long-poll wait per nextTask call. */
+  longPollSeconds: number;
+  /** Retry back-off: first delay, ceiling, and how long to keep trying an unreachable coordinator. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  giveUpAfterSeconds: number;
+  logLevel: SiteLogLevel;
+}
+
+export type SiteAgentConfigInput = Partial<SiteAgentConfig> &
+  Pick<SiteAgentConfig, 'coordinatorUrl' | 'token' | 'dataDir'>;
+
+export const SITE_DEFAULTS = {
+  artifactsRoot: 'onnx-models',
+  stateDir: '.fedstroke/site-state',
+  threads: 1,
+  provider: 'cpu',
+  batchSize: 2,
+  patchSize: [32, 48, 48] as [number, number, number],
+  seed: 0,
+  warmupSteps: 10,
+  validateGlobal: false,
+  keepOptimizerState: true,
+  checkpointEvery: 10,
+  longPollSeconds: 25,
+  retryBaseMs: 250,
+  retryMaxMs: 10_000,
+  giveUpAfterSeconds: 900,
+  logLevel: 'info' as SiteLogLevel,
+};
+
+export function resolveSiteConfig(input: SiteAgentConfigInput): SiteAgentConfig {
+  const config: SiteAgentConfig = {
+    coordinatorUrl: coordinatorUrl(input.coordinatorUrl),
+    token: token(input.token),
+    dataDir: resolve(nonEmpty('FEDSTROKE_SITE_DATA', input.dataDir)),
+    artifactsRoot: resolve(input.artifactsRoot ?? SITE_DEFAULTS.artifactsRoot),
+    stateDir: resolve(input.stateDir ?? SITE_DEFAULTS.stateDir),
+    federationId: input.federationId === '' ? undefined : input.federationId,
+    threads: integer('FEDSTROKE_SITE_THREADS', input.threads ?? SITE_DEFAULTS.threads, 1, 64),
+    provider: nonEmpty('FEDSTROKE_SITE_PROVIDER', input.provider ?? SITE_DEFAULTS.provider),
+    batchSize: integer('FEDSTROKE_SITE_BATCH', input.batchSize ?? SITE_DEFAULTS.batchSize, 1, 64),
+    patchSize: patch(input.patchSize ?? SITE_DEFAULTS.patchSize),
+    seed: integer('FEDSTROKE_SITE_SEED', input.seed ?? SITE_DEFAULTS.seed, 0, 2 ** 31 - 1),
+    warmupSteps: integer('FEDSTROKE_SITE_WARMUP', input.warmupSteps ?? SITE_DEFAULTS.warmupSteps, 0, 1_000_000),
+    scheduleRounds:
+      input.scheduleRounds === undefined
+        ? undefined
+        : integer('FEDSTROKE_SITE_SCHEDULE_ROUNDS', input.scheduleRounds, 1, 1_000_000),
+    validateGlobal: input.validateGlobal ?? SITE_DEFAULTS.validateGlobal,
+    keepOptimizerState: input.keepOptimizerState ?? SITE_DEFAULTS.keepOptimizerState,
+    checkpointEvery: integer(
+      'FEDSTROKE_SITE_CHECKPOINT_EVERY',
+      input.checkpointEvery ?? SITE_DEFAULTS.checkpointEvery,
+      0,
+      1_000_000,
+    ),
+    longPollSeconds: integer(
+      'FEDSTROKE_SITE_LONG_POLL_SECONDS',
+      input.longPollSeconds ?? SITE_DEFAULTS.longPollSeconds,
+      0,
+      600,
+    ),
+    retryBaseMs: integer('FEDSTROKE_SITE_RETRY_BASE_MS', input.retryBaseMs ?? SITE_DEFAULTS.retryBaseMs, 1, 60_000),
+    retryMaxMs: integer('FEDSTROKE_SITE_RETRY_MAX_MS', input.retryMaxMs ?? SITE_DEFAULTS.retryMaxMs, 1, 600_000),
+    giveUpAfterSeconds: integer(
+      'FEDSTROKE_SITE_GIVE_UP_AFTER_SECONDS',
+      input.giveUpAfterSeconds ?? SITE_DEFAULTS.giveUpAfterSeconds,
+      1,
+      7 * 24 * 3600,
+    ),
+    logLevel: logLevel(input.logLevel ?? SITE_DEFAULTS.logLevel),
+  };
+  if (config.retryMaxMs < config.retryBaseMs)
+    throw new SiteConfigError(
+      'FEDSTROKE_SITE_RETRY_MAX_MS',
+      `(${config.retryMaxMs}) must be ≥ FEDSTROKE_SITE_RETRY_BASE_MS (${config.retryBaseMs})`,
+    );
+  return config;
+}
+
+/** Reads the FEDSTROKE_* variables; unset optional ones keep their defaults. */
+export function siteConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env): SiteAgentConfigInput {
+  const number = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    if (!/^-?\d+$/.test(raw.trim())) throw new SiteConfigError(name, `must be an integer (got "${raw}")`);
+    return Number(raw);
+  };
+  const text = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
+  return {
+    coordinatorUrl: env.FEDSTROKE_COORDINATOR_URL ?? '',
+    token: env.FEDSTROKE_SITE_TOKEN ?? '',
+    dataDir: env.FEDSTROKE_SITE_DATA ?? '',
+    artifactsRoot: text('FEDSTROKE_ARTIFACTS_DIR'),
+    stateDir: text('FEDSTROKE_SITE_STATE_DIR'),
+    federationId: text('FEDSTROKE_FEDERATION_ID'),
+    threads: number('FEDSTROKE_SITE_THREADS'),
+    provider: text('FEDSTROKE_SITE_PROVIDER'),
+    batchSize: number('FEDSTROKE_SITE_BATCH'),
+    patchSize: env.FEDSTROKE_SITE_PATCH ? parsePatch('FEDSTROKE_SITE_PATCH', env.FEDSTROKE_SITE_PATCH) : undefined,
+    seed: number('FEDSTROKE_SITE_SEED'),
+    warmupSteps: number('FEDSTROKE_SITE_WARMUP'),
+    scheduleRounds: number('FEDSTROKE_SITE_SCHEDULE_ROUNDS'),
+    validateGlobal:
+      env.FEDSTROKE_SITE_VALIDATE_GLOBAL === undefined ? undefined : env.FEDSTROKE_SITE_VALIDATE_GLOBAL === '1',
+    keepOptimizerState:
+      env.FEDSTROKE_SITE_RESET_OPTIMIZER === undefined ? undefined : env.FEDSTROKE_SITE_RESET_OPTIMIZER !== '1',
+    checkpointEvery: number('FEDSTROKE_SITE_CHECKPOINT_EVERY'),
+    longPollSeconds: number('FEDSTROKE_SITE_LONG_POLL_SECONDS'),
+    retryBaseMs: number('FEDSTROKE_SITE_RETRY_BASE_MS'),
+    retryMaxMs: number('FEDSTROKE_SITE_RETRY_MAX_MS'),
+    giveUpAfterSeconds: number('FEDSTROKE_SITE_GIVE_UP_AFTER_SECONDS'),
+    logLevel: text('FEDSTROKE_LOG_LEVEL') as SiteLogLevel | undefined,
+  };
+}
+
+/** "48" (cube) or "DxHxW". */
+export function parsePatch(setting: string, text: string): [number, number, number] {
+  const parts = text.split('x').map((p) => Number(p));
+  const dims = parts.length === 1 ? [parts[0], parts[0], parts[0]] : parts;
+  if (dims.length !== 3 || dims.some((d) => !Number.isSafeInteger(d) || d < 1))
+    throw new SiteConfigError(setting, `"${text}": expected one edge (e.g. 48) or DxHxW (e.g. 32x48x48)`);
+  return dims as [number, number, number];
+}
+
+function coordinatorUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SiteConfigError(
+      'FEDSTROKE_COORDINATOR_URL',
+      `must be an http(s) URL such as http://coordinator:4000 (got "${value}")`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new SiteConfigError('FEDSTROKE_COORDINATOR_URL', `must use http or https (got ${url.protocol})`);
+  return value.replace(/\/+$/, '');
+}
+
+function token(value: string): string {
+  if (value.length < 16 || /\s/.test(value))
+    throw new SiteConfigError(
+      'FEDSTROKE_SITE_TOKEN',
+      'must be the site token from registerSite (16+ characters, no whitespace)',
+    );
+  return value;
+}
+
+function patch(dims: readonly number[]): [number, number, number] {
+  if (dims.length !== 3 || dims.some((d) => !Number.isSafeInteger(d) || d < 1))
+    throw new SiteConfigError('FEDSTROKE_SITE_PATCH', `must be three positive integers (got [${dims.join(', ')}])`);
+  return [dims[0], dims[1], dims[2]];
+}
+
+function integer(setting: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new SiteConfigError(setting, `must be an integer in [${min}, ${max}] (got ${value})`);
+  return value;
+}
+
+function nonEmpty(setting: string, value: string): string {
+  if (value.trim() === '') throw new SiteConfigError(setting, 'is required');
+  return value;
+}
+
+function logLevel(value: string): SiteLogLevel {
+  if (!(LOG_LEVELS as readonly string[]).includes(value))
+    throw new SiteConfigError('FEDSTROKE_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+  return value as SiteLogLevel;
+}

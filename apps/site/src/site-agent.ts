@@ -1,0 +1,252 @@
+/**
+ * The hospital agent: connects out to the coordinator, asks for work, trains on its own cases and sends back
+ * weights and numbers. The loop reads like the protocol:
+ *
+ *   authenticate → loop { nextTask (long poll) → TRAIN: download global model (sha256-checked) → train locally →
+ *   validate → upload update (+ samples, metrics) | WAIT: ask again | FINISHED: exit }
+ *
+ * Every coordinator call is retried with jittered exponential back-off, so a coordinator restart is a pause, not a
+ * failure. Progress of the current round is journaled on disk, so an agent restart resumes the same participation
+ * (the coordinator hands it back) from its checkpoint or re-uploads its finished update.
+ */
+import { join } from 'node:path';
+import { loadArtifacts } from '@fedstroke/runtime';
+import { TrainingSession } from '@fedstroke/runtime';
+import { TrainingAbortedError } from '@fedstroke/training';
+import type { SiteAgentConfig } from './config/site-config';
+import { loadSiteDataset, SiteDataError, type SiteDataset } from './data/site-dataset';
+import { SiteLogger } from './logging/site-logger';
+import { RoundJournal } from './state/round-journal';
+import { trainLocalRound } from './training/local-round';
+import { backoffDelayMs, sleep, withRetry, type BackoffPolicy } from './transport/backoff';
+import {
+  CoordinatorClient,
+  type SiteIdentity,
+  type UpdatePayload,
+  type UploadOutcome,
+} from './transport/coordinator-client';
+import type { TrainingTask } from './transport/site-task';
+import { CoordinatorCallError, ModelIntegrityError } from './transport/transport-errors';
+
+export type AgentExitReason = 'finished' | 'stopped';
+
+export interface AgentExit {
+  reason: AgentExitReason;
+  roundsCompleted: number;
+}
+
+const MODEL_DOWNLOAD_ATTEMPTS = 3;
+const KEEP_ROUND_FOLDERS = 4;
+
+export class SiteAgent {
+  private readonly client: CoordinatorClient;
+  private readonly journal: RoundJournal;
+  private readonly policy: BackoffPolicy;
+  private session: { name: string; session: TrainingSession } | null = null;
+  private dataset: { useFlair: boolean; data: SiteDataset } | null = null;
+  private roundsCompleted = 0;
+
+  constructor(
+    private readonly config: SiteAgentConfig,
+    private readonly log: SiteLogger = new SiteLogger(config.logLevel),
+  ) {
+    this.client = new CoordinatorClient(config.coordinatorUrl, config.token);
+    this.journal = new RoundJournal(config.stateDir);
+    this.policy = {
+      baseMs: config.retryBaseMs,
+      maxMs: config.retryMaxMs,
+      giveUpAfterMs: config.giveUpAfterSeconds * 1000,
+    };
+  }
+
+  /** Serves until the federation named in the config has ended, or `signal` aborts (SIGTERM). */
+  async run(signal: AbortSignal): Promise<AgentExit> {
+    try {
+      const site = await this.authenticate(signal);
+      this.log.bind({ siteId: site.id, site: site.name });
+      this.log.event('info', 'site.started', {
+        coordinator: this.config.coordinatorUrl,
+        dataDir: this.config.dataDir,
+        federationId: this.config.federationId ?? null,
+      });
+      let idle = 0;
+      while (!signal.aborted) {
+        const task = await this.retry(
+          'nextTask',
+          () => this.client.nextTask(this.config.federationId, this.config.longPollSeconds, signal),
+          signal,
+        );
+        if (task.kind === 'FINISHED') {
+          this.log.event('info', 'site.federation_finished', { federationId: this.config.federationId ?? null });
+          return { reason: 'finished', roundsCompleted: this.roundsCompleted };
+        }
+        if (task.kind === 'TRAIN' && task.training) {
+          idle = 0;
+          await this.work(task.training, signal);
+          continue;
+        }
+        // WAIT after a long poll: ask again soon; without long polling, when the coordinator says.
+        const waitMs =
+          this.config.longPollSeconds > 0
+            ? 200 + backoffDelayMs(idle++, { baseMs: 200, maxMs: 2000 }, Math.random())
+            : task.retryAfterSeconds * 1000;
+        await sleep(waitMs, signal);
+      }
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    } finally {
+      await this.session?.session.release();
+      this.session = null;
+    }
+    this.log.event('info', 'site.stopped', { roundsCompleted: this.roundsCompleted });
+    return { reason: 'stopped', roundsCompleted: this.roundsCompleted };
+  }
+
+  private authenticate(signal: AbortSignal): Promise<SiteIdentity> {
+    return this.retry('currentSite', () => this.client.currentSite(signal), signal);
+  }
+
+  /** One assignment, start to finish; failures of this round are reported, never fatal to the agent. */
+  private async work(task: TrainingTask, signal: AbortSignal): Promise<void> {
+    const fields = {
+      federationId: task.federationId,
+      roundIndex: task.roundIndex,
+      participationId: task.participationId,
+    };
+    this.log.event('info', 'round.assigned', { ...fields, localSteps: task.localSteps, deadlineAt: task.deadlineAt });
+    let update: UpdatePayload | null;
+    try {
+      update = await this.journal.loadUpdate(task.participationId);
+      if (update) this.log.event('info', 'round.update_recovered', fields);
+      else update = await this.train(task, signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (error instanceof TrainingAbortedError) {
+        this.log.event('warn', 'round.deadline_passed', { ...fields, step: error.step });
+        return;
+      }
+      if (error instanceof CoordinatorCallError && error.isAuthFailure) throw error;
+      await this.reportFailure(task, error, signal);
+      return;
+    }
+    const outcome = await this.retry('uploadUpdate', () => this.client.uploadUpdate(task, update, signal), signal);
+    await this.journal.recordOutcome(task.participationId, outcome);
+    await this.journal.prune(KEEP_ROUND_FOLDERS);
+    this.logOutcome(outcome, { ...fields, numSamples: update.numSamples, ...update.metrics });
+    if (outcome.kind === 'ACCEPTED' || outcome.kind === 'ALREADY_ACCEPTED') this.roundsCompleted++;
+  }
+
+  private async train(task: TrainingTask, signal: AbortSignal): Promise<UpdatePayload> {
+    const session = await this.sessionFor(task);
+    const dataset = await this.datasetFor(session.manifest.config.inChannels >= 3);
+    const globalWeights = await this.download(task, signal);
+    const resumeFrom = await this.journal.resumableCheckpoint(task.participationId);
+    const fields = { federationId: task.federationId, roundIndex: task.roundIndex };
+    this.log.event('info', 'round.training', {
+      ...fields,
+      trainCases: dataset.train.length,
+      valCases: dataset.val.length,
+      resumedFrom: resumeFrom ?? null,
+    });
+    // Work past the deadline would be refused as late: stop between steps instead.
+    const untilDeadline = Math.max(0, Date.parse(task.deadlineAt) - Date.now());
+    const update = await trainLocalRound({
+      task,
+      globalWeights,
+      session,
+      dataset,
+      config: this.config,
+      checkpointDir: this.journal.checkpointDir(task.participationId),
+      resumeFrom,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(untilDeadline)]),
+      onStep: (step, loss) => this.log.event('debug', 'round.step', { ...fields, step, loss }),
+    });
+    await this.journal.saveUpdate(task.participationId, update);
+    return update;
+  }
+
+  private async download(task: TrainingTask, signal: AbortSignal): Promise<Float32Array> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.retry('downloadModel', () => this.client.downloadModel(task, signal), signal);
+      } catch (error) {
+        if (!(error instanceof ModelIntegrityError) || attempt >= MODEL_DOWNLOAD_ATTEMPTS) throw error;
+        this.log.event('warn', 'model.integrity_retry', { attempt, message: error.message });
+      }
+    }
+  }
+
+  /** The training session of the task's model, created once and kept while the model config stays the same. */
+  private async sessionFor(task: TrainingTask): Promise<TrainingSession> {
+    if (this.session?.name !== task.modelConfigName) {
+      const dir = join(this.config.artifactsRoot, task.modelConfigName);
+      const { manifest } = await loadArtifacts(dir);
+      if (
+        manifest.parameterLayoutSha256 !== task.parameterLayoutSha256 ||
+        manifest.parameterCount !== task.parameterCount
+      )
+        throw new SiteDataError(
+          `${dir}: local model "${task.modelConfigName}" has layout ${manifest.parameterLayoutSha256.slice(0, 12)}… with ` +
+            `${manifest.parameterCount} parameters; the federation trains ${task.parameterLayoutSha256.slice(0, 12)}… with ` +
+            `${task.parameterCount} (regenerate the artifacts with the coordinator's version)`,
+        );
+      await this.session?.session.release();
+      this.session = {
+        name: task.modelConfigName,
+        session: await TrainingSession.create(dir, {
+          provider: this.config.provider,
+          intraOpNumThreads: this.config.threads,
+        }),
+      };
+    }
+    return this.session.session;
+  }
+
+  private async datasetFor(useFlair: boolean): Promise<SiteDataset> {
+    if (this.dataset?.useFlair !== useFlair) {
+      const data = await loadSiteDataset(this.config.dataDir, { useFlair, seed: this.config.seed });
+      this.log.event('info', 'site.data_loaded', {
+        trainCases: data.train.length,
+        valCases: data.val.length,
+        split: data.splitSource,
+      });
+      this.dataset = { useFlair, data };
+    }
+    return this.dataset.data;
+  }
+
+  private async reportFailure(task: TrainingTask, error: unknown, signal: AbortSignal): Promise<void> {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.log.event('error', 'round.failed', { federationId: task.federationId, roundIndex: task.roundIndex, reason });
+    try {
+      await this.retry('reportFailure', () => this.client.reportFailure(task.roundId, reason, signal), signal);
+    } catch (reportError) {
+      if (reportError instanceof CoordinatorCallError && !reportError.retryable && !reportError.isAuthFailure) {
+        // The round closed meanwhile (CONFLICT) or is gone: nothing left to free.
+        this.log.event('warn', 'round.failure_not_recorded', { message: reportError.message });
+        return;
+      }
+      throw reportError;
+    }
+  }
+
+  private logOutcome(outcome: UploadOutcome, fields: Record<string, string | number>): void {
+    if (outcome.kind === 'ACCEPTED' || outcome.kind === 'ALREADY_ACCEPTED')
+      this.log.event('info', 'update.accepted', { ...fields, outcome: outcome.kind });
+    else this.log.event('warn', `update.${outcome.kind.toLowerCase()}`, { ...fields, reason: outcome.reason });
+  }
+
+  private retry<T>(operation: string, call: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    return withRetry(operation, call, this.policy, {
+      signal,
+      onRetry: ({ attempt, delayMs, error }) =>
+        this.log.event(attempt === 0 ? 'info' : 'warn', 'coordinator.retry', {
+          operation,
+          attempt: attempt + 1,
+          delayMs,
+          status: error.status ?? null,
+          message: error.message,
+        }),
+    });
+  }
+}

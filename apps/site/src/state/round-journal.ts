@@ -1,0 +1,123 @@
+/**
+ * What the agent remembers across its own restarts, one folder per participation under <stateDir>/rounds/:
+ * the local training checkpoint (resume mid-round), the finished update (re-upload without retraining) and the
+ * outcome (never upload twice). Writes go through a temporary file and a rename, so a crash leaves either the
+ * old state or the new one. The coordinator hands a restarted agent the same participation, so the folder is found
+ * again by its id: work is idempotent per round.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { UpdatePayload } from '../transport/coordinator-client';
+
+const UPDATE_FILE = 'update.f32';
+const UPDATE_META = 'update.json';
+const OUTCOME_FILE = 'outcome.json';
+
+export interface RoundOutcome {
+  kind: string;
+  reason?: string;
+  at: string;
+}
+
+interface UpdateMeta {
+  sha256: string;
+  numSamples: number;
+  metrics: Record<string, number>;
+}
+
+export class RoundJournal {
+  constructor(private readonly stateDir: string) {}
+
+  private dir(participationId: string): string {
+    if (!/^[A-Za-z0-9-]{1,100}$/.test(participationId))
+      throw new RangeError(`participation id ${JSON.stringify(participationId)} is not a safe folder name`);
+    return join(this.stateDir, 'rounds', participationId);
+  }
+
+  /** trainLocal's checkpoint folder for this participation. */
+  checkpointDir(participationId: string): string {
+    return join(this.dir(participationId), 'checkpoint');
+  }
+
+  /** A last.safetensors from an interrupted run of this round, if any. */
+  async resumableCheckpoint(participationId: string): Promise<string | undefined> {
+    const path = join(this.checkpointDir(participationId), 'last.safetensors');
+    return (await exists(path)) ? path : undefined;
+  }
+
+  async saveUpdate(participationId: string, update: UpdatePayload): Promise<void> {
+    const dir = this.dir(participationId);
+    await mkdir(dir, { recursive: true });
+    const bytes = new Uint8Array(update.weights.buffer, update.weights.byteOffset, update.weights.byteLength);
+    const meta: UpdateMeta = {
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      numSamples: update.numSamples,
+      metrics: update.metrics,
+    };
+    await atomicWrite(join(dir, UPDATE_FILE), bytes);
+    // The metadata lands last: its presence means the weights beside it are complete.
+    await atomicWrite(join(dir, UPDATE_META), JSON.stringify(meta));
+    await rm(this.checkpointDir(participationId), { recursive: true, force: true });
+  }
+
+  /** The finished update of this participation, or null when there is none (or it does not match its sha256). */
+  async loadUpdate(participationId: string): Promise<UpdatePayload | null> {
+    const dir = this.dir(participationId);
+    let meta: UpdateMeta;
+    let bytes: Buffer;
+    try {
+      meta = JSON.parse(await readFile(join(dir, UPDATE_META), 'utf8')) as UpdateMeta;
+      bytes = await readFile(join(dir, UPDATE_FILE));
+    } catch {
+      return null;
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== meta.sha256 || bytes.byteLength % 4 !== 0) {
+      await rm(join(dir, UPDATE_META), { force: true });
+      return null;
+    }
+    const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    return { weights, numSamples: meta.numSamples, metrics: meta.metrics };
+  }
+
+  async recordOutcome(participationId: string, outcome: Omit<RoundOutcome, 'at'>): Promise<void> {
+    const dir = this.dir(participationId);
+    await mkdir(dir, { recursive: true });
+    await atomicWrite(join(dir, OUTCOME_FILE), JSON.stringify({ ...outcome, at: new Date().toISOString() }));
+    // The weights are no longer needed once the coordinator has answered.
+    await rm(join(dir, UPDATE_FILE), { force: true });
+    await rm(this.checkpointDir(participationId), { recursive: true, force: true });
+  }
+
+  async outcome(participationId: string): Promise<RoundOutcome | null> {
+    try {
+      return JSON.parse(await readFile(join(this.dir(participationId), OUTCOME_FILE), 'utf8')) as RoundOutcome;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Drops the folders of all but the `keep` most recent participations. */
+  async prune(keep: number): Promise<void> {
+    const root = join(this.stateDir, 'rounds');
+    const names = await readdir(root).catch(() => [] as string[]);
+    const dated = await Promise.all(
+      names.map(async (name) => ({ name, mtime: (await stat(join(root, name))).mtimeMs })),
+    );
+    dated.sort((a, b) => b.mtime - a.mtime);
+    for (const { name } of dated.slice(keep)) await rm(join(root, name), { recursive: true, force: true });
+  }
+}
+
+async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, path);
+}
+
+function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
