@@ -1,4 +1,27 @@
 import type { Command } from 'commander';
+import { registerArtifactsCommand } from './artifacts.command';
+import { registerCoordinatorCommand } from './coordinator.command';
+import { registerBenchCommand } from './bench.command';
+import { registerEvaluateCommand } from './evaluate.command';
+import { registerGradCommand } from './grad.command';
+import { registerInspectCommand } from './inspect.command';
+import { registerSegmentCommand } from './segment.command';
+import { registerSimulateCommand } from './simulate.command';
+import { registerSiteCommand } from './site.command';
+import { registerSynthCommand } from './synth.command';
+import { registerTrainCommand } from './train.command';
 
 /** Every CLI command, one file each. Add a command by adding its register function here. */
-export const commands: Array<(program: Command) => void> = [];
+export const commands: Array<(program: Command) => void> = [
+  registerArtifactsCommand,
+  registerEvaluateCommand,
+  registerTrainCommand,
+  registerGradCommand,
+  registerBenchCommand,
+  registerSynthCommand,
+  registerInspectCommand,
+  registerSegmentCommand,
+  registerSimulateCommand,
+  registerCoordinatorCommand,
+  registerSiteCommand,
+];

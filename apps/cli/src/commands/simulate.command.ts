@@ -1,0 +1,141 @@
+import { InvalidArgumentError } from '@fedstroke/common';
+import type { SpatialDims } from '@fedstroke/training';
+import type { Command } from 'commander';
+import { runSimulation } from '../simulate/run-simulation';
+import { SIMULATE_DEFAULTS, type SimulationOptions } from '../simulate/simulation-options';
+
+interface SimulateFlags {
+  data?: string;
+  config: string;
+  strategy: string;
+  mu?: string;
+  rounds: string;
+  localSteps: string;
+  batch: string;
+  patch: string;
+  lr: string;
+  warmup: string;
+  deadline: string;
+  seed: string;
+  siteThreads: string;
+  evalThreads: string;
+  port?: string;
+  runId?: string;
+  runs: string;
+  sites: string;
+  artifacts: string;
+  baselines?: boolean;
+  serve?: boolean;
+  quiet?: boolean;
+}
+
+const STRATEGIES = ['FEDAVG', 'FEDPROX', 'FEDADAM', 'FEDYOGI', 'MEDIAN', 'TRIMMED_MEAN'];
+
+/** `fedstroke simulate` (= `npm start`): the reference experiment end to end on one machine. */
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description(
+      'Run the reference experiment: a coordinator and three site agents as separate processes (each site sees only ' +
+        'its own folder) train the U-Net with federated averaging; the final global model is evaluated on every ' +
+        "site's validation split and on the independent test set; writes runs/<id>/report.html and summary.json. " +
+        "Default data: the synthetic three-center set (generated if absent); --data runs on an ISLES'22 tree.",
+    )
+    .option('--data <dir>', "ISLES'22-layout dataset (default: the synthetic set in data/synth-default)")
+    .option('--config <name>', 'model config (artifacts generated if absent)', SIMULATE_DEFAULTS.config)
+    .option('--strategy <name>', `aggregation: ${STRATEGIES.join(', ')}`, SIMULATE_DEFAULTS.strategy)
+    .option('--mu <value>', 'FedProx proximal weight μ (with --strategy FEDPROX)')
+    .option('--rounds <n>', 'federation rounds', String(SIMULATE_DEFAULTS.rounds))
+    .option('--local-steps <n>', 'optimizer steps per site per round', String(SIMULATE_DEFAULTS.localSteps))
+    .option('--batch <n>', 'patches per step', String(SIMULATE_DEFAULTS.batchSize))
+    .option('--patch <size>', 'patch edge P or DxHxW (also the evaluation window)', SIMULATE_DEFAULTS.patch)
+    .option(
+      '--lr <value>',
+      'learning rate (poly decay over the whole federation)',
+      String(SIMULATE_DEFAULTS.learningRate),
+    )
+    .option('--warmup <n>', 'linear warm-up steps at the start', String(SIMULATE_DEFAULTS.warmupSteps))
+    .option('--deadline <seconds>', 'round deadline', String(SIMULATE_DEFAULTS.deadlineSeconds))
+    .option('--seed <n>', 'seed of patch sampling and augmentation', String(SIMULATE_DEFAULTS.seed))
+    .option('--site-threads <n>', 'ONNX Runtime threads per site agent', String(SIMULATE_DEFAULTS.siteThreads))
+    .option(
+      '--eval-threads <n>',
+      'ONNX Runtime threads for evaluation and baselines',
+      String(SIMULATE_DEFAULTS.evalThreads),
+    )
+    .option('--port <n>', 'coordinator port (default 4000 when free, else any free port)')
+    .option('--run-id <id>', 'run folder name under --runs (default sim-<timestamp>)')
+    .option('--runs <dir>', 'where run folders go', SIMULATE_DEFAULTS.runsRoot)
+    .option('--sites <dir>', "where each site's own data folder is made", SIMULATE_DEFAULTS.sitesRoot)
+    .option('--artifacts <dir>', 'root of the artifact folders', SIMULATE_DEFAULTS.artifactsRoot)
+    .option('--baselines', 'also train centralized and local-only models on the same step budget')
+    .option('--serve', 'keep the coordinator serving GraphQL after the run (Ctrl-C to stop)')
+    .option('--quiet', 'no progress bars')
+    .action(async (flags: SimulateFlags) => {
+      const options = toOptions(flags);
+      const say = (line: string) => process.stderr.write(`${line}\n`);
+      const result = await runSimulation(options, say);
+      process.stdout.write(
+        `${JSON.stringify({ runDir: result.runDir, federation: result.report.federation.status, wallTimeSeconds: Math.round(result.report.wallTimeSeconds) })}\n`,
+      );
+      if (options.serve) {
+        say(`serving ${result.report.federation.graphqlUrl}; Ctrl-C to stop`);
+        await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+        await result.federation.coordinator.stop();
+      }
+      if (result.report.federation.status !== 'COMPLETED') process.exitCode = 1;
+    });
+}
+
+function toOptions(flags: SimulateFlags): SimulationOptions {
+  const strategy = flags.strategy.toUpperCase();
+  if (!STRATEGIES.includes(strategy))
+    throw new InvalidArgumentError(`--strategy "${flags.strategy}": expected one of ${STRATEGIES.join(', ')}`);
+  return {
+    data: flags.data,
+    runId: flags.runId,
+    runsRoot: flags.runs,
+    sitesRoot: flags.sites,
+    artifactsRoot: flags.artifacts,
+    config: flags.config,
+    strategy,
+    proximalMu: flags.mu === undefined ? undefined : positive('--mu', flags.mu, true),
+    rounds: integer('--rounds', flags.rounds, 1),
+    localSteps: integer('--local-steps', flags.localSteps, 1),
+    batchSize: integer('--batch', flags.batch, 1),
+    patchSize: parsePatch(flags.patch),
+    learningRate: positive('--lr', flags.lr, false),
+    warmupSteps: integer('--warmup', flags.warmup, 0),
+    deadlineSeconds: integer('--deadline', flags.deadline, 10),
+    seed: integer('--seed', flags.seed, 0),
+    siteThreads: integer('--site-threads', flags.siteThreads, 1),
+    evalThreads: integer('--eval-threads', flags.evalThreads, 1),
+    port: flags.port === undefined ? undefined : integer('--port', flags.port, 0),
+    baselines: Boolean(flags.baselines),
+    serve: Boolean(flags.serve),
+    silent: Boolean(flags.quiet),
+    synthDir: SIMULATE_DEFAULTS.synthDir,
+  };
+}
+
+function parsePatch(text: string): SpatialDims {
+  const parts = text.split('x').map((p) => Number(p));
+  const dims = parts.length === 1 ? [parts[0], parts[0], parts[0]] : parts;
+  if (dims.length !== 3 || dims.some((d) => !Number.isSafeInteger(d) || d < 1))
+    throw new InvalidArgumentError(`--patch "${text}": expected one edge (e.g. 48) or DxHxW (e.g. 32x48x48)`);
+  return dims as SpatialDims;
+}
+
+function integer(flag: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new InvalidArgumentError(`${flag} "${text}": expected an integer ≥ ${min}`);
+  return value;
+}
+
+function positive(flag: string, text: string, allowZero: boolean): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0))
+    throw new InvalidArgumentError(`${flag} "${text}": expected a number ${allowZero ? '≥' : '>'} 0`);
+  return value;
+}

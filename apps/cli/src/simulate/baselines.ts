@@ -1,0 +1,82 @@
+/**
+ * The reference study's comparisons, trained in this process with libs/training's loop and the same settings as
+ * the sites: centralized (every site's training cases pooled — what sharing images would allow) and local-only
+ * (each site alone). Budgets match the federation's: centralized gets rounds × localSteps × sites optimizer steps,
+ * each local-only model the rounds × localSteps its site spent in the federation (the same total over all sites).
+ */
+import { TrainingSession } from '@fedstroke/runtime';
+import type { ApproachResult, CurvePoint } from '@fedstroke/report';
+import { trainLocal, type SpatialDims, type TrainingCase } from '@fedstroke/training';
+import { evaluateApproach, type EvaluationSets } from './evaluate-approach';
+
+export interface BaselineSettings {
+  artifactsDir: string;
+  batchSize: number;
+  patchSize: SpatialDims;
+  learningRate: number;
+  warmupSteps: number;
+  seed: number;
+  threads: number;
+  runDir: string;
+  silent?: boolean;
+}
+
+export interface BaselineSpec {
+  name: string;
+  kind: 'centralized' | 'local-only';
+  site?: string;
+  slug: string;
+  train: TrainingCase[];
+  /** Validation cases for the learning curve (the pooled or the site's own). */
+  curveVal: TrainingCase[];
+  steps: number;
+  /** Validate for the curve every this many steps. */
+  valEvery: number;
+}
+
+export async function runBaseline(
+  spec: BaselineSpec,
+  sets: EvaluationSets,
+  settings: BaselineSettings,
+): Promise<ApproachResult> {
+  const session = await TrainingSession.create(settings.artifactsDir, { intraOpNumThreads: settings.threads });
+  try {
+    const started = Date.now();
+    const result = await trainLocal(
+      session,
+      { train: spec.train, val: spec.curveVal },
+      {
+        steps: spec.steps,
+        batchSize: settings.batchSize,
+        patchSize: settings.patchSize,
+        learningRate: settings.learningRate,
+        schedule: 'poly',
+        warmupSteps: Math.min(settings.warmupSteps, spec.steps - 1),
+        seed: settings.seed,
+        valEvery: spec.valEvery,
+        progress: { label: `${spec.slug} train`, silent: settings.silent },
+      },
+    );
+    const wallTimeSeconds = (Date.now() - started) / 1000;
+    // The final weights, as for the federation (no best-checkpoint selection on validation).
+    session.loadParametersBuffer(result.weights);
+    const curve: CurvePoint[] = result.valHistory.map((entry) => ({ steps: entry.step, dice: entry.meanDice }));
+    const evaluated = await evaluateApproach(session, sets, {
+      window: settings.patchSize,
+      runDir: settings.runDir,
+      slug: spec.slug,
+      silent: settings.silent,
+    });
+    return {
+      name: spec.name,
+      kind: spec.kind,
+      site: spec.site,
+      optimizerSteps: result.stepsDone,
+      wallTimeSeconds,
+      curve,
+      ...evaluated,
+    };
+  } finally {
+    await session.release();
+  }
+}

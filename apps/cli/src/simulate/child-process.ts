@@ -1,0 +1,203 @@
+/**
+ * The coordinator and the site agents run as separate `fedstroke` processes, as they would on separate machines.
+ * A ManagedProcess writes the child's stdout and stderr to a log file, lets the caller wait for a log event (the
+ * coordinator's `coordinator.listening` line), and stops the child with SIGTERM, then SIGKILL after a grace period.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { FedstrokeError } from '@fedstroke/common';
+
+export class ChildProcessError extends FedstrokeError {
+  constructor(message: string) {
+    super('CHILD_PROCESS', message);
+  }
+}
+
+/** The command that starts `fedstroke` without rebuilding: the compiled CLI when running from dist/, else the bin. */
+export function fedstrokeCommand(): string[] {
+  const compiled = resolve(__dirname, '..', 'main.js');
+  if (existsSync(compiled)) return ['--enable-source-maps', compiled];
+  return [resolve(__dirname, '..', '..', '..', '..', 'bin', 'fedstroke.js')];
+}
+
+export interface StartOptions {
+  name: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  logFile: string;
+  cwd?: string;
+}
+
+export type LogEvent = Record<string, unknown> & { event?: string };
+
+export class ManagedProcess {
+  private readonly child: ChildProcess;
+  private readonly log: WriteStream;
+  private readonly listeners = new Set<(event: LogEvent) => void>();
+  private buffered = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(readonly options: StartOptions) {
+    mkdirSync(dirname(options.logFile), { recursive: true });
+    this.log = createWriteStream(options.logFile, { flags: 'a' });
+    this.child = spawn(process.execPath, [...fedstrokeCommand(), ...options.args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout?.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    this.child.stderr?.on('data', (chunk: Buffer) => this.log.write(chunk));
+    this.exited = new Promise((resolvePromise) =>
+      this.child.once('exit', (code, signal) => {
+        this.log.end();
+        resolvePromise({ code, signal });
+      }),
+    );
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Resolves with the first JSON log line that `match` accepts; rejects if the process exits or time runs out. */
+  waitForEvent(match: (event: LogEvent) => boolean, timeoutMs: number): Promise<LogEvent> {
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(
+        () =>
+          finish(
+            new ChildProcessError(
+              `${this.options.name}: no matching log line within ${timeoutMs} ms (see ${this.options.logFile})`,
+            ),
+          ),
+        timeoutMs,
+      );
+      const listener = (event: LogEvent) => {
+        if (match(event)) finish(null, event);
+      };
+      const finish = (error: Error | null, event?: LogEvent) => {
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        if (error) reject(error);
+        else resolvePromise(event as LogEvent);
+      };
+      this.listeners.add(listener);
+      void this.exited.then(({ code, signal }) =>
+        finish(
+          new ChildProcessError(
+            `${this.options.name} exited (code ${code}, signal ${signal}) before it was ready; see ${this.options.logFile}`,
+          ),
+        ),
+      );
+    });
+  }
+
+  /** Adds a listener for every JSON log line. */
+  onEvent(listener: (event: LogEvent) => void): void {
+    this.listeners.add(listener);
+  }
+
+  /** SIGKILL at once: what a crash or a pulled plug looks like. */
+  kill(): Promise<unknown> {
+    if (this.running) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.running) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  private onOutput(chunk: Buffer): void {
+    this.log.write(chunk);
+    this.buffered += chunk.toString('utf8');
+    let newline: number;
+    while ((newline = this.buffered.indexOf('\n')) >= 0) {
+      const line = this.buffered.slice(0, newline).trim();
+      this.buffered = this.buffered.slice(newline + 1);
+      if (!line.startsWith('{')) continue;
+      let event: LogEvent;
+      try {
+        event = JSON.parse(line) as LogEvent;
+      } catch {
+        continue;
+      }
+      for (const listener of [...this.listeners]) listener(event);
+    }
+  }
+}
+
+/** Starts `fedstroke coordinator` and resolves once it listens, with its URL. */
+export async function startCoordinatorProcess(options: {
+  dataDir: string;
+  artifactsRoot: string;
+  adminToken: string;
+  port: number;
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<{ process: ManagedProcess; url: string }> {
+  const child = new ManagedProcess({
+    name: 'coordinator',
+    args: [
+      'coordinator',
+      '--port',
+      String(options.port),
+      '--host',
+      '127.0.0.1',
+      '--data-dir',
+      options.dataDir,
+      '--artifacts',
+      options.artifactsRoot,
+    ],
+    env: { FEDSTROKE_ADMIN_TOKEN: options.adminToken, ...options.env },
+    logFile: options.logFile,
+  });
+  const listening = await child.waitForEvent((e) => e.event === 'coordinator.listening', 60_000);
+  return { process: child, url: String(listening.url) };
+}
+
+export interface SiteProcessOptions {
+  name: string;
+  coordinatorUrl: string;
+  token: string;
+  dataDir: string;
+  artifactsRoot: string;
+  stateDir: string;
+  federationId?: string;
+  logFile: string;
+  /** Further `fedstroke site` flags (--batch, --patch, --schedule-rounds, ...). */
+  extraArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Starts `fedstroke site` for one hospital; its token travels in the environment, never in argv. */
+export function startSiteProcess(options: SiteProcessOptions): ManagedProcess {
+  return new ManagedProcess({
+    name: options.name,
+    args: [
+      'site',
+      '--coordinator',
+      options.coordinatorUrl,
+      '--data',
+      options.dataDir,
+      '--artifacts',
+      options.artifactsRoot,
+      '--state',
+      options.stateDir,
+      ...(options.federationId ? ['--federation', options.federationId] : []),
+      ...(options.extraArgs ?? []),
+    ],
+    env: { FEDSTROKE_SITE_TOKEN: options.token, ...options.env },
+    logFile: options.logFile,
+  });
+}
+
+export const logPath = (runDir: string, name: string) => join(runDir, 'logs', `${name}.log`);

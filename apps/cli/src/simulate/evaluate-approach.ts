@@ -1,0 +1,96 @@
+/**
+ * Evaluates one trained model the same way for every approach: each site's validation split, all of them pooled,
+ * and the independent test set (ISLES'22 figures per case and their summaries), plus overlay images of the best,
+ * median and worst test cases. The same function scores the federated model and the baselines, so they compare.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { summarizeCases } from '@fedstroke/metrics';
+import {
+  axialSlice,
+  bestMedianWorst,
+  GROUND_TRUTH_COLOR,
+  mostInformativeSlice,
+  PREDICTION_COLOR,
+  renderOverlayPng,
+  type ApproachResult,
+  type EvaluatedSet,
+  type OverlayImage,
+} from '@fedstroke/report';
+import type { PatchPredictor } from '@fedstroke/runtime';
+import { evaluateCases, type SpatialDims, type TrainingCase } from '@fedstroke/training';
+
+export interface EvaluationSets {
+  sites: Array<{ name: string; val: TrainingCase[] }>;
+  test: TrainingCase[];
+}
+
+export interface EvaluateApproachOptions {
+  window: SpatialDims;
+  runDir: string;
+  /** File-name stem of this approach's overlays (e.g. "federated"). */
+  slug: string;
+  silent?: boolean;
+}
+
+export async function evaluateApproach(
+  predictor: PatchPredictor,
+  sets: EvaluationSets,
+  options: EvaluateApproachOptions,
+): Promise<Pick<ApproachResult, 'validation' | 'test' | 'overlays'>> {
+  const progress = (label: string) => ({ label: `${options.slug}: ${label}`, silent: options.silent });
+  const perSite: ApproachResult['validation']['perSite'] = [];
+  for (const site of sets.sites) {
+    if (site.val.length === 0) continue;
+    const evaluation = await evaluateCases(predictor, site.val, {
+      window: options.window,
+      progress: progress(`validate ${site.name}`),
+    });
+    perSite.push({ site: site.name, cases: evaluation.cases, summary: evaluation.summary });
+  }
+  const pooledCases = perSite.flatMap((s) => s.cases);
+  const masks = new Map<string, Uint8Array>();
+  const test = await evaluateCases(predictor, sets.test, {
+    window: options.window,
+    progress: progress('test'),
+    onPrediction: (c, mask) => masks.set(c.id, mask),
+  });
+  const testSet: EvaluatedSet = { cases: test.cases, summary: test.summary };
+  return {
+    validation: { perSite, pooled: { cases: pooledCases, summary: summarizeCases(pooledCases) } },
+    test: testSet,
+    overlays: await writeOverlays(sets.test, testSet, masks, options),
+  };
+}
+
+async function writeOverlays(
+  cases: TrainingCase[],
+  test: EvaluatedSet,
+  masks: Map<string, Uint8Array>,
+  options: EvaluateApproachOptions,
+): Promise<OverlayImage[]> {
+  const dir = join(options.runDir, 'overlays');
+  await mkdir(dir, { recursive: true });
+  const overlays: OverlayImage[] = [];
+  for (const { role, row } of bestMedianWorst(test.cases)) {
+    const c = cases.find((candidate) => candidate.id === row.id) as TrainingCase;
+    const prediction = masks.get(row.id) as Uint8Array;
+    const label = c.label as Uint8Array;
+    const [, height, width] = c.dims;
+    const slice = mostInformativeSlice(label, prediction, c.dims);
+    const png = renderOverlayPng({
+      image: axialSlice(c.channels[0], c.dims, slice),
+      width,
+      height,
+      layers: [
+        { mask: axialSlice(label, c.dims, slice), color: GROUND_TRUTH_COLOR },
+        { mask: axialSlice(prediction, c.dims, slice), color: PREDICTION_COLOR },
+      ],
+      scale: 4,
+    });
+    const file = join('overlays', `${options.slug}-${role}-${row.id}.png`);
+    await writeFile(join(options.runDir, file), png);
+    overlays.push({ role, caseId: row.id, dice: row.dice, slice, file, pngBase64: png.toString('base64') });
+  }
+  return overlays;
+}

@@ -1,0 +1,186 @@
+/**
+ * The federated part of a simulation, through the real deployment pieces: a coordinator process, one site agent
+ * process per site (each given only its own folder), the federation created and started over GraphQL, followed
+ * over the roundProgress subscription, and the final global model downloaded over HTTP.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { RoundRow } from '@fedstroke/report';
+import { AdminClient, roundStatusCurl, type RoundView } from './admin-client';
+import { logPath, type ManagedProcess, startCoordinatorProcess, startSiteProcess } from './child-process';
+import { ProgressMonitor } from './progress-monitor';
+import type { SiteFolder } from './site-folders';
+import type { SimulationOptions } from './simulation-options';
+
+export interface FederationOutcome {
+  federationId: string;
+  federationName: string;
+  status: string;
+  graphqlUrl: string;
+  rounds: RoundRow[];
+  finalWeights: Float32Array;
+  finalRound: number;
+  /** Still running when the caller asked to keep serving. */
+  coordinator: ManagedProcess;
+}
+
+const STATUS_POLL_MS = 5000;
+const FINAL_STATUSES = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
+
+export async function runFederation(
+  options: SimulationOptions,
+  context: { runId: string; runDir: string; port: number; folders: SiteFolder[]; say: (line: string) => void },
+): Promise<FederationOutcome> {
+  const { runDir, folders, say } = context;
+  const adminToken = randomBytes(24).toString('hex');
+  const { process: coordinator, url } = await startCoordinatorProcess({
+    dataDir: join(runDir, 'coordinator'),
+    artifactsRoot: options.artifactsRoot,
+    adminToken,
+    port: context.port,
+    logFile: logPath(runDir, 'coordinator'),
+  });
+  const sites: ManagedProcess[] = [];
+  try {
+    const admin = new AdminClient(url, adminToken);
+    const registered: Array<{ folder: SiteFolder; id: string; name: string; token: string }> = [];
+    for (const folder of folders) registered.push({ folder, ...(await admin.registerSite(folder.name)) });
+    const federationName = context.runId;
+    const federationId = await admin.createFederation({
+      name: federationName,
+      modelConfigName: options.config,
+      rounds: options.rounds,
+      sitesPerRound: folders.length,
+      quorum: folders.length,
+      minUpdatesAtDeadline: Math.max(1, folders.length - 1),
+      deadlineSeconds: options.deadlineSeconds,
+      localSteps: options.localSteps,
+      learningRate: options.learningRate,
+      strategy: options.strategy,
+      ...(options.proximalMu !== undefined && { strategyParams: { proximalMu: options.proximalMu } }),
+    });
+    for (const site of registered) {
+      const child = startSiteProcess({
+        name: site.folder.name,
+        coordinatorUrl: url,
+        token: site.token,
+        dataDir: site.folder.dir,
+        artifactsRoot: options.artifactsRoot,
+        stateDir: join(runDir, 'site-state', site.folder.name),
+        federationId,
+        logFile: logPath(runDir, `site-${site.folder.name}`),
+        extraArgs: [
+          '--threads',
+          String(options.siteThreads),
+          '--batch',
+          String(options.batchSize),
+          '--patch',
+          options.patchSize.join('x'),
+          '--seed',
+          String(options.seed),
+          '--schedule-rounds',
+          String(options.rounds),
+        ],
+        env: { FEDSTROKE_SITE_WARMUP: String(options.warmupSteps) },
+      });
+      child.exited.then(({ code }) => {
+        if (code !== 0 && code !== null)
+          say(`site ${site.folder.name} exited with code ${code}; see ${child.options.logFile}`);
+      });
+      sites.push(child);
+    }
+    say(`coordinator GraphQL endpoint: ${url}/graphql (federation ${federationId})`);
+    say(`round status: FEDSTROKE_ADMIN_TOKEN=${adminToken} ${roundStatusCurl(url, federationId)}`);
+    const monitor = new ProgressMonitor({
+      url,
+      token: adminToken,
+      federationId,
+      rounds: options.rounds,
+      siteNames: new Map(registered.map((s) => [s.id, s.name])),
+      silent: options.silent,
+    });
+    await admin.startFederation(federationId);
+    const status = await waitForEnd(admin, federationId, monitor, coordinator);
+    await monitor.close();
+    const view = await admin.federation(federationId);
+    const rounds = (await admin.rounds(federationId)).map((round) => toRoundRow(round, registered));
+    if (!view.latestModelVersion) throw new Error(`federation ${federationId} has no model version`);
+    const finalWeights = await admin.downloadModel(view.latestModelVersion.id);
+    return {
+      federationId,
+      federationName,
+      status,
+      graphqlUrl: `${url}/graphql`,
+      rounds,
+      finalWeights,
+      finalRound: view.latestModelVersion.roundIndex,
+      coordinator,
+    };
+  } catch (error) {
+    await coordinator.stop();
+    throw error;
+  } finally {
+    // Idle once the federation has ended (an agent exits by itself at its next nextTask; no need to wait for it).
+    await Promise.all(sites.map((s) => s.stop()));
+  }
+}
+
+/** Until the subscription or a status poll says the federation ended; fails if the coordinator dies. */
+async function waitForEnd(
+  admin: AdminClient,
+  federationId: string,
+  monitor: ProgressMonitor,
+  coordinator: ManagedProcess,
+): Promise<string> {
+  let done = false;
+  const poll = (async () => {
+    while (!done) {
+      await delay(STATUS_POLL_MS);
+      const status = await admin.federation(federationId).then(
+        (f) => f.status,
+        () => null,
+      );
+      if (status && FINAL_STATUSES.has(status)) monitor.markFinished(status);
+    }
+  })();
+  const died = new Promise<never>((_, reject) => {
+    void coordinator.exited.then(({ code, signal }) => {
+      if (!done)
+        reject(
+          new Error(
+            `the coordinator exited (code ${code}, signal ${signal}) mid-federation; see ${coordinator.options.logFile}`,
+          ),
+        );
+    });
+  });
+  died.catch(() => undefined);
+  try {
+    return await Promise.race([monitor.finished, died]);
+  } finally {
+    done = true;
+    void poll;
+  }
+}
+
+function toRoundRow(round: RoundView, sites: Array<{ id: string; name: string }>): RoundRow {
+  const metrics = (list: Array<{ name: string; value: number }>) =>
+    Object.fromEntries(list.map((m) => [m.name, m.value]));
+  const ended = round.endedAt ? Date.parse(round.endedAt) : NaN;
+  return {
+    index: round.index,
+    status: round.status,
+    durationSeconds: Number.isFinite(ended) ? (ended - Date.parse(round.startedAt)) / 1000 : null,
+    metrics: metrics(round.metrics),
+    participants: round.participants.map((p) => ({
+      site: sites.find((s) => s.id === p.siteId)?.name ?? p.siteId,
+      status: p.status,
+      numSamples: p.numSamples,
+      metrics: metrics(p.metrics),
+      rejectionReason: p.rejectionReason,
+    })),
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,72 @@
+/**
+ * What a simulation needs before any process starts: the dataset (the synthetic default generated on first use),
+ * the model artifacts (generated on first use), the split into sites and test set, and a free port.
+ */
+import { access } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { discoverDataset, type DiscoveredDataset, type DatasetSplit } from '@fedstroke/isles';
+import { loadArtifacts, type Manifest } from '@fedstroke/runtime';
+import { generateDataset, SYNTH_DEFAULTS } from '@fedstroke/synth';
+import { resolveSplit } from '@fedstroke/training';
+import { namedConfig, writeArtifacts } from '@fedstroke/unet';
+import type { SimulationOptions } from './simulation-options';
+
+export interface PreparedInputs {
+  dataDir: string;
+  synthetic: boolean;
+  dataset: DiscoveredDataset;
+  split: DatasetSplit;
+  artifactsDir: string;
+  manifest: Manifest;
+}
+
+export async function prepareInputs(options: SimulationOptions, say: (line: string) => void): Promise<PreparedInputs> {
+  const synthetic = options.data === undefined;
+  const dataDir = options.data ?? options.synthDir;
+  if (synthetic && !(await exists(join(dataDir, 'rawdata')))) {
+    say(`no dataset at ${dataDir}: generating the synthetic three-center set`);
+    await generateDataset({
+      outDir: dataDir,
+      cases: options.synthCases ?? SYNTH_DEFAULTS.cases,
+      sites: SYNTH_DEFAULTS.sites,
+      seed: SYNTH_DEFAULTS.seed,
+      shape: options.synthShape,
+      silent: options.silent,
+    });
+  }
+  const artifactsDir = join(options.artifactsRoot, options.config);
+  if (!(await exists(join(artifactsDir, 'manifest.json')))) {
+    say(`no artifacts at ${artifactsDir}: generating them for config "${options.config}"`);
+    await writeArtifacts(options.artifactsRoot, namedConfig(options.config), 0);
+  }
+  const { manifest } = await loadArtifacts(artifactsDir);
+  const dataset = await discoverDataset(dataDir, {
+    policy: 'skip',
+    requireMask: true,
+    requireFlair: manifest.config.inChannels >= 3,
+  });
+  for (const problem of dataset.problems) say(`skipping ${problem.caseId}: ${problem.message}`);
+  const split = await resolveSplit(
+    dataDir,
+    dataset.cases.map((c) => c.id),
+  );
+  return { dataDir, synthetic, dataset, split, artifactsDir, manifest };
+}
+
+/** `preferred` when nothing listens there, else a port the OS picks. */
+export async function choosePort(preferred: number): Promise<number> {
+  const free = await new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(preferred, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+  return free ? preferred : 0;
+}
+
+function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

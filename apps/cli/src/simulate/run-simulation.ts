@@ -1,0 +1,236 @@
+/**
+ * `fedstroke simulate` as a script: prepare data, artifacts and site folders → run the federation through real
+ * processes → evaluate the final global model on every site's validation split and on the independent test set →
+ * (with baselines) train and evaluate centralized and local-only models on the same budget → write
+ * `runs/<id>/report.html` and `summary.json` and print the summary table.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeSplit } from '@fedstroke/isles';
+import {
+  formatSummaryTable,
+  renderReportHtml,
+  SUMMARY_FORMAT,
+  type ApproachResult,
+  type SimulationReport,
+} from '@fedstroke/report';
+import { InferenceModel } from '@fedstroke/runtime';
+import { loadTrainingCases, type TrainingCase } from '@fedstroke/training';
+import { runBaseline } from './baselines';
+import { evaluateApproach, type EvaluationSets } from './evaluate-approach';
+import { runFederation, type FederationOutcome } from './federation-run';
+import { choosePort, prepareInputs, type PreparedInputs } from './prepare-inputs';
+import { materializeSiteFolders, type SiteFolder } from './site-folders';
+import type { SimulationOptions } from './simulation-options';
+
+export interface SimulationResult {
+  runDir: string;
+  report: SimulationReport;
+  federation: FederationOutcome;
+}
+
+export async function runSimulation(
+  options: SimulationOptions,
+  say: (line: string) => void,
+): Promise<SimulationResult> {
+  const started = Date.now();
+  const runId = options.runId ?? `sim-${timestamp()}`;
+  const runDir = resolve(options.runsRoot, runId);
+  await mkdir(runDir, { recursive: true });
+  const inputs = await prepareInputs(options, say);
+  await writeSplit(join(runDir, 'split.json'), inputs.split);
+  const folders = await materializeSiteFolders(
+    inputs.dataDir,
+    inputs.dataset.cases,
+    inputs.split,
+    resolve(options.sitesRoot),
+  );
+  for (const f of folders) say(`${f.name}: ${f.train.length} train + ${f.val.length} validation cases in ${f.dir}`);
+  say(`independent test set: ${inputs.split.test.length} cases (never given to a site)`);
+
+  const port = options.port ?? (await choosePort(4000));
+  const federation = await runFederation(options, { runId, runDir, port, folders, say });
+  try {
+    if (federation.status !== 'COMPLETED') say(`federation ended ${federation.status}; reporting its latest model`);
+    const sets = await loadEvaluationSets(inputs, folders, options);
+    const approaches: ApproachResult[] = [await evaluateFederated(federation, inputs, sets, options, runDir)];
+    if (options.baselines) approaches.push(...(await runBaselines(inputs, folders, sets, options, runDir)));
+    const report: SimulationReport = {
+      format: SUMMARY_FORMAT,
+      runId,
+      createdAt: new Date(started).toISOString(),
+      wallTimeSeconds: (Date.now() - started) / 1000,
+      data: {
+        dir: inputs.dataDir,
+        synthetic: inputs.synthetic,
+        sites: folders.map((f) => ({ name: f.name, folder: f.dir, train: f.train.length, val: f.val.length })),
+        testCases: inputs.split.test.length,
+      },
+      profile: {
+        modelConfig: options.config,
+        parameterCount: inputs.manifest.parameterCount,
+        strategy: options.strategy,
+        rounds: options.rounds,
+        localSteps: options.localSteps,
+        sites: folders.length,
+        batchSize: options.batchSize,
+        patchSize: options.patchSize,
+        learningRate: options.learningRate,
+        totalOptimizerSteps: options.rounds * options.localSteps * folders.length,
+      },
+      federation: {
+        id: federation.federationId,
+        name: federation.federationName,
+        status: federation.status,
+        graphqlUrl: federation.graphqlUrl,
+      },
+      rounds: federation.rounds,
+      approaches,
+    };
+    await writeReport(runDir, report);
+    say(`\n${formatSummaryTable(report.approaches)}\n`);
+    say(
+      `report: ${join(runDir, 'report.html')} · summary: ${join(runDir, 'summary.json')} · ${report.wallTimeSeconds.toFixed(0)} s`,
+    );
+    return { runDir, report, federation };
+  } catch (error) {
+    await federation.coordinator.stop();
+    throw error;
+  } finally {
+    if (!options.serve) await federation.coordinator.stop();
+  }
+}
+
+/** Each site's validation cases and the test set, loaded once in this process (the evaluator's view). */
+async function loadEvaluationSets(
+  inputs: PreparedInputs,
+  folders: SiteFolder[],
+  options: SimulationOptions,
+): Promise<EvaluationSets> {
+  const load = (ids: string[], label: string) =>
+    loadTrainingCases(inputs.dataset.cases, ids, {
+      useFlair: inputs.manifest.config.inChannels >= 3,
+      progress: { label, silent: options.silent },
+    });
+  const sites: EvaluationSets['sites'] = [];
+  for (const f of folders) sites.push({ name: f.name, val: await load(f.val, `load ${f.name} val`) });
+  return { sites, test: await load(inputs.split.test, 'load test') };
+}
+
+async function evaluateFederated(
+  federation: FederationOutcome,
+  inputs: PreparedInputs,
+  sets: EvaluationSets,
+  options: SimulationOptions,
+  runDir: string,
+): Promise<ApproachResult> {
+  const model = await InferenceModel.create(inputs.artifactsDir, {
+    weights: federation.finalWeights,
+    intraOpNumThreads: options.evalThreads,
+  });
+  try {
+    const evaluated = await evaluateApproach(model, sets, {
+      window: options.patchSize,
+      runDir,
+      slug: 'federated',
+      silent: options.silent,
+    });
+    const stepsPerRound = options.localSteps * sets.sites.length;
+    const completed = federation.rounds.filter((r) => r.status === 'COMPLETED');
+    return {
+      name: 'federated',
+      kind: 'federated',
+      optimizerSteps: completed.length * stepsPerRound,
+      wallTimeSeconds: completed.reduce((sum, r) => sum + (r.durationSeconds ?? 0), 0),
+      curve: completed
+        .filter((r) => r.metrics.valDice !== undefined)
+        .map((r) => ({ steps: r.index * stepsPerRound, dice: r.metrics.valDice })),
+      ...evaluated,
+    };
+  } finally {
+    await model.release();
+  }
+}
+
+async function runBaselines(
+  inputs: PreparedInputs,
+  folders: SiteFolder[],
+  sets: EvaluationSets,
+  options: SimulationOptions,
+  runDir: string,
+): Promise<ApproachResult[]> {
+  const useFlair = inputs.manifest.config.inChannels >= 3;
+  const trainCases = new Map<string, TrainingCase[]>();
+  for (const f of folders)
+    trainCases.set(
+      f.name,
+      await loadTrainingCases(inputs.dataset.cases, f.train, {
+        useFlair,
+        progress: { label: `load ${f.name} train`, silent: options.silent },
+      }),
+    );
+  const settings = {
+    artifactsDir: inputs.artifactsDir,
+    batchSize: options.batchSize,
+    patchSize: options.patchSize,
+    learningRate: options.learningRate,
+    warmupSteps: options.warmupSteps,
+    seed: options.seed,
+    threads: options.evalThreads,
+    runDir,
+    silent: options.silent,
+  };
+  const perSite = options.rounds * options.localSteps;
+  const results: ApproachResult[] = [
+    await runBaseline(
+      {
+        name: 'centralized',
+        kind: 'centralized',
+        slug: 'centralized',
+        train: folders.flatMap((f) => trainCases.get(f.name) ?? []),
+        curveVal: sets.sites.flatMap((s) => s.val),
+        steps: perSite * folders.length,
+        valEvery: options.localSteps * folders.length,
+      },
+      sets,
+      settings,
+    ),
+  ];
+  for (const f of folders) {
+    results.push(
+      await runBaseline(
+        {
+          name: `local-only ${f.name}`,
+          kind: 'local-only',
+          site: f.name,
+          slug: `local-${f.name}`,
+          train: trainCases.get(f.name) ?? [],
+          curveVal: sets.sites.find((s) => s.name === f.name)?.val ?? [],
+          steps: perSite,
+          valEvery: options.localSteps,
+        },
+        sets,
+        settings,
+      ),
+    );
+  }
+  return results;
+}
+
+async function writeReport(runDir: string, report: SimulationReport): Promise<void> {
+  const stripped = {
+    ...report,
+    approaches: report.approaches.map((a) => ({ ...a, overlays: a.overlays.map(({ pngBase64: _png, ...o }) => o) })),
+  };
+  await atomicWrite(join(runDir, 'summary.json'), `${JSON.stringify(stripped, null, 2)}\n`);
+  await atomicWrite(join(runDir, 'report.html'), renderReportHtml(report));
+}
+
+async function atomicWrite(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.tmp`, text);
+  await rename(`${path}.tmp`, path);
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}

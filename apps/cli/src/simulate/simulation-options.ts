@@ -1,0 +1,60 @@
+import type { SpatialDims } from '@fedstroke/training';
+
+/** Everything one `fedstroke simulate` run is parameterised by (flags map onto it one to one). */
+export interface SimulationOptions {
+  /** An ISLES'22 tree; default: the embedded synthetic three-center set (generated when absent). */
+  data?: string;
+  runId?: string;
+  runsRoot: string;
+  /** Where each site's own folder is made (site-1, site-2, ...). */
+  sitesRoot: string;
+  artifactsRoot: string;
+  config: string;
+  strategy: string;
+  proximalMu?: number;
+  rounds: number;
+  localSteps: number;
+  batchSize: number;
+  patchSize: SpatialDims;
+  learningRate: number;
+  warmupSteps: number;
+  /** A round that has not heard from every site by then closes with whatever arrived (at least sites − 1). */
+  deadlineSeconds: number;
+  seed: number;
+  /** ONNX Runtime threads of each site agent, and of the evaluation and baselines in this process. */
+  siteThreads: number;
+  evalThreads: number;
+  /** Coordinator port; default 4000 when free, else any free port. */
+  port?: number;
+  baselines: boolean;
+  serve: boolean;
+  silent: boolean;
+  /** Synthetic default set: where, and its size (tests make small ones). */
+  synthDir: string;
+  synthCases?: number;
+  synthShape?: [number, number, number];
+}
+
+/**
+ * The default profile, sized to finish within 15 minutes on two CPU cores with the federated model learning
+ * (measured figures in the report of the run and the README): the `bench` U-Net, three sites training in parallel.
+ */
+export const SIMULATE_DEFAULTS = {
+  config: 'bench',
+  strategy: 'FEDAVG',
+  rounds: 15,
+  localSteps: 25,
+  batchSize: 2,
+  patch: '32x48x48',
+  learningRate: 0.003,
+  warmupSteps: 10,
+  deadlineSeconds: 900,
+  seed: 0,
+  siteThreads: 1,
+  evalThreads: 2,
+  runsRoot: 'runs',
+  sitesRoot: 'data/sites',
+  artifactsRoot: 'onnx-models',
+  synthDir: 'data/synth-default',
+  preferredPort: 4000,
+} as const;
