@@ -1,0 +1,99 @@
+/**
+ * A misbehaving site among honest ones: it uploads NaN weights in round 1 and a truncated body in round 2. Both are
+ * rejected with their reason recorded on the participation, neither reaches the average, and the two honest site
+ * agents carry the federation to the end with finite weights.
+ */
+import { createHash } from 'node:crypto';
+import { UPDATE_HEADER_NAMES, type TrainingTask } from '../apps/site/src';
+import { SITE_TASK_FIELDS } from '../apps/site/src/transport/site-task';
+import {
+  buildOnce,
+  eventually,
+  federationInput,
+  makeWorld,
+  startSite,
+  waitForStatus,
+  type FederationWorld,
+} from './federation-kit';
+
+let world: FederationWorld;
+
+beforeAll(() => buildOnce());
+afterEach(async () => world?.cleanup());
+
+async function rogueTask(url: string, token: string, federationId: string): Promise<TrainingTask> {
+  return eventually(async () => {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        query: `mutation ($id: ID) { nextTask(federationId: $id, waitSeconds: 2) { ${SITE_TASK_FIELDS} } }`,
+        variables: { id: federationId },
+      }),
+    });
+    const body = (await response.json()) as { data?: { nextTask: { kind: string; training: TrainingTask | null } } };
+    return body.data?.nextTask.kind === 'TRAIN' ? (body.data.nextTask.training as TrainingTask) : undefined;
+  }, 60_000);
+}
+
+async function upload(
+  url: string,
+  token: string,
+  task: TrainingTask,
+  bytes: Uint8Array,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${url}${task.updateUploadPath}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/octet-stream',
+      authorization: `Bearer ${token}`,
+      [UPDATE_HEADER_NAMES.sha256]: createHash('sha256').update(bytes).digest('hex'),
+      [UPDATE_HEADER_NAMES.baseModelVersion]: task.baseModelVersionId,
+      [UPDATE_HEADER_NAMES.layoutSha256]: task.parameterLayoutSha256,
+      [UPDATE_HEADER_NAMES.numSamples]: '1000',
+      [UPDATE_HEADER_NAMES.metrics]: JSON.stringify({ trainLoss: 0.1 }),
+    },
+    body: bytes,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('a site uploading garbage', () => {
+  it('is rejected with a recorded reason while the federation continues with the honest sites', async () => {
+    world = await makeWorld('bad-update');
+    const honest = world.folders.slice(0, 2);
+    for (const folder of honest) world.tokens.set(folder.name, (await world.admin.registerSite(folder.name)).token);
+    const rogue = await world.admin.registerSite('rogue');
+    const federationId = await world.admin.createFederation(
+      federationInput('bad-update', { rounds: 2, quorum: 2, minUpdatesAtDeadline: 2, localSteps: 6 }),
+    );
+    await world.admin.startFederation(federationId);
+    // The rogue takes its slot first, then the honest agents start.
+    const task1 = await rogueTask(world.url, rogue.token, federationId);
+    for (const folder of honest) startSite(world, folder, federationId);
+    const nan = new Float32Array(task1.parameterCount).fill(0.01);
+    nan[123] = NaN;
+    const first = await upload(world.url, rogue.token, task1, new Uint8Array(nan.buffer));
+    expect(first.status).toBe(422);
+    expect(String(first.body.reason)).toMatch(/NaN|finite/i);
+
+    const task2 = await rogueTask(world.url, rogue.token, federationId);
+    expect(task2.roundIndex).toBe(2);
+    const second = await upload(world.url, rogue.token, task2, new Uint8Array(100));
+    expect(second.status).toBe(422);
+    expect(String(second.body.reason)).toMatch(/length|100 bytes|values/i);
+
+    await waitForStatus(world, federationId, 'COMPLETED', 150_000);
+    const rounds = await world.admin.rounds(federationId);
+    for (const round of rounds) {
+      expect(round.status).toBe('COMPLETED');
+      const rogueEntry = round.participants.find((p) => p.siteId === rogue.id);
+      expect(rogueEntry?.status).toBe('REJECTED');
+      expect(rogueEntry?.rejectionReason).toBeTruthy();
+      expect(round.participants.filter((p) => p.status === 'ACCEPTED')).toHaveLength(2);
+    }
+    const final = await world.admin.federation(federationId);
+    const weights = await world.admin.downloadModel(final.latestModelVersion?.id as string);
+    expect(weights.every((w) => Number.isFinite(w))).toBe(true);
+  }, 200_000);
+});

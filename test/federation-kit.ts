@@ -1,0 +1,165 @@
+/**
+ * Helpers for the federation end-to-end tests: a small synthetic three-center dataset split into site folders,
+ * the real `fedstroke coordinator` and `fedstroke site` processes, an admin GraphQL client, and polling.
+ * Everything runs as it would in production (separate processes, real HTTP, the tiny U-Net), only smaller.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { discoverDataset } from '@fedstroke/isles';
+import { generateDataset } from '@fedstroke/synth';
+import { resolveSplit } from '@fedstroke/training';
+import { AdminClient, type FederationInput } from '../apps/cli/src/simulate/admin-client';
+import {
+  logPath,
+  type ManagedProcess,
+  startCoordinatorProcess,
+  startSiteProcess,
+} from '../apps/cli/src/simulate/child-process';
+import { materializeSiteFolders, type SiteFolder } from '../apps/cli/src/simulate/site-folders';
+
+export const ROOT = resolve(__dirname, '..');
+export const ARTIFACTS_ROOT = join(ROOT, 'onnx-models');
+export const MODEL = 'tiny';
+/** Patch for the tiny U-Net on 40×40×24 synthetic cases (multiples of its spatial multiple, 4). */
+export const SITE_ARGS = ['--threads', '1', '--batch', '1', '--patch', '16x24x24', '--checkpoint-every', '2'];
+
+/** The CLI the child processes run must be compiled and current before they start. */
+export function buildOnce(): void {
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.js')], {
+    env: { ...process.env, FEDSTROKE_BUILD_QUIET: '1' },
+  });
+}
+
+export interface FederationWorld {
+  root: string;
+  dataDir: string;
+  folders: SiteFolder[];
+  adminToken: string;
+  coordinator: ManagedProcess;
+  url: string;
+  admin: AdminClient;
+  sites: Map<string, ManagedProcess>;
+  tokens: Map<string, string>;
+  cleanup(): Promise<void>;
+}
+
+/** 12 cases of 40×40×24 voxels over three centers: per site 2 train + 1 validation, and 3 test cases. */
+export async function makeWorld(name: string): Promise<FederationWorld> {
+  const root = mkdtempSync(join(tmpdir(), `fedstroke-${name}-`));
+  const dataDir = join(root, 'data');
+  await generateDataset({ outDir: dataDir, cases: 12, sites: 3, seed: 11, shape: [40, 40, 24], silent: true });
+  const dataset = await discoverDataset(dataDir, { policy: 'fail', requireMask: true, requireFlair: true });
+  const split = await resolveSplit(
+    dataDir,
+    dataset.cases.map((c) => c.id),
+  );
+  const folders = await materializeSiteFolders(dataDir, dataset.cases, split, join(root, 'sites'));
+  const adminToken = randomBytes(24).toString('hex');
+  const { process: coordinator, url } = await bootCoordinator(root, adminToken, 0);
+  const world: FederationWorld = {
+    root,
+    dataDir,
+    folders,
+    adminToken,
+    coordinator,
+    url,
+    admin: new AdminClient(url, adminToken),
+    sites: new Map(),
+    tokens: new Map(),
+    cleanup: async () => {
+      await Promise.all([...world.sites.values()].map((s) => s.kill()));
+      await world.coordinator.kill();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+export function bootCoordinator(root: string, adminToken: string, port: number) {
+  return startCoordinatorProcess({
+    dataDir: join(root, 'coordinator'),
+    artifactsRoot: ARTIFACTS_ROOT,
+    adminToken,
+    port,
+    logFile: logPath(root, 'coordinator'),
+    env: { FEDSTROKE_LONG_POLL_MAX_SECONDS: '5' },
+  });
+}
+
+export async function registerAll(world: FederationWorld): Promise<Array<{ id: string; name: string }>> {
+  const sites = [];
+  for (const folder of world.folders) {
+    const site = await world.admin.registerSite(folder.name);
+    world.tokens.set(folder.name, site.token);
+    sites.push({ id: site.id, name: site.name });
+  }
+  return sites;
+}
+
+export function federationInput(name: string, overrides: Partial<FederationInput> = {}): FederationInput {
+  return {
+    name,
+    modelConfigName: MODEL,
+    rounds: 2,
+    sitesPerRound: 3,
+    quorum: 3,
+    minUpdatesAtDeadline: 2,
+    deadlineSeconds: 90,
+    localSteps: 4,
+    learningRate: 0.003,
+    strategy: 'FEDAVG',
+    ...overrides,
+  };
+}
+
+/** Starts (or restarts, with the same state folder) the agent of one site. */
+export function startSite(world: FederationWorld, folder: SiteFolder, federationId: string): ManagedProcess {
+  const child = startSiteProcess({
+    name: folder.name,
+    coordinatorUrl: world.url,
+    token: world.tokens.get(folder.name) as string,
+    dataDir: folder.dir,
+    artifactsRoot: ARTIFACTS_ROOT,
+    stateDir: join(world.root, 'site-state', folder.name),
+    federationId,
+    logFile: logPath(world.root, `site-${folder.name}`),
+    extraArgs: [...SITE_ARGS, '--schedule-rounds', '2'],
+    env: { FEDSTROKE_SITE_RETRY_MAX_MS: '1000' },
+  });
+  world.sites.set(folder.name, child);
+  return child;
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, stepMs = 250): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, stepMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}
+
+export async function waitForStatus(world: FederationWorld, federationId: string, status: string, timeoutMs: number) {
+  return eventually(async () => {
+    const federation = await world.admin.federation(federationId);
+    return federation.status === status ? federation : undefined;
+  }, timeoutMs);
+}
+
+/** The JSON log lines a process has written so far. */
+export function logEvents(file: string): Array<Record<string, unknown>> {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}

@@ -1,0 +1,92 @@
+/**
+ * The main job end to end, as `npm start` runs it but small: `fedstroke simulate` starts a coordinator and three
+ * site agents as processes, drives the federation over GraphQL, evaluates the final global model and writes the
+ * report. Checks what a researcher reads: rounds completed by every site, the figures, the report's plots.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { SimulationReport } from '@fedstroke/report';
+import { generateDataset } from '@fedstroke/synth';
+import { buildOnce, ROOT } from './federation-kit';
+
+const run = promisify(execFile);
+let root: string;
+
+beforeAll(async () => {
+  buildOnce();
+  root = mkdtempSync(join(tmpdir(), 'fedstroke-simulate-'));
+  await generateDataset({
+    outDir: join(root, 'data'),
+    cases: 12,
+    sites: 3,
+    seed: 3,
+    shape: [40, 40, 24],
+    silent: true,
+  });
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('fedstroke simulate', () => {
+  it('runs a three-site federation through separate processes and writes report.html and summary.json', async () => {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'fedstroke.js'),
+        'simulate',
+        '--data',
+        join(root, 'data'),
+        '--config',
+        'tiny',
+        '--rounds',
+        '2',
+        '--local-steps',
+        '3',
+        '--batch',
+        '1',
+        '--patch',
+        '16x24x24',
+        '--port',
+        '0',
+        '--runs',
+        join(root, 'runs'),
+        '--sites',
+        join(root, 'sites'),
+        '--run-id',
+        'e2e',
+        '--quiet',
+      ],
+      { cwd: ROOT, timeout: 150_000 },
+    );
+    expect(JSON.parse(stdout.trim().split('\n').pop() as string)).toMatchObject({ federation: 'COMPLETED' });
+    // The GraphQL endpoint and a ready-to-paste round-status query are shown while it runs.
+    expect(stderr).toMatch(/coordinator GraphQL endpoint: http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    expect(stderr).toContain('curl -s http://127.0.0.1:');
+    expect(stderr).toMatch(/federated\s+test\s+3\s+\d\.\d{3} ± \d\.\d{3}/);
+
+    const runDir = join(root, 'runs', 'e2e');
+    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as SimulationReport;
+    expect(summary.federation.status).toBe('COMPLETED');
+    expect(summary.rounds.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    for (const round of summary.rounds) {
+      expect(round.participants.map((p) => p.status)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+      expect(round.metrics.trainLoss).toBeGreaterThan(0);
+      expect(round.metrics.valDice).toBeGreaterThanOrEqual(0);
+    }
+    // Each site's folder holds only its own cases; the test cases are in none of them.
+    expect(summary.data.sites.map((s) => s.train + s.val)).toEqual([3, 3, 3]);
+    const federated = summary.approaches[0];
+    expect(federated.validation.perSite).toHaveLength(3);
+    expect(federated.test.summary.n).toBe(3);
+    expect(federated.overlays.map((o) => o.role)).toEqual(['best', 'median', 'worst']);
+    expect(federated.overlays[0]).not.toHaveProperty('pngBase64');
+
+    const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(html.match(/class="chart line-chart"/g)).toHaveLength(3);
+    expect(html).toContain('class="chart histogram"');
+    expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(3);
+  }, 170_000);
+});

@@ -1,0 +1,93 @@
+/**
+ * Site faults against real processes: a site killed mid-round is dropped and the round completes with the quorum;
+ * a restarted site resumes its own participation (the coordinator hands it back) and the round completes with it.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RoundView } from '../apps/cli/src/simulate/admin-client';
+import {
+  buildOnce,
+  eventually,
+  federationInput,
+  logEvents,
+  makeWorld,
+  registerAll,
+  startSite,
+  waitForStatus,
+  type FederationWorld,
+} from './federation-kit';
+
+let world: FederationWorld;
+
+beforeAll(() => buildOnce());
+afterEach(async () => world?.cleanup());
+
+/** Resolves once the site's log says it is training the given round. */
+function trainingRound(w: FederationWorld, site: string, roundIndex: number): Promise<true> {
+  const file = w.sites.get(site)?.options.logFile as string;
+  return eventually(
+    async () =>
+      logEvents(file).some((e) => e.event === 'round.training' && e.roundIndex === roundIndex) ? true : undefined,
+    90_000,
+  );
+}
+
+describe('site faults', () => {
+  it('drops a site killed mid-round and completes the round with the quorum of the others', async () => {
+    world = await makeWorld('kill-site');
+    const sites = await registerAll(world);
+    const federationId = await world.admin.createFederation(
+      federationInput('kill-site', { rounds: 2, quorum: 2, minUpdatesAtDeadline: 2, localSteps: 30 }),
+    );
+    for (const folder of world.folders) startSite(world, folder, federationId);
+    await world.admin.startFederation(federationId);
+    const victim = world.folders[2].name;
+    await trainingRound(world, victim, 1);
+    await world.sites.get(victim)?.kill();
+
+    await waitForStatus(world, federationId, 'COMPLETED', 150_000);
+    const rounds: RoundView[] = await world.admin.rounds(federationId);
+    expect(rounds.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    const victimId = sites.find((s) => s.name === victim)?.id;
+    const first = rounds[0].participants;
+    expect(first.filter((p) => p.status === 'ACCEPTED')).toHaveLength(2);
+    expect(first.find((p) => p.siteId === victimId)?.status).toBe('DROPPED');
+    // The federation went on without it: round 2 was done by the two live sites.
+    expect(rounds[1].participants.filter((p) => p.status === 'ACCEPTED').map((p) => p.siteId)).not.toContain(victimId);
+  }, 200_000);
+
+  it('resumes the same participation after the site agent itself restarts', async () => {
+    world = await makeWorld('restart-site');
+    await registerAll(world);
+    const federationId = await world.admin.createFederation(
+      federationInput('restart-site', { rounds: 1, quorum: 3, minUpdatesAtDeadline: 3, localSteps: 60 }),
+    );
+    for (const folder of world.folders) startSite(world, folder, federationId);
+    await world.admin.startFederation(federationId);
+    const folder = world.folders[0];
+    const first = world.sites.get(folder.name);
+    await trainingRound(world, folder.name, 1);
+    // Pull the plug as soon as it has written a resumable checkpoint (every 2 steps) of this round.
+    const rounds = join(world.root, 'site-state', folder.name, 'rounds');
+    await eventually(
+      async () =>
+        readdirSync(rounds).some((p) => existsSync(join(rounds, p, 'checkpoint', 'last.safetensors'))) || undefined,
+      60_000,
+      20,
+    );
+    await first?.kill();
+    const assignedBefore = logEvents(first?.options.logFile as string).find((e) => e.event === 'round.assigned');
+
+    startSite(world, folder, federationId);
+    await waitForStatus(world, federationId, 'COMPLETED', 150_000);
+    const [round] = await world.admin.rounds(federationId);
+    expect(round.participants.map((p) => p.status)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+    const events = logEvents(world.sites.get(folder.name)?.options.logFile as string);
+    const reassigned = events.filter((e) => e.event === 'round.assigned');
+    // Same participation handed back; training continued from the checkpoint when one had been written.
+    expect(reassigned.map((e) => e.participationId)).toContain(assignedBefore?.participationId);
+    const training = events.filter((e) => e.event === 'round.training').pop();
+    expect(training?.resumedFrom).toMatch(/last\.safetensors$/);
+    expect(events.filter((e) => e.event === 'update.accepted')).toHaveLength(1);
+  }, 200_000);
+});
