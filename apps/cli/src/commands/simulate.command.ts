@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@fedstroke/common';
-import type { SpatialDims } from '@fedstroke/training';
+import { integerFlag, nonNegativeNumberFlag, patchFlag } from './flag-parsers';
 import type { Command } from 'commander';
 import { runSimulation } from '../simulate/run-simulation';
 import { SIMULATE_DEFAULTS, type SimulationOptions } from '../simulate/simulation-options';
@@ -99,43 +99,21 @@ function toOptions(flags: SimulateFlags): SimulationOptions {
     artifactsRoot: flags.artifacts,
     config: flags.config,
     strategy,
-    proximalMu: flags.mu === undefined ? undefined : positive('--mu', flags.mu, true),
-    rounds: integer('--rounds', flags.rounds, 1),
-    localSteps: integer('--local-steps', flags.localSteps, 1),
-    batchSize: integer('--batch', flags.batch, 1),
-    patchSize: parsePatch(flags.patch),
-    learningRate: positive('--lr', flags.lr, false),
-    warmupSteps: integer('--warmup', flags.warmup, 0),
-    deadlineSeconds: integer('--deadline', flags.deadline, 10),
-    seed: integer('--seed', flags.seed, 0),
-    siteThreads: integer('--site-threads', flags.siteThreads, 1),
-    evalThreads: integer('--eval-threads', flags.evalThreads, 1),
-    port: flags.port === undefined ? undefined : integer('--port', flags.port, 0),
+    proximalMu: flags.mu === undefined ? undefined : nonNegativeNumberFlag('--mu', flags.mu, true),
+    rounds: integerFlag('--rounds', flags.rounds, 1),
+    localSteps: integerFlag('--local-steps', flags.localSteps, 1),
+    batchSize: integerFlag('--batch', flags.batch, 1),
+    patchSize: patchFlag(flags.patch),
+    learningRate: nonNegativeNumberFlag('--lr', flags.lr, false),
+    warmupSteps: integerFlag('--warmup', flags.warmup, 0),
+    deadlineSeconds: integerFlag('--deadline', flags.deadline, 10),
+    seed: integerFlag('--seed', flags.seed, 0),
+    siteThreads: integerFlag('--site-threads', flags.siteThreads, 1),
+    evalThreads: integerFlag('--eval-threads', flags.evalThreads, 1),
+    port: flags.port === undefined ? undefined : integerFlag('--port', flags.port, 0),
     baselines: Boolean(flags.baselines),
     serve: Boolean(flags.serve),
     silent: Boolean(flags.quiet),
     synthDir: SIMULATE_DEFAULTS.synthDir,
   };
-}
-
-function parsePatch(text: string): SpatialDims {
-  const parts = text.split('x').map((p) => Number(p));
-  const dims = parts.length === 1 ? [parts[0], parts[0], parts[0]] : parts;
-  if (dims.length !== 3 || dims.some((d) => !Number.isSafeInteger(d) || d < 1))
-    throw new InvalidArgumentError(`--patch "${text}": expected one edge (e.g. 48) or DxHxW (e.g. 32x48x48)`);
-  return dims as SpatialDims;
-}
-
-function integer(flag: string, text: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < min)
-    throw new InvalidArgumentError(`${flag} "${text}": expected an integer ≥ ${min}`);
-  return value;
-}
-
-function positive(flag: string, text: string, allowZero: boolean): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0))
-    throw new InvalidArgumentError(`${flag} "${text}": expected a number ${allowZero ? '≥' : '>'} 0`);
-  return value;
 }

@@ -1,17 +1,16 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError } from '@fedstroke/common';
 import { generateDataset, SYNTH_DEFAULTS } from '@fedstroke/synth';
 import {
   LR_SCHEDULE_KINDS,
   runTrainingJob,
   TrainingAbortedError,
   type LrScheduleKind,
-  type SpatialDims,
   type TrainingJobSummary,
 } from '@fedstroke/training';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
 import type { Command } from 'commander';
+import { integerFlag, nonNegativeNumberFlag, patchFlag } from './flag-parsers';
 
 /** Where the embedded default synthetic dataset lives (generated on first use). */
 export const DEFAULT_DATA_DIR = join('data', 'synth-default');
@@ -131,19 +130,19 @@ async function train(flags: TrainFlags): Promise<TrainingJobSummary> {
       site: flags.site,
       splitFile: flags.split,
       provider: flags.provider,
-      threads: flags.threads === undefined ? undefined : integer('--threads', flags.threads, 1),
-      minComponentVoxels: integer('--min-component', flags.minComponent, 0),
+      threads: flags.threads === undefined ? undefined : integerFlag('--threads', flags.threads, 1),
+      minComponentVoxels: integerFlag('--min-component', flags.minComponent, 0),
       silent,
       train: {
-        steps: integer('--steps', flags.steps, 1),
-        batchSize: integer('--batch', flags.batch, 1),
-        patchSize: parsePatch(flags.patch),
-        gradientAccumulation: integer('--accumulate', flags.accumulate, 1),
-        learningRate: positiveNumber('--lr', flags.lr),
+        steps: integerFlag('--steps', flags.steps, 1),
+        batchSize: integerFlag('--batch', flags.batch, 1),
+        patchSize: patchFlag(flags.patch),
+        gradientAccumulation: integerFlag('--accumulate', flags.accumulate, 1),
+        learningRate: nonNegativeNumberFlag('--lr', flags.lr, false),
         schedule: flags.schedule as LrScheduleKind,
-        warmupSteps: integer('--warmup', flags.warmup, 0),
-        valEvery: integer('--val-every', flags.valEvery, 0),
-        seed: integer('--seed', flags.seed, 0),
+        warmupSteps: integerFlag('--warmup', flags.warmup, 0),
+        valEvery: integerFlag('--val-every', flags.valEvery, 0),
+        seed: integerFlag('--seed', flags.seed, 0),
         resumeFrom: flags.resume,
         signal: controller.signal,
       },
@@ -205,27 +204,6 @@ function describe(summary: TrainingJobSummary): string {
     `wrote ${resolve(summary.split.file, '..')}: best.safetensors, last.safetensors, split.json, summary.json`,
   );
   return `${lines.join('\n')}\n`;
-}
-
-function parsePatch(text: string): SpatialDims {
-  const parts = text.split('x').map((p) => Number(p));
-  const dims = parts.length === 1 ? [parts[0], parts[0], parts[0]] : parts;
-  if (dims.length !== 3 || dims.some((d) => !Number.isSafeInteger(d) || d < 1))
-    throw new InvalidArgumentError(`--patch "${text}": expected one edge (e.g. 48) or DxHxW (e.g. 32x48x48)`);
-  return dims as SpatialDims;
-}
-
-function integer(flag: string, text: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < min)
-    throw new InvalidArgumentError(`${flag} "${text}": expected an integer ≥ ${min}`);
-  return value;
-}
-
-function positiveNumber(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${flag} "${text}": expected a number > 0`);
-  return value;
 }
 
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
