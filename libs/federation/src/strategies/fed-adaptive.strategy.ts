@@ -11,15 +11,10 @@ import type {
   AdaptiveOptimizerOptions,
   ServerOptimizerState,
 } from '../aggregate/server-optimizer';
-import type { FailurePolicy, RoundConfig, Strategy, StrategyName, StrategyOptions } from './strategy';
-import {
-  aggregateMetrics,
-  assertEnoughResults,
-  assertInRange,
-  privacyForAggregation,
-  resolveCommonOptions,
-  roundConfig,
-} from './strategy-support';
+import type { PrivacyRecord } from '../privacy/clip-and-noise';
+import { BaseStrategy } from './base.strategy';
+import type { StrategyName, StrategyOptions } from './strategy';
+import { aggregateMetrics, assertInRange } from './strategy-support';
 
 export interface ServerOptimizerHyperparameters {
   eta?: number;
@@ -32,19 +27,17 @@ export interface ServerOptimizerHyperparameters {
 /** Defaults of the paper's experiments: η = 10⁻², β1 = 0.9, β2 = 0.99, τ = 10⁻³, no bias correction. */
 export const SERVER_OPTIMIZER_DEFAULTS = { eta: 1e-2, beta1: 0.9, beta2: 0.99, tau: 1e-3, biasCorrection: false };
 
-abstract class AdaptiveServerStrategy implements Strategy {
-  abstract readonly name: StrategyName;
-  readonly failurePolicy: FailurePolicy;
+abstract class AdaptiveServerStrategy extends BaseStrategy {
   private readonly optimizer: AdaptiveOptimizerOptions;
   private state: ServerOptimizerState | null = null;
 
   protected constructor(
-    private readonly options: StrategyOptions,
+    options: StrategyOptions,
     kind: AdaptiveOptimizerKind,
     hyperparameters: ServerOptimizerHyperparameters,
   ) {
     const name = kind === 'adam' ? 'fedadam' : 'fedyogi';
-    this.failurePolicy = resolveCommonOptions(options, name);
+    super(options, name);
     const d = SERVER_OPTIMIZER_DEFAULTS;
     const h = hyperparameters;
     this.optimizer = {
@@ -61,18 +54,12 @@ abstract class AdaptiveServerStrategy implements Strategy {
     assertInRange(this.optimizer.tau, `${name}.tau`, 0, Number.MAX_VALUE, '(]');
   }
 
-  configureRound(roundIndex: number, globalWeights: Float32Array): RoundConfig {
-    return roundConfig(this.name, this.options, roundIndex, globalWeights, 0);
-  }
-
-  aggregate(
+  protected combine(
     global: Float32Array,
     results: readonly ClientUpdate[],
-    out?: Float32Array,
-    roundIndex?: number,
+    privacy: PrivacyRecord | null,
+    out: Float32Array | undefined,
   ): AggregateResult {
-    assertEnoughResults(this.failurePolicy, results, this.name);
-    const privacy = privacyForAggregation(this.options.privacy, roundIndex, this.name);
     this.state ??= initialServerState(global.length, this.optimizer.tau);
     const { weights, clippedUpdates, noiseStd } = fedAdaptive(global, results, this.state, this.optimizer, {
       out,

@@ -6,36 +6,24 @@
  */
 import type { AggregateResult, ClientUpdate } from '../client-update';
 import { fedAvg } from '../aggregate/weighted-mean';
-import type { FailurePolicy, RoundConfig, Strategy, StrategyName, StrategyOptions } from './strategy';
-import {
-  aggregateMetrics,
-  assertEnoughResults,
-  assertInRange,
-  privacyForAggregation,
-  resolveCommonOptions,
-  roundConfig,
-} from './strategy-support';
+import type { PrivacyRecord } from '../privacy/clip-and-noise';
+import { BaseStrategy } from './base.strategy';
+import type { StrategyName, StrategyOptions } from './strategy';
+import { aggregateMetrics, assertInRange } from './strategy-support';
 
-export class FedAvgStrategy implements Strategy {
+export class FedAvgStrategy extends BaseStrategy {
   readonly name: StrategyName = 'fedavg';
-  readonly failurePolicy: FailurePolicy;
 
-  constructor(protected readonly options: StrategyOptions) {
-    this.failurePolicy = resolveCommonOptions(options, this.name);
+  constructor(options: StrategyOptions) {
+    super(options, 'fedavg');
   }
 
-  configureRound(roundIndex: number, globalWeights: Float32Array): RoundConfig {
-    return roundConfig(this.name, this.options, roundIndex, globalWeights, 0);
-  }
-
-  aggregate(
+  protected combine(
     global: Float32Array,
     results: readonly ClientUpdate[],
-    out?: Float32Array,
-    roundIndex?: number,
+    privacy: PrivacyRecord | null,
+    out: Float32Array | undefined,
   ): AggregateResult {
-    assertEnoughResults(this.failurePolicy, results, this.name);
-    const privacy = privacyForAggregation(this.options.privacy, roundIndex, this.name);
     const { weights, clippedUpdates, noiseStd } = fedAvg(global, results, { out, privacy });
     return { weights, metrics: aggregateMetrics(results, clippedUpdates, noiseStd) };
   }
@@ -46,13 +34,13 @@ export class FedProxStrategy extends FedAvgStrategy {
 
   constructor(
     options: StrategyOptions,
-    private readonly proximalMu: number,
+    private readonly mu: number,
   ) {
     super(options);
-    assertInRange(proximalMu, 'fedprox.proximalMu', 0, Number.MAX_VALUE, '[]');
+    assertInRange(mu, 'fedprox.proximalMu', 0, Number.MAX_VALUE, '[]');
   }
 
-  override configureRound(roundIndex: number, globalWeights: Float32Array): RoundConfig {
-    return roundConfig(this.name, this.options, roundIndex, globalWeights, this.proximalMu);
+  protected override proximalMu(): number {
+    return this.mu;
   }
 }

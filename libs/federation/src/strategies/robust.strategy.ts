@@ -8,25 +8,14 @@ import { coordinateMedian, trimmedMean } from '../aggregate/order-statistics';
 import type { ClippedInputs } from '../aggregate/order-statistics';
 import { assertSameLength, outputBuffer } from '../aggregate/buffers';
 import { clipScales } from '../privacy/clip-and-noise';
-import type { FailurePolicy, RoundConfig, Strategy, StrategyName, StrategyOptions } from './strategy';
-import {
-  aggregateMetrics,
-  assertEnoughResults,
-  assertInRange,
-  privacyForAggregation,
-  resolveCommonOptions,
-  roundConfig,
-} from './strategy-support';
+import type { PrivacyRecord } from '../privacy/clip-and-noise';
+import { BaseStrategy } from './base.strategy';
+import type { StrategyName, StrategyOptions } from './strategy';
+import { aggregateMetrics, assertInRange } from './strategy-support';
 
-abstract class CoordinateWiseStrategy implements Strategy {
-  abstract readonly name: StrategyName;
-  readonly failurePolicy: FailurePolicy;
-
-  protected constructor(
-    private readonly options: StrategyOptions,
-    name: StrategyName,
-  ) {
-    this.failurePolicy = resolveCommonOptions(options, name);
+abstract class CoordinateWiseStrategy extends BaseStrategy {
+  protected constructor(options: StrategyOptions, name: StrategyName) {
+    super(options, name);
     if (options.privacy && options.privacy.noiseMultiplier > 0) {
       throw new InvalidArgumentError(
         `${name}.privacy.noiseMultiplier must be 0: Gaussian noise is calibrated for mean aggregation only ` +
@@ -35,20 +24,14 @@ abstract class CoordinateWiseStrategy implements Strategy {
     }
   }
 
-  configureRound(roundIndex: number, globalWeights: Float32Array): RoundConfig {
-    return roundConfig(this.name, this.options, roundIndex, globalWeights, 0);
-  }
-
-  aggregate(
+  protected combine(
     global: Float32Array,
     results: readonly ClientUpdate[],
-    out?: Float32Array,
-    roundIndex?: number,
+    privacy: PrivacyRecord | null,
+    out: Float32Array | undefined,
   ): AggregateResult {
-    assertEnoughResults(this.failurePolicy, results, this.name);
     const inputs = results.map((r) => r.weights);
     assertSameLength(inputs, global.length, (i) => `update from site ${results[i].siteId}`);
-    const privacy = privacyForAggregation(this.options.privacy, roundIndex, this.name);
     let clip: ClippedInputs | null = null;
     let clippedUpdates = 0;
     if (privacy !== null) {
@@ -56,11 +39,15 @@ abstract class CoordinateWiseStrategy implements Strategy {
       clip = { global, scales };
       clippedUpdates = clipped;
     }
-    const weights = this.combine(inputs, outputBuffer(out, global.length, [global, ...inputs]), clip);
+    const weights = this.combineCoordinates(inputs, outputBuffer(out, global.length, [global, ...inputs]), clip);
     return { weights, metrics: aggregateMetrics(results, clippedUpdates, 0) };
   }
 
-  protected abstract combine(inputs: Float32Array[], out: Float32Array, clip: ClippedInputs | null): Float32Array;
+  protected abstract combineCoordinates(
+    inputs: Float32Array[],
+    out: Float32Array,
+    clip: ClippedInputs | null,
+  ): Float32Array;
 }
 
 export class MedianStrategy extends CoordinateWiseStrategy {
@@ -70,7 +57,7 @@ export class MedianStrategy extends CoordinateWiseStrategy {
     super(options, 'median');
   }
 
-  protected combine(inputs: Float32Array[], out: Float32Array, clip: ClippedInputs | null): Float32Array {
+  protected combineCoordinates(inputs: Float32Array[], out: Float32Array, clip: ClippedInputs | null): Float32Array {
     return coordinateMedian(inputs, { out, clip });
   }
 }
@@ -87,7 +74,7 @@ export class TrimmedMeanStrategy extends CoordinateWiseStrategy {
     assertInRange(beta, 'trimmed-mean.beta', 0, 0.5, '[)');
   }
 
-  protected combine(inputs: Float32Array[], out: Float32Array, clip: ClippedInputs | null): Float32Array {
+  protected combineCoordinates(inputs: Float32Array[], out: Float32Array, clip: ClippedInputs | null): Float32Array {
     return trimmedMean(inputs, this.beta, { out, clip });
   }
 }
