@@ -77,7 +77,15 @@ describe('coordinator config', () => {
     ).toEqual({
       kind: 'postgres',
       url: 'postgres://u:p@h/db',
+      poolSize: 10,
     });
+    expect(
+      configFromEnvironment({
+        FEDSTROKE_ADMIN_TOKEN: ADMIN,
+        FEDSTROKE_DATABASE_URL: 'postgresql://u:p@h/db',
+        FEDSTROKE_DATABASE_POOL_SIZE: '4',
+      }).database,
+    ).toEqual({ kind: 'postgres', url: 'postgresql://u:p@h/db', poolSize: 4 });
   });
 
   it.each([
@@ -89,6 +97,10 @@ describe('coordinator config', () => {
     [
       { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_DATABASE_URL: 'mysql://x:secret@h/db' },
       /^FEDSTROKE_DATABASE_URL must start with sqlite:\/\/, file: or postgres:\/\/ \(got "mysql:\/\/\*\*\*@h\/db"\)/,
+    ],
+    [
+      { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_DATABASE_URL: 'postgres://h/db', FEDSTROKE_DATABASE_POOL_SIZE: '0' },
+      /^FEDSTROKE_DATABASE_POOL_SIZE must be an integer in \[1, 100\] \(got 0\)/,
     ],
     [{ FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_READONLY_TOKEN: ADMIN }, /must all differ/],
     [

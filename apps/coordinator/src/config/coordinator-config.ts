@@ -13,6 +13,9 @@ import {
   resolveInferenceConfig,
 } from './inference-config';
 
+/** SQLite: one file. PostgreSQL: a server by URL and how many connections the coordinator may hold open. */
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
@@ -22,7 +25,7 @@ export interface CoordinatorConfig {
   host: string;
   /** Root for the SQLite file, model versions and uploaded updates. */
   dataDir: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  database: DatabaseConfig;
   /** Where `fedstroke artifacts` wrote `<config>/manifest.json` and `checkpoint.safetensors`. */
   artifactsDir: string;
   adminToken: string;
@@ -43,6 +46,8 @@ export type CoordinatorConfigInput = Partial<Omit<CoordinatorConfig, 'database' 
   dataDir: string;
   /** `sqlite:///abs/file.sqlite`, `file:relative.sqlite` or `postgres://…`; default: `<dataDir>/coordinator.sqlite`. */
   databaseUrl?: string;
+  /** Connections in the PostgreSQL pool (default 10); ignored for SQLite. */
+  databasePoolSize?: number;
   /** Any inference setting left out takes its default. */
   inference?: InferenceConfigInput;
 };
@@ -55,7 +60,7 @@ export function resolveCoordinatorConfig(input: CoordinatorConfigInput): Coordin
     port: integerInRange('FEDSTROKE_PORT', input.port ?? 4000, 0, 65535),
     host: requireNonEmpty('FEDSTROKE_HOST', input.host ?? '0.0.0.0'),
     dataDir: resolve(dataDir),
-    database: parseDatabaseUrl(input.databaseUrl, resolve(dataDir)),
+    database: parseDatabaseUrl(input.databaseUrl, resolve(dataDir), input.databasePoolSize ?? 10),
     artifactsDir: resolve(input.artifactsDir ?? 'onnx-models'),
     adminToken: token('FEDSTROKE_ADMIN_TOKEN', input.adminToken),
     readonlyToken:
@@ -89,6 +94,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Coo
     port: optionalInteger('FEDSTROKE_PORT', env.FEDSTROKE_PORT),
     host: env.FEDSTROKE_HOST,
     databaseUrl: nonEmpty(env.FEDSTROKE_DATABASE_URL),
+    databasePoolSize: optionalInteger('FEDSTROKE_DATABASE_POOL_SIZE', env.FEDSTROKE_DATABASE_POOL_SIZE),
     artifactsDir: nonEmpty(env.FEDSTROKE_ARTIFACTS_DIR),
     readonlyToken: nonEmpty(env.FEDSTROKE_READONLY_TOKEN),
     inferenceToken: nonEmpty(env.FEDSTROKE_INFERENCE_TOKEN),
@@ -99,9 +105,11 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Coo
   });
 }
 
-function parseDatabaseUrl(url: string | undefined, dataDir: string): CoordinatorConfig['database'] {
+function parseDatabaseUrl(url: string | undefined, dataDir: string, poolSize: number): DatabaseConfig {
   if (url === undefined) return { kind: 'sqlite', file: join(dataDir, 'coordinator.sqlite') };
-  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    return { kind: 'postgres', url, poolSize: integerInRange('FEDSTROKE_DATABASE_POOL_SIZE', poolSize, 1, 100) };
+  }
   const sqlite = /^(?:sqlite:\/\/|file:)(.+)$/.exec(url);
   if (sqlite) {
     const file = sqlite[1];

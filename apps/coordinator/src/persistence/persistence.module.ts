@@ -1,10 +1,13 @@
 /**
- * Binds the repository layer to a backend chosen by FEDSTROKE_DATABASE_URL. SQLite is the embedded default;
- * a postgres:// URL is recognised but its repositories are not written yet, and boot says so plainly.
+ * Binds the repository layer to the backend FEDSTROKE_DATABASE_URL names: SQLite embedded by default, PostgreSQL
+ * for a postgres:// URL. One handle (a SQLite connection or a pg pool) is opened and migrated at boot and shared by
+ * every repository, including those of feature modules (inference) that bind theirs with `repository(...)`.
  */
 import { Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { FedstrokeError } from '@fedstroke/common';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
+import { JsonLogger } from '../logging/json-logger';
+import { buildCoreRepositories, type CoreRepositories } from './core-repositories';
+import { type BackendFactories, closeDatabase, type DatabaseHandle, onBackend, openDatabase } from './database-handle';
 import {
   DatabaseHealth,
   FederationRepository,
@@ -13,65 +16,51 @@ import {
   RoundRepository,
   SiteRepository,
 } from './repositories';
-import { openSqliteDatabase, type SqliteHandle } from './sqlite/sqlite-database';
-import { SqliteFederationRepository } from './sqlite/sqlite-federation.repository';
-import { SqliteHealth } from './sqlite/sqlite-health';
-import { SqliteModelVersionRepository } from './sqlite/sqlite-model-version.repository';
-import { SqliteParticipationRepository } from './sqlite/sqlite-participation.repository';
-import { SqliteRoundRepository } from './sqlite/sqlite-round.repository';
-import { SqliteSiteRepository } from './sqlite/sqlite-site.repository';
 
-/**
- * The one SQLite connection, exported so a feature module with its own repository (inference) shares it rather
- * than opening a second connection to the same file.
- */
-export const SQLITE_HANDLE = Symbol('SQLITE_HANDLE');
-
-export class DatabaseNotImplementedError extends FedstrokeError {
-  constructor(url: string) {
-    super(
-      'DATABASE_NOT_IMPLEMENTED',
-      `FEDSTROKE_DATABASE_URL=${url.replace(/\/\/[^@]*@/, '//***@')}: the PostgreSQL repositories are not implemented yet; ` +
-        'unset FEDSTROKE_DATABASE_URL (or use sqlite:///path/file.sqlite) to run on the embedded SQLite database',
-    );
-  }
-}
+/** The one open database (see database-handle.ts). */
+export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
+const CORE_REPOSITORIES = Symbol('CORE_REPOSITORIES');
 
 const handleProvider: Provider = {
-  provide: SQLITE_HANDLE,
-  inject: [CoordinatorConfigService],
-  useFactory: (config: CoordinatorConfigService): SqliteHandle => {
-    const database = config.get('database');
-    if (database.kind === 'postgres') throw new DatabaseNotImplementedError(database.url);
-    return openSqliteDatabase(database.file);
-  },
+  provide: DATABASE_HANDLE,
+  inject: [CoordinatorConfigService, JsonLogger],
+  useFactory: (config: CoordinatorConfigService, log: JsonLogger): Promise<DatabaseHandle> =>
+    openDatabase(config.get('database'), (error) =>
+      // A pooled connection broke while idle; the pool opens a new one on the next query.
+      log.event('warn', 'database.connection_lost', { error: error.message }),
+    ),
 };
 
-/** A repository bound to the shared SQLite connection. */
-export function sqlite<T>(token: abstract new (...args: never[]) => T, build: (db: SqliteHandle) => T): Provider {
-  return { provide: token, inject: [SQLITE_HANDLE], useFactory: build };
+/** A feature module's repository bound to the shared database, with one implementation per backend. */
+export function repository<T>(token: abstract new (...args: never[]) => T, factories: BackendFactories<T>): Provider {
+  return {
+    provide: token,
+    inject: [DATABASE_HANDLE],
+    useFactory: (handle: DatabaseHandle) => onBackend(handle, factories),
+  };
+}
+
+function core<K extends keyof CoreRepositories>(
+  token: abstract new (...args: never[]) => CoreRepositories[K],
+  key: K,
+): Provider {
+  return { provide: token, inject: [CORE_REPOSITORIES], useFactory: (all: CoreRepositories) => all[key] };
 }
 
 @Global()
 @Module({
   providers: [
     handleProvider,
-    sqlite(FederationRepository, (db) => new SqliteFederationRepository(db)),
-    sqlite(SiteRepository, (db) => new SqliteSiteRepository(db)),
-    sqlite(RoundRepository, (db) => new SqliteRoundRepository(db)),
-    sqlite(ParticipationRepository, (db) => new SqliteParticipationRepository(db)),
-    sqlite(ModelVersionRepository, (db) => new SqliteModelVersionRepository(db)),
-    {
-      provide: DatabaseHealth,
-      inject: [SQLITE_HANDLE, CoordinatorConfigService],
-      useFactory: (db: SqliteHandle, config: CoordinatorConfigService) => {
-        const database = config.get('database');
-        return new SqliteHealth(db, database.kind === 'sqlite' ? database.file : '');
-      },
-    },
+    { provide: CORE_REPOSITORIES, inject: [DATABASE_HANDLE], useFactory: buildCoreRepositories },
+    core(FederationRepository, 'federations'),
+    core(SiteRepository, 'sites'),
+    core(RoundRepository, 'rounds'),
+    core(ParticipationRepository, 'participations'),
+    core(ModelVersionRepository, 'modelVersions'),
+    core(DatabaseHealth, 'health'),
   ],
   exports: [
-    SQLITE_HANDLE,
+    DATABASE_HANDLE,
     FederationRepository,
     SiteRepository,
     RoundRepository,
@@ -81,10 +70,9 @@ export function sqlite<T>(token: abstract new (...args: never[]) => T, build: (d
   ],
 })
 export class PersistenceModule implements OnApplicationShutdown {
-  constructor(@Inject(SQLITE_HANDLE) private readonly db: SqliteHandle) {}
+  constructor(@Inject(DATABASE_HANDLE) private readonly handle: DatabaseHandle) {}
 
-  onApplicationShutdown(): void {
-    // Checkpoints the WAL into the main file so a backup of the .sqlite alone is complete.
-    if (this.db.open) this.db.close();
+  async onApplicationShutdown(): Promise<void> {
+    await closeDatabase(this.handle);
   }
 }

@@ -6,14 +6,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { FedstrokeError } from '@fedstroke/common';
-import { MIGRATIONS, type Migration } from './migrations';
+import { DatabaseError } from '../database.error';
+import type { Migration } from '../migration';
+import { MIGRATIONS } from './migrations';
 
-export class DatabaseError extends FedstrokeError {
-  constructor(message: string, cause?: unknown) {
-    super('DATABASE_ERROR', message, { cause });
-  }
-}
+export { DatabaseError };
 
 export type SqliteHandle = Database.Database;
 

@@ -1,7 +1,8 @@
 import { FederationRepository } from '../repositories';
 import type { FederationRecord, FederationStatus, ModelVersionRecord, Page, PageRequest } from '../records';
 import type { SqliteHandle } from './sqlite-database';
-import { INSERT_MODEL_VERSION, modelVersionParams, page, toFederation } from './sqlite-rows';
+import { page, toFederation } from '../record-rows';
+import { INSERT_MODEL_VERSION, modelVersionParams } from './sqlite-rows';
 
 export class SqliteFederationRepository extends FederationRepository {
   constructor(private readonly db: SqliteHandle) {

@@ -1,7 +1,7 @@
 import { ModelVersionRepository } from '../repositories';
 import type { ModelVersionRecord, Page, PageRequest } from '../records';
 import type { SqliteHandle } from './sqlite-database';
-import { page, toModelVersion } from './sqlite-rows';
+import { page, toModelVersion } from '../record-rows';
 
 export class SqliteModelVersionRepository extends ModelVersionRepository {
   constructor(private readonly db: SqliteHandle) {

@@ -1,7 +1,7 @@
 import { ParticipationRepository, type ParticipationCounts, type UpdateReceipt } from '../repositories';
 import type { Page, PageRequest, ParticipationRecord, ParticipationStatus } from '../records';
 import type { SqliteHandle } from './sqlite-database';
-import { page, toParticipation } from './sqlite-rows';
+import { page, toParticipation } from '../record-rows';
 
 export class SqliteParticipationRepository extends ParticipationRepository {
   constructor(private readonly db: SqliteHandle) {

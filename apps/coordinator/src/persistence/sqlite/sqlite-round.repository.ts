@@ -1,15 +1,8 @@
 import { RoundRepository, type RoundOutcome } from '../repositories';
 import type { FederationRecord, ModelVersionRecord, Page, PageRequest, RoundRecord } from '../records';
 import type { SqliteHandle } from './sqlite-database';
-import {
-  INSERT_MODEL_VERSION,
-  INSERT_ROUND,
-  modelVersionParams,
-  page,
-  roundParams,
-  toFederation,
-  toRound,
-} from './sqlite-rows';
+import { page, toFederation, toRound } from '../record-rows';
+import { INSERT_MODEL_VERSION, INSERT_ROUND, modelVersionParams, roundParams } from './sqlite-rows';
 
 export class SqliteRoundRepository extends RoundRepository {
   constructor(private readonly db: SqliteHandle) {

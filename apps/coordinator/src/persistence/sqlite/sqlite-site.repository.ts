@@ -1,7 +1,7 @@
 import { SiteRepository } from '../repositories';
 import type { Page, PageRequest, SiteRecord } from '../records';
 import type { SqliteHandle } from './sqlite-database';
-import { page, toSite } from './sqlite-rows';
+import { page, toSite } from '../record-rows';
 
 export class SqliteSiteRepository extends SiteRepository {
   constructor(private readonly db: SqliteHandle) {

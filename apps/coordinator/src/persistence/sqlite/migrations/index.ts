@@ -1,11 +1,8 @@
 import { sql as initial } from './0001-initial.migration';
 import { sql as inference } from './0002-inference.migration';
+import type { Migration } from '../../migration';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
 /** Applied in order, each in its own transaction, recorded in schema_migrations. Append; never edit a shipped one. */
 export const MIGRATIONS: readonly Migration[] = [
