@@ -1,18 +1,20 @@
 /**
  * Clinical inference on the coordinator: study uploads, the segmentStudy mutation and its job queue, job status
  * (query + subscription), result downloads, retention and the audit trail. Domain code lives in @fedstroke/inference.
- * Settings come from CoordinatorConfig's `inference` section; the tables share the core SQLite connection and
- * migration list.
+ * Settings come from CoordinatorConfig's `inference` section; the tables share the core database (SQLite or
+ * PostgreSQL) and its migration list.
  */
 import { Module } from '@nestjs/common';
 import { ModelVersionsModule } from '../model-versions/model-versions.module';
-import { sqlite } from '../persistence/persistence.module';
+import { repository } from '../persistence/persistence.module';
 import { InferenceController } from './inference.controller';
 import { InferenceJobsService } from './inference-jobs.service';
 import { InferenceResolver } from './inference.resolver';
 import { JobEvents } from './job-events.service';
 import { ModelCatalog } from './model-catalog.service';
-import { InferenceRepository, SqliteInferenceRepository } from './persistence/inference.repository';
+import { InferenceRepository } from './persistence/inference.repository';
+import { PostgresInferenceRepository } from './persistence/postgres-inference.repository';
+import { SqliteInferenceRepository } from './persistence/sqlite-inference.repository';
 import { RetentionService } from './retention.service';
 import { StudySources } from './study-sources';
 import { UploadsService } from './uploads.service';
@@ -21,7 +23,10 @@ import { UploadsService } from './uploads.service';
   imports: [ModelVersionsModule],
   controllers: [InferenceController],
   providers: [
-    sqlite(InferenceRepository, (db) => new SqliteInferenceRepository(db)),
+    repository(InferenceRepository, {
+      sqlite: (db) => new SqliteInferenceRepository(db),
+      postgres: (pool) => new PostgresInferenceRepository(pool),
+    }),
     InferenceResolver,
     InferenceJobsService,
     JobEvents,
