@@ -214,7 +214,7 @@ describe('coordinator auth', () => {
     expect(text).toMatch(/^# TYPE fedstroke_aggregation_seconds histogram$/m);
   });
 
-  it('stops at boot with a clear message for a PostgreSQL URL (not implemented yet)', async () => {
+  it('stops at boot with a clear message, password masked, when the PostgreSQL server cannot be reached', async () => {
     await expect(
       createCoordinatorApp({
         adminToken: ADMIN_TOKEN,
@@ -223,6 +223,6 @@ describe('coordinator auth', () => {
         port: 0,
         logLevel: 'silent',
       }),
-    ).rejects.toThrow(/the PostgreSQL repositories are not implemented yet/);
+    ).rejects.toThrow(/^FEDSTROKE_DATABASE_URL=postgres:\/\/user:\*\*\*@db\.example:5432\/fedstroke: cannot connect/);
   });
 });
