@@ -4,7 +4,8 @@
  * agents carry the federation to the end with finite weights.
  */
 import { createHash } from 'node:crypto';
-import { UPDATE_HEADER_NAMES, type TrainingTask } from '../apps/site/src';
+import { learningRateAt } from '@fedstroke/training';
+import { SITE_DEFAULTS, SITE_METRICS, UPDATE_HEADER_NAMES, type TrainingTask } from '../apps/site/src';
 import { SITE_TASK_FIELDS } from '../apps/site/src/transport/site-task';
 import {
   buildOnce,
@@ -64,12 +65,12 @@ describe('a site uploading garbage', () => {
     const honest = world.folders.slice(0, 2);
     for (const folder of honest) world.tokens.set(folder.name, (await world.admin.registerSite(folder.name)).token);
     const rogue = await world.admin.registerSite('rogue');
-    const federationId = await world.admin.createFederation(
-      federationInput('bad-update', { rounds: 2, quorum: 2, minUpdatesAtDeadline: 2, localSteps: 6 }),
-    );
+    const input = federationInput('bad-update', { rounds: 2, quorum: 2, minUpdatesAtDeadline: 2, localSteps: 6 });
+    const federationId = await world.admin.createFederation(input);
     await world.admin.startFederation(federationId);
     // The rogue takes its slot first, then the honest agents start.
     const task1 = await rogueTask(world.url, rogue.token, federationId);
+    expect(task1).toMatchObject({ roundIndex: 1, totalRounds: 2, localSteps: 6 });
     for (const folder of honest) startSite(world, folder, federationId);
     const nan = new Float32Array(task1.parameterCount).fill(0.01);
     nan[123] = NaN;
@@ -90,7 +91,21 @@ describe('a site uploading garbage', () => {
       const rogueEntry = round.participants.find((p) => p.siteId === rogue.id);
       expect(rogueEntry?.status).toBe('REJECTED');
       expect(rogueEntry?.rejectionReason).toBeTruthy();
-      expect(round.participants.filter((p) => p.status === 'ACCEPTED')).toHaveLength(2);
+      const accepted = round.participants.filter((p) => p.status === 'ACCEPTED');
+      expect(accepted).toHaveLength(2);
+      // The honest agents placed their local steps in one poly schedule over the whole federation (2 rounds × 6
+      // steps, the agents' default warm-up) from the task alone: each reports the rate of its round's last step.
+      const schedule = {
+        kind: 'poly' as const,
+        baseLr: input.learningRate,
+        totalSteps: input.rounds * input.localSteps,
+        warmupSteps: SITE_DEFAULTS.warmupSteps,
+      };
+      const expected = learningRateAt(schedule, round.index * input.localSteps - 1);
+      for (const participant of accepted) {
+        const reported = participant.metrics.find((m) => m.name === SITE_METRICS.finalLearningRate)?.value;
+        expect(reported).toBeCloseTo(expected, 9);
+      }
     }
     const final = await world.admin.federation(federationId);
     const weights = await world.admin.downloadModel(final.latestModelVersion?.id as string);

@@ -126,7 +126,7 @@ export function startSite(world: FederationWorld, folder: SiteFolder, federation
     stateDir: join(world.root, 'site-state', folder.name),
     federationId,
     logFile: logPath(world.root, `site-${folder.name}`),
-    extraArgs: [...SITE_ARGS, '--schedule-rounds', '2'],
+    extraArgs: SITE_ARGS,
     env: { FEDSTROKE_SITE_RETRY_MAX_MS: '1000' },
   });
   world.sites.set(folder.name, child);

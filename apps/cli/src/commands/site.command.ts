@@ -20,7 +20,6 @@ interface SiteFlags {
   batch?: string;
   patch?: string;
   seed?: string;
-  scheduleRounds?: string;
   validateGlobal?: boolean;
   resetOptimizer?: boolean;
   checkpointEvery?: string;
@@ -49,10 +48,6 @@ export function registerSiteCommand(program: Command): void {
     .option('--batch <n>', 'patches per local step (FEDSTROKE_SITE_BATCH, default 2)')
     .option('--patch <size>', 'patch edge P or DxHxW (FEDSTROKE_SITE_PATCH, default 32x48x48)')
     .option('--seed <n>', 'seed of patch sampling, varied per round (FEDSTROKE_SITE_SEED)')
-    .option(
-      '--schedule-rounds <n>',
-      "decay the learning rate (poly) over this many rounds: the federation's round count",
-    )
     .option('--validate-global', 'also validate the received global model before training')
     .option('--reset-optimizer', "start every round with fresh Adam moments (default: keep the site's moments)")
     .option('--checkpoint-every <n>', 'resumable checkpoint every n local steps (default 10)')
@@ -90,7 +85,6 @@ function mergeFlags(env: SiteAgentConfigInput, flags: SiteFlags): SiteAgentConfi
   set('batchSize', integer('--batch', flags.batch));
   set('patchSize', flags.patch === undefined ? undefined : parsePatch('--patch', flags.patch));
   set('seed', integer('--seed', flags.seed));
-  set('scheduleRounds', integer('--schedule-rounds', flags.scheduleRounds));
   set('validateGlobal', flags.validateGlobal);
   set('keepOptimizerState', flags.resetOptimizer ? false : undefined);
   set('checkpointEvery', integer('--checkpoint-every', flags.checkpointEvery));

@@ -173,7 +173,7 @@ export interface SiteProcessOptions {
   stateDir: string;
   federationId?: string;
   logFile: string;
-  /** Further `fedstroke site` flags (--batch, --patch, --schedule-rounds, ...). */
+  /** Further `fedstroke site` flags (--batch, --patch, --seed, ...). */
   extraArgs?: string[];
   env?: NodeJS.ProcessEnv;
 }

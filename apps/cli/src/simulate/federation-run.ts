@@ -78,8 +78,6 @@ export async function runFederation(
           options.patchSize.join('x'),
           '--seed',
           String(options.seed),
-          '--schedule-rounds',
-          String(options.rounds),
         ],
         env: { FEDSTROKE_SITE_WARMUP: String(options.warmupSteps) },
       });

@@ -31,13 +31,11 @@ export interface SiteAgentConfig {
   batchSize: number;
   patchSize: [number, number, number];
   seed: number;
-  /** Linear warm-up steps at the start of the federation (first round only). */
-  warmupSteps: number;
   /**
-   * The federation's round count, when known: the learning rate then decays (poly) over all rounds' local steps
-   * as central training would; unset, each round trains at the task's constant learning rate.
+   * Linear warm-up steps at the start of the federation (first round only). The rest of the learning-rate schedule
+   * comes from the task (round index, round count, local steps), so it is the same on every site.
    */
-  scheduleRounds?: number;
+  warmupSteps: number;
   /** Also validate the global model received, before training (one more validation pass per round). */
   validateGlobal: boolean;
   /**
@@ -92,10 +90,6 @@ export function resolveSiteConfig(input: SiteAgentConfigInput): SiteAgentConfig 
     patchSize: patch(input.patchSize ?? SITE_DEFAULTS.patchSize),
     seed: integer('FEDSTROKE_SITE_SEED', input.seed ?? SITE_DEFAULTS.seed, 0, 2 ** 31 - 1),
     warmupSteps: integer('FEDSTROKE_SITE_WARMUP', input.warmupSteps ?? SITE_DEFAULTS.warmupSteps, 0, 1_000_000),
-    scheduleRounds:
-      input.scheduleRounds === undefined
-        ? undefined
-        : integer('FEDSTROKE_SITE_SCHEDULE_ROUNDS', input.scheduleRounds, 1, 1_000_000),
     validateGlobal: input.validateGlobal ?? SITE_DEFAULTS.validateGlobal,
     keepOptimizerState: input.keepOptimizerState ?? SITE_DEFAULTS.keepOptimizerState,
     checkpointEvery: integer(
@@ -150,7 +144,6 @@ export function siteConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     patchSize: env.FEDSTROKE_SITE_PATCH ? parsePatch('FEDSTROKE_SITE_PATCH', env.FEDSTROKE_SITE_PATCH) : undefined,
     seed: number('FEDSTROKE_SITE_SEED'),
     warmupSteps: number('FEDSTROKE_SITE_WARMUP'),
-    scheduleRounds: number('FEDSTROKE_SITE_SCHEDULE_ROUNDS'),
     validateGlobal:
       env.FEDSTROKE_SITE_VALIDATE_GLOBAL === undefined ? undefined : env.FEDSTROKE_SITE_VALIDATE_GLOBAL === '1',
     keepOptimizerState:

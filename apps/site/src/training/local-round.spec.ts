@@ -1,8 +1,9 @@
+import { learningRateAt } from '@fedstroke/training';
 import { roundSchedule } from './local-round';
 
 describe('roundSchedule', () => {
-  it('places round r at (r−1)·localSteps of a poly schedule spanning every round', () => {
-    expect(roundSchedule(3, 25, 10, 10)).toEqual({
+  it('places round r at (r−1)·localSteps of a poly schedule spanning every round of the task', () => {
+    expect(roundSchedule({ roundIndex: 3, totalRounds: 10, localSteps: 25 }, 10)).toEqual({
       schedule: 'poly',
       scheduleSteps: 250,
       scheduleOffset: 50,
@@ -10,17 +11,19 @@ describe('roundSchedule', () => {
     });
   });
 
-  it('runs at a constant rate when the round count is unknown, warming up in round 1 only', () => {
-    expect(roundSchedule(1, 5, 10, undefined)).toEqual({
-      schedule: 'constant',
-      scheduleSteps: 5,
-      scheduleOffset: 0,
-      warmupSteps: 4,
-    });
-    expect(roundSchedule(4, 5, 10, undefined)).toMatchObject({ scheduleSteps: 20, scheduleOffset: 15 });
+  it('keeps the warm-up below a short federation and decays to the last step of the last round', () => {
+    const task = { roundIndex: 2, totalRounds: 2, localSteps: 3 };
+    const placed = roundSchedule(task, 10);
+    expect(placed).toEqual({ schedule: 'poly', scheduleSteps: 6, scheduleOffset: 3, warmupSteps: 5 });
+    const schedule = { kind: placed.schedule, baseLr: 0.01, totalSteps: placed.scheduleSteps, warmupSteps: 5 };
+    // Step 5 (the round's last) is the first after warm-up: 0.01 · (1 − 0/1)^0.9.
+    expect(learningRateAt(schedule, placed.scheduleOffset + task.localSteps - 1)).toBeCloseTo(0.01, 12);
   });
 
-  it('extends the schedule to a round beyond the announced count instead of failing', () => {
-    expect(roundSchedule(12, 10, 0, 10)).toMatchObject({ scheduleSteps: 120, scheduleOffset: 110 });
+  it('extends the schedule to a round beyond the announced count instead of training at rate 0', () => {
+    expect(roundSchedule({ roundIndex: 12, totalRounds: 10, localSteps: 10 }, 0)).toMatchObject({
+      scheduleSteps: 120,
+      scheduleOffset: 110,
+    });
   });
 });

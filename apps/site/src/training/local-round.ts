@@ -23,6 +23,8 @@ export const SITE_METRICS = {
   trainSeconds: 'trainSeconds',
   localSteps: 'localSteps',
   valCases: 'valCases',
+  /** The learning rate of the round's last local step: where this round ended in the federation-wide schedule. */
+  finalLearningRate: 'finalLearningRate',
 } as const;
 
 export interface LocalRoundOptions {
@@ -32,14 +34,7 @@ export interface LocalRoundOptions {
   dataset: SiteDataset;
   config: Pick<
     SiteAgentConfig,
-    | 'batchSize'
-    | 'patchSize'
-    | 'seed'
-    | 'warmupSteps'
-    | 'scheduleRounds'
-    | 'validateGlobal'
-    | 'keepOptimizerState'
-    | 'checkpointEvery'
+    'batchSize' | 'patchSize' | 'seed' | 'warmupSteps' | 'validateGlobal' | 'keepOptimizerState' | 'checkpointEvery'
   >;
   checkpointDir: string;
   resumeFrom?: string;
@@ -48,21 +43,22 @@ export interface LocalRoundOptions {
   onStep?: (step: number, loss: number) => void;
 }
 
-/** Where this round's local steps sit in the federation-wide learning-rate schedule. */
+/**
+ * Where this round's local steps sit in the learning-rate schedule that spans the whole federation: a poly decay
+ * over totalRounds × localSteps optimizer steps, as central training of the same length would use, with the
+ * warm-up at the start of round 1. Every site derives the same schedule from the task alone.
+ */
 export function roundSchedule(
-  roundIndex: number,
-  localSteps: number,
+  task: Pick<TrainingTask, 'roundIndex' | 'totalRounds' | 'localSteps'>,
   warmupSteps: number,
-  scheduleRounds: number | undefined,
 ): { schedule: LrScheduleKind; scheduleSteps: number; scheduleOffset: number; warmupSteps: number } {
-  const offset = (roundIndex - 1) * localSteps;
-  // Past the announced round count (a federation extended), the schedule simply ends at this round.
-  const rounds = scheduleRounds === undefined ? roundIndex : Math.max(scheduleRounds, roundIndex);
-  const total = rounds * localSteps;
+  // A round past the announced count (should it ever change mid-federation) trains on the tail, not at rate 0.
+  const rounds = Math.max(task.totalRounds, task.roundIndex);
+  const total = rounds * task.localSteps;
   return {
-    schedule: scheduleRounds === undefined ? 'constant' : 'poly',
+    schedule: 'poly',
     scheduleSteps: total,
-    scheduleOffset: offset,
+    scheduleOffset: (task.roundIndex - 1) * task.localSteps,
     warmupSteps: Math.min(warmupSteps, total - 1),
   };
 }
@@ -84,7 +80,7 @@ export async function trainLocalRound(options: LocalRoundOptions): Promise<Updat
       batchSize: config.batchSize,
       patchSize: config.patchSize,
       learningRate: task.learningRate,
-      ...roundSchedule(task.roundIndex, task.localSteps, config.warmupSteps, config.scheduleRounds),
+      ...roundSchedule(task, config.warmupSteps),
       // Each round draws other patches; the same round redrawn after a restart draws the same ones.
       seed: (config.seed + task.roundIndex * 7919) % 2 ** 31,
       valEvery: 0,
@@ -102,6 +98,8 @@ export async function trainLocalRound(options: LocalRoundOptions): Promise<Updat
   metrics[SITE_METRICS.trainLoss] = result.finalLoss;
   metrics[SITE_METRICS.localSteps] = result.stepsDone;
   metrics[SITE_METRICS.trainSeconds] = (Date.now() - started) / 1000;
+  const lastRate = result.learningRates[result.learningRates.length - 1];
+  if (lastRate !== undefined) metrics[SITE_METRICS.finalLearningRate] = lastRate;
   const lastValidation = result.valHistory[result.valHistory.length - 1];
   if (lastValidation) {
     metrics[SITE_METRICS.valDice] = lastValidation.meanDice;

@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { StrategyEnum } from '../../federations/models/federation.model';
-import type { StrategyName } from '../../persistence/records';
+import { FederationStatusEnum, StrategyEnum } from '../../federations/models/federation.model';
+import type { FederationStatus, StrategyName } from '../../persistence/records';
 
 export const TASK_KINDS = ['TRAIN', 'WAIT', 'FINISHED'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
@@ -9,7 +9,7 @@ registerEnumType(TaskKindEnum, {
   name: 'TaskKind',
   description:
     'TRAIN: `training` says what to do. WAIT: nothing now, ask again after retryAfterSeconds. ' +
-    'FINISHED: the federation named in nextTask(federationId) has ended.',
+    'FINISHED: the federation named in nextTask(federationId) has ended (federationStatus and reason say how).',
 });
 
 @ObjectType({ description: 'One round of local training for one site.' })
@@ -22,8 +22,14 @@ export class TrainingTask {
   federationName!: string;
   @Field(() => ID)
   roundId!: string;
-  @Field(() => Int)
+  @Field(() => Int, { description: '1-based index of this round in the federation.' })
   roundIndex!: number;
+  @Field(() => Int, {
+    description:
+      "The federation's round count. With roundIndex and localSteps it places this round's local steps in the " +
+      'learning-rate schedule that spans the whole federation (rounds × localSteps optimizer steps).',
+  })
+  totalRounds!: number;
   @Field(() => ID, { description: 'Send back as X-Fedstroke-Base-Model-Version.' })
   baseModelVersionId!: string;
   @Field({ description: 'sha256 of the model body; check the download against it.' })
@@ -60,4 +66,16 @@ export class SiteTask {
   retryAfterSeconds!: number;
   @Field(() => TrainingTask, { nullable: true })
   training!: TrainingTask | null;
+  @Field(() => FederationStatusEnum, {
+    nullable: true,
+    description:
+      "Status of the federation this answer is about: the task's for TRAIN, the named one's for WAIT and FINISHED " +
+      '(null for a WAIT that named no federation). A long poll on a named federation returns as soon as it changes.',
+  })
+  federationStatus!: FederationStatus | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the federation is in that status, when an administrator or the coordinator said (pause, cancel).',
+  })
+  reason!: string | null;
 }
