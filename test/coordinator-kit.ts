@@ -125,8 +125,8 @@ export const CREATE_FEDERATION = `mutation ($input: CreateFederationInput!) {
 export const REGISTER_SITE = `mutation ($name: String!) { registerSite(input: { name: $name }) { token site { id name status } } }`;
 export const NEXT_TASK = `mutation ($federationId: ID, $wait: Int) {
   nextTask(federationId: $federationId, waitSeconds: $wait) {
-    kind retryAfterSeconds
-    training { participationId federationId roundId roundIndex baseModelVersionId baseModelSha256 modelDownloadPath
+    kind retryAfterSeconds federationStatus reason
+    training { participationId federationId roundId roundIndex totalRounds baseModelVersionId baseModelSha256 modelDownloadPath
       updateUploadPath parameterCount parameterLayoutSha256 localSteps learningRate proximalMu deadlineAt maxUpdateBytes }
   }
 }`;
@@ -145,6 +145,8 @@ export interface TrainingTask {
   federationId: string;
   roundId: string;
   roundIndex: number;
+  totalRounds: number;
+  localSteps: number;
   baseModelVersionId: string;
   baseModelSha256: string;
   modelDownloadPath: string;

@@ -60,9 +60,12 @@ const ROUNDS = `query ($id: ID!) { rounds(federationId: $id) { totalCount items 
 let workspace: Workspace;
 let coordinator: CoordinatorApp;
 
+/** Long enough that a poll answered at once cannot be mistaken for one answered at its timeout. */
+const LONG_POLL_SECONDS = 30;
+
 beforeAll(async () => {
   workspace = makeWorkspace();
-  coordinator = await bootCoordinator(workspace);
+  coordinator = await bootCoordinator(workspace, [], { longPollMaxSeconds: LONG_POLL_SECONDS });
 });
 
 afterAll(async () => {
@@ -85,6 +88,31 @@ async function waitForRound(federationId: string, index: number, roundStatus: st
     // The view is read after the round is seen in its state, so it is never older than that state.
     return reached ? status(federationId) : undefined;
   });
+}
+
+interface TaskAnswer {
+  kind: string;
+  federationStatus: string | null;
+  reason: string | null;
+  training: { roundIndex: number; totalRounds: number } | null;
+}
+
+interface PollAnswer {
+  task: TaskAnswer;
+  at: number;
+}
+
+/**
+ * Starts a long poll of LONG_POLL_SECONDS and lets it reach its wait. The answer comes wrapped (an async function
+ * cannot return a bare promise without awaiting it), with the time it arrived.
+ */
+async function waitingPoll(site: SiteHandle, federationId: string): Promise<{ answer: Promise<PollAnswer> }> {
+  const answer = gqlOk<{ nextTask: TaskAnswer }>(coordinator.url, site.token, NEXT_TASK, {
+    federationId,
+    wait: LONG_POLL_SECONDS,
+  }).then((data) => ({ task: data.nextTask, at: Date.now() }));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return { answer };
 }
 
 function collect(
@@ -140,14 +168,23 @@ describe('coordinator rounds', () => {
 
     const samples = [10, 20, 10];
     const values = [1, 2, 4];
+    let finishedPoll: { answer: Promise<PollAnswer> } | null = null;
+    let lastUploadAt = 0;
     for (const round of [1, 2]) {
       const tasks = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
       expect(tasks.map((t) => t.roundIndex)).toEqual([round, round, round]);
+      // Every site gets what it needs to place its local steps in the federation-wide schedule.
+      expect(tasks.map((t) => [t.totalRounds, t.localSteps])).toEqual(sites.map(() => [2, 5]));
       const { weights, response } = await downloadModel(coordinator.url, sites[0].token, tasks[0].modelDownloadPath);
       expect(response.status).toBe(200);
       expect(response.headers.get('x-fedstroke-sha256')).toBe(tasks[0].baseModelSha256);
       expect(weights).toHaveLength(PARAMETER_COUNT);
       for (const [i, site] of sites.entries()) {
+        // The first site, done with the last round, waits for work when the last update completes the federation.
+        if (round === 2 && i === sites.length - 1) {
+          finishedPoll = await waitingPoll(sites[0], federationId);
+          lastUploadAt = Date.now();
+        }
         const upload = await uploadUpdate(coordinator.url, site, tasks[i], constant(values[i] * round), {
           numSamples: samples[i],
           metrics: { loss: i, dice: 0.5 },
@@ -157,6 +194,10 @@ describe('coordinator rounds', () => {
       }
       await waitForRound(federationId, round, 'COMPLETED');
     }
+    if (!finishedPoll) throw new Error('the poll waiting for the end of the federation was not started');
+    const finishedAnswer = await finishedPoll.answer;
+    expect(finishedAnswer.task).toMatchObject({ kind: 'FINISHED', federationStatus: 'COMPLETED', training: null });
+    expect(finishedAnswer.at - lastUploadAt).toBeLessThan(2000);
     await progress.done;
     await client.dispose();
 
@@ -194,11 +235,11 @@ describe('coordinator rounds', () => {
     expect(versions.modelVersions.totalCount).toBe(3);
     expect(versions.modelVersions.items.map((v) => v.roundIndex)).toEqual([0, 1]);
 
-    // A finished federation tells a site agent to stop.
-    const finished = await gqlOk<{ nextTask: { kind: string } }>(coordinator.url, sites[0].token, NEXT_TASK, {
+    // A finished federation tells a site agent to stop, and how it ended.
+    const finished = await gqlOk<{ nextTask: TaskAnswer }>(coordinator.url, sites[0].token, NEXT_TASK, {
       federationId,
     });
-    expect(finished.nextTask.kind).toBe('FINISHED');
+    expect(finished.nextTask).toMatchObject({ kind: 'FINISHED', federationStatus: 'COMPLETED' });
   });
 
   it('rejects and records NaN, wrong-length, stale, corrupt and oversized updates while the round completes at quorum', async () => {
@@ -322,8 +363,8 @@ describe('coordinator rounds', () => {
     expect(rounds.rounds.items[1].failureReason).toMatch(/0 accepted update\(s\) at close/);
   });
 
-  it('pauses (no new tasks), resumes, and cancels a federation', async () => {
-    const [site] = await registerSites(coordinator.url, ['only']);
+  it('pauses (no tasks; waiting sites told at once), resumes, and cancels (waiting sites told to stop at once)', async () => {
+    const [site, bystander] = await registerSites(coordinator.url, ['only', 'bystander']);
     const federationId = await createFederation(coordinator.url, {
       name: 'control',
       rounds: 5,
@@ -334,32 +375,50 @@ describe('coordinator rounds', () => {
     const again = await gql(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
     expect(again.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
     expect(again.errors?.[0].message).toMatch(/it is RUNNING, and start needs CREATED/);
+    const assigned = await takeTask(coordinator.url, site, federationId);
+    expect(assigned).toMatchObject({ roundIndex: 1, totalRounds: 5 });
 
+    // The round is full, so the bystander waits; the pause answers its poll at once, saying why.
+    const duringPause = await waitingPoll(bystander, federationId);
+    const pausedAt = Date.now();
     await gqlOk(
       coordinator.url,
       ADMIN_TOKEN,
       'mutation ($id: ID!) { pauseFederation(id: $id, reason: "maintenance") { status } }',
       { id: federationId },
     );
-    const paused = await gqlOk<{ nextTask: { kind: string } }>(coordinator.url, site.token, NEXT_TASK, {
+    const woken = await duringPause.answer;
+    expect(woken.task).toMatchObject({
+      kind: 'WAIT',
+      federationStatus: 'PAUSED',
+      reason: 'maintenance',
+      training: null,
+    });
+    expect(woken.at - pausedAt).toBeLessThan(2000);
+
+    // While paused even the site's own assignment is not handed out.
+    const paused = await gqlOk<{ nextTask: TaskAnswer }>(coordinator.url, site.token, NEXT_TASK, {
       federationId,
       wait: 0,
     });
-    expect(paused.nextTask.kind).toBe('WAIT');
+    expect(paused.nextTask).toMatchObject({ kind: 'WAIT', federationStatus: 'PAUSED', reason: 'maintenance' });
 
     // A long poll started while paused returns the task as soon as the federation resumes.
-    const polled = gqlOk<{ nextTask: { kind: string; training: { roundIndex: number } } }>(
-      coordinator.url,
-      site.token,
-      NEXT_TASK,
-      { federationId, wait: 2 },
-    );
+    const polled = gqlOk<{ nextTask: TaskAnswer }>(coordinator.url, site.token, NEXT_TASK, { federationId, wait: 2 });
     await new Promise((resolve) => setTimeout(resolve, 100));
     await gqlOk(coordinator.url, ADMIN_TOKEN, 'mutation ($id: ID!) { resumeFederation(id: $id) { status } }', {
       id: federationId,
     });
-    expect((await polled).nextTask).toMatchObject({ kind: 'TRAIN', training: { roundIndex: 1 } });
+    expect((await polled).nextTask).toMatchObject({
+      kind: 'TRAIN',
+      federationStatus: 'RUNNING',
+      reason: null,
+      training: { roundIndex: 1 },
+    });
 
+    // Cancelling ends the bystander's wait at once with FINISHED and the administrator's reason.
+    const duringCancel = await waitingPoll(bystander, federationId);
+    const cancelledAt = Date.now();
     const cancelled = await gqlOk<{ cancelFederation: { status: string; statusReason: string } }>(
       coordinator.url,
       ADMIN_TOKEN,
@@ -367,14 +426,22 @@ describe('coordinator rounds', () => {
       { id: federationId },
     );
     expect(cancelled.cancelFederation).toEqual({ status: 'CANCELLED', statusReason: 'wrong cohort' });
+    const stopped = await duringCancel.answer;
+    expect(stopped.task).toMatchObject({
+      kind: 'FINISHED',
+      federationStatus: 'CANCELLED',
+      reason: 'wrong cohort',
+      training: null,
+    });
+    expect(stopped.at - cancelledAt).toBeLessThan(2000);
+
     const view = await status(federationId);
     expect(view.federation.currentRound?.status).toBe('CANCELLED');
-    expect(view.federation.currentRound?.participants[0].status).toBe('DROPPED');
-    const finished = await gqlOk<{ nextTask: { kind: string } }>(coordinator.url, site.token, NEXT_TASK, {
-      federationId,
-    });
-    expect(finished.nextTask.kind).toBe('FINISHED');
+    expect(view.federation.currentRound?.participants.map((p) => [p.siteId, p.status])).toEqual([[site.id, 'DROPPED']]);
+    const finished = await gqlOk<{ nextTask: TaskAnswer }>(coordinator.url, site.token, NEXT_TASK, { federationId });
+    expect(finished.nextTask).toMatchObject({ kind: 'FINISHED', federationStatus: 'CANCELLED' });
   });
+
   it('refuses bad federation configs with messages naming the field, and sends FedProx μ to sites', async () => {
     const create = (input: Record<string, unknown>) =>
       gql(coordinator.url, ADMIN_TOKEN, CREATE_FEDERATION, {

@@ -1,6 +1,7 @@
 /**
  * Site faults against real processes: a site killed mid-round is dropped and the round completes with the quorum;
- * a restarted site resumes its own participation (the coordinator hands it back) and the round completes with it.
+ * a restarted site resumes its own participation (the coordinator hands it back) and the round completes with it;
+ * a waiting site hears at once that its federation was paused (and keeps waiting) or cancelled (and exits).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ import {
 } from './federation-kit';
 
 let world: FederationWorld;
+const PAUSE = 'mutation ($id: ID!, $reason: String) { pauseFederation(id: $id, reason: $reason) { status } }';
+const CANCEL = 'mutation ($id: ID!, $reason: String) { cancelFederation(id: $id, reason: $reason) { status } }';
 
 beforeAll(() => buildOnce());
 afterEach(async () => world?.cleanup());
@@ -90,4 +93,37 @@ describe('site faults', () => {
     expect(training?.resumedFrom).toMatch(/last\.safetensors$/);
     expect(events.filter((e) => e.event === 'update.accepted')).toHaveLength(1);
   }, 200_000);
+
+  it('keeps waiting while its federation is paused and exits cleanly once it is cancelled', async () => {
+    world = await makeWorld('site-lifecycle');
+    const folder = world.folders[0];
+    world.tokens.set(folder.name, (await world.admin.registerSite(folder.name)).token);
+    const holder = await world.admin.registerSite('holder');
+    const id = await world.admin.createFederation(
+      federationInput('site-lifecycle', { rounds: 2, sitesPerRound: 1, quorum: 1, minUpdatesAtDeadline: 1 }),
+    );
+    await world.admin.startFederation(id);
+    // Another site holds the round's only slot, so the agent has nothing to do but wait.
+    const held = await fetch(`${world.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${holder.token}` },
+      body: JSON.stringify({ query: 'mutation ($id: ID) { nextTask(federationId: $id) { kind } }', variables: { id } }),
+    });
+    expect(((await held.json()) as { data: { nextTask: { kind: string } } }).data.nextTask.kind).toBe('TRAIN');
+
+    const agent = startSite(world, folder, id);
+    await agent.waitForEvent((e) => e.event === 'site.started', 60_000);
+    const paused = agent.waitForEvent(
+      (e) => e.event === 'site.federation_status' && e.federationStatus === 'PAUSED',
+      15_000,
+    );
+    await world.admin.request('pause', PAUSE, { id, reason: 'maintenance' });
+    expect(await paused).toMatchObject({ federationId: id, reason: 'maintenance' });
+
+    // waitForEvent rejects if the agent exits first: hearing of the cancellation proves it kept waiting through the pause.
+    const finished = agent.waitForEvent((e) => e.event === 'site.federation_finished', 15_000);
+    await world.admin.request('cancel', CANCEL, { id, reason: 'wrong cohort' });
+    expect(await finished).toMatchObject({ federationId: id, federationStatus: 'CANCELLED', reason: 'wrong cohort' });
+    expect(await agent.exited).toEqual({ code: 0, signal: null });
+  }, 60_000);
 });

@@ -5,6 +5,9 @@
  *   authenticate → loop { nextTask (long poll) → TRAIN: download global model (sha256-checked) → train locally →
  *   validate → upload update (+ samples, metrics) | WAIT: ask again | FINISHED: exit }
  *
+ * With a federation named, the coordinator answers a waiting poll as soon as that federation changes status: a
+ * pause is logged and the agent keeps waiting; completed or cancelled comes back as FINISHED and the agent exits.
+ *
  * Every coordinator call is retried with jittered exponential back-off, so a coordinator restart is a pause, not a
  * failure. Progress of the current round is journaled on disk, so an agent restart resumes the same participation
  * (the coordinator hands it back) from its checkpoint or re-uploads its finished update.
@@ -25,7 +28,7 @@ import {
   type UpdatePayload,
   type UploadOutcome,
 } from './transport/coordinator-client';
-import type { TrainingTask } from './transport/site-task';
+import type { FederationStatus, SiteTask, TrainingTask } from './transport/site-task';
 import { CoordinatorCallError, ModelIntegrityError } from './transport/transport-errors';
 
 export type AgentExitReason = 'finished' | 'stopped';
@@ -33,6 +36,8 @@ export type AgentExitReason = 'finished' | 'stopped';
 export interface AgentExit {
   reason: AgentExitReason;
   roundsCompleted: number;
+  /** For 'finished': how the federation ended (COMPLETED, CANCELLED, ...), as the coordinator said. */
+  federationStatus?: FederationStatus;
 }
 
 const MODEL_DOWNLOAD_ATTEMPTS = 3;
@@ -70,6 +75,7 @@ export class SiteAgent {
         federationId: this.config.federationId ?? null,
       });
       let idle = 0;
+      let lastStatus: FederationStatus | null = null;
       while (!signal.aborted) {
         const task = await this.retry(
           'nextTask',
@@ -77,9 +83,14 @@ export class SiteAgent {
           signal,
         );
         if (task.kind === 'FINISHED') {
-          this.log.event('info', 'site.federation_finished', { federationId: this.config.federationId ?? null });
-          return { reason: 'finished', roundsCompleted: this.roundsCompleted };
+          this.log.event('info', 'site.federation_finished', this.statusFields(task));
+          const federationStatus = task.federationStatus ?? undefined;
+          return { reason: 'finished', roundsCompleted: this.roundsCompleted, federationStatus };
         }
+        // Not started, paused, resumed: one line when it changes; the agent keeps waiting either way.
+        if (task.kind === 'WAIT' && task.federationStatus !== lastStatus)
+          this.log.event('info', 'site.federation_status', this.statusFields(task));
+        lastStatus = task.federationStatus;
         if (task.kind === 'TRAIN' && task.training) {
           idle = 0;
           await this.work(task.training, signal);
@@ -100,6 +111,14 @@ export class SiteAgent {
     }
     this.log.event('info', 'site.stopped', { roundsCompleted: this.roundsCompleted });
     return { reason: 'stopped', roundsCompleted: this.roundsCompleted };
+  }
+
+  private statusFields(task: SiteTask): Record<string, string | null> {
+    return {
+      federationId: task.training?.federationId ?? this.config.federationId ?? null,
+      federationStatus: task.federationStatus,
+      reason: task.reason,
+    };
   }
 
   private authenticate(signal: AbortSignal): Promise<SiteIdentity> {
@@ -144,6 +163,7 @@ export class SiteAgent {
     const fields = { federationId: task.federationId, roundIndex: task.roundIndex };
     this.log.event('info', 'round.training', {
       ...fields,
+      totalRounds: task.totalRounds,
       trainCases: dataset.train.length,
       valCases: dataset.val.length,
       resumedFrom: resumeFrom ?? null,

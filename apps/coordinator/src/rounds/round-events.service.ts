@@ -1,16 +1,25 @@
 /**
  * In-process fan-out of round progress: the orchestrator and upload path publish, GraphQL subscriptions and
- * long-polling sites listen. One EventEmitter channel per federation plus one for "work may be available".
+ * long-polling sites listen. One EventEmitter channel per federation plus one that wakes long-polling sites.
  */
 import { EventEmitter, on } from 'node:events';
 import { Injectable } from '@nestjs/common';
-import type { RoundProgress } from './models/round-progress.model';
+import type { RoundEvent, RoundProgress } from './models/round-progress.model';
 
 const WORK_CHANNEL = 'work';
+/** What a waiting site must hear about at once: new work, or its federation stopping or ending. */
+const WAKES_SITES: ReadonlySet<RoundEvent> = new Set<RoundEvent>([
+  'ROUND_OPENED',
+  'FEDERATION_RESUMED',
+  'FEDERATION_PAUSED',
+  'FEDERATION_COMPLETED',
+  'FEDERATION_CANCELLED',
+]);
 
 @Injectable()
 export class RoundEventsService {
   private readonly emitter = new EventEmitter();
+  private wakeups = 0;
 
   constructor() {
     // Every subscriber and long poll holds a listener; the default limit of 10 would warn under normal load.
@@ -19,7 +28,18 @@ export class RoundEventsService {
 
   publish(progress: RoundProgress): void {
     this.emitter.emit(channel(progress.federationId), progress);
-    if (progress.event === 'ROUND_OPENED' || progress.event === 'FEDERATION_RESUMED') this.emitter.emit(WORK_CHANNEL);
+    if (WAKES_SITES.has(progress.event)) {
+      this.wakeups++;
+      this.emitter.emit(WORK_CHANNEL);
+    }
+  }
+
+  /**
+   * How many wake-ups have been sent. A poll reads it before it looks at the database and passes it to
+   * `waitForWork`, so a wake-up sent while it was looking is not missed.
+   */
+  get wakeupCount(): number {
+    return this.wakeups;
   }
 
   /**
@@ -41,9 +61,13 @@ export class RoundEventsService {
     }
   }
 
-  /** Resolves when new work may exist (a round opened, a federation resumed) or after `ms`, whichever is first. */
-  waitForWork(ms: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves when new work may exist or a federation changed status (see WAKES_SITES), or after `ms`, whichever is
+   * first; at once if a wake-up came after `seen` (a `wakeupCount` read earlier).
+   */
+  waitForWork(ms: number, signal?: AbortSignal, seen = this.wakeups): Promise<void> {
     return new Promise((resolve) => {
+      if (seen !== this.wakeups) return resolve();
       const done = () => {
         clearTimeout(timer);
         this.emitter.off(WORK_CHANNEL, done);

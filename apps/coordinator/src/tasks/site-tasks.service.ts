@@ -1,7 +1,9 @@
 /**
  * What a site agent asks for: its next unit of work. Sites only connect out, so work is pulled: `next` returns
  * the site's current assignment (a restarted agent resumes it), else assigns the site to an open round that still
- * has room, else waits (long poll) until a round opens or the wait runs out.
+ * has room, else waits (long poll) until a round opens or the wait runs out. A poll that names its federation also
+ * returns as soon as that federation changes status (paused, resumed, completed, cancelled), saying so, so an agent
+ * learns at once that its federation has ended instead of at the end of its wait.
  */
 import { ConflictException, Injectable, NotFoundException, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -51,19 +53,25 @@ export class SiteTasksService implements OnModuleDestroy {
 
   async next(site: SitePrincipal, options: { federationId?: string; waitSeconds: number }): Promise<SiteTask> {
     await this.sites.touch(site.siteId, Date.now());
-    if (options.federationId && !(await this.federations.get(options.federationId))) {
-      throw new NotFoundException(`federation ${options.federationId} does not exist`);
-    }
+    // Read before the database, so that a wake-up sent while this poll looks is not missed.
+    let wakeups = this.events.wakeupCount;
+    let federation = await this.named(options.federationId);
+    const statusAtStart = federation?.status ?? null;
     const waitMs = Math.min(options.waitSeconds, this.config.get('longPollMaxSeconds')) * 1000;
     const until = Date.now() + waitMs;
     while (true) {
-      const task = await this.findOrAssign(site, options.federationId);
+      if (federation && FINISHED_STATUSES.has(federation.status)) return answer('FINISHED', federation);
+      const task = await this.findOrAssign(site, federation);
       if (task) return task;
-      const remaining = until - Date.now();
-      if (remaining <= 0 || this.shutdown.signal.aborted) {
-        return { kind: 'WAIT', retryAfterSeconds: WAIT_RETRY_SECONDS, training: null };
+      // Every announcement of the orchestrator wakes every poll; only a status change of the named federation
+      // (or the end of the wait) answers one without a task.
+      const statusChanged = federation !== null && federation.status !== statusAtStart;
+      if (statusChanged || until - Date.now() <= 0 || this.shutdown.signal.aborted) {
+        return answer('WAIT', federation);
       }
-      await this.events.waitForWork(remaining, this.shutdown.signal);
+      await this.events.waitForWork(until - Date.now(), this.shutdown.signal, wakeups);
+      wakeups = this.events.wakeupCount;
+      federation = await this.named(options.federationId);
     }
   }
 
@@ -90,21 +98,23 @@ export class SiteTasksService implements OnModuleDestroy {
     return (await this.participations.get(participation.id)) as ParticipationRecord;
   }
 
-  private async findOrAssign(site: SitePrincipal, federationId?: string): Promise<SiteTask | null> {
-    if (federationId) {
-      const federation = await this.federations.get(federationId);
-      if (federation && FINISHED_STATUSES.has(federation.status)) {
-        return { kind: 'FINISHED', retryAfterSeconds: 0, training: null };
-      }
-    }
+  private async named(federationId: string | undefined): Promise<FederationRecord | null> {
+    if (!federationId) return null;
+    const federation = await this.federations.get(federationId);
+    if (!federation) throw new NotFoundException(`federation ${federationId} does not exist`);
+    return federation;
+  }
+
+  /** The site's open assignment or a new one; `named` limits both to that federation. */
+  private async findOrAssign(site: SitePrincipal, named: FederationRecord | null): Promise<SiteTask | null> {
     const current = await this.participations.findOpenAssignment(site.siteId);
-    if (current && (!federationId || current.federationId === federationId)) {
-      const federation = (await this.federations.get(current.federationId)) as FederationRecord;
+    if (current && (!named || current.federationId === named.id)) {
+      const federation = named ?? ((await this.federations.get(current.federationId)) as FederationRecord);
       if (federation.status !== 'RUNNING') return null;
       return this.trainTask(federation, (await this.rounds.get(current.roundId)) as RoundRecord, current);
     }
-    const candidates = federationId
-      ? [await this.federations.get(federationId)].filter((f): f is FederationRecord => f?.status === 'RUNNING')
+    const candidates = named
+      ? [named].filter((f) => f.status === 'RUNNING')
       : await this.federations.listByStatus('RUNNING');
     for (const federation of candidates) {
       const round = await this.rounds.latest(federation.id);
@@ -152,12 +162,15 @@ export class SiteTasksService implements OnModuleDestroy {
     return {
       kind: 'TRAIN',
       retryAfterSeconds: 0,
+      federationStatus: federation.status,
+      reason: federation.statusReason,
       training: {
         participationId: participation.id,
         federationId: federation.id,
         federationName: federation.name,
         roundId: round.id,
         roundIndex: round.index,
+        totalRounds: config.rounds,
         baseModelVersionId: base.id,
         baseModelSha256: base.sha256,
         modelDownloadPath: `/models/${base.id}`,
@@ -174,4 +187,15 @@ export class SiteTasksService implements OnModuleDestroy {
       },
     };
   }
+}
+
+/** A task without training: WAIT or FINISHED, with the named federation's status and reason when there is one. */
+function answer(kind: 'WAIT' | 'FINISHED', federation: FederationRecord | null): SiteTask {
+  return {
+    kind,
+    retryAfterSeconds: kind === 'WAIT' ? WAIT_RETRY_SECONDS : 0,
+    training: null,
+    federationStatus: federation?.status ?? null,
+    reason: federation?.statusReason ?? null,
+  };
 }
