@@ -3,6 +3,7 @@ export * from './federation.errors';
 export { DEFAULT_CHUNK_SIZE } from './aggregate/buffers';
 export * from './aggregate/weighted-mean';
 export * from './aggregate/server-optimizer';
+export * from './aggregate/server-momentum';
 export * from './aggregate/order-statistics';
 export * from './aggregate/sorting-network';
 export * from './privacy/clip-and-noise';

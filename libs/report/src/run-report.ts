@@ -83,6 +83,9 @@ export interface SimulationProfile {
   modelConfig: string;
   parameterCount: number;
   strategy: string;
+  /** Server step size / η and FedAvgM momentum, when the run set them. */
+  serverLearningRate?: number;
+  serverMomentum?: number;
   rounds: number;
   localSteps: number;
   sites: number;

@@ -9,6 +9,8 @@ interface SimulateFlags {
   config: string;
   strategy: string;
   mu?: string;
+  serverLr?: string;
+  serverMomentum?: string;
   rounds: string;
   localSteps: string;
   batch: string;
@@ -45,6 +47,11 @@ export function registerSimulateCommand(program: Command): void {
     .option('--config <name>', 'model config (artifacts generated if absent)', SIMULATE_DEFAULTS.config)
     .option('--strategy <name>', `aggregation: ${STRATEGIES.join(', ')}`, SIMULATE_DEFAULTS.strategy)
     .option('--mu <value>', 'FedProx proximal weight μ (with --strategy FEDPROX)')
+    .option(
+      '--server-lr <value>',
+      'server step size on the mean update (FEDAVG/FEDPROX, default 1) or η (FEDADAM/FEDYOGI, default 0.01)',
+    )
+    .option('--server-momentum <value>', 'server momentum β on the mean update, FedAvgM (FEDAVG/FEDPROX, default 0)')
     .option('--rounds <n>', 'federation rounds', String(SIMULATE_DEFAULTS.rounds))
     .option('--local-steps <n>', 'optimizer steps per site per round', String(SIMULATE_DEFAULTS.localSteps))
     .option('--batch <n>', 'patches per step', String(SIMULATE_DEFAULTS.batchSize))
@@ -100,6 +107,9 @@ function toOptions(flags: SimulateFlags): SimulationOptions {
     config: flags.config,
     strategy,
     proximalMu: flags.mu === undefined ? undefined : nonNegativeNumberFlag('--mu', flags.mu, true),
+    serverLearningRate:
+      flags.serverLr === undefined ? undefined : nonNegativeNumberFlag('--server-lr', flags.serverLr, false),
+    serverMomentum: flags.serverMomentum === undefined ? undefined : momentumFlag(flags.serverMomentum),
     rounds: integerFlag('--rounds', flags.rounds, 1),
     localSteps: integerFlag('--local-steps', flags.localSteps, 1),
     batchSize: integerFlag('--batch', flags.batch, 1),
@@ -116,4 +126,10 @@ function toOptions(flags: SimulateFlags): SimulationOptions {
     silent: Boolean(flags.quiet),
     synthDir: SIMULATE_DEFAULTS.synthDir,
   };
+}
+
+function momentumFlag(value: string): number {
+  const momentum = nonNegativeNumberFlag('--server-momentum', value, true);
+  if (momentum >= 1) throw new InvalidArgumentError(`--server-momentum ${value}: expected a value in [0, 1)`);
+  return momentum;
 }

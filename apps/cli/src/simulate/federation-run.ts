@@ -57,7 +57,7 @@ export async function runFederation(
       localSteps: options.localSteps,
       learningRate: options.learningRate,
       strategy: options.strategy,
-      ...(options.proximalMu !== undefined && { strategyParams: { proximalMu: options.proximalMu } }),
+      strategyParams: strategyParams(options),
     });
     for (const site of registered) {
       const child = startSiteProcess({
@@ -181,4 +181,13 @@ function toRoundRow(round: RoundView, sites: Array<{ id: string; name: string }>
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** The strategy knobs the command line set; the coordinator applies its defaults to the rest. */
+function strategyParams(options: SimulationOptions): Record<string, number> {
+  return {
+    ...(options.proximalMu !== undefined && { proximalMu: options.proximalMu }),
+    ...(options.serverLearningRate !== undefined && { serverLearningRate: options.serverLearningRate }),
+    ...(options.serverMomentum !== undefined && { serverMomentum: options.serverMomentum }),
+  };
 }

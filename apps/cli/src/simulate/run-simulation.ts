@@ -70,6 +70,8 @@ export async function runSimulation(
         modelConfig: options.config,
         parameterCount: inputs.manifest.parameterCount,
         strategy: options.strategy,
+        ...(options.serverLearningRate !== undefined && { serverLearningRate: options.serverLearningRate }),
+        ...(options.serverMomentum !== undefined && { serverMomentum: options.serverMomentum }),
         rounds: options.rounds,
         localSteps: options.localSteps,
         sites: folders.length,

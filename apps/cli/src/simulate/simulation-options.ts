@@ -12,6 +12,10 @@ export interface SimulationOptions {
   config: string;
   strategy: string;
   proximalMu?: number;
+  /** Server step size on the mean delta (FedAvg/FedProx) or η (FedAdam/FedYogi). */
+  serverLearningRate?: number;
+  /** FedAvgM server momentum β (FedAvg/FedProx). */
+  serverMomentum?: number;
   rounds: number;
   localSteps: number;
   batchSize: number;

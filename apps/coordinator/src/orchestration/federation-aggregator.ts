@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import {
   type ClientUpdate,
   createStrategy,
-  type ServerOptimizerState,
-  type Strategy,
+  isStatefulStrategy,
+  type StrategyState,
   type UpdateEnvelope,
   validateUpdate,
 } from '@fedstroke/federation';
@@ -17,14 +17,6 @@ import {
   type UpdateVerdict,
 } from './aggregation.port';
 import { toStrategyConfig } from './strategy-config';
-
-interface StatefulStrategy extends Strategy {
-  getState(): ServerOptimizerState | null;
-  setState(state: ServerOptimizerState | null): void;
-}
-
-const isStateful = (strategy: Strategy): strategy is StatefulStrategy =>
-  typeof (strategy as Partial<StatefulStrategy>).getState === 'function';
 
 @Injectable()
 export class FederationAggregator extends AggregationPort {
@@ -53,7 +45,7 @@ export class FederationAggregator extends AggregationPort {
     serverState: ServerState | null;
   }): AggregationOutcome {
     const strategy = createStrategy(toStrategyConfig(input.federation.config));
-    if (isStateful(strategy) && input.serverState) strategy.setState(fromServerState(input.serverState));
+    if (isStatefulStrategy(strategy) && input.serverState) strategy.setState(fromServerState(input.serverState));
     const round = strategy.configureRound(input.roundIndex, input.global);
     const result = strategy.aggregate(input.global, input.updates, undefined, input.roundIndex);
     const { client, ...counts } = result.metrics;
@@ -66,7 +58,7 @@ export class FederationAggregator extends AggregationPort {
       noiseStd: counts.noiseStd,
     };
     if (round.privacy) Object.assign(aggregation, round.privacy);
-    const state = isStateful(strategy) ? strategy.getState() : null;
+    const state = isStatefulStrategy(strategy) ? strategy.getState() : null;
     return {
       weights: result.weights,
       metrics: { ...client, numResults: counts.numResults, numSamples: counts.numSamples },
@@ -76,21 +68,16 @@ export class FederationAggregator extends AggregationPort {
   }
 }
 
-function toServerState(state: ServerOptimizerState): ServerState {
+function toServerState(state: StrategyState): ServerState {
   return {
-    tensors: [
-      { name: 'm', data: state.m },
-      { name: 'v', data: state.v },
-    ],
+    tensors: Object.entries(state.tensors).map(([name, data]) => ({ name, data })),
     metadata: { step: String(state.step) },
   };
 }
 
-function fromServerState(state: ServerState): ServerOptimizerState {
-  const tensor = (name: string) => {
-    const found = state.tensors.find((t) => t.name === name);
-    if (!found) throw new Error(`stored server state lacks tensor "${name}"`);
-    return found.data;
+function fromServerState(state: ServerState): StrategyState {
+  return {
+    tensors: Object.fromEntries(state.tensors.map((t) => [t.name, t.data])),
+    step: Number(state.metadata.step ?? 0),
   };
-  return { m: tensor('m'), v: tensor('v'), step: Number(state.metadata.step ?? 0) };
 }

@@ -25,11 +25,15 @@ export function toStrategyConfig(config: FederationConfigRecord): StrategyConfig
     ...(params.beta2 !== undefined && { beta2: params.beta2 }),
     ...(params.tau !== undefined && { tau: params.tau }),
   };
+  const momentum = {
+    ...(params.serverLearningRate !== undefined && { serverLearningRate: params.serverLearningRate }),
+    ...(params.serverMomentum !== undefined && { serverMomentum: params.serverMomentum }),
+  };
   switch (config.strategy) {
     case 'FEDAVG':
-      return { ...common, name: 'fedavg' };
+      return { ...common, ...momentum, name: 'fedavg' };
     case 'FEDPROX':
-      return { ...common, name: 'fedprox', proximalMu: proximalMu(config) };
+      return { ...common, ...momentum, name: 'fedprox', proximalMu: proximalMu(config) };
     case 'FEDADAM':
       return { ...common, ...server, name: 'fedadam' };
     case 'FEDYOGI':

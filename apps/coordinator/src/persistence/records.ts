@@ -31,7 +31,10 @@ export interface ModelConfigRecord {
 /** Strategy knobs; the ones a strategy does not use stay undefined. */
 export interface StrategyParamsRecord {
   proximalMu?: number;
+  /** η of FedAdam/FedYogi, or the server step size η_s of FedAvg/FedProx (1 = the plain mean). */
   serverLearningRate?: number;
+  /** FedAvgM's server momentum β (FedAvg/FedProx); 0 = none. */
+  serverMomentum?: number;
   beta1?: number;
   beta2?: number;
   tau?: number;

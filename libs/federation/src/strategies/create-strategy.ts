@@ -6,14 +6,15 @@ import { InvalidArgumentError } from '@fedstroke/common';
 import { FedAdamStrategy, FedYogiStrategy } from './fed-adaptive.strategy';
 import type { ServerOptimizerHyperparameters } from './fed-adaptive.strategy';
 import { FedAvgStrategy, FedProxStrategy } from './fedavg.strategy';
+import type { ServerMomentumHyperparameters } from './fedavg.strategy';
 import { MedianStrategy, TrimmedMeanStrategy } from './robust.strategy';
 import { STRATEGY_NAMES } from './strategy';
 import type { Strategy, StrategyName, StrategyOptions } from './strategy';
 
 export type StrategyConfig = StrategyOptions &
   (
-    | { name: 'fedavg' }
-    | { name: 'fedprox'; proximalMu: number }
+    | ({ name: 'fedavg' } & ServerMomentumHyperparameters)
+    | ({ name: 'fedprox'; proximalMu: number } & ServerMomentumHyperparameters)
     | ({ name: 'fedadam' } & ServerOptimizerHyperparameters)
     | ({ name: 'fedyogi' } & ServerOptimizerHyperparameters)
     | { name: 'median' }
@@ -23,9 +24,9 @@ export type StrategyConfig = StrategyOptions &
 export function createStrategy(config: StrategyConfig): Strategy {
   switch (config.name) {
     case 'fedavg':
-      return new FedAvgStrategy(config);
+      return new FedAvgStrategy(config, config);
     case 'fedprox':
-      return new FedProxStrategy(config, config.proximalMu);
+      return new FedProxStrategy(config, config.proximalMu, config);
     case 'fedadam':
       return new FedAdamStrategy(config, config);
     case 'fedyogi':

@@ -13,8 +13,8 @@ import type {
 } from '../aggregate/server-optimizer';
 import type { PrivacyRecord } from '../privacy/clip-and-noise';
 import { BaseStrategy } from './base.strategy';
-import type { StrategyName, StrategyOptions } from './strategy';
-import { aggregateMetrics, assertInRange } from './strategy-support';
+import type { StrategyName, StrategyOptions, StrategyState } from './strategy';
+import { aggregateMetrics, assertInRange, requireTensors } from './strategy-support';
 
 export interface ServerOptimizerHyperparameters {
   eta?: number;
@@ -68,25 +68,25 @@ abstract class AdaptiveServerStrategy extends BaseStrategy {
     return { weights, metrics: aggregateMetrics(results, clippedUpdates, noiseStd) };
   }
 
-  /** A copy of the moments and step count (null before the first aggregation), for persistence. */
-  getState(): ServerOptimizerState | null {
+  /** A copy of the moments m, v and the step count (null before the first aggregation), for persistence. */
+  getState(): StrategyState | null {
     if (this.state === null) return null;
-    return { m: this.state.m.slice(), v: this.state.v.slice(), step: this.state.step };
+    return { tensors: { m: this.state.m.slice(), v: this.state.v.slice() }, step: this.state.step };
   }
 
   /** Restores what getState returned (copied, so the caller keeps its buffers); null resets to the initial state. */
-  setState(state: ServerOptimizerState | null): void {
+  setState(state: StrategyState | null): void {
     if (state === null) {
       this.state = null;
       return;
     }
-    if (state.m.length !== state.v.length || !Number.isInteger(state.step) || state.step < 0) {
+    const [m, v] = requireTensors(state, ['m', 'v'], this.name);
+    if (m.length !== v.length) {
       throw new InvalidArgumentError(
-        `${this.name}.setState: m and v must have equal lengths (got ${state.m.length}, ${state.v.length}) and step ` +
-          `must be an integer ≥ 0 (got ${state.step})`,
+        `${this.name}.setState: m and v must have equal lengths (got ${m.length}, ${v.length})`,
       );
     }
-    this.state = { m: state.m.slice(), v: state.v.slice(), step: state.step };
+    this.state = { m: m.slice(), v: v.slice(), step: state.step };
   }
 }
 

@@ -133,9 +133,66 @@ describe('server optimizer state', () => {
   it('starts empty, and refuses inconsistent state', () => {
     const strategy = new FedAdamStrategy(base);
     expect(strategy.getState()).toBeNull();
-    expect(() => strategy.setState({ m: new Float32Array(2), v: new Float32Array(3), step: 0 })).toThrow(
+    expect(() => strategy.setState({ tensors: { m: new Float32Array(2), v: new Float32Array(3) }, step: 0 })).toThrow(
       /equal lengths/,
     );
+    expect(() => strategy.setState({ tensors: { m: new Float32Array(2) }, step: 0 })).toThrow(/lacks .*"v"/);
+  });
+});
+
+describe('FedAvg with a server step size and momentum (FedAvgM)', () => {
+  // Two sites with equal samples around global (0, 0): the mean delta is their average.
+  const global = Float32Array.from([0, 1]);
+  const round = (a: number[], b: number[]) => [update('a', a, 10), update('b', b, 10)];
+
+  it('is exactly the weighted mean with the defaults, and keeps no state', () => {
+    const strategy = new FedAvgStrategy(base);
+    const weights = strategy.aggregate(global, round([1, 2], [3, 4])).weights;
+    expect(Array.from(weights)).toEqual([2, 3]);
+    expect(strategy.getState()).toBeNull();
+  });
+
+  it('scales the mean delta by η_s (by hand: 0 + 2·(2 − 0) = 4, 1 + 2·(3 − 1) = 5)', () => {
+    const strategy = createStrategy({ name: 'fedavg', serverLearningRate: 2, ...base });
+    expect(Array.from(strategy.aggregate(global, round([1, 2], [3, 4])).weights)).toEqual([4, 5]);
+  });
+
+  it('accumulates momentum over rounds (by hand, β = 0.5, η_s = 1)', () => {
+    const strategy = new FedAvgStrategy(base, { serverMomentum: 0.5 });
+    // round 1: Δ = (2, 2) → u = (2, 2), w = (2, 3)
+    const w1 = strategy.aggregate(global, round([1, 2], [3, 4])).weights;
+    expect(Array.from(w1)).toEqual([2, 3]);
+    // round 2: sites return w1 + (1, −1) → Δ = (1, −1), u = 0.5·(2, 2) + (1, −1) = (2, 0), w = w1 + u = (4, 3)
+    const w2 = strategy.aggregate(w1, round([3, 2], [3, 2])).weights;
+    expect(Array.from(w2)).toEqual([4, 3]);
+    expect(strategy.getState()?.step).toBe(2);
+    expect(Array.from(strategy.getState()?.tensors.velocity ?? [])).toEqual([2, 0]);
+  });
+
+  it('resumes bit for bit from saved momentum, and FedProx takes the same server options', () => {
+    const rounds = [0, 1, 2].map((t) => round([0.1 * t, 0.3], [-0.2, 0.05 * t]));
+    const run = createStrategy({
+      name: 'fedprox',
+      proximalMu: 0.1,
+      serverMomentum: 0.9,
+      serverLearningRate: 0.7,
+      ...base,
+    });
+    let model: Float32Array = global;
+    for (const results of rounds) model = run.aggregate(model, results).weights;
+    const first = new FedAvgStrategy(base, { serverMomentum: 0.9, serverLearningRate: 0.7 });
+    const afterRound1 = first.aggregate(global, rounds[0]).weights;
+    const restarted = new FedAvgStrategy(base, { serverMomentum: 0.9, serverLearningRate: 0.7 });
+    restarted.setState(first.getState());
+    let resumed: Float32Array = afterRound1;
+    for (const results of rounds.slice(1)) resumed = restarted.aggregate(resumed, results).weights;
+    expect(sameBits(resumed, model)).toBe(true);
+    expect(run.configureRound(0, global).proximalMu).toBe(0.1);
+  });
+
+  it('refuses momentum outside [0, 1) and a non-positive step size, naming the option', () => {
+    expect(() => new FedAvgStrategy(base, { serverMomentum: 1 })).toThrow(/fedavg.serverMomentum must be in \[0, 1\)/);
+    expect(() => new FedAvgStrategy(base, { serverLearningRate: 0 })).toThrow(/fedavg.serverLearningRate/);
   });
 });
 

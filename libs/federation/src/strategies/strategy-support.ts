@@ -4,7 +4,7 @@ import type { AggregateMetrics, ClientUpdate } from '../client-update';
 import { AggregationError } from '../federation.errors';
 import { assertPrivacyOptions } from '../privacy/clip-and-noise';
 import type { PrivacyOptions, PrivacyRecord } from '../privacy/clip-and-noise';
-import type { FailurePolicy, RoundConfig, StrategyName, StrategyOptions } from './strategy';
+import type { FailurePolicy, RoundConfig, StrategyName, StrategyOptions, StrategyState } from './strategy';
 
 export function assertPositiveInteger(value: number, name: string): void {
   if (!Number.isInteger(value) || value < 1)
@@ -108,4 +108,20 @@ export function aggregateMetrics(
     noiseStd,
     client: averageClientMetrics(results),
   };
+}
+
+/** The named tensors a restored state must hold, in order; a clear error names what is missing or malformed. */
+export function requireTensors(state: StrategyState, names: readonly string[], strategy: StrategyName): Float32Array[] {
+  if (!Number.isInteger(state.step) || state.step < 0) {
+    throw new InvalidArgumentError(`${strategy}.setState: step must be an integer ≥ 0, got ${state.step}`);
+  }
+  return names.map((name) => {
+    const tensor = state.tensors[name];
+    if (!(tensor instanceof Float32Array)) {
+      throw new InvalidArgumentError(
+        `${strategy}.setState: state lacks the float32 tensor "${name}" (has: ${Object.keys(state.tensors).join(', ') || 'none'})`,
+      );
+    }
+    return tensor;
+  });
 }

@@ -2,7 +2,8 @@
  * The server side of one federated round, after Flower's `Strategy` (`configure_fit` / `aggregate_fit`): a strategy
  * says what sites should do this round and how their results become the next global model. Implementations are
  * small classes over the pure functions in ../aggregate; the only state any of them keeps is a server optimizer's
- * moments, exposed through getState/setState so a restarted coordinator continues exactly.
+ * moments (FedAdam/FedYogi, FedAvg with server momentum), exposed through getState/setState as named tensors so a
+ * restarted coordinator continues exactly.
  */
 import type { AggregateResult, ClientUpdate } from '../client-update';
 import type { PrivacyOptions, PrivacyRecord } from '../privacy/clip-and-noise';
@@ -55,4 +56,23 @@ export interface StrategyOptions {
   learningRate: number;
   failurePolicy?: Partial<FailurePolicy>;
   privacy?: PrivacyOptions | null;
+}
+
+/** A server optimizer's state between rounds: named float32 tensors (moments) and the count of completed steps. */
+export interface StrategyState {
+  tensors: Record<string, Float32Array>;
+  step: number;
+}
+
+/** A strategy that carries state from one round's aggregation to the next. */
+export interface StatefulStrategy extends Strategy {
+  /** A copy of the state, or null while there is none yet (before the first aggregation, or none needed). */
+  getState(): StrategyState | null;
+  /** Restores what getState returned (copied); null resets to the initial state. */
+  setState(state: StrategyState | null): void;
+}
+
+export function isStatefulStrategy(strategy: Strategy): strategy is StatefulStrategy {
+  const candidate = strategy as Partial<StatefulStrategy>;
+  return typeof candidate.getState === 'function' && typeof candidate.setState === 'function';
 }

@@ -33,6 +33,12 @@ export class StrategyParamsInput {
   @IsOptional()
   @Min(0)
   @Max(0.999999)
+  serverMomentum?: number;
+
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @Min(0)
+  @Max(0.999999)
   beta1?: number;
 
   @Field(() => Float, { nullable: true })

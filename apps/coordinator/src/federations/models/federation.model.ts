@@ -38,8 +38,13 @@ export class ModelConfig {
 export class StrategyParams {
   @Field(() => Float, { nullable: true, description: 'FedProx proximal term weight, sent to sites.' })
   proximalMu?: number;
-  @Field(() => Float, { nullable: true, description: 'Server learning rate (FedAdam, FedYogi).' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Server learning rate: η of FedAdam/FedYogi, or the step size on the mean delta of FedAvg/FedProx.',
+  })
   serverLearningRate?: number;
+  @Field(() => Float, { nullable: true, description: 'Server momentum β on the mean delta (FedAvg/FedProx: FedAvgM).' })
+  serverMomentum?: number;
   @Field(() => Float, { nullable: true })
   beta1?: number;
   @Field(() => Float, { nullable: true })
