@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerArtifactsCommand } from './artifacts.command';
+import { registerBaselineJobCommand } from './baseline-job.command';
 import { registerCoordinatorCommand } from './coordinator.command';
 import { registerBenchCommand } from './bench.command';
 import { registerEvaluateCommand } from './evaluate.command';
@@ -24,4 +25,5 @@ export const commands: Array<(program: Command) => void> = [
   registerSimulateCommand,
   registerCoordinatorCommand,
   registerSiteCommand,
+  registerBaselineJobCommand,
 ];

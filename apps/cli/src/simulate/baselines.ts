@@ -1,8 +1,9 @@
 /**
- * The reference study's comparisons, trained in this process with libs/training's loop and the same settings as
- * the sites: centralized (every site's training cases pooled — what sharing images would allow) and local-only
- * (each site alone). Budgets match the federation's: centralized gets rounds × localSteps × sites optimizer steps,
- * each local-only model the rounds × localSteps its site spent in the federation (the same total over all sites).
+ * The reference study's comparisons, trained with libs/training's loop and the same settings as the sites:
+ * centralized (every site's training cases pooled — what sharing images would allow) and local-only (each site
+ * alone). Budgets match the federation's: centralized gets rounds × localSteps × sites optimizer steps, each
+ * local-only model the rounds × localSteps its site spent in the federation (the same total over all sites).
+ * A simulation runs each baseline in a `fedstroke baseline-job` child process (baseline-lanes.ts), several at once.
  */
 import { TrainingSession } from '@fedstroke/runtime';
 import type { ApproachResult, CurvePoint } from '@fedstroke/report';
@@ -34,10 +35,18 @@ export interface BaselineSpec {
   valEvery: number;
 }
 
+/** Where a running baseline is, for a progress display. */
+export interface BaselineHooks {
+  onStep?: (step: number) => void;
+  /** Training is done; the final model is being evaluated. */
+  onEvaluate?: () => void;
+}
+
 export async function runBaseline(
   spec: BaselineSpec,
   sets: EvaluationSets,
   settings: BaselineSettings,
+  hooks: BaselineHooks = {},
 ): Promise<ApproachResult> {
   const session = await TrainingSession.create(settings.artifactsDir, { intraOpNumThreads: settings.threads });
   try {
@@ -55,9 +64,11 @@ export async function runBaseline(
         seed: settings.seed,
         valEvery: spec.valEvery,
         progress: { label: `${spec.slug} train`, silent: settings.silent },
+        onStep: (event) => hooks.onStep?.(event.step),
       },
     );
     const wallTimeSeconds = (Date.now() - started) / 1000;
+    hooks.onEvaluate?.();
     // The final weights, as for the federation (no best-checkpoint selection on validation).
     session.loadParametersBuffer(result.weights);
     const curve: CurvePoint[] = result.valHistory.map((entry) => ({ steps: entry.step, dice: entry.meanDice }));
