@@ -5,6 +5,7 @@
  * `runs/<id>/report.html` and `summary.json` and print the summary table.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeSplit } from '@fedstroke/isles';
 import {
@@ -15,10 +16,12 @@ import {
   type SimulationReport,
 } from '@fedstroke/report';
 import { InferenceModel } from '@fedstroke/runtime';
-import { loadTrainingCases, type TrainingCase } from '@fedstroke/training';
-import { runBaseline } from './baselines';
+import { loadTrainingCases } from '@fedstroke/training';
+import { BASELINE_JOB_FORMAT, type BaselineJob } from './baseline-job';
+import { runBaselineJobs } from './baseline-lanes';
 import { evaluateApproach, type EvaluationSets } from './evaluate-approach';
 import { runFederation, type FederationOutcome } from './federation-run';
+import { laneCount, threadsPerLane } from './lane-schedule';
 import { choosePort, prepareInputs, type PreparedInputs } from './prepare-inputs';
 import { materializeSiteFolders, type SiteFolder } from './site-folders';
 import type { SimulationOptions } from './simulation-options';
@@ -54,7 +57,7 @@ export async function runSimulation(
     if (federation.status !== 'COMPLETED') say(`federation ended ${federation.status}; reporting its latest model`);
     const sets = await loadEvaluationSets(inputs, folders, options);
     const approaches: ApproachResult[] = [await evaluateFederated(federation, inputs, sets, options, runDir)];
-    if (options.baselines) approaches.push(...(await runBaselines(inputs, folders, sets, options, runDir)));
+    if (options.baselines) approaches.push(...(await runBaselines(inputs, folders, options, runDir, say)));
     const report: SimulationReport = {
       format: SUMMARY_FORMAT,
       runId,
@@ -154,69 +157,66 @@ async function evaluateFederated(
   }
 }
 
+/**
+ * Centralized and local-only models on the federation's step budget, each trained and evaluated in its own child
+ * process (baseline-lanes.ts), as many at once as there are cores (FEDSTROKE_BASELINE_LANES overrides), with the
+ * cores split evenly between them. Returned in the fixed order centralized, local-only site 1..n.
+ */
 async function runBaselines(
   inputs: PreparedInputs,
   folders: SiteFolder[],
-  sets: EvaluationSets,
   options: SimulationOptions,
   runDir: string,
+  say: (line: string) => void,
 ): Promise<ApproachResult[]> {
-  const useFlair = inputs.manifest.config.inChannels >= 3;
-  const trainCases = new Map<string, TrainingCase[]>();
-  for (const f of folders)
-    trainCases.set(
-      f.name,
-      await loadTrainingCases(inputs.dataset.cases, f.train, {
-        useFlair,
-        progress: { label: `load ${f.name} train`, silent: options.silent },
-      }),
-    );
-  const settings = {
-    artifactsDir: inputs.artifactsDir,
+  const cores = availableParallelism();
+  const lanes = laneCount(folders.length + 1, cores, process.env.FEDSTROKE_BASELINE_LANES);
+  const settings: BaselineJob['settings'] = {
+    artifactsDir: resolve(inputs.artifactsDir),
     batchSize: options.batchSize,
     patchSize: options.patchSize,
     learningRate: options.learningRate,
     warmupSteps: options.warmupSteps,
     seed: options.seed,
-    threads: options.evalThreads,
+    threads: threadsPerLane(cores, lanes),
     runDir,
-    silent: options.silent,
   };
+  const job = (spec: BaselineJob['spec'], train: string[], curveVal: string[]): BaselineJob => ({
+    format: BASELINE_JOB_FORMAT,
+    dataDir: resolve(inputs.dataDir),
+    cases: { train, curveVal, sites: folders.map((f) => ({ name: f.name, val: f.val })), test: inputs.split.test },
+    spec,
+    settings,
+  });
   const perSite = options.rounds * options.localSteps;
-  const results: ApproachResult[] = [
-    await runBaseline(
+  const jobs = [
+    job(
       {
         name: 'centralized',
         kind: 'centralized',
         slug: 'centralized',
-        train: folders.flatMap((f) => trainCases.get(f.name) ?? []),
-        curveVal: sets.sites.flatMap((s) => s.val),
         steps: perSite * folders.length,
         valEvery: options.localSteps * folders.length,
       },
-      sets,
-      settings,
+      folders.flatMap((f) => f.train),
+      folders.flatMap((f) => f.val),
     ),
-  ];
-  for (const f of folders) {
-    results.push(
-      await runBaseline(
+    ...folders.map((f) =>
+      job(
         {
           name: `local-only ${f.name}`,
           kind: 'local-only',
           site: f.name,
           slug: `local-${f.name}`,
-          train: trainCases.get(f.name) ?? [],
-          curveVal: sets.sites.find((s) => s.name === f.name)?.val ?? [],
           steps: perSite,
           valEvery: options.localSteps,
         },
-        sets,
-        settings,
+        f.train,
+        f.val,
       ),
-    );
-  }
-  return results;
+    ),
+  ];
+  return runBaselineJobs(jobs, { runDir, lanes, silent: options.silent, say });
 }
 
 async function writeReport(runDir: string, report: SimulationReport): Promise<void> {
