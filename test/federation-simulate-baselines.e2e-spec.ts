@@ -1,0 +1,221 @@
+/**
+ * `fedstroke simulate --baselines` end to end, small: after the federation, the centralized and local-only
+ * baselines train in `fedstroke baseline-job` child processes on two lanes at once, and the report compares all
+ * five models. Also the lanes' failure path (a failing child fails the run with its log and stops the others) and
+ * the child command's answer to a bad job file.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { discoverDataset } from '@fedstroke/isles';
+import type { SimulationReport } from '@fedstroke/report';
+import { generateDataset } from '@fedstroke/synth';
+import { BASELINE_JOB_FORMAT, type BaselineJob } from '../apps/cli/src/simulate/baseline-job';
+import { runBaselineJobs } from '../apps/cli/src/simulate/baseline-lanes';
+import { ARTIFACTS_ROOT, buildOnce, ROOT } from './federation-kit';
+
+const run = promisify(execFile);
+const ROUNDS = 2;
+const LOCAL_STEPS = 3;
+let root: string;
+let dataDir: string;
+
+beforeAll(async () => {
+  buildOnce();
+  root = mkdtempSync(join(tmpdir(), 'fedstroke-baselines-'));
+  dataDir = join(root, 'data');
+  await generateDataset({ outDir: dataDir, cases: 12, sites: 3, seed: 3, shape: [40, 40, 24], silent: true });
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** [first, last] time a baseline child wrote a progress line: when it ran. */
+function activeInterval(logFile: string): [number, number] {
+  const times = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{"event":"baseline.progress"'))
+    .map((line) => Date.parse((JSON.parse(line) as { at: string }).at));
+  return [times[0], times[times.length - 1]];
+}
+
+describe('fedstroke simulate --baselines', () => {
+  it('trains centralized and local-only models in parallel child processes and reports all of them', async () => {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'fedstroke.js'),
+        'simulate',
+        '--data',
+        dataDir,
+        '--config',
+        'tiny',
+        '--rounds',
+        String(ROUNDS),
+        '--local-steps',
+        String(LOCAL_STEPS),
+        '--batch',
+        '1',
+        '--patch',
+        '16x24x24',
+        '--port',
+        '0',
+        '--runs',
+        join(root, 'runs'),
+        '--sites',
+        join(root, 'sites'),
+        '--run-id',
+        'e2e',
+        '--baselines',
+      ],
+      // Two lanes even on a one-core machine, so the test always sees two children at once.
+      { cwd: ROOT, timeout: 150_000, env: { ...process.env, FEDSTROKE_BASELINE_LANES: '2' } },
+    );
+    expect(JSON.parse(stdout.trim().split('\n').pop() as string)).toMatchObject({ federation: 'COMPLETED' });
+    const runDir = join(root, 'runs', 'e2e');
+    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as SimulationReport;
+    const sites = summary.data.sites.map((s) => s.name);
+    expect(sites).toHaveLength(3);
+
+    // Fixed order, whatever order the children finished in; the federation's step budget for each.
+    const approaches = summary.approaches;
+    expect(approaches.map((a) => a.name)).toEqual([
+      'federated',
+      'centralized',
+      ...sites.map((site) => `local-only ${site}`),
+    ]);
+    expect(approaches.map((a) => a.kind)).toEqual([
+      'federated',
+      'centralized',
+      'local-only',
+      'local-only',
+      'local-only',
+    ]);
+    expect(approaches.map((a) => a.site)).toEqual([undefined, undefined, ...sites]);
+    expect(approaches.map((a) => a.optimizerSteps)).toEqual([
+      ROUNDS * LOCAL_STEPS * 3,
+      ROUNDS * LOCAL_STEPS * 3,
+      ROUNDS * LOCAL_STEPS,
+      ROUNDS * LOCAL_STEPS,
+      ROUNDS * LOCAL_STEPS,
+    ]);
+    for (const approach of approaches.slice(1)) {
+      expect(approach.validation.perSite.map((s) => s.site)).toEqual(sites);
+      expect(approach.test.summary.n).toBe(3);
+      expect(approach.test.summary.dice.mean).toBeGreaterThanOrEqual(0);
+      expect(approach.overlays.map((o) => o.role)).toEqual(['best', 'median', 'worst']);
+      expect(approach.overlays[0]).not.toHaveProperty('pngBase64');
+      for (const overlay of approach.overlays) expect(existsSync(join(runDir, overlay.file))).toBe(true);
+      // Validated every round's worth of steps: twice in two rounds.
+      expect(approach.curve.map((p) => p.steps)).toEqual([approach.optimizerSteps / 2, approach.optimizerSteps]);
+    }
+
+    const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('Dice centralized');
+    for (const site of sites) expect(html).toContain(`Dice local-only ${site}`);
+    expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(15);
+
+    // The combined progress bar and the plan: centralized alone on one lane, the local-only models on the other.
+    expect(stderr).toContain(
+      `baselines: 4 jobs on 2 parallel lane(s) of child processes, 1 ONNX Runtime thread(s) each (optimizer steps ` +
+        `in brackets) — lane 1: centralized (18); lane 2: ${sites.map((s) => `local-${s} (6)`).join(', ')}`,
+    );
+    expect(stderr).toMatch(/baselines 36\/36 100%/);
+
+    // Each baseline ran in a child of its own, writing its own log; two of them at the same time.
+    expect(readdirSync(join(runDir, 'baselines')).filter((f) => f.endsWith('.job.json'))).toHaveLength(4);
+    const logs = ['centralized', ...sites.map((s) => `local-${s}`)].map((slug) =>
+      join(runDir, 'logs', `baseline-${slug}.log`),
+    );
+    const [centralized, ...locals] = logs.map(activeInterval);
+    expect(locals[0][0]).toBeLessThan(centralized[1]);
+    expect(centralized[0]).toBeLessThan(locals[0][1]);
+    // The second lane ran its jobs one after another.
+    expect(locals[1][0]).toBeGreaterThanOrEqual(locals[0][1]);
+    expect(locals[2][0]).toBeGreaterThanOrEqual(locals[1][1]);
+  }, 170_000);
+});
+
+describe('baseline lanes', () => {
+  it('fails on the first failing child, with its log, and stops the children still running', async () => {
+    const dataset = await discoverDataset(dataDir, { policy: 'fail', requireMask: true, requireFlair: true });
+    const ids = dataset.cases.map((c) => c.id);
+    const runDir = join(root, 'failing');
+    const job = (slug: string, steps: number, data: string): BaselineJob => ({
+      format: BASELINE_JOB_FORMAT,
+      dataDir: data,
+      cases: {
+        train: ids.slice(0, 4),
+        curveVal: [],
+        sites: [{ name: 'center-1', val: ids.slice(4, 5) }],
+        test: [ids[5]],
+      },
+      spec: { name: slug, kind: 'centralized', slug, steps, valEvery: 0 },
+      settings: {
+        artifactsDir: join(ARTIFACTS_ROOT, 'tiny'),
+        batchSize: 1,
+        patchSize: [16, 24, 24],
+        learningRate: 0.01,
+        warmupSteps: 0,
+        seed: 0,
+        threads: 1,
+        runDir,
+      },
+    });
+    // Longest first: "endless" gets lane 1; "broken", then "queued", lane 2.
+    const jobs = [
+      job('endless', 1_000_000, dataDir),
+      job('broken', 2, join(root, 'nowhere')),
+      job('queued', 1, dataDir),
+    ];
+    const said: string[] = [];
+    const error = await runBaselineJobs(jobs, { runDir, lanes: 2, silent: true, say: (line) => said.push(line) }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    const brokenLog = join(runDir, 'logs', 'baseline-broken.log');
+    expect(error?.message).toContain(`baseline "broken" failed (exit code 2, signal null); log ${brokenLog}`);
+    expect(error?.message).toContain(
+      `BaselineJobError [BASELINE_JOB]: baseline job ${join(runDir, 'baselines', 'broken.job.json')} (broken):`,
+    );
+    expect(said[0]).toContain('lane 1: endless (1000000); lane 2: broken (2), queued (1)');
+    // The queued job never started; no child of the endless one is left.
+    expect(existsSync(join(runDir, 'logs', 'baseline-queued.log'))).toBe(false);
+    expect(existsSync(join(runDir, 'logs', 'baseline-endless.log'))).toBe(true);
+    expect(processesNaming(join(runDir, 'baselines', 'endless.job.json'))).toEqual([]);
+  }, 60_000);
+
+  it('`fedstroke baseline-job` names the job file and the bad field, and exits nonzero', async () => {
+    const file = join(root, 'bad.job.json');
+    writeFileSync(file, JSON.stringify({ format: BASELINE_JOB_FORMAT, dataDir }));
+    const failure = await run(process.execPath, [
+      join(ROOT, 'bin', 'fedstroke.js'),
+      'baseline-job',
+      '--job',
+      file,
+      '--out',
+      join(root, 'bad.result.json'),
+    ]).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toContain(`baseline job ${file}: cases must be an object (got nothing)`);
+    expect(existsSync(join(root, 'bad.result.json'))).toBe(false);
+  }, 30_000);
+});
+
+/** Pids of live processes whose command line contains `text` (Linux /proc). */
+function processesNaming(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(join('/proc', pid, 'cmdline'), 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
