@@ -1,24 +1,80 @@
 import { AggregationError } from '../federation.errors';
 import { DEFAULT_CHUNK_SIZE } from './buffers';
+import { ROWS_PER_KERNEL, scratch, simdKernels, wholeVectors } from './simd/simd-kernels';
 
 /**
- * out[j] = Σ_i c_i · x_i[j] over one chunk: the inner loop of FedAvg and of the server optimizers.
+ * out[j] = Σ_i c_i · x_i[j] over one chunk: the inner loop of FedAvg, the server optimizers and the trimmed mean.
  *
- * Why the staging: V8 (Node 20) runs a loop over typed arrays it knows as constants about twice as fast as the same
- * loop over typed arrays passed in as arguments (it embeds their data pointers and lengths instead of reloading
- * them every iteration). So each chunk of up to four inputs is first copied (memcpy, `set`) into four module-level
- * rows, the fused multiply-add runs over those rows into a module-level accumulator — four loads and one store per
- * coordinate, the sum kept in float64 and rounded to float32 once — and the accumulator is copied to the output.
- * With more than four inputs the later groups add onto the accumulator, still in cache. Measured by
- * `fedstroke bench aggregate`. Nothing here allocates per element; the scratch is 5 × 64 KiB for the process.
- * Synchronous and not re-entrant by construction (JS runs one call at a time), so sharing the scratch is safe.
+ * Inputs are copied (memcpy, `set`) four at a time into rows of the SIMD scratch and summed by the float64 kernels of
+ * simd/simd-kernels.ts; with more than four inputs each group adds onto a float64 accumulator row, and the last
+ * group writes the float32 result row, which is copied to out. Per coordinate that is one read of every input from
+ * memory and one write of the output, with all arithmetic on rows already in L2, and a scratch of the same size for
+ * any number of sites. The result is the float32 rounding of Σ_i c_i·x_i evaluated in float64 from left to right,
+ * bit for bit.
  */
-const ROW_0 = new Float32Array(DEFAULT_CHUNK_SIZE);
-const ROW_1 = new Float32Array(DEFAULT_CHUNK_SIZE);
-const ROW_2 = new Float32Array(DEFAULT_CHUNK_SIZE);
-const ROW_3 = new Float32Array(DEFAULT_CHUNK_SIZE);
-const ACC = new Float32Array(DEFAULT_CHUNK_SIZE);
-const ROWS = [ROW_0, ROW_1, ROW_2, ROW_3] as const;
+
+/** Byte addresses of one weighted sum's parts in the scratch; rows start on a cache line. */
+export interface SumLayout {
+  coefficients: number;
+  rows: number;
+  /** Bytes from one staged row to the next: the chunk size × 4. */
+  rowBytes: number;
+  result: number;
+  accumulator: number;
+  bytes: number;
+}
+
+const alignTo64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/**
+ * From byte `start` on: `coefficients` coefficient pairs, `rows` staged rows of `rowBytes`, the float32 result row
+ * and the float64 accumulator row.
+ */
+export function sumLayout(start: number, coefficients: number, rows: number, rowBytes: number): SumLayout {
+  const coefficientsAt = alignTo64(start);
+  const rowsAt = alignTo64(coefficientsAt + 16 * coefficients);
+  const result = rowsAt + rows * rowBytes;
+  const accumulator = result + rowBytes;
+  return {
+    coefficients: coefficientsAt,
+    rows: rowsAt,
+    rowBytes,
+    result,
+    accumulator,
+    bytes: accumulator + 2 * rowBytes,
+  };
+}
+
+/** Stores coefficients[first + i] as the f64x2 pair (c, c) the kernels load splatted, for i < count. */
+export function writeCoefficients(
+  f64: Float64Array,
+  at: number,
+  coefficients: ArrayLike<number>,
+  first = 0,
+  count = coefficients.length,
+): void {
+  for (let i = 0; i < count; i++) {
+    f64[at / 8 + 2 * i] = coefficients[first + i];
+    f64[at / 8 + 2 * i + 1] = coefficients[first + i];
+  }
+}
+
+/**
+ * Σ_r c_r · row_r for `count` rows already staged from row `firstRow` on, coefficient r at pair r, into the result
+ * row; n elements (whole vectors). Groups of four after the first add onto the float64 accumulator.
+ */
+export function sumStagedRows(layout: SumLayout, firstRow: number, count: number, n: number): void {
+  const kernels = simdKernels();
+  for (let first = 0; first < count; first += ROWS_PER_KERNEL) {
+    const rows = Math.min(ROWS_PER_KERNEL, count - first);
+    const kernel = kernels.weightedSum(rows, first > 0, first + rows === count);
+    const rowsAt = layout.rows + (firstRow + first) * layout.rowBytes;
+    kernel(layout.result, layout.accumulator, rowsAt, layout.rowBytes, layout.coefficients + 16 * first, n);
+  }
+}
+
+const ROW_BYTES = DEFAULT_CHUNK_SIZE * Float32Array.BYTES_PER_ELEMENT;
+const GROUP_LAYOUT = sumLayout(0, ROWS_PER_KERNEL, ROWS_PER_KERNEL, ROW_BYTES);
 
 /** Writes Σ_i c_i · x_i[start..end) into out[start..end); end − start ≤ DEFAULT_CHUNK_SIZE. */
 export function weightedSumRange(
@@ -35,36 +91,19 @@ export function weightedSumRange(
       `weightedSumRange: ${m} coordinates exceed one chunk (${DEFAULT_CHUNK_SIZE})`,
     );
   }
-  for (let first = 0; first < inputs.length; first += 4) {
-    const arity = Math.min(4, inputs.length - first);
-    for (let r = 0; r < arity; r++) ROWS[r].set(inputs[first + r].subarray(start, end));
-    const add = first > 0;
-    const c = coefficients;
-    if (arity === 1) sum1(m, add, c[first]);
-    else if (arity === 2) sum2(m, add, c[first], c[first + 1]);
-    else if (arity === 3) sum3(m, add, c[first], c[first + 1], c[first + 2]);
-    else sum4(m, add, c[first], c[first + 1], c[first + 2], c[first + 3]);
+  if (inputs.length === 0) {
+    out.fill(0, start, end);
+    return;
   }
-  if (inputs.length === 0) ACC.fill(0, 0, m);
-  out.set(m === DEFAULT_CHUNK_SIZE ? ACC : ACC.subarray(0, m), start);
-}
-
-function sum1(m: number, add: boolean, ca: number): void {
-  if (add) for (let j = 0; j < m; j++) ACC[j] += ca * ROW_0[j];
-  else for (let j = 0; j < m; j++) ACC[j] = ca * ROW_0[j];
-}
-
-function sum2(m: number, add: boolean, ca: number, cb: number): void {
-  if (add) for (let j = 0; j < m; j++) ACC[j] += ca * ROW_0[j] + cb * ROW_1[j];
-  else for (let j = 0; j < m; j++) ACC[j] = ca * ROW_0[j] + cb * ROW_1[j];
-}
-
-function sum3(m: number, add: boolean, ca: number, cb: number, cc: number): void {
-  if (add) for (let j = 0; j < m; j++) ACC[j] += ca * ROW_0[j] + cb * ROW_1[j] + cc * ROW_2[j];
-  else for (let j = 0; j < m; j++) ACC[j] = ca * ROW_0[j] + cb * ROW_1[j] + cc * ROW_2[j];
-}
-
-function sum4(m: number, add: boolean, ca: number, cb: number, cc: number, cd: number): void {
-  if (add) for (let j = 0; j < m; j++) ACC[j] += ca * ROW_0[j] + cb * ROW_1[j] + cc * ROW_2[j] + cd * ROW_3[j];
-  else for (let j = 0; j < m; j++) ACC[j] = ca * ROW_0[j] + cb * ROW_1[j] + cc * ROW_2[j] + cd * ROW_3[j];
+  const layout = GROUP_LAYOUT;
+  const { f32, f64 } = scratch(layout.bytes);
+  const kernels = simdKernels();
+  for (let first = 0; first < inputs.length; first += ROWS_PER_KERNEL) {
+    const rows = Math.min(ROWS_PER_KERNEL, inputs.length - first);
+    writeCoefficients(f64, layout.coefficients, coefficients, first, rows);
+    for (let r = 0; r < rows; r++) f32.set(inputs[first + r].subarray(start, end), (layout.rows + r * ROW_BYTES) / 4);
+    const kernel = kernels.weightedSum(rows, first > 0, first + rows === inputs.length);
+    kernel(layout.result, layout.accumulator, layout.rows, ROW_BYTES, layout.coefficients, wholeVectors(m));
+  }
+  out.set(f32.subarray(layout.result / 4, layout.result / 4 + m), start);
 }
