@@ -1,6 +1,7 @@
 import { Random } from '@fedstroke/common';
 import { DEFAULT_CHUNK_SIZE } from './buffers';
 import { coordinateMedian, trimCount, trimmedMean } from './order-statistics';
+import type { ClippedInputs } from './order-statistics';
 import { sortingNetwork } from './sorting-network';
 
 const rows = (...values: number[][]): Float32Array[] => values.map((v) => Float32Array.from(v));
@@ -110,4 +111,78 @@ describe('trimmedMean', () => {
     expect(trimCount(3, 0.34)).toBe(1);
     expect(() => trimCount(4, 0.5)).toThrow(/beta must be in \[0, 0.5\)/);
   });
+});
+
+/**
+ * Every path through the SIMD sort: networks for 1 to 40 rows, the mean of one, two, several and more than four kept
+ * rows (the last through the float64 accumulator), clipping toward the global model, lengths that are not whole
+ * vectors or whole chunks. The reference clips each site value in float64 and stores it as float32 (a clipped site
+ * model is a float32 model), sorts each column with Array.prototype.sort and averages the kept values in float64.
+ */
+describe('order statistics on every kernel path', () => {
+  const LENGTHS = [1, 6, DEFAULT_CHUNK_SIZE + 5];
+
+  /** Rows with ties (every 5th coordinate equal across sites) and mixed magnitudes. */
+  function tiedRows(k: number, length: number, seed: number): Float32Array[] {
+    return randomRows(k, length, seed).map((row, i) =>
+      row.map((v, j) => (j % 5 === 0 ? 1.25 : v * 10 ** ((i + j) % 4))),
+    );
+  }
+
+  function referenceClipped(inputs: Float32Array[], clip: ClippedInputs | null): Float32Array[] {
+    if (clip === null) return inputs;
+    return inputs.map((x, i) => x.map((v, j) => clip.global[j] + clip.scales[i] * (v - clip.global[j])));
+  }
+
+  /** Largest |actual − reference| in units of the float32 spacing at the inputs' largest magnitude. */
+  function worstSteps(actual: Float32Array, reference: Float64Array, inputs: Float32Array[]): number {
+    let largest = 0;
+    for (const x of inputs) for (const v of x) largest = Math.max(largest, Math.abs(v));
+    const step = 2 ** (Math.floor(Math.log2(largest)) - 23);
+    let worst = 0;
+    for (let j = 0; j < actual.length; j++) worst = Math.max(worst, Math.abs(actual[j] - Math.fround(reference[j])));
+    return worst / step;
+  }
+
+  const cases = [1, 2, 3, 4, 5, 8, 9].flatMap((k) => LENGTHS.map((length) => [k, length]));
+
+  it.each(cases)('median of %i sites over %i coordinates equals a plain sort', (k, length) => {
+    const inputs = tiedRows(k, length, k);
+    const out = coordinateMedian(inputs);
+    const reference = referenceSortedMean(inputs, Math.floor((k - 1) / 2), Math.floor(k / 2));
+    // one middle value is copied exactly; two are averaged as 0.5·a + 0.5·b = (a + b) / 2 exactly in float64
+    expect(worstSteps(out, reference, inputs)).toBe(0);
+  });
+
+  it.each(cases)('trimmed mean (β = 0.2) of %i sites over %i coordinates equals a plain sort', (k, length) => {
+    const inputs = tiedRows(k, length, 50 + k);
+    const b = trimCount(k, 0.2);
+    const out = trimmedMean(inputs, 0.2);
+    // Σ (1/m)·x vs (Σ x)/m: both float64, each rounded to float32 once
+    expect(worstSteps(out, referenceSortedMean(inputs, b, k - 1 - b), inputs)).toBeLessThanOrEqual(1);
+  });
+
+  it.each([2, 3, 4, 5])('clips %i sites toward the global model before sorting', (k) => {
+    const length = DEFAULT_CHUNK_SIZE + 5;
+    const inputs = tiedRows(k, length, 90 + k);
+    const global = randomRows(1, length, 89)[0];
+    const clip = { global, scales: Float64Array.from({ length: k }, (_, i) => (i % 2 === 0 ? 0.3 / (i + 1) : 1)) };
+    const snapshots = inputs.map((x) => x.slice());
+    const clipped = referenceClipped(inputs, clip);
+    expect(worstSteps(coordinateMedian(inputs, { clip }), referenceSortedMean(clipped, ...middle(k)), clipped)).toBe(0);
+    const b = trimCount(k, 0.25);
+    const trimmed = trimmedMean(inputs, 0.25, { clip });
+    expect(worstSteps(trimmed, referenceSortedMean(clipped, b, k - 1 - b), clipped)).toBeLessThanOrEqual(1);
+    inputs.forEach((x, i) => expect(Buffer.from(x.buffer).equals(Buffer.from(snapshots[i].buffer))).toBe(true));
+  });
+
+  it('sorts 40 sites (a 40-row network, 30 kept rows summed in groups of four)', () => {
+    const inputs = tiedRows(40, 3 * 1596 + 7, 4); // three chunks of 1596 (chunkSizeFor(40)) and a ragged one
+    expect(worstSteps(coordinateMedian(inputs), referenceSortedMean(inputs, 19, 20), inputs)).toBe(0);
+    expect(worstSteps(trimmedMean(inputs, 0.125), referenceSortedMean(inputs, 5, 34), inputs)).toBeLessThanOrEqual(1);
+  });
+
+  function middle(k: number): [number, number] {
+    return [Math.floor((k - 1) / 2), Math.floor(k / 2)];
+  }
 });
