@@ -18,27 +18,45 @@ async function runCli(args: string[]): Promise<string> {
 }
 
 describe('fedstroke bench aggregate', () => {
-  it('measures FedAvg beside a copy of the same bytes and prints JSON', async () => {
+  it('measures FedAvg, the median and the trimmed mean beside a copy of the same bytes and prints JSON', async () => {
     // execute: a small model so the test stays fast (the real run uses --params 50000000)
     const result = JSON.parse(await runCli(['--params', '70000', '--sites', '3', '--repeats', '3', '--json']));
     // assert: shape and consistency, never timings
-    expect(result).toMatchObject({ strategy: 'fedavg', params: 70000, sites: 3, repeats: 3, bytesPerRepeat: 840000 });
-    expect(result.aggregate.timesMs).toHaveLength(3);
+    expect(result).toMatchObject({ params: 70000, sites: 3, repeats: 3, siteModelBytes: 840000 });
+    expect(result.copy.traffic).toEqual({ readBytes: 840000, writtenBytes: 840000 });
     expect(result.copy.timesMs).toHaveLength(3);
-    expect(result.aggregate.gbPerSecond).toBeCloseTo(840000 / (result.aggregate.medianMs * 1e6), 6);
-    expect(result.ratio).toBeCloseTo(result.aggregate.gbPerSecond / result.copy.gbPerSecond, 6);
+    expect(result.strategies.map((s: { strategy: string }) => s.strategy)).toEqual([
+      'fedavg',
+      'median',
+      'trimmed-mean',
+    ]);
+    for (const s of result.strategies) {
+      expect(s.timesMs).toHaveLength(3);
+      expect(s.traffic).toEqual({ readBytes: 840000, writtenBytes: 280000 });
+      expect(s.gbPerSecond).toBeCloseTo(840000 / (s.medianMs * 1e6), 6);
+      expect(s.ratio).toBeCloseTo(s.gbPerSecond / result.copy.gbPerSecond, 6);
+      expect(s.pairedRatio).toBeGreaterThan(0);
+    }
+    expect(result.strategies.map((s: { targetRatio: number }) => s.targetRatio)).toEqual([0.5, 0.25, 0.25]);
   });
 
-  it.each(['median', 'trimmed-mean', 'fedadam'] as const)('runs %s', (strategy) => {
-    const result = runAggregateBench({ params: 1000, sites: 4, strategy, repeats: 1, beta: 0.25 });
-    expect(result.aggregate.medianMs).toBeGreaterThan(0);
+  it('pairs each round: the paired ratio is the median of copy time ÷ strategy time per round', () => {
+    const result = runAggregateBench({ params: 1000, sites: 4, strategies: ['fedadam'], repeats: 3, beta: 0.25 });
+    const [adam] = result.strategies;
+    const perRound = adam.timesMs.map((ms, r) => result.copy.timesMs[r] / ms).sort((a, b) => a - b);
+    expect(adam.pairedRatio).toBe(perRound[1]);
+    // FedAdam also reads the global model and both moments and writes the moments back
+    expect(adam.traffic).toEqual({ readBytes: 7 * 4000, writtenBytes: 3 * 4000 });
+    expect(adam.targetRatio).toBeNull();
   });
 
   it('prints a readable summary and refuses bad flags', async () => {
-    expect(await runCli(['--params', '5000', '--repeats', '1'])).toMatch(
-      /ratio [\d.]+% of copy bandwidth \(target ≥ 50%/,
-    );
-    await expect(runCli(['--strategy', 'fedsgd'])).rejects.toThrow(/--strategy 'fedsgd' is not one of fedavg/);
+    const text = await runCli(['--params', '5000', '--repeats', '1', '--strategy', 'fedavg,median']);
+    expect(text).toMatch(/copy \(out\.set\) .* reads 0 MB, writes 0 MB/);
+    expect(text).toMatch(/ratio [\d.]+% of copy bandwidth, paired [\d.]+% \(target ≥ 50\.0%: (met|NOT met)\)/);
+    expect(text).toMatch(/median .*\n.*target ≥ 25\.0%/);
+    await expect(runCli(['--strategy', 'fedavg,fedsgd'])).rejects.toThrow(/--strategy 'fedsgd' is not one of fedavg/);
     await expect(runCli(['--sites', '0'])).rejects.toThrow('--sites must be an integer ≥ 1, got "0"');
+    await expect(runCli(['--beta', '0.5'])).rejects.toThrow('--beta must be in [0, 0.5), got "0.5"');
   });
 });
