@@ -67,7 +67,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--site-threads <n>', 'ONNX Runtime threads per site agent', String(SIMULATE_DEFAULTS.siteThreads))
     .option(
       '--eval-threads <n>',
-      'ONNX Runtime threads for evaluation and baselines',
+      'ONNX Runtime threads for evaluating the federated model (baselines run one process per core, FEDSTROKE_BASELINE_LANES to change)',
       String(SIMULATE_DEFAULTS.evalThreads),
     )
     .option('--port <n>', 'coordinator port (default 4000 when free, else any free port)')

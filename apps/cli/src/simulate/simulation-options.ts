@@ -25,8 +25,9 @@ export interface SimulationOptions {
   /** A round that has not heard from every site by then closes with whatever arrived (at least sites − 1). */
   deadlineSeconds: number;
   seed: number;
-  /** ONNX Runtime threads of each site agent, and of the evaluation and baselines in this process. */
+  /** ONNX Runtime threads of each site agent. */
   siteThreads: number;
+  /** ONNX Runtime threads of the federated model's evaluation in this process (baselines run in their own). */
   evalThreads: number;
   /** Coordinator port; default 4000 when free, else any free port. */
   port?: number;
