@@ -1,10 +1,15 @@
 /**
- * Row → record mapping shared by both backends (snake_case columns, JSON for nested values). The drivers hand back
+ * Row ↔ record mapping shared by both backends (snake_case columns, JSON for nested values). The drivers hand back
  * different JS types for the same column: SQLite gives integers as numbers and JSON as text; node-postgres gives
  * BIGINT (timestamps, byte sizes, COUNT(*)) as strings, so it never loses precision, and parses json columns
  * itself. The converters below accept either and check what they return.
+ *
+ * Going in, both take positional parameters (`?` or `$n`), so one list of values per INSERT serves both; JSON goes
+ * in as text (node-postgres would turn a JS array into a Postgres array literal). Each `…Values` function lists its
+ * values in the order of the columns its INSERT names, which each backend writes in its own dialect.
  */
 import { DatabaseError } from './database.error';
+import type { ParticipationCounts } from './repositories';
 import type {
   FederationRecord,
   ModelVersionRecord,
@@ -39,6 +44,11 @@ export function json<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
+/** The row mapped, or null when the statement matched none (better-sqlite3's `get` gives undefined, pg no rows[0]). */
+export function rowOrNull<T>(row: unknown, map: (row: Row) => T): T | null {
+  return row === undefined || row === null ? null : map(row as Row);
+}
+
 export function toFederation(row: Row): FederationRecord {
   return {
     id: row.id as string,
@@ -52,6 +62,20 @@ export function toFederation(row: Row): FederationRecord {
   };
 }
 
+/** federations (id, name, status, config_json, created_at, started_at, ended_at, status_reason) */
+export function federationValues(federation: FederationRecord): unknown[] {
+  return [
+    federation.id,
+    federation.name,
+    federation.status,
+    JSON.stringify(federation.config),
+    federation.createdAt,
+    federation.startedAt,
+    federation.endedAt,
+    federation.statusReason,
+  ];
+}
+
 export function toSite(row: Row): SiteRecord {
   return {
     id: row.id as string,
@@ -62,6 +86,11 @@ export function toSite(row: Row): SiteRecord {
     revokedAt: intOrNull(row.revoked_at, 'sites.revoked_at'),
     lastSeenAt: intOrNull(row.last_seen_at, 'sites.last_seen_at'),
   };
+}
+
+/** sites (id, name, status, token_sha256, created_at, revoked_at, last_seen_at) */
+export function siteValues(site: SiteRecord): unknown[] {
+  return [site.id, site.name, site.status, site.tokenSha256, site.createdAt, site.revokedAt, site.lastSeenAt];
 }
 
 export function toRound(row: Row): RoundRecord {
@@ -82,6 +111,28 @@ export function toRound(row: Row): RoundRecord {
   };
 }
 
+/**
+ * rounds (id, federation_id, round_index, status, base_model_version_id, result_model_version_id, started_at,
+ * deadline_at, closed_at, ended_at, metrics_json, aggregation_json, failure_reason)
+ */
+export function roundValues(round: RoundRecord): unknown[] {
+  return [
+    round.id,
+    round.federationId,
+    round.index,
+    round.status,
+    round.baseModelVersionId,
+    round.resultModelVersionId,
+    round.startedAt,
+    round.deadlineAt,
+    round.closedAt,
+    round.endedAt,
+    JSON.stringify(round.metrics),
+    JSON.stringify(round.aggregation),
+    round.failureReason,
+  ];
+}
+
 export function toParticipation(row: Row): ParticipationRecord {
   return {
     id: row.id as string,
@@ -100,6 +151,21 @@ export function toParticipation(row: Row): ParticipationRecord {
   };
 }
 
+/**
+ * participations (id, round_id, federation_id, site_id, assigned_at, updated_at): a new assignment, whose other
+ * columns the INSERT sets to their ASSIGNED-state constants.
+ */
+export function assignmentValues(participation: ParticipationRecord): unknown[] {
+  return [
+    participation.id,
+    participation.roundId,
+    participation.federationId,
+    participation.siteId,
+    participation.assignedAt,
+    participation.updatedAt,
+  ];
+}
+
 export function toModelVersion(row: Row): ModelVersionRecord {
   return {
     id: row.id as string,
@@ -113,6 +179,33 @@ export function toModelVersion(row: Row): ModelVersionRecord {
   };
 }
 
+/** model_versions (id, federation_id, round_index, sha256, size_bytes, file, metrics_json, created_at) */
+export function modelVersionValues(version: ModelVersionRecord): unknown[] {
+  return [
+    version.id,
+    version.federationId,
+    version.roundIndex,
+    version.sha256,
+    version.sizeBytes,
+    version.file,
+    JSON.stringify(version.metrics),
+    version.createdAt,
+  ];
+}
+
 export function page<T>(rows: Row[], total: unknown, map: (row: Row) => T): Page<T> {
   return { items: rows.map(map), totalCount: int(total, 'COUNT(*)') };
+}
+
+/** The rows of `SELECT status, COUNT(*) AS n … GROUP BY status`, with the statuses no row names at zero. */
+export function toParticipationCounts(rows: readonly Row[]): ParticipationCounts {
+  const by = new Map(rows.map((row) => [row.status, int(row.n, 'COUNT(*)')]));
+  const counts = {
+    assigned: by.get('ASSIGNED') ?? 0,
+    accepted: by.get('ACCEPTED') ?? 0,
+    rejected: by.get('REJECTED') ?? 0,
+    failed: by.get('FAILED') ?? 0,
+    dropped: by.get('DROPPED') ?? 0,
+  };
+  return { ...counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
 }

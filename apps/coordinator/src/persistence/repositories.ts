@@ -49,6 +49,13 @@ export interface RoundOutcome {
   next: RoundRecord | null;
 }
 
+/** A round that aggregated: its new model version and the round's figures. */
+export interface RoundCompletion extends RoundOutcome {
+  modelVersion: ModelVersionRecord;
+  metrics: Record<string, number>;
+  aggregation: Record<string, string | number>;
+}
+
 export abstract class RoundRepository {
   abstract get(id: string): Promise<RoundRecord | null>;
   /** The round with the highest index, whatever its status. */
@@ -64,13 +71,7 @@ export abstract class RoundRepository {
    * AGGREGATING → COMPLETED with its new model version and metrics; opens `next` or, when null, completes the
    * federation. One transaction.
    */
-  abstract complete(
-    outcome: RoundOutcome & {
-      modelVersion: ModelVersionRecord;
-      metrics: Record<string, number>;
-      aggregation: Record<string, string | number>;
-    },
-  ): Promise<void>;
+  abstract complete(outcome: RoundCompletion): Promise<void>;
   /** AGGREGATING → FAILED with a reason; opens `next` or completes the federation. One transaction. */
   abstract fail(outcome: RoundOutcome & { reason: string }): Promise<void>;
   /** Cancels the federation, its open round and the round's assigned participations. One transaction. */

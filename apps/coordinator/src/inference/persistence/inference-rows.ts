@@ -1,6 +1,7 @@
 /**
- * Row → record mapping for the inference tables, shared by the SQLite and PostgreSQL repositories (the converters
- * in persistence/record-rows accept either driver's integers and JSON).
+ * Row ↔ record mapping for the inference tables, shared by the SQLite and PostgreSQL repositories (the converters
+ * in persistence/record-rows accept either driver's integers and JSON). Each `…InsertValues` function lists its
+ * values in the order of the columns its INSERT names; JSON goes in as text.
  */
 import { int, intOrNull, json, type Row, strOrNull } from '../../persistence/record-rows';
 import type { AuditEntry, InferenceJobRecord, InferenceJobStatus, UploadRecord } from './inference-records';
@@ -48,6 +49,25 @@ export function jobFromRow(row: Row): InferenceJobRecord {
   };
 }
 
+/**
+ * inference_jobs (id, status, role, token_fingerprint, model_version_id, model_sha256, model_config, inputs_json,
+ * options_json, created_at): a new job; the columns it has yet to fill stay NULL.
+ */
+export function jobInsertValues(j: InferenceJobRecord): unknown[] {
+  return [
+    j.id,
+    j.status,
+    j.role,
+    j.tokenFingerprint,
+    j.modelVersionId,
+    j.modelSha256,
+    j.modelConfig,
+    JSON.stringify(j.inputs),
+    JSON.stringify(j.options),
+    j.createdAt,
+  ];
+}
+
 export function uploadFromRow(row: Row): UploadRecord {
   return {
     id: row.id as string,
@@ -63,6 +83,25 @@ export function uploadFromRow(row: Row): UploadRecord {
   };
 }
 
+/**
+ * inference_uploads (id, file, file_name, sha256, size_bytes, shape_json, role, token_fingerprint, created_at,
+ * expires_at)
+ */
+export function uploadInsertValues(u: UploadRecord): unknown[] {
+  return [
+    u.id,
+    u.file,
+    u.fileName,
+    u.sha256,
+    u.sizeBytes,
+    JSON.stringify(u.shape),
+    u.role,
+    u.tokenFingerprint,
+    u.createdAt,
+    u.expiresAt,
+  ];
+}
+
 export function auditFromRow(row: Row): AuditEntry {
   return {
     at: int(row.at, 'inference_audit.at'),
@@ -76,4 +115,23 @@ export function auditFromRow(row: Row): AuditEntry {
     outcome: row.outcome as string,
     errorCode: strOrNull(row.error_code),
   };
+}
+
+/**
+ * inference_audit (at, action, role, token_fingerprint, job_id, model_version_id, model_sha256, input_sha256_json,
+ * outcome, error_code)
+ */
+export function auditInsertValues(e: AuditEntry): unknown[] {
+  return [
+    e.at,
+    e.action,
+    e.role,
+    e.tokenFingerprint,
+    e.jobId,
+    e.modelVersionId,
+    e.modelSha256,
+    JSON.stringify(e.inputSha256s),
+    e.outcome,
+    e.errorCode,
+  ];
 }

@@ -1,9 +1,16 @@
 import type { Pool } from 'pg';
-import type { Row } from '../../persistence/record-rows';
-import { firstOrNull } from '../../persistence/postgres/postgres-rows';
+import { type Row, rowOrNull } from '../../persistence/record-rows';
 import type { AuditEntry, InferenceJobRecord, InferenceJobStatus, UploadRecord } from './inference-records';
 import { InferenceRepository } from './inference.repository';
-import { auditFromRow, jobChanges, jobFromRow, uploadFromRow } from './inference-rows';
+import {
+  auditFromRow,
+  auditInsertValues,
+  jobChanges,
+  jobFromRow,
+  jobInsertValues,
+  uploadFromRow,
+  uploadInsertValues,
+} from './inference-rows';
 
 export class PostgresInferenceRepository extends InferenceRepository {
   constructor(private readonly pool: Pool) {
@@ -14,18 +21,7 @@ export class PostgresInferenceRepository extends InferenceRepository {
     await this.pool.query(
       `INSERT INTO inference_uploads (id, file, file_name, sha256, size_bytes, shape_json, role, token_fingerprint,
          created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        u.id,
-        u.file,
-        u.fileName,
-        u.sha256,
-        u.sizeBytes,
-        JSON.stringify(u.shape),
-        u.role,
-        u.tokenFingerprint,
-        u.createdAt,
-        u.expiresAt,
-      ],
+      uploadInsertValues(u),
     );
   }
 
@@ -34,7 +30,7 @@ export class PostgresInferenceRepository extends InferenceRepository {
       'SELECT * FROM inference_uploads WHERE id = $1 AND deleted_at IS NULL AND expires_at > $2',
       [id, now],
     );
-    return firstOrNull(result, uploadFromRow);
+    return rowOrNull(result.rows[0], uploadFromRow);
   }
 
   async extendUpload(id: string, expiresAt: number): Promise<void> {
@@ -48,23 +44,13 @@ export class PostgresInferenceRepository extends InferenceRepository {
     await this.pool.query(
       `INSERT INTO inference_jobs (id, status, role, token_fingerprint, model_version_id, model_sha256, model_config,
          inputs_json, options_json, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        j.id,
-        j.status,
-        j.role,
-        j.tokenFingerprint,
-        j.modelVersionId,
-        j.modelSha256,
-        j.modelConfig,
-        JSON.stringify(j.inputs),
-        JSON.stringify(j.options),
-        j.createdAt,
-      ],
+      jobInsertValues(j),
     );
   }
 
   async getJob(id: string): Promise<InferenceJobRecord | null> {
-    return firstOrNull(await this.pool.query('SELECT * FROM inference_jobs WHERE id = $1', [id]), jobFromRow);
+    const result = await this.pool.query('SELECT * FROM inference_jobs WHERE id = $1', [id]);
+    return rowOrNull(result.rows[0], jobFromRow);
   }
 
   async updateJob(
@@ -80,7 +66,7 @@ export class PostgresInferenceRepository extends InferenceRepository {
       `UPDATE inference_jobs SET ${sets} WHERE id = $1 AND status = ANY($2::text[]) RETURNING *`,
       [id, [...from], ...entries.map(([, value]) => value)],
     );
-    return firstOrNull(result, jobFromRow);
+    return rowOrNull(result.rows[0], jobFromRow);
   }
 
   async listUnfinished(): Promise<InferenceJobRecord[]> {
@@ -112,18 +98,7 @@ export class PostgresInferenceRepository extends InferenceRepository {
     await this.pool.query(
       `INSERT INTO inference_audit (at, action, role, token_fingerprint, job_id, model_version_id, model_sha256,
          input_sha256_json, outcome, error_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        e.at,
-        e.action,
-        e.role,
-        e.tokenFingerprint,
-        e.jobId,
-        e.modelVersionId,
-        e.modelSha256,
-        JSON.stringify(e.inputSha256s),
-        e.outcome,
-        e.errorCode,
-      ],
+      auditInsertValues(e),
     );
   }
 

@@ -1,8 +1,16 @@
-import type { Row } from '../../persistence/record-rows';
+import { type Row, rowOrNull } from '../../persistence/record-rows';
 import type { SqliteHandle } from '../../persistence/sqlite/sqlite-database';
 import type { AuditEntry, InferenceJobRecord, InferenceJobStatus, UploadRecord } from './inference-records';
 import { InferenceRepository } from './inference.repository';
-import { auditFromRow, jobChanges, jobFromRow, uploadFromRow } from './inference-rows';
+import {
+  auditFromRow,
+  auditInsertValues,
+  jobChanges,
+  jobFromRow,
+  jobInsertValues,
+  uploadFromRow,
+  uploadInsertValues,
+} from './inference-rows';
 
 export class SqliteInferenceRepository extends InferenceRepository {
   constructor(private readonly db: SqliteHandle) {
@@ -15,25 +23,14 @@ export class SqliteInferenceRepository extends InferenceRepository {
         `INSERT INTO inference_uploads (id, file, file_name, sha256, size_bytes, shape_json, role, token_fingerprint,
            created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        u.id,
-        u.file,
-        u.fileName,
-        u.sha256,
-        u.sizeBytes,
-        JSON.stringify(u.shape),
-        u.role,
-        u.tokenFingerprint,
-        u.createdAt,
-        u.expiresAt,
-      );
+      .run(...uploadInsertValues(u));
   }
 
   async getUpload(id: string, now = Date.now()): Promise<UploadRecord | null> {
     const row = this.db
       .prepare('SELECT * FROM inference_uploads WHERE id = ? AND deleted_at IS NULL AND expires_at > ?')
       .get(id, now);
-    return row ? uploadFromRow(row as Row) : null;
+    return rowOrNull(row, uploadFromRow);
   }
 
   async extendUpload(id: string, expiresAt: number): Promise<void> {
@@ -48,23 +45,11 @@ export class SqliteInferenceRepository extends InferenceRepository {
         `INSERT INTO inference_jobs (id, status, role, token_fingerprint, model_version_id, model_sha256, model_config,
            inputs_json, options_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        j.id,
-        j.status,
-        j.role,
-        j.tokenFingerprint,
-        j.modelVersionId,
-        j.modelSha256,
-        j.modelConfig,
-        JSON.stringify(j.inputs),
-        JSON.stringify(j.options),
-        j.createdAt,
-      );
+      .run(...jobInsertValues(j));
   }
 
   async getJob(id: string): Promise<InferenceJobRecord | null> {
-    const row = this.db.prepare('SELECT * FROM inference_jobs WHERE id = ?').get(id);
-    return row ? jobFromRow(row as Row) : null;
+    return rowOrNull(this.db.prepare('SELECT * FROM inference_jobs WHERE id = ?').get(id), jobFromRow);
   }
 
   async updateJob(
@@ -81,8 +66,7 @@ export class SqliteInferenceRepository extends InferenceRepository {
         .run(...entries.map(([, value]) => value), id, ...from);
       return info.changes > 0 ? this.db.prepare('SELECT * FROM inference_jobs WHERE id = ?').get(id) : undefined;
     });
-    const row = update();
-    return row ? jobFromRow(row as Row) : null;
+    return rowOrNull(update(), jobFromRow);
   }
 
   async listUnfinished(): Promise<InferenceJobRecord[]> {
@@ -114,18 +98,7 @@ export class SqliteInferenceRepository extends InferenceRepository {
         `INSERT INTO inference_audit (at, action, role, token_fingerprint, job_id, model_version_id, model_sha256,
            input_sha256_json, outcome, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        e.at,
-        e.action,
-        e.role,
-        e.tokenFingerprint,
-        e.jobId,
-        e.modelVersionId,
-        e.modelSha256,
-        JSON.stringify(e.inputSha256s),
-        e.outcome,
-        e.errorCode,
-      );
+      .run(...auditInsertValues(e));
   }
 
   async listAudit(limit: number): Promise<AuditEntry[]> {

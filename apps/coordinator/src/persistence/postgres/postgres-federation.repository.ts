@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
-import { page, type Row, toFederation } from '../record-rows';
+import { federationValues, modelVersionValues, page, type Row, rowOrNull, toFederation } from '../record-rows';
 import type { FederationRecord, FederationStatus, ModelVersionRecord, Page, PageRequest } from '../records';
 import { FederationRepository } from '../repositories';
-import { firstOrNull, INSERT_MODEL_VERSION, modelVersionValues } from './postgres-rows';
+import { INSERT_MODEL_VERSION } from './postgres-rows';
 import { inTransaction } from './postgres-transaction';
 
 export class PostgresFederationRepository extends FederationRepository {
@@ -15,27 +15,20 @@ export class PostgresFederationRepository extends FederationRepository {
       await client.query(
         `INSERT INTO federations (id, name, status, config_json, created_at, started_at, ended_at, status_reason)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          federation.id,
-          federation.name,
-          federation.status,
-          JSON.stringify(federation.config),
-          federation.createdAt,
-          federation.startedAt,
-          federation.endedAt,
-          federation.statusReason,
-        ],
+        federationValues(federation),
       );
       await client.query(INSERT_MODEL_VERSION, modelVersionValues(initialModel));
     });
   }
 
   async get(id: string): Promise<FederationRecord | null> {
-    return firstOrNull(await this.pool.query('SELECT * FROM federations WHERE id = $1', [id]), toFederation);
+    const result = await this.pool.query('SELECT * FROM federations WHERE id = $1', [id]);
+    return rowOrNull(result.rows[0], toFederation);
   }
 
   async getByName(name: string): Promise<FederationRecord | null> {
-    return firstOrNull(await this.pool.query('SELECT * FROM federations WHERE name = $1', [name]), toFederation);
+    const result = await this.pool.query('SELECT * FROM federations WHERE name = $1', [name]);
+    return rowOrNull(result.rows[0], toFederation);
   }
 
   async list(request: PageRequest, status?: FederationStatus): Promise<Page<FederationRecord>> {
@@ -80,6 +73,6 @@ export class PostgresFederationRepository extends FederationRepository {
         changes.statusReason ?? null,
       ],
     );
-    return firstOrNull(result, toFederation);
+    return rowOrNull(result.rows[0], toFederation);
   }
 }

@@ -1,8 +1,7 @@
 import type { Pool } from 'pg';
-import { page, type Row, toModelVersion } from '../record-rows';
+import { page, type Row, rowOrNull, toModelVersion } from '../record-rows';
 import type { ModelVersionRecord, Page, PageRequest } from '../records';
 import { ModelVersionRepository } from '../repositories';
-import { firstOrNull } from './postgres-rows';
 
 export class PostgresModelVersionRepository extends ModelVersionRepository {
   constructor(private readonly pool: Pool) {
@@ -10,7 +9,8 @@ export class PostgresModelVersionRepository extends ModelVersionRepository {
   }
 
   async get(id: string): Promise<ModelVersionRecord | null> {
-    return firstOrNull(await this.pool.query('SELECT * FROM model_versions WHERE id = $1', [id]), toModelVersion);
+    const result = await this.pool.query('SELECT * FROM model_versions WHERE id = $1', [id]);
+    return rowOrNull(result.rows[0], toModelVersion);
   }
 
   async latest(federationId: string): Promise<ModelVersionRecord | null> {
@@ -18,7 +18,7 @@ export class PostgresModelVersionRepository extends ModelVersionRepository {
       'SELECT * FROM model_versions WHERE federation_id = $1 ORDER BY round_index DESC LIMIT 1',
       [federationId],
     );
-    return firstOrNull(result, toModelVersion);
+    return rowOrNull(result.rows[0], toModelVersion);
   }
 
   async list(federationId: string, request: PageRequest): Promise<Page<ModelVersionRecord>> {

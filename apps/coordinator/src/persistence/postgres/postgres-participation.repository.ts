@@ -1,8 +1,15 @@
 import type { Pool } from 'pg';
-import { int, page, type Row, toParticipation } from '../record-rows';
+import {
+  assignmentValues,
+  int,
+  page,
+  type Row,
+  rowOrNull,
+  toParticipation,
+  toParticipationCounts,
+} from '../record-rows';
 import type { Page, PageRequest, ParticipationRecord, ParticipationStatus } from '../records';
 import { ParticipationRepository, type ParticipationCounts, type UpdateReceipt } from '../repositories';
-import { firstOrNull } from './postgres-rows';
 import { inTransaction } from './postgres-transaction';
 
 /**
@@ -17,7 +24,8 @@ export class PostgresParticipationRepository extends ParticipationRepository {
   }
 
   async get(id: string): Promise<ParticipationRecord | null> {
-    return firstOrNull(await this.pool.query('SELECT * FROM participations WHERE id = $1', [id]), toParticipation);
+    const result = await this.pool.query('SELECT * FROM participations WHERE id = $1', [id]);
+    return rowOrNull(result.rows[0], toParticipation);
   }
 
   async find(roundId: string, siteId: string): Promise<ParticipationRecord | null> {
@@ -25,7 +33,7 @@ export class PostgresParticipationRepository extends ParticipationRepository {
       roundId,
       siteId,
     ]);
-    return firstOrNull(result, toParticipation);
+    return rowOrNull(result.rows[0], toParticipation);
   }
 
   async list(roundId: string, request: PageRequest): Promise<Page<ParticipationRecord>> {
@@ -50,18 +58,7 @@ export class PostgresParticipationRepository extends ParticipationRepository {
       'SELECT status, COUNT(*) AS n FROM participations WHERE round_id = $1 GROUP BY status',
       [roundId],
     );
-    const by: Partial<Record<ParticipationStatus, number>> = {};
-    for (const row of result.rows as Array<{ status: ParticipationStatus; n: unknown }>) {
-      by[row.status] = int(row.n, 'COUNT(*)');
-    }
-    const counts = {
-      assigned: by.ASSIGNED ?? 0,
-      accepted: by.ACCEPTED ?? 0,
-      rejected: by.REJECTED ?? 0,
-      failed: by.FAILED ?? 0,
-      dropped: by.DROPPED ?? 0,
-    };
-    return { ...counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+    return toParticipationCounts(result.rows as Row[]);
   }
 
   async siteTookPart(federationId: string, siteId: string): Promise<boolean> {
@@ -78,7 +75,7 @@ export class PostgresParticipationRepository extends ParticipationRepository {
        WHERE p.site_id = $1 AND p.status = 'ASSIGNED' AND r.status = 'OPEN' ORDER BY p.assigned_at LIMIT 1`,
       [siteId],
     );
-    return firstOrNull(result, toParticipation);
+    return rowOrNull(result.rows[0], toParticipation);
   }
 
   async assign(participation: ParticipationRecord, maxParticipants: number): Promise<ParticipationRecord | null> {
@@ -95,14 +92,7 @@ export class PostgresParticipationRepository extends ParticipationRepository {
            num_samples, metrics_json, rejection_reason, bytes_received, update_sha256, update_file)
          VALUES ($1, $2, $3, $4, 'ASSIGNED', $5, $6, NULL, '{}', NULL, 0, NULL, NULL)
          ON CONFLICT DO NOTHING`,
-        [
-          participation.id,
-          participation.roundId,
-          participation.federationId,
-          participation.siteId,
-          participation.assignedAt,
-          participation.updatedAt,
-        ],
+        assignmentValues(participation),
       );
       return inserted.rowCount === 1 ? { ...participation, status: 'ASSIGNED' as const } : null;
     });

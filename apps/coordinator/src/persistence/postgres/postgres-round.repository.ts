@@ -1,8 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
-import { page, type Row, toFederation, toRound } from '../record-rows';
-import type { FederationRecord, ModelVersionRecord, Page, PageRequest, RoundRecord } from '../records';
-import { RoundRepository, type RoundOutcome } from '../repositories';
-import { firstOrNull, INSERT_MODEL_VERSION, INSERT_ROUND, modelVersionValues, roundValues } from './postgres-rows';
+import { modelVersionValues, page, type Row, roundValues, rowOrNull, toFederation, toRound } from '../record-rows';
+import type { FederationRecord, Page, PageRequest, RoundRecord } from '../records';
+import { type RoundCompletion, RoundRepository, type RoundOutcome } from '../repositories';
+import { INSERT_MODEL_VERSION, INSERT_ROUND } from './postgres-rows';
 import { inTransaction } from './postgres-transaction';
 
 export class PostgresRoundRepository extends RoundRepository {
@@ -11,7 +11,8 @@ export class PostgresRoundRepository extends RoundRepository {
   }
 
   async get(id: string): Promise<RoundRecord | null> {
-    return firstOrNull(await this.pool.query('SELECT * FROM rounds WHERE id = $1', [id]), toRound);
+    const result = await this.pool.query('SELECT * FROM rounds WHERE id = $1', [id]);
+    return rowOrNull(result.rows[0], toRound);
   }
 
   async latest(federationId: string): Promise<RoundRecord | null> {
@@ -19,7 +20,7 @@ export class PostgresRoundRepository extends RoundRepository {
       'SELECT * FROM rounds WHERE federation_id = $1 ORDER BY round_index DESC LIMIT 1',
       [federationId],
     );
-    return firstOrNull(result, toRound);
+    return rowOrNull(result.rows[0], toRound);
   }
 
   async list(federationId: string, request: PageRequest): Promise<Page<RoundRecord>> {
@@ -60,13 +61,7 @@ export class PostgresRoundRepository extends RoundRepository {
     ]);
   }
 
-  async complete(
-    outcome: RoundOutcome & {
-      modelVersion: ModelVersionRecord;
-      metrics: Record<string, number>;
-      aggregation: Record<string, string | number>;
-    },
-  ): Promise<void> {
+  async complete(outcome: RoundCompletion): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       await client.query(INSERT_MODEL_VERSION, modelVersionValues(outcome.modelVersion));
       await endRound(

@@ -1,8 +1,7 @@
 import type { Pool } from 'pg';
-import { page, type Row, toSite } from '../record-rows';
+import { page, type Row, rowOrNull, siteValues, toSite } from '../record-rows';
 import type { Page, PageRequest, SiteRecord } from '../records';
 import { SiteRepository } from '../repositories';
-import { firstOrNull } from './postgres-rows';
 
 export class PostgresSiteRepository extends SiteRepository {
   constructor(private readonly pool: Pool) {
@@ -13,7 +12,7 @@ export class PostgresSiteRepository extends SiteRepository {
     await this.pool.query(
       `INSERT INTO sites (id, name, status, token_sha256, created_at, revoked_at, last_seen_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [site.id, site.name, site.status, site.tokenSha256, site.createdAt, site.revokedAt, site.lastSeenAt],
+      siteValues(site),
     );
   }
 
@@ -43,7 +42,7 @@ export class PostgresSiteRepository extends SiteRepository {
       `UPDATE sites SET status = 'REVOKED', revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING *`,
       [id, at],
     );
-    return firstOrNull(result, toSite);
+    return rowOrNull(result.rows[0], toSite);
   }
 
   async touch(id: string, at: number): Promise<void> {
@@ -51,6 +50,6 @@ export class PostgresSiteRepository extends SiteRepository {
   }
 
   private async one(sql: string, arg: string): Promise<SiteRecord | null> {
-    return firstOrNull(await this.pool.query(sql, [arg]), toSite);
+    return rowOrNull((await this.pool.query(sql, [arg])).rows[0], toSite);
   }
 }

@@ -1,8 +1,8 @@
 import { FederationRepository } from '../repositories';
 import type { FederationRecord, FederationStatus, ModelVersionRecord, Page, PageRequest } from '../records';
 import type { SqliteHandle } from './sqlite-database';
-import { page, toFederation } from '../record-rows';
-import { INSERT_MODEL_VERSION, modelVersionParams } from './sqlite-rows';
+import { federationValues, modelVersionValues, page, type Row, rowOrNull, toFederation } from '../record-rows';
+import { INSERT_MODEL_VERSION } from './sqlite-rows';
 
 export class SqliteFederationRepository extends FederationRepository {
   constructor(private readonly db: SqliteHandle) {
@@ -16,28 +16,17 @@ export class SqliteFederationRepository extends FederationRepository {
           `INSERT INTO federations (id, name, status, config_json, created_at, started_at, ended_at, status_reason)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(
-          federation.id,
-          federation.name,
-          federation.status,
-          JSON.stringify(federation.config),
-          federation.createdAt,
-          federation.startedAt,
-          federation.endedAt,
-          federation.statusReason,
-        );
-      this.db.prepare(INSERT_MODEL_VERSION).run(modelVersionParams(initialModel));
+        .run(...federationValues(federation));
+      this.db.prepare(INSERT_MODEL_VERSION).run(...modelVersionValues(initialModel));
     })();
   }
 
   async get(id: string): Promise<FederationRecord | null> {
-    const row = this.db.prepare('SELECT * FROM federations WHERE id = ?').get(id);
-    return row ? toFederation(row as Record<string, unknown>) : null;
+    return rowOrNull(this.db.prepare('SELECT * FROM federations WHERE id = ?').get(id), toFederation);
   }
 
   async getByName(name: string): Promise<FederationRecord | null> {
-    const row = this.db.prepare('SELECT * FROM federations WHERE name = ?').get(name);
-    return row ? toFederation(row as Record<string, unknown>) : null;
+    return rowOrNull(this.db.prepare('SELECT * FROM federations WHERE name = ?').get(name), toFederation);
   }
 
   async list(request: PageRequest, status?: FederationStatus): Promise<Page<FederationRecord>> {
@@ -46,12 +35,12 @@ export class SqliteFederationRepository extends FederationRepository {
       .prepare(`SELECT * FROM federations ${where} ORDER BY created_at, id LIMIT @limit OFFSET @offset`)
       .all({ ...request, status });
     const total = this.db.prepare(`SELECT COUNT(*) AS n FROM federations ${where}`).get({ status }) as { n: number };
-    return page(rows as Record<string, unknown>[], total.n, toFederation);
+    return page(rows as Row[], total.n, toFederation);
   }
 
   async listByStatus(status: FederationStatus): Promise<FederationRecord[]> {
     const rows = this.db.prepare('SELECT * FROM federations WHERE status = ? ORDER BY created_at, id').all(status);
-    return (rows as Record<string, unknown>[]).map(toFederation);
+    return (rows as Row[]).map(toFederation);
   }
 
   async transition(

@@ -1,7 +1,7 @@
 import { ModelVersionRepository } from '../repositories';
 import type { ModelVersionRecord, Page, PageRequest } from '../records';
 import type { SqliteHandle } from './sqlite-database';
-import { page, toModelVersion } from '../record-rows';
+import { page, type Row, rowOrNull, toModelVersion } from '../record-rows';
 
 export class SqliteModelVersionRepository extends ModelVersionRepository {
   constructor(private readonly db: SqliteHandle) {
@@ -9,15 +9,14 @@ export class SqliteModelVersionRepository extends ModelVersionRepository {
   }
 
   async get(id: string): Promise<ModelVersionRecord | null> {
-    const row = this.db.prepare('SELECT * FROM model_versions WHERE id = ?').get(id);
-    return row ? toModelVersion(row as Record<string, unknown>) : null;
+    return rowOrNull(this.db.prepare('SELECT * FROM model_versions WHERE id = ?').get(id), toModelVersion);
   }
 
   async latest(federationId: string): Promise<ModelVersionRecord | null> {
     const row = this.db
       .prepare('SELECT * FROM model_versions WHERE federation_id = ? ORDER BY round_index DESC LIMIT 1')
       .get(federationId);
-    return row ? toModelVersion(row as Record<string, unknown>) : null;
+    return rowOrNull(row, toModelVersion);
   }
 
   async list(federationId: string, request: PageRequest): Promise<Page<ModelVersionRecord>> {
@@ -29,6 +28,6 @@ export class SqliteModelVersionRepository extends ModelVersionRepository {
     const total = this.db
       .prepare('SELECT COUNT(*) AS n FROM model_versions WHERE federation_id = ?')
       .get(federationId) as { n: number };
-    return page(rows as Record<string, unknown>[], total.n, toModelVersion);
+    return page(rows as Row[], total.n, toModelVersion);
   }
 }

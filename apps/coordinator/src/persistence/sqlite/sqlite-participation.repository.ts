@@ -1,7 +1,7 @@
 import { ParticipationRepository, type ParticipationCounts, type UpdateReceipt } from '../repositories';
 import type { Page, PageRequest, ParticipationRecord, ParticipationStatus } from '../records';
 import type { SqliteHandle } from './sqlite-database';
-import { page, toParticipation } from '../record-rows';
+import { assignmentValues, page, type Row, rowOrNull, toParticipation, toParticipationCounts } from '../record-rows';
 
 export class SqliteParticipationRepository extends ParticipationRepository {
   constructor(private readonly db: SqliteHandle) {
@@ -9,13 +9,12 @@ export class SqliteParticipationRepository extends ParticipationRepository {
   }
 
   async get(id: string): Promise<ParticipationRecord | null> {
-    const row = this.db.prepare('SELECT * FROM participations WHERE id = ?').get(id);
-    return row ? toParticipation(row as Record<string, unknown>) : null;
+    return rowOrNull(this.db.prepare('SELECT * FROM participations WHERE id = ?').get(id), toParticipation);
   }
 
   async find(roundId: string, siteId: string): Promise<ParticipationRecord | null> {
     const row = this.db.prepare('SELECT * FROM participations WHERE round_id = ? AND site_id = ?').get(roundId, siteId);
-    return row ? toParticipation(row as Record<string, unknown>) : null;
+    return rowOrNull(row, toParticipation);
   }
 
   async list(roundId: string, request: PageRequest): Promise<Page<ParticipationRecord>> {
@@ -27,31 +26,21 @@ export class SqliteParticipationRepository extends ParticipationRepository {
     const total = this.db.prepare('SELECT COUNT(*) AS n FROM participations WHERE round_id = ?').get(roundId) as {
       n: number;
     };
-    return page(rows as Record<string, unknown>[], total.n, toParticipation);
+    return page(rows as Row[], total.n, toParticipation);
   }
 
   async listByStatus(roundId: string, status: ParticipationStatus): Promise<ParticipationRecord[]> {
     const rows = this.db
       .prepare('SELECT * FROM participations WHERE round_id = ? AND status = ? ORDER BY assigned_at, id')
       .all(roundId, status);
-    return (rows as Record<string, unknown>[]).map(toParticipation);
+    return (rows as Row[]).map(toParticipation);
   }
 
   async counts(roundId: string): Promise<ParticipationCounts> {
     const rows = this.db
       .prepare('SELECT status, COUNT(*) AS n FROM participations WHERE round_id = ? GROUP BY status')
-      .all(roundId) as Array<{ status: ParticipationStatus; n: number }>;
-    const by = Object.fromEntries(rows.map((row) => [row.status, row.n])) as Partial<
-      Record<ParticipationStatus, number>
-    >;
-    const counts = {
-      assigned: by.ASSIGNED ?? 0,
-      accepted: by.ACCEPTED ?? 0,
-      rejected: by.REJECTED ?? 0,
-      failed: by.FAILED ?? 0,
-      dropped: by.DROPPED ?? 0,
-    };
-    return { ...counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+      .all(roundId) as Row[];
+    return toParticipationCounts(rows);
   }
 
   async siteTookPart(federationId: string, siteId: string): Promise<boolean> {
@@ -68,7 +57,7 @@ export class SqliteParticipationRepository extends ParticipationRepository {
          WHERE p.site_id = ? AND p.status = 'ASSIGNED' AND r.status = 'OPEN' ORDER BY p.assigned_at LIMIT 1`,
       )
       .get(siteId);
-    return row ? toParticipation(row as Record<string, unknown>) : null;
+    return rowOrNull(row, toParticipation);
   }
 
   async assign(participation: ParticipationRecord, maxParticipants: number): Promise<ParticipationRecord | null> {
@@ -86,14 +75,7 @@ export class SqliteParticipationRepository extends ParticipationRepository {
              num_samples, metrics_json, rejection_reason, bytes_received, update_sha256, update_file)
            VALUES (?, ?, ?, ?, 'ASSIGNED', ?, ?, NULL, '{}', NULL, 0, NULL, NULL)`,
         )
-        .run(
-          participation.id,
-          participation.roundId,
-          participation.federationId,
-          participation.siteId,
-          participation.assignedAt,
-          participation.updatedAt,
-        );
+        .run(...assignmentValues(participation));
       return inserted.changes === 1 ? { ...participation, status: 'ASSIGNED' as const } : null;
     })();
   }

@@ -1,8 +1,8 @@
-import { RoundRepository, type RoundOutcome } from '../repositories';
-import type { FederationRecord, ModelVersionRecord, Page, PageRequest, RoundRecord } from '../records';
+import { type RoundCompletion, RoundRepository, type RoundOutcome } from '../repositories';
+import type { FederationRecord, Page, PageRequest, RoundRecord } from '../records';
 import type { SqliteHandle } from './sqlite-database';
-import { page, toFederation, toRound } from '../record-rows';
-import { INSERT_MODEL_VERSION, INSERT_ROUND, modelVersionParams, roundParams } from './sqlite-rows';
+import { modelVersionValues, page, type Row, roundValues, rowOrNull, toFederation, toRound } from '../record-rows';
+import { INSERT_MODEL_VERSION, INSERT_ROUND } from './sqlite-rows';
 
 export class SqliteRoundRepository extends RoundRepository {
   constructor(private readonly db: SqliteHandle) {
@@ -10,15 +10,14 @@ export class SqliteRoundRepository extends RoundRepository {
   }
 
   async get(id: string): Promise<RoundRecord | null> {
-    const row = this.db.prepare('SELECT * FROM rounds WHERE id = ?').get(id);
-    return row ? toRound(row as Record<string, unknown>) : null;
+    return rowOrNull(this.db.prepare('SELECT * FROM rounds WHERE id = ?').get(id), toRound);
   }
 
   async latest(federationId: string): Promise<RoundRecord | null> {
     const row = this.db
       .prepare('SELECT * FROM rounds WHERE federation_id = ? ORDER BY round_index DESC LIMIT 1')
       .get(federationId);
-    return row ? toRound(row as Record<string, unknown>) : null;
+    return rowOrNull(row, toRound);
   }
 
   async list(federationId: string, request: PageRequest): Promise<Page<RoundRecord>> {
@@ -30,11 +29,11 @@ export class SqliteRoundRepository extends RoundRepository {
     const total = this.db.prepare('SELECT COUNT(*) AS n FROM rounds WHERE federation_id = ?').get(federationId) as {
       n: number;
     };
-    return page(rows as Record<string, unknown>[], total.n, toRound);
+    return page(rows as Row[], total.n, toRound);
   }
 
   async open(round: RoundRecord): Promise<void> {
-    this.db.prepare(INSERT_ROUND).run(roundParams(round));
+    this.db.prepare(INSERT_ROUND).run(...roundValues(round));
   }
 
   async close(roundId: string, at: number, dropReason: string): Promise<boolean> {
@@ -57,15 +56,9 @@ export class SqliteRoundRepository extends RoundRepository {
     this.db.prepare(`UPDATE rounds SET deadline_at = ? WHERE id = ? AND status = 'OPEN'`).run(deadlineAt, roundId);
   }
 
-  async complete(
-    outcome: RoundOutcome & {
-      modelVersion: ModelVersionRecord;
-      metrics: Record<string, number>;
-      aggregation: Record<string, string | number>;
-    },
-  ): Promise<void> {
+  async complete(outcome: RoundCompletion): Promise<void> {
     this.db.transaction(() => {
-      this.db.prepare(INSERT_MODEL_VERSION).run(modelVersionParams(outcome.modelVersion));
+      this.db.prepare(INSERT_MODEL_VERSION).run(...modelVersionValues(outcome.modelVersion));
       this.endRound(
         outcome.roundId,
         `UPDATE rounds SET status = 'COMPLETED', result_model_version_id = @modelVersionId, ended_at = @at,
@@ -117,7 +110,7 @@ export class SqliteRoundRepository extends RoundRepository {
         )
         .run(at, reason, federationId);
       const row = this.db.prepare('SELECT * FROM federations WHERE id = ?').get(federationId);
-      return toFederation(row as Record<string, unknown>);
+      return toFederation(row as Row);
     })();
   }
 
@@ -130,7 +123,7 @@ export class SqliteRoundRepository extends RoundRepository {
 
   private openNextOrFinish(outcome: RoundOutcome): void {
     if (outcome.next) {
-      this.db.prepare(INSERT_ROUND).run(roundParams(outcome.next));
+      this.db.prepare(INSERT_ROUND).run(...roundValues(outcome.next));
       return;
     }
     const round = this.db.prepare('SELECT federation_id FROM rounds WHERE id = ?').get(outcome.roundId) as {

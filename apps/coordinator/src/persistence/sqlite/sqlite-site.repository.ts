@@ -1,7 +1,7 @@
 import { SiteRepository } from '../repositories';
 import type { Page, PageRequest, SiteRecord } from '../records';
 import type { SqliteHandle } from './sqlite-database';
-import { page, toSite } from '../record-rows';
+import { page, type Row, rowOrNull, siteValues, toSite } from '../record-rows';
 
 export class SqliteSiteRepository extends SiteRepository {
   constructor(private readonly db: SqliteHandle) {
@@ -14,7 +14,7 @@ export class SqliteSiteRepository extends SiteRepository {
         `INSERT INTO sites (id, name, status, token_sha256, created_at, revoked_at, last_seen_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(site.id, site.name, site.status, site.tokenSha256, site.createdAt, site.revokedAt, site.lastSeenAt);
+      .run(...siteValues(site));
   }
 
   async get(id: string): Promise<SiteRecord | null> {
@@ -34,7 +34,7 @@ export class SqliteSiteRepository extends SiteRepository {
       .prepare('SELECT * FROM sites ORDER BY created_at, id LIMIT @limit OFFSET @offset')
       .all(request);
     const total = this.db.prepare('SELECT COUNT(*) AS n FROM sites').get() as { n: number };
-    return page(rows as Record<string, unknown>[], total.n, toSite);
+    return page(rows as Row[], total.n, toSite);
   }
 
   async revoke(id: string, at: number): Promise<SiteRecord | null> {
@@ -49,7 +49,6 @@ export class SqliteSiteRepository extends SiteRepository {
   }
 
   private one(sql: string, arg: string): SiteRecord | null {
-    const row = this.db.prepare(sql).get(arg);
-    return row ? toSite(row as Record<string, unknown>) : null;
+    return rowOrNull(this.db.prepare(sql).get(arg), toSite);
   }
 }
