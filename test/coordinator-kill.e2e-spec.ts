@@ -7,16 +7,14 @@ import { join } from 'node:path';
 import {
   ADMIN_TOKEN,
   constant,
-  createFederation,
   downloadModel,
-  eventually,
-  gqlOk,
   makeWorkspace,
   READONLY_TOKEN,
-  registerSites,
-  ROUND_STATUS,
+  startFederation,
   takeTask,
   uploadUpdate,
+  viewFederation,
+  waitForFederation,
   type Workspace,
 } from './coordinator-kit';
 
@@ -82,46 +80,28 @@ afterAll(async () => {
 
 it('loses no completed round and no accepted update when the process is SIGKILLed mid-round', async () => {
   running = await startProcess(workspace);
-  const sites = await registerSites(running.url, ['a', 'b', 'c']);
-  const federationId = await createFederation(running.url, {
+  const { sites, federationId } = await startFederation(running.url, ['a', 'b', 'c'], {
     name: 'kill',
     rounds: 2,
-    sitesPerRound: 3,
     deadlineSeconds: 60,
   });
-  await gqlOk(running.url, ADMIN_TOKEN, 'mutation ($id: ID!) { startFederation(id: $id) { status } }', {
-    id: federationId,
-  });
   const url = () => (running as RunningCoordinator).url;
-  const view = () =>
-    gqlOk<{
-      federation: {
-        status: string;
-        currentRound: { index: number; status: string; counts: { accepted: number } };
-        latestModelVersion: { id: string; sha256: string };
-      };
-    }>(url(), READONLY_TOKEN, ROUND_STATUS, { id: federationId });
 
   const round1 = await Promise.all(sites.map((site) => takeTask(url(), site, federationId)));
   for (const [i, site] of sites.entries()) await uploadUpdate(url(), site, round1[i], constant(i + 1));
-  const afterRound1 = await eventually(async () =>
-    (await view()).federation.currentRound.index === 2 ? view() : undefined,
-  );
+  const afterRound1 = await waitForFederation(url(), federationId, (f) => f.currentRound.index === 2);
   const round2 = await Promise.all(sites.map((site) => takeTask(url(), site, federationId)));
   expect((await uploadUpdate(url(), sites[0], round2[0], constant(4))).status).toBe(202);
 
   await kill(running);
   running = await startProcess(workspace);
 
-  const resumed = await view();
+  const resumed = await viewFederation(url(), federationId);
   expect(resumed.federation.latestModelVersion).toEqual(afterRound1.federation.latestModelVersion);
   expect(resumed.federation.currentRound).toMatchObject({ index: 2, status: 'OPEN', counts: { accepted: 1 } });
   for (const i of [1, 2])
     expect((await uploadUpdate(url(), sites[i], round2[i], constant(4 + i * 2))).status).toBe(202);
-  const done = await eventually(async () => {
-    const v = await view();
-    return v.federation.status === 'COMPLETED' ? v : undefined;
-  });
+  const done = await waitForFederation(url(), federationId, (f) => f.status === 'COMPLETED');
   const { weights } = await downloadModel(url(), ADMIN_TOKEN, `/models/${done.federation.latestModelVersion.id}`);
   expect(weights[0]).toBeCloseTo(6, 6);
 });

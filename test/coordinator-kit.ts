@@ -183,6 +183,45 @@ export async function createFederation(url: string, input: Record<string, unknow
   return data.createFederation.id;
 }
 
+export const START_FEDERATION = 'mutation ($id: ID!) { startFederation(id: $id) { status } }';
+
+/** Registers the sites, creates a federation over all of them (each round asks every site) and starts it. */
+export async function startFederation(
+  url: string,
+  siteNames: string[],
+  input: Record<string, unknown>,
+): Promise<{ sites: SiteHandle[]; federationId: string }> {
+  const sites = await registerSites(url, siteNames);
+  const federationId = await createFederation(url, { sitesPerRound: siteNames.length, ...input });
+  await gqlOk(url, ADMIN_TOKEN, START_FEDERATION, { id: federationId });
+  return { sites, federationId };
+}
+
+/** The part of ROUND_STATUS that tests of a federation's progress read. */
+export interface FederationView {
+  federation: {
+    status: string;
+    currentRound: { id: string; index: number; status: string; counts: Record<string, number> };
+    latestModelVersion: { id: string; roundIndex: number; sha256: string; sizeBytes: number };
+  };
+}
+
+export function viewFederation(url: string, federationId: string): Promise<FederationView> {
+  return gqlOk<FederationView>(url, READONLY_TOKEN, ROUND_STATUS, { id: federationId });
+}
+
+/** Polls the federation until `reached` holds, and returns the view that showed it. */
+export function waitForFederation(
+  url: string,
+  federationId: string,
+  reached: (federation: FederationView['federation']) => boolean,
+): Promise<FederationView> {
+  return eventually(async () => {
+    const view = await viewFederation(url, federationId);
+    return reached(view.federation) ? view : undefined;
+  });
+}
+
 export async function takeTask(url: string, site: SiteHandle, federationId?: string, wait = 0): Promise<TrainingTask> {
   const data = await gqlOk<{ nextTask: { kind: string; training: TrainingTask | null } }>(url, site.token, NEXT_TASK, {
     federationId,

@@ -11,31 +11,21 @@ import {
   ADMIN_TOKEN,
   bootCoordinator,
   constant,
-  createFederation,
   downloadModel,
-  eventually,
   gqlOk,
   INFERENCE_TOKEN,
   makeWorkspace,
   READONLY_TOKEN,
-  registerSites,
-  ROUND_STATUS,
+  startFederation,
   takeTask,
   uploadUpdate,
+  viewFederation,
+  waitForFederation,
   type Workspace,
 } from './coordinator-kit';
 import { CASE_DWI, uploadFile } from './inference-kit';
 import { type EphemeralPostgres, freePort, startEphemeralPostgres } from './support/ephemeral-postgres';
 
-interface View {
-  federation: {
-    status: string;
-    currentRound: { id: string; index: number; status: string; counts: Record<string, number> };
-    latestModelVersion: { id: string; roundIndex: number; sha256: string; sizeBytes: number };
-  };
-}
-
-const START = 'mutation ($id: ID!) { startFederation(id: $id) { status } }';
 const ROUNDS = 'query ($id: ID!) { rounds(federationId: $id) { totalCount items { index status } } }';
 
 let server: EphemeralPostgres;
@@ -44,7 +34,6 @@ let workspace: Workspace;
 let coordinator: CoordinatorApp;
 
 const boot = () => bootCoordinator(workspace, [], { databaseUrl, databasePoolSize: 4 });
-const view = (federationId: string) => gqlOk<View>(coordinator.url, READONLY_TOKEN, ROUND_STATUS, { id: federationId });
 
 beforeAll(async () => {
   server = await startEphemeralPostgres();
@@ -74,23 +63,17 @@ describe('coordinator on PostgreSQL', () => {
     const ready = await fetch(`${coordinator.url}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ready', database: 'postgres' });
 
-    const sites = await registerSites(coordinator.url, ['pg-site-a', 'pg-site-b', 'pg-site-c']);
-    const federationId = await createFederation(coordinator.url, {
+    const { sites, federationId } = await startFederation(coordinator.url, ['pg-site-a', 'pg-site-b', 'pg-site-c'], {
       name: 'postgres-fedavg',
       rounds: 2,
-      sitesPerRound: 3,
       deadlineSeconds: 60,
     });
-    await gqlOk(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
 
     const round1 = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
     for (const [i, site] of sites.entries()) {
       expect((await uploadUpdate(coordinator.url, site, round1[i], constant(i + 1))).status).toBe(202);
     }
-    const afterRound1 = await eventually(async () => {
-      const v = await view(federationId);
-      return v.federation.currentRound.index === 2 ? v : undefined;
-    });
+    const afterRound1 = await waitForFederation(coordinator.url, federationId, (f) => f.currentRound.index === 2);
     const model1 = afterRound1.federation.latestModelVersion;
     expect(model1).toMatchObject({ roundIndex: 1, sizeBytes: 4000 });
 
@@ -103,7 +86,7 @@ describe('coordinator on PostgreSQL', () => {
     await coordinator.close();
     coordinator = await boot();
 
-    const resumed = await view(federationId);
+    const resumed = await viewFederation(coordinator.url, federationId);
     expect(resumed.federation.status).toBe('RUNNING');
     expect(resumed.federation.currentRound).toMatchObject({
       index: 2,
@@ -118,10 +101,7 @@ describe('coordinator on PostgreSQL', () => {
     const again = await takeTask(coordinator.url, sites[2], federationId);
     expect(again.participationId).toBe(round2[2].participationId);
     expect((await uploadUpdate(coordinator.url, sites[2], again, constant(30))).status).toBe(202);
-    const done = await eventually(async () => {
-      const v = await view(federationId);
-      return v.federation.status === 'COMPLETED' ? v : undefined;
-    });
+    const done = await waitForFederation(coordinator.url, federationId, (f) => f.status === 'COMPLETED');
     const final = await downloadModel(coordinator.url, ADMIN_TOKEN, `/models/${done.federation.latestModelVersion.id}`);
     expect(final.weights[0]).toBeCloseTo(20, 5);
     const rounds = await gqlOk<{ rounds: { totalCount: number; items: Array<{ status: string }> } }>(

@@ -9,29 +9,15 @@ import {
   ADMIN_TOKEN,
   bootCoordinator,
   constant,
-  createFederation,
   downloadModel,
-  eventually,
-  gqlOk,
   makeWorkspace,
-  READONLY_TOKEN,
-  registerSites,
-  ROUND_STATUS,
-  type SiteHandle,
+  startFederation,
   takeTask,
   uploadUpdate,
+  viewFederation,
+  waitForFederation,
   type Workspace,
 } from './coordinator-kit';
-
-interface View {
-  federation: {
-    status: string;
-    currentRound: { id: string; index: number; status: string; counts: Record<string, number> };
-    latestModelVersion: { id: string; roundIndex: number; sha256: string };
-  };
-}
-
-const START = 'mutation ($id: ID!) { startFederation(id: $id) { status } }';
 
 let workspace: Workspace;
 let coordinator: CoordinatorApp;
@@ -46,29 +32,22 @@ afterEach(async () => {
   workspace.cleanup();
 });
 
-const view = (federationId: string) => gqlOk<View>(coordinator.url, READONLY_TOKEN, ROUND_STATUS, { id: federationId });
-
 async function restart(): Promise<void> {
   await coordinator.close();
   coordinator = await bootCoordinator(workspace);
 }
 
-async function setup(name: string, deadlineSeconds = 60): Promise<{ sites: SiteHandle[]; federationId: string }> {
-  const sites = await registerSites(coordinator.url, ['site-a', 'site-b', 'site-c']);
-  const federationId = await createFederation(coordinator.url, { name, rounds: 2, sitesPerRound: 3, deadlineSeconds });
-  await gqlOk(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
-  return { sites, federationId };
-}
+const setup = (name: string) =>
+  startFederation(coordinator.url, ['site-a', 'site-b', 'site-c'], { name, rounds: 2, deadlineSeconds: 60 });
+const inRound2 = (federationId: string) =>
+  waitForFederation(coordinator.url, federationId, (f) => f.currentRound.index === 2);
 
 describe('coordinator restart', () => {
   it('keeps completed rounds and accepted updates across a restart and finishes the open round with them', async () => {
     const { sites, federationId } = await setup('restart-open-round');
     const round1 = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
     for (const [i, site] of sites.entries()) await uploadUpdate(coordinator.url, site, round1[i], constant(i + 1));
-    const afterRound1 = await eventually(async () => {
-      const v = await view(federationId);
-      return v.federation.currentRound.index === 2 ? v : undefined;
-    });
+    const afterRound1 = await inRound2(federationId);
     const model1 = afterRound1.federation.latestModelVersion;
 
     const round2 = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
@@ -77,7 +56,7 @@ describe('coordinator restart', () => {
 
     await restart();
 
-    const resumed = await view(federationId);
+    const resumed = await viewFederation(coordinator.url, federationId);
     expect(resumed.federation.status).toBe('RUNNING');
     expect(resumed.federation.currentRound).toMatchObject({
       index: 2,
@@ -93,10 +72,7 @@ describe('coordinator restart', () => {
     const again = await takeTask(coordinator.url, sites[2], federationId);
     expect(again.participationId).toBe(round2[2].participationId);
     expect((await uploadUpdate(coordinator.url, sites[2], again, constant(30))).status).toBe(202);
-    const done = await eventually(async () => {
-      const v = await view(federationId);
-      return v.federation.status === 'COMPLETED' ? v : undefined;
-    });
+    const done = await waitForFederation(coordinator.url, federationId, (f) => f.status === 'COMPLETED');
     const final = await downloadModel(coordinator.url, ADMIN_TOKEN, `/models/${done.federation.latestModelVersion.id}`);
     expect(final.weights[0]).toBeCloseTo(20, 5);
   });
@@ -120,10 +96,7 @@ describe('coordinator restart', () => {
     db.close();
 
     coordinator = await bootCoordinator(workspace);
-    const resumed = await eventually(async () => {
-      const v = await view(federationId);
-      return v.federation.currentRound.index === 2 ? v : undefined;
-    });
+    const resumed = await inRound2(federationId);
     expect(resumed.federation.latestModelVersion.roundIndex).toBe(1);
     const { weights } = await downloadModel(
       coordinator.url,
@@ -143,10 +116,7 @@ describe('coordinator restart', () => {
     db.prepare('UPDATE rounds SET deadline_at = ? WHERE id = ?').run(Date.now() - 1000, tasks[0].roundId);
     db.close();
     coordinator = await bootCoordinator(workspace);
-    const resumed = await eventually(async () => {
-      const v = await view(federationId);
-      return v.federation.currentRound.index === 2 ? v : undefined;
-    });
+    const resumed = await inRound2(federationId);
     const { weights } = await downloadModel(
       coordinator.url,
       ADMIN_TOKEN,
