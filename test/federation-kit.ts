@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { discoverDataset } from '@fedstroke/isles';
-import { generateDataset } from '@fedstroke/synth';
+import type { SimulationReport } from '@fedstroke/report';
+import { generateDataset, type SynthDatasetSummary } from '@fedstroke/synth';
 import { resolveSplit } from '@fedstroke/training';
 import { AdminClient, type FederationInput } from '../apps/cli/src/simulate/admin-client';
 import {
@@ -21,6 +22,7 @@ import {
 import { materializeSiteFolders, type SiteFolder } from '../apps/cli/src/simulate/site-folders';
 
 export const ROOT = resolve(__dirname, '..');
+export const FEDSTROKE_BIN = join(ROOT, 'bin', 'fedstroke.js');
 export const ARTIFACTS_ROOT = join(ROOT, 'onnx-models');
 export const MODEL = 'tiny';
 /** Patch for the tiny U-Net on 40×40×24 synthetic cases (multiples of its spatial multiple, 4). */
@@ -31,6 +33,53 @@ export function buildOnce(): void {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.js')], {
     env: { ...process.env, FEDSTROKE_BUILD_QUIET: '1' },
   });
+}
+
+/** The synthetic set the federation tests train on: 12 cases of 40×40×24 voxels over three centers. */
+export function generateSmallDataset(outDir: string, seed: number): Promise<SynthDatasetSummary> {
+  return generateDataset({ outDir, cases: 12, sites: 3, seed, shape: [40, 40, 24], silent: true });
+}
+
+/**
+ * `fedstroke simulate` on that set with the tiny U-Net (batch 1, 16×24×24 patches, any free port), its runs/ and
+ * sites/ folders under `root`, as run `e2e`; the caller appends its own flags.
+ */
+export function simulateArgs(root: string, dataDir: string, rounds: number, localSteps: number): string[] {
+  return [
+    FEDSTROKE_BIN,
+    'simulate',
+    '--data',
+    dataDir,
+    '--config',
+    MODEL,
+    '--rounds',
+    String(rounds),
+    '--local-steps',
+    String(localSteps),
+    '--batch',
+    '1',
+    '--patch',
+    '16x24x24',
+    '--port',
+    '0',
+    '--runs',
+    join(root, 'runs'),
+    '--sites',
+    join(root, 'sites'),
+    '--run-id',
+    'e2e',
+  ];
+}
+
+/** The folder of the run `simulateArgs` names, and the summary.json it wrote there. */
+export function readSimulateRun(root: string): { runDir: string; summary: SimulationReport } {
+  const runDir = join(root, 'runs', 'e2e');
+  return { runDir, summary: JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as SimulationReport };
+}
+
+/** The last line a command printed, as JSON (simulate's outcome line). */
+export function lastJsonLine(stdout: string): unknown {
+  return JSON.parse(stdout.trim().split('\n').pop() as string);
 }
 
 export interface FederationWorld {
@@ -50,7 +99,7 @@ export interface FederationWorld {
 export async function makeWorld(name: string): Promise<FederationWorld> {
   const root = mkdtempSync(join(tmpdir(), `fedstroke-${name}-`));
   const dataDir = join(root, 'data');
-  await generateDataset({ outDir: dataDir, cases: 12, sites: 3, seed: 11, shape: [40, 40, 24], silent: true });
+  await generateSmallDataset(dataDir, 11);
   const dataset = await discoverDataset(dataDir, { policy: 'fail', requireMask: true, requireFlair: true });
   const split = await resolveSplit(
     dataDir,

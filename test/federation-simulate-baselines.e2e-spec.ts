@@ -10,11 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { discoverDataset } from '@fedstroke/isles';
-import type { SimulationReport } from '@fedstroke/report';
-import { generateDataset } from '@fedstroke/synth';
 import { BASELINE_JOB_FORMAT, type BaselineJob } from '../apps/cli/src/simulate/baseline-job';
 import { runBaselineJobs } from '../apps/cli/src/simulate/baseline-lanes';
-import { ARTIFACTS_ROOT, buildOnce, ROOT } from './federation-kit';
+import {
+  ARTIFACTS_ROOT,
+  buildOnce,
+  FEDSTROKE_BIN,
+  generateSmallDataset,
+  lastJsonLine,
+  readSimulateRun,
+  ROOT,
+  simulateArgs,
+} from './federation-kit';
 
 const run = promisify(execFile);
 const ROUNDS = 2;
@@ -26,7 +33,7 @@ beforeAll(async () => {
   buildOnce();
   root = mkdtempSync(join(tmpdir(), 'fedstroke-baselines-'));
   dataDir = join(root, 'data');
-  await generateDataset({ outDir: dataDir, cases: 12, sites: 3, seed: 3, shape: [40, 40, 24], silent: true });
+  await generateSmallDataset(dataDir, 3);
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -44,37 +51,12 @@ describe('fedstroke simulate --baselines', () => {
   it('trains centralized and local-only models in parallel child processes and reports all of them', async () => {
     const { stdout, stderr } = await run(
       process.execPath,
-      [
-        join(ROOT, 'bin', 'fedstroke.js'),
-        'simulate',
-        '--data',
-        dataDir,
-        '--config',
-        'tiny',
-        '--rounds',
-        String(ROUNDS),
-        '--local-steps',
-        String(LOCAL_STEPS),
-        '--batch',
-        '1',
-        '--patch',
-        '16x24x24',
-        '--port',
-        '0',
-        '--runs',
-        join(root, 'runs'),
-        '--sites',
-        join(root, 'sites'),
-        '--run-id',
-        'e2e',
-        '--baselines',
-      ],
+      [...simulateArgs(root, dataDir, ROUNDS, LOCAL_STEPS), '--baselines'],
       // Two lanes even on a one-core machine, so the test always sees two children at once.
       { cwd: ROOT, timeout: 150_000, env: { ...process.env, FEDSTROKE_BASELINE_LANES: '2' } },
     );
-    expect(JSON.parse(stdout.trim().split('\n').pop() as string)).toMatchObject({ federation: 'COMPLETED' });
-    const runDir = join(root, 'runs', 'e2e');
-    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as SimulationReport;
+    expect(lastJsonLine(stdout)).toMatchObject({ federation: 'COMPLETED' });
+    const { runDir, summary } = readSimulateRun(root);
     const sites = summary.data.sites.map((s) => s.name);
     expect(sites).toHaveLength(3);
 
@@ -190,7 +172,7 @@ describe('baseline lanes', () => {
     const file = join(root, 'bad.job.json');
     writeFileSync(file, JSON.stringify({ format: BASELINE_JOB_FORMAT, dataDir }));
     const failure = await run(process.execPath, [
-      join(ROOT, 'bin', 'fedstroke.js'),
+      FEDSTROKE_BIN,
       'baseline-job',
       '--job',
       file,

@@ -8,9 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { SimulationReport } from '@fedstroke/report';
-import { generateDataset } from '@fedstroke/synth';
-import { buildOnce, ROOT } from './federation-kit';
+import { buildOnce, generateSmallDataset, lastJsonLine, readSimulateRun, ROOT, simulateArgs } from './federation-kit';
 
 const run = promisify(execFile);
 let root: string;
@@ -18,57 +16,22 @@ let root: string;
 beforeAll(async () => {
   buildOnce();
   root = mkdtempSync(join(tmpdir(), 'fedstroke-simulate-'));
-  await generateDataset({
-    outDir: join(root, 'data'),
-    cases: 12,
-    sites: 3,
-    seed: 3,
-    shape: [40, 40, 24],
-    silent: true,
-  });
+  await generateSmallDataset(join(root, 'data'), 3);
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('fedstroke simulate', () => {
   it('runs a three-site federation through separate processes and writes report.html and summary.json', async () => {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [
-        join(ROOT, 'bin', 'fedstroke.js'),
-        'simulate',
-        '--data',
-        join(root, 'data'),
-        '--config',
-        'tiny',
-        '--rounds',
-        '2',
-        '--local-steps',
-        '3',
-        '--batch',
-        '1',
-        '--patch',
-        '16x24x24',
-        '--port',
-        '0',
-        '--runs',
-        join(root, 'runs'),
-        '--sites',
-        join(root, 'sites'),
-        '--run-id',
-        'e2e',
-        '--quiet',
-      ],
-      { cwd: ROOT, timeout: 150_000 },
-    );
-    expect(JSON.parse(stdout.trim().split('\n').pop() as string)).toMatchObject({ federation: 'COMPLETED' });
+    const args = [...simulateArgs(root, join(root, 'data'), 2, 3), '--quiet'];
+    const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT, timeout: 150_000 });
+    expect(lastJsonLine(stdout)).toMatchObject({ federation: 'COMPLETED' });
     // The GraphQL endpoint and a ready-to-paste round-status query are shown while it runs.
     expect(stderr).toMatch(/coordinator GraphQL endpoint: http:\/\/127\.0\.0\.1:\d+\/graphql/);
     expect(stderr).toContain('curl -s http://127.0.0.1:');
     expect(stderr).toMatch(/federated\s+test\s+3\s+\d\.\d{3} ± \d\.\d{3}/);
 
-    const runDir = join(root, 'runs', 'e2e');
-    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as SimulationReport;
+    const { runDir, summary } = readSimulateRun(root);
     expect(summary.federation.status).toBe('COMPLETED');
     expect(summary.rounds.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
     for (const round of summary.rounds) {
