@@ -21,6 +21,7 @@ interface SiteFlags {
   patch?: string;
   seed?: string;
   validateGlobal?: boolean;
+  validateEvery?: string;
   resetOptimizer?: boolean;
   checkpointEvery?: string;
   logLevel?: string;
@@ -49,6 +50,10 @@ export function registerSiteCommand(program: Command): void {
     .option('--patch <size>', 'patch edge P or DxHxW (FEDSTROKE_SITE_PATCH, default 32x48x48)')
     .option('--seed <n>', 'seed of patch sampling, varied per round (FEDSTROKE_SITE_SEED)')
     .option('--validate-global', 'also validate the received global model before training')
+    .option(
+      '--validate-every <rounds>',
+      'validate the trained model every n rounds and in the last one (FEDSTROKE_SITE_VALIDATE_EVERY, default 1)',
+    )
     .option('--reset-optimizer', "start every round with fresh Adam moments (default: keep the site's moments)")
     .option('--checkpoint-every <n>', 'resumable checkpoint every n local steps (default 10)')
     .option('--log-level <level>', 'debug, info, warn, error or silent (FEDSTROKE_LOG_LEVEL)')
@@ -86,6 +91,7 @@ function mergeFlags(env: SiteAgentConfigInput, flags: SiteFlags): SiteAgentConfi
   set('patchSize', flags.patch === undefined ? undefined : parsePatch('--patch', flags.patch));
   set('seed', integer('--seed', flags.seed));
   set('validateGlobal', flags.validateGlobal);
+  set('validateEveryRounds', integer('--validate-every', flags.validateEvery));
   set('keepOptimizerState', flags.resetOptimizer ? false : undefined);
   set('checkpointEvery', integer('--checkpoint-every', flags.checkpointEvery));
   set('logLevel', flags.logLevel as SiteAgentConfigInput['logLevel']);

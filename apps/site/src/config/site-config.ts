@@ -39,6 +39,12 @@ export interface SiteAgentConfig {
   /** Also validate the global model received, before training (one more validation pass per round). */
   validateGlobal: boolean;
   /**
+   * Validate the trained local model every this many rounds, and always in the federation's last round. Whole-volume
+   * validation costs about as much as 4 training steps per case, so with short rounds validating every round can
+   * take as long as the training itself.
+   */
+  validateEveryRounds: number;
+  /**
    * Keep this site's Adam moments from one round to the next (default). Fresh moments make the first steps of every
    * round sign-like steps of the full learning rate, which undoes part of what the federation learned.
    */
@@ -67,6 +73,7 @@ export const SITE_DEFAULTS = {
   seed: 0,
   warmupSteps: 10,
   validateGlobal: false,
+  validateEveryRounds: 1,
   keepOptimizerState: true,
   checkpointEvery: 10,
   longPollSeconds: 25,
@@ -91,6 +98,12 @@ export function resolveSiteConfig(input: SiteAgentConfigInput): SiteAgentConfig 
     seed: integer('FEDSTROKE_SITE_SEED', input.seed ?? SITE_DEFAULTS.seed, 0, 2 ** 31 - 1),
     warmupSteps: integer('FEDSTROKE_SITE_WARMUP', input.warmupSteps ?? SITE_DEFAULTS.warmupSteps, 0, 1_000_000),
     validateGlobal: input.validateGlobal ?? SITE_DEFAULTS.validateGlobal,
+    validateEveryRounds: integer(
+      'FEDSTROKE_SITE_VALIDATE_EVERY',
+      input.validateEveryRounds ?? SITE_DEFAULTS.validateEveryRounds,
+      1,
+      1_000_000,
+    ),
     keepOptimizerState: input.keepOptimizerState ?? SITE_DEFAULTS.keepOptimizerState,
     checkpointEvery: integer(
       'FEDSTROKE_SITE_CHECKPOINT_EVERY',
@@ -146,6 +159,7 @@ export function siteConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     warmupSteps: number('FEDSTROKE_SITE_WARMUP'),
     validateGlobal:
       env.FEDSTROKE_SITE_VALIDATE_GLOBAL === undefined ? undefined : env.FEDSTROKE_SITE_VALIDATE_GLOBAL === '1',
+    validateEveryRounds: number('FEDSTROKE_SITE_VALIDATE_EVERY'),
     keepOptimizerState:
       env.FEDSTROKE_SITE_RESET_OPTIMIZER === undefined ? undefined : env.FEDSTROKE_SITE_RESET_OPTIMIZER !== '1',
     checkpointEvery: number('FEDSTROKE_SITE_CHECKPOINT_EVERY'),

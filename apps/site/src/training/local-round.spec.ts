@@ -1,5 +1,5 @@
 import { learningRateAt } from '@fedstroke/training';
-import { roundSchedule } from './local-round';
+import { roundSchedule, validatesThisRound } from './local-round';
 
 describe('roundSchedule', () => {
   it('places round r at (r−1)·localSteps of a poly schedule spanning every round of the task', () => {
@@ -25,5 +25,17 @@ describe('roundSchedule', () => {
       scheduleSteps: 120,
       scheduleOffset: 110,
     });
+  });
+});
+
+describe('validatesThisRound', () => {
+  it('validates every n-th round and always the last one', () => {
+    const rounds = (every: number, total: number) =>
+      Array.from({ length: total }, (_, i) => i + 1).filter((roundIndex) =>
+        validatesThisRound({ roundIndex, totalRounds: total }, every),
+      );
+    expect(rounds(1, 4)).toEqual([1, 2, 3, 4]);
+    expect(rounds(4, 10)).toEqual([4, 8, 10]);
+    expect(rounds(5, 10)).toEqual([5, 10]);
   });
 });

@@ -34,7 +34,14 @@ export interface LocalRoundOptions {
   dataset: SiteDataset;
   config: Pick<
     SiteAgentConfig,
-    'batchSize' | 'patchSize' | 'seed' | 'warmupSteps' | 'validateGlobal' | 'keepOptimizerState' | 'checkpointEvery'
+    | 'batchSize'
+    | 'patchSize'
+    | 'seed'
+    | 'warmupSteps'
+    | 'validateGlobal'
+    | 'validateEveryRounds'
+    | 'keepOptimizerState'
+    | 'checkpointEvery'
   >;
   checkpointDir: string;
   resumeFrom?: string;
@@ -63,6 +70,14 @@ export function roundSchedule(
   };
 }
 
+/** Whether this round validates the trained model: every `everyRounds` rounds, and always in the last round. */
+export function validatesThisRound(
+  task: Pick<TrainingTask, 'roundIndex' | 'totalRounds'>,
+  everyRounds: number,
+): boolean {
+  return task.roundIndex >= task.totalRounds || task.roundIndex % everyRounds === 0;
+}
+
 export async function trainLocalRound(options: LocalRoundOptions): Promise<UpdatePayload> {
   const { task, session, dataset, config } = options;
   const metrics: Record<string, number> = {};
@@ -74,7 +89,7 @@ export async function trainLocalRound(options: LocalRoundOptions): Promise<Updat
   const started = Date.now();
   const result = await trainLocal(
     session,
-    { train: dataset.train, val: dataset.val },
+    { train: dataset.train, val: validatesThisRound(task, config.validateEveryRounds) ? dataset.val : [] },
     {
       steps: task.localSteps,
       batchSize: config.batchSize,
