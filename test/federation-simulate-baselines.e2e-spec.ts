@@ -51,7 +51,7 @@ describe('fedstroke simulate --baselines', () => {
   it('trains centralized and local-only models in parallel child processes and reports all of them', async () => {
     const { stdout, stderr } = await run(
       process.execPath,
-      [...simulateArgs(root, dataDir, ROUNDS, LOCAL_STEPS), '--baselines'],
+      [...simulateArgs(root, dataDir, ROUNDS, LOCAL_STEPS), '--validate-every', '1', '--baselines'],
       // Two lanes even on a one-core machine, so the test always sees two children at once.
       { cwd: ROOT, timeout: 150_000, env: { ...process.env, FEDSTROKE_BASELINE_LANES: '2' } },
     );

@@ -23,7 +23,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('fedstroke simulate', () => {
   it('runs a three-site federation through separate processes and writes report.html and summary.json', async () => {
-    const args = [...simulateArgs(root, join(root, 'data'), 2, 3), '--quiet'];
+    // Sites validate every 2nd round and in the last: here round 2 only.
+    const args = [...simulateArgs(root, join(root, 'data'), 3, 2), '--validate-every', '2', '--quiet'];
     const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT, timeout: 150_000 });
     expect(lastJsonLine(stdout)).toMatchObject({ federation: 'COMPLETED' });
     // The GraphQL endpoint and a ready-to-paste round-status query are shown while it runs.
@@ -33,12 +34,14 @@ describe('fedstroke simulate', () => {
 
     const { runDir, summary } = readSimulateRun(root);
     expect(summary.federation.status).toBe('COMPLETED');
-    expect(summary.rounds.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(summary.rounds.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
     for (const round of summary.rounds) {
       expect(round.participants.map((p) => p.status)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
       expect(round.metrics.trainLoss).toBeGreaterThan(0);
-      expect(round.metrics.valDice).toBeGreaterThanOrEqual(0);
     }
+    // Validated rounds: every 2nd and the last (3); the learning curve has exactly those points.
+    expect(summary.rounds.map((r) => r.metrics.valDice !== undefined)).toEqual([false, true, true]);
+    expect(summary.approaches[0].curve.map((p) => p.steps)).toEqual([2 * 2 * 3, 3 * 2 * 3]);
     // Each site's folder holds only its own cases; the test cases are in none of them.
     expect(summary.data.sites.map((s) => s.train + s.val)).toEqual([3, 3, 3]);
     const federated = summary.approaches[0];

@@ -17,6 +17,7 @@ interface SimulateFlags {
   patch: string;
   lr: string;
   warmup: string;
+  validateEvery: string;
   deadline: string;
   seed: string;
   siteThreads: string;
@@ -62,6 +63,11 @@ export function registerSimulateCommand(program: Command): void {
       String(SIMULATE_DEFAULTS.learningRate),
     )
     .option('--warmup <n>', 'linear warm-up steps at the start', String(SIMULATE_DEFAULTS.warmupSteps))
+    .option(
+      '--validate-every <rounds>',
+      'sites validate every n rounds and in the last (the learning curve)',
+      String(SIMULATE_DEFAULTS.validateEveryRounds),
+    )
     .option('--deadline <seconds>', 'round deadline', String(SIMULATE_DEFAULTS.deadlineSeconds))
     .option('--seed <n>', 'seed of patch sampling and augmentation', String(SIMULATE_DEFAULTS.seed))
     .option('--site-threads <n>', 'ONNX Runtime threads per site agent', String(SIMULATE_DEFAULTS.siteThreads))
@@ -116,6 +122,7 @@ function toOptions(flags: SimulateFlags): SimulationOptions {
     patchSize: patchFlag(flags.patch),
     learningRate: nonNegativeNumberFlag('--lr', flags.lr, false),
     warmupSteps: integerFlag('--warmup', flags.warmup, 0),
+    validateEveryRounds: integerFlag('--validate-every', flags.validateEvery, 1),
     deadlineSeconds: integerFlag('--deadline', flags.deadline, 10),
     seed: integerFlag('--seed', flags.seed, 0),
     siteThreads: integerFlag('--site-threads', flags.siteThreads, 1),

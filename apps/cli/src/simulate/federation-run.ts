@@ -78,6 +78,8 @@ export async function runFederation(
           options.patchSize.join('x'),
           '--seed',
           String(options.seed),
+          '--validate-every',
+          String(options.validateEveryRounds),
         ],
         env: { FEDSTROKE_SITE_WARMUP: String(options.warmupSteps) },
       });

@@ -189,6 +189,8 @@ async function runBaselines(
     settings,
   });
   const perSite = options.rounds * options.localSteps;
+  // Curve points at the same budgets as the federation's validated rounds.
+  const stepsBetweenValidations = options.localSteps * options.validateEveryRounds;
   const jobs = [
     job(
       {
@@ -196,7 +198,7 @@ async function runBaselines(
         kind: 'centralized',
         slug: 'centralized',
         steps: perSite * folders.length,
-        valEvery: options.localSteps * folders.length,
+        valEvery: stepsBetweenValidations * folders.length,
       },
       folders.flatMap((f) => f.train),
       folders.flatMap((f) => f.val),
@@ -209,7 +211,7 @@ async function runBaselines(
           site: f.name,
           slug: `local-${f.name}`,
           steps: perSite,
-          valEvery: options.localSteps,
+          valEvery: stepsBetweenValidations,
         },
         f.train,
         f.val,
