@@ -31,8 +31,6 @@ export interface BaselineLanesOptions {
 
 /** Log lines shown in the error of a failed child. */
 const TAIL_LINES = 15;
-/** ManagedProcess closes the log as the child exits; give the last buffered writes time to land before reading. */
-const LOG_SETTLE_MS = 100;
 
 export async function runBaselineJobs(jobs: BaselineJob[], options: BaselineLanesOptions): Promise<ApproachResult[]> {
   const files = jobs.map((job) => ({
@@ -119,7 +117,6 @@ function describePlan(jobs: BaselineJob[], plan: number[][]): string {
 
 /** The last lines of a child's log, without its progress lines (the error is what the reader needs). */
 async function logTail(file: string): Promise<string> {
-  await new Promise((resolve) => setTimeout(resolve, LOG_SETTLE_MS));
   const text = await readFile(file, 'utf8').catch((error: Error) => `(cannot read the log: ${error.message})`);
   return text
     .split('\n')

@@ -48,10 +48,11 @@ export class ManagedProcess {
     });
     this.child.stdout?.on('data', (chunk: Buffer) => this.onOutput(chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => this.log.write(chunk));
+    // 'close' rather than 'exit': it comes after the child's stdout and stderr have ended, so when `exited` resolves
+    // every line has been parsed and the log file is complete (its stream has finished writing).
     this.exited = new Promise((resolvePromise) =>
-      this.child.once('exit', (code, signal) => {
-        this.log.end();
-        resolvePromise({ code, signal });
+      this.child.once('close', (code, signal) => {
+        this.log.end(() => resolvePromise({ code, signal }));
       }),
     );
   }
