@@ -20,6 +20,7 @@ import {
   startSiteProcess,
 } from '../apps/cli/src/simulate/child-process';
 import { materializeSiteFolders, type SiteFolder } from '../apps/cli/src/simulate/site-folders';
+import { eventually as pollUntil } from './coordinator-kit';
 
 export const ROOT = resolve(__dirname, '..');
 export const FEDSTROKE_BIN = join(ROOT, 'bin', 'fedstroke.js');
@@ -182,20 +183,9 @@ export function startSite(world: FederationWorld, folder: SiteFolder, federation
   return child;
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, stepMs = 250): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, stepMs));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+/** coordinator-kit's poll, at a pace suited to processes that train between answers. */
+export function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, stepMs = 250): Promise<T> {
+  return pollUntil(check, timeoutMs, stepMs);
 }
 
 export async function waitForStatus(world: FederationWorld, federationId: string, status: string, timeoutMs: number) {
