@@ -115,9 +115,9 @@ describe('coordinator on PostgreSQL', () => {
     // Everything lives in PostgreSQL: no SQLite file was created, the schema was migrated once, and the
     // inference upload and its audit entry are rows there too.
     expect(existsSync(join(workspace.dataDir, 'coordinator.sqlite'))).toBe(false);
-    expect(await query('SELECT version FROM schema_migrations ORDER BY version')).toEqual([
-      { version: 1 },
-      { version: 2 },
+    expect(await query('SELECT name FROM kysely_migration ORDER BY name')).toEqual([
+      { name: '0001-initial' },
+      { name: '0002-inference' },
     ]);
     expect(await query('SELECT id FROM inference_uploads')).toEqual([{ id: uploaded.body.uploadId }]);
     expect(await query(`SELECT action, outcome FROM inference_audit`)).toEqual([

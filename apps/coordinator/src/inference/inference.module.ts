@@ -2,7 +2,7 @@
  * Clinical inference on the coordinator: study uploads, the segmentStudy mutation and its job queue, job status
  * (query + subscription), result downloads, retention and the audit trail. Domain code lives in @fedstroke/inference.
  * Settings come from CoordinatorConfig's `inference` section; the tables share the core database (SQLite or
- * PostgreSQL) and its migration list.
+ * PostgreSQL) and its migrations.
  */
 import { Module } from '@nestjs/common';
 import { ModelVersionsModule } from '../model-versions/model-versions.module';
@@ -13,8 +13,7 @@ import { InferenceResolver } from './inference.resolver';
 import { JobEvents } from './job-events.service';
 import { ModelCatalog } from './model-catalog.service';
 import { InferenceRepository } from './persistence/inference.repository';
-import { PostgresInferenceRepository } from './persistence/postgres-inference.repository';
-import { SqliteInferenceRepository } from './persistence/sqlite-inference.repository';
+import { SqlInferenceRepository } from './persistence/sql-inference.repository';
 import { RetentionService } from './retention.service';
 import { StudySources } from './study-sources';
 import { UploadsService } from './uploads.service';
@@ -23,10 +22,7 @@ import { UploadsService } from './uploads.service';
   imports: [ModelVersionsModule],
   controllers: [InferenceController],
   providers: [
-    repository(InferenceRepository, {
-      sqlite: (db) => new SqliteInferenceRepository(db),
-      postgres: (pool) => new PostgresInferenceRepository(pool),
-    }),
+    repository(InferenceRepository, (handle) => new SqlInferenceRepository(handle)),
     InferenceResolver,
     InferenceJobsService,
     JobEvents,

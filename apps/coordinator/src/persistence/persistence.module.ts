@@ -1,13 +1,13 @@
 /**
- * Binds the repository layer to the backend FEDSTROKE_DATABASE_URL names: SQLite embedded by default, PostgreSQL
- * for a postgres:// URL. One handle (a SQLite connection or a pg pool) is opened and migrated at boot and shared by
- * every repository, including those of feature modules (inference) that bind theirs with `repository(...)`.
+ * Binds the repository layer to the engine FEDSTROKE_DATABASE_URL names: SQLite embedded by default, PostgreSQL
+ * for a postgres:// URL. One handle (Kysely over a SQLite connection or a pg pool) is opened and migrated at boot and
+ * shared by every repository, including those of feature modules (inference) that bind theirs with `repository(...)`.
  */
 import { Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import { JsonLogger } from '../logging/json-logger';
 import { buildCoreRepositories, type CoreRepositories } from './core-repositories';
-import { type BackendFactories, closeDatabase, type DatabaseHandle, onBackend, openDatabase } from './database-handle';
+import { closeDatabase, type DatabaseHandle, openDatabase } from './database-handle';
 import {
   DatabaseHealth,
   FederationRepository,
@@ -25,19 +25,18 @@ const handleProvider: Provider = {
   provide: DATABASE_HANDLE,
   inject: [CoordinatorConfigService, JsonLogger],
   useFactory: (config: CoordinatorConfigService, log: JsonLogger): Promise<DatabaseHandle> =>
-    openDatabase(config.get('database'), (error) =>
+    openDatabase(config.get('database'), {
       // A pooled connection broke while idle; the pool opens a new one on the next query.
-      log.event('warn', 'database.connection_lost', { error: error.message }),
-    ),
+      onIdleError: (error) => log.event('warn', 'database.connection_lost', { error: error.message }),
+    }),
 };
 
-/** A feature module's repository bound to the shared database, with one implementation per backend. */
-export function repository<T>(token: abstract new (...args: never[]) => T, factories: BackendFactories<T>): Provider {
-  return {
-    provide: token,
-    inject: [DATABASE_HANDLE],
-    useFactory: (handle: DatabaseHandle) => onBackend(handle, factories),
-  };
+/** A feature module's repository bound to the shared database (one implementation, for either engine). */
+export function repository<T>(
+  token: abstract new (...args: never[]) => T,
+  build: (handle: DatabaseHandle) => T,
+): Provider {
+  return { provide: token, inject: [DATABASE_HANDLE], useFactory: build };
 }
 
 function core<K extends keyof CoreRepositories>(

@@ -1,8 +1,8 @@
 /**
  * The repository layer: abstract classes double as Nest injection tokens, so services depend on these and the
- * persistence module decides which implementation backs them (SQLite today; PostgreSQL slots in as another set).
+ * persistence module binds the implementation (sql/, one per contract, on SQLite or PostgreSQL alike).
  * Every method is async and atomic on its own: the multi-row state changes a round needs (close, complete, fail,
- * cancel) are single methods, so each backend wraps them in one transaction and a crash never leaves half of one.
+ * cancel) are single methods, each run in one transaction, so a crash never leaves half of one.
  */
 import type {
   FederationRecord,

@@ -1,137 +1,184 @@
 /**
- * Row ↔ record mapping for the inference tables, shared by the SQLite and PostgreSQL repositories (the converters
- * in persistence/record-rows accept either driver's integers and JSON). Each `…InsertValues` function lists its
- * values in the order of the columns its INSERT names; JSON goes in as text.
+ * The inference tables as Kysely sees them, and record ↔ row for each. They live in the core database (migration
+ * 0002-inference); the repository reaches them with `db.withTables<InferenceTables>()`.
  */
-import { int, intOrNull, json, type Row, strOrNull } from '../../persistence/record-rows';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AuditEntry, InferenceJobRecord, InferenceJobStatus, UploadRecord } from './inference-records';
 
-/** The job fields `updateJob` may change, and their columns. */
-export const JOB_COLUMNS: Readonly<Record<string, string>> = {
-  status: 'status',
-  result: 'result_json',
-  errorCode: 'error_code',
-  errorMessage: 'error_message',
-  maskFile: 'mask_file',
-  probFile: 'prob_file',
-  startedAt: 'started_at',
-  finishedAt: 'finished_at',
-  expiresAt: 'expires_at',
+export interface InferenceUploadsTable {
+  id: string;
+  file: string;
+  file_name: string | null;
+  sha256: string;
+  size_bytes: number;
+  shape_json: string;
+  role: string;
+  token_fingerprint: string;
+  created_at: number;
+  expires_at: number;
+  deleted_at: number | null;
+}
+
+export interface InferenceJobsTable {
+  id: string;
+  status: InferenceJobStatus;
+  role: string;
+  token_fingerprint: string;
+  model_version_id: string;
+  model_sha256: string;
+  model_config: string;
+  inputs_json: string;
+  options_json: string;
+  result_json: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  mask_file: string | null;
+  prob_file: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  expires_at: number | null;
+}
+
+export interface InferenceAuditTable {
+  id: Generated<number>;
+  at: number;
+  action: AuditEntry['action'];
+  role: string;
+  token_fingerprint: string;
+  job_id: string | null;
+  model_version_id: string | null;
+  model_sha256: string | null;
+  input_sha256_json: string;
+  outcome: string;
+  error_code: string | null;
+}
+
+export type InferenceTables = {
+  inference_uploads: InferenceUploadsTable;
+  inference_jobs: InferenceJobsTable;
+  inference_audit: InferenceAuditTable;
 };
 
-/** The `updateJob` changes that name a column, in order, with the result serialised as JSON text. */
-export function jobChanges(changes: Partial<Omit<InferenceJobRecord, 'id'>>): Array<[column: string, value: unknown]> {
-  return Object.entries(changes)
-    .filter(([key]) => key in JOB_COLUMNS)
-    .map(([key, value]) => [JOB_COLUMNS[key], key === 'result' && value !== null ? JSON.stringify(value) : value]);
-}
-
-export function jobFromRow(row: Row): InferenceJobRecord {
+export function toUpload(row: InferenceUploadsTable): UploadRecord {
   return {
-    id: row.id as string,
-    status: row.status as InferenceJobStatus,
-    role: row.role as string,
-    tokenFingerprint: row.token_fingerprint as string,
-    modelVersionId: row.model_version_id as string,
-    modelSha256: row.model_sha256 as string,
-    modelConfig: row.model_config as string,
-    inputs: json(row.inputs_json),
-    options: json(row.options_json),
-    result: row.result_json ? json(row.result_json) : null,
-    errorCode: strOrNull(row.error_code),
-    errorMessage: strOrNull(row.error_message),
-    maskFile: strOrNull(row.mask_file),
-    probFile: strOrNull(row.prob_file),
-    createdAt: int(row.created_at, 'inference_jobs.created_at'),
-    startedAt: intOrNull(row.started_at, 'inference_jobs.started_at'),
-    finishedAt: intOrNull(row.finished_at, 'inference_jobs.finished_at'),
-    expiresAt: intOrNull(row.expires_at, 'inference_jobs.expires_at'),
+    id: row.id,
+    file: row.file,
+    fileName: row.file_name,
+    sha256: row.sha256,
+    sizeBytes: row.size_bytes,
+    shape: JSON.parse(row.shape_json),
+    role: row.role,
+    tokenFingerprint: row.token_fingerprint,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
   };
 }
 
-/**
- * inference_jobs (id, status, role, token_fingerprint, model_version_id, model_sha256, model_config, inputs_json,
- * options_json, created_at): a new job; the columns it has yet to fill stay NULL.
- */
-export function jobInsertValues(j: InferenceJobRecord): unknown[] {
-  return [
-    j.id,
-    j.status,
-    j.role,
-    j.tokenFingerprint,
-    j.modelVersionId,
-    j.modelSha256,
-    j.modelConfig,
-    JSON.stringify(j.inputs),
-    JSON.stringify(j.options),
-    j.createdAt,
-  ];
-}
-
-export function uploadFromRow(row: Row): UploadRecord {
+export function uploadRow(upload: UploadRecord): InferenceUploadsTable {
   return {
-    id: row.id as string,
-    file: row.file as string,
-    fileName: strOrNull(row.file_name),
-    sha256: row.sha256 as string,
-    sizeBytes: int(row.size_bytes, 'inference_uploads.size_bytes'),
-    shape: json(row.shape_json),
-    role: row.role as string,
-    tokenFingerprint: row.token_fingerprint as string,
-    createdAt: int(row.created_at, 'inference_uploads.created_at'),
-    expiresAt: int(row.expires_at, 'inference_uploads.expires_at'),
+    id: upload.id,
+    file: upload.file,
+    file_name: upload.fileName,
+    sha256: upload.sha256,
+    size_bytes: upload.sizeBytes,
+    shape_json: JSON.stringify(upload.shape),
+    role: upload.role,
+    token_fingerprint: upload.tokenFingerprint,
+    created_at: upload.createdAt,
+    expires_at: upload.expiresAt,
+    deleted_at: null,
   };
 }
 
-/**
- * inference_uploads (id, file, file_name, sha256, size_bytes, shape_json, role, token_fingerprint, created_at,
- * expires_at)
- */
-export function uploadInsertValues(u: UploadRecord): unknown[] {
-  return [
-    u.id,
-    u.file,
-    u.fileName,
-    u.sha256,
-    u.sizeBytes,
-    JSON.stringify(u.shape),
-    u.role,
-    u.tokenFingerprint,
-    u.createdAt,
-    u.expiresAt,
-  ];
-}
-
-export function auditFromRow(row: Row): AuditEntry {
+export function toJob(row: InferenceJobsTable): InferenceJobRecord {
   return {
-    at: int(row.at, 'inference_audit.at'),
-    action: row.action as AuditEntry['action'],
-    role: row.role as string,
-    tokenFingerprint: row.token_fingerprint as string,
-    jobId: strOrNull(row.job_id),
-    modelVersionId: strOrNull(row.model_version_id),
-    modelSha256: strOrNull(row.model_sha256),
-    inputSha256s: json(row.input_sha256_json),
-    outcome: row.outcome as string,
-    errorCode: strOrNull(row.error_code),
+    id: row.id,
+    status: row.status,
+    role: row.role,
+    tokenFingerprint: row.token_fingerprint,
+    modelVersionId: row.model_version_id,
+    modelSha256: row.model_sha256,
+    modelConfig: row.model_config,
+    inputs: JSON.parse(row.inputs_json),
+    options: JSON.parse(row.options_json),
+    result: row.result_json === null ? null : JSON.parse(row.result_json),
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    maskFile: row.mask_file,
+    probFile: row.prob_file,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    expiresAt: row.expires_at,
   };
 }
 
-/**
- * inference_audit (at, action, role, token_fingerprint, job_id, model_version_id, model_sha256, input_sha256_json,
- * outcome, error_code)
- */
-export function auditInsertValues(e: AuditEntry): unknown[] {
-  return [
-    e.at,
-    e.action,
-    e.role,
-    e.tokenFingerprint,
-    e.jobId,
-    e.modelVersionId,
-    e.modelSha256,
-    JSON.stringify(e.inputSha256s),
-    e.outcome,
-    e.errorCode,
-  ];
+/** A new job: what it has yet to fill (result, files, later times) starts NULL whatever the record holds. */
+export function newJobRow(job: InferenceJobRecord): InferenceJobsTable {
+  return {
+    id: job.id,
+    status: job.status,
+    role: job.role,
+    token_fingerprint: job.tokenFingerprint,
+    model_version_id: job.modelVersionId,
+    model_sha256: job.modelSha256,
+    model_config: job.modelConfig,
+    inputs_json: JSON.stringify(job.inputs),
+    options_json: JSON.stringify(job.options),
+    result_json: null,
+    error_code: null,
+    error_message: null,
+    mask_file: null,
+    prob_file: null,
+    created_at: job.createdAt,
+    started_at: null,
+    finished_at: null,
+    expires_at: null,
+  };
+}
+
+/** The columns `updateJob` may change; a field left undefined is left out of the SET (Kysely omits it). */
+export function jobChanges(changes: Partial<Omit<InferenceJobRecord, 'id'>>): Updateable<InferenceJobsTable> {
+  return {
+    status: changes.status,
+    result_json: changes.result === undefined ? undefined : changes.result && JSON.stringify(changes.result),
+    error_code: changes.errorCode,
+    error_message: changes.errorMessage,
+    mask_file: changes.maskFile,
+    prob_file: changes.probFile,
+    started_at: changes.startedAt,
+    finished_at: changes.finishedAt,
+    expires_at: changes.expiresAt,
+  };
+}
+
+export function toAuditEntry(row: Selectable<InferenceAuditTable>): AuditEntry {
+  return {
+    at: row.at,
+    action: row.action,
+    role: row.role,
+    tokenFingerprint: row.token_fingerprint,
+    jobId: row.job_id,
+    modelVersionId: row.model_version_id,
+    modelSha256: row.model_sha256,
+    inputSha256s: JSON.parse(row.input_sha256_json),
+    outcome: row.outcome,
+    errorCode: row.error_code,
+  };
+}
+
+export function auditRow(entry: AuditEntry): Insertable<InferenceAuditTable> {
+  return {
+    at: entry.at,
+    action: entry.action,
+    role: entry.role,
+    token_fingerprint: entry.tokenFingerprint,
+    job_id: entry.jobId,
+    model_version_id: entry.modelVersionId,
+    model_sha256: entry.modelSha256,
+    input_sha256_json: JSON.stringify(entry.inputSha256s),
+    outcome: entry.outcome,
+    error_code: entry.errorCode,
+  };
 }

@@ -7,11 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EphemeralPostgres, startEphemeralPostgres } from '../../../../../test/support/ephemeral-postgres';
-import { closeDatabase, type DatabaseHandle, onBackend, openDatabase } from '../../persistence/database-handle';
+import { closeDatabase, type DatabaseHandle, openDatabase } from '../../persistence/database-handle';
 import type { AuditEntry, InferenceJobRecord, UploadRecord } from './inference-records';
 import type { InferenceRepository } from './inference.repository';
-import { PostgresInferenceRepository } from './postgres-inference.repository';
-import { SqliteInferenceRepository } from './sqlite-inference.repository';
+import { SqlInferenceRepository } from './sql-inference.repository';
 
 const T = 1_760_000_000_000;
 const caller = { role: 'INFERENCE', tokenFingerprint: 'f'.repeat(16) };
@@ -98,10 +97,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s inference repository', (kind)
         ? { kind, file: join(dir, 'c.sqlite') }
         : { kind, url: await server.createDatabase(), poolSize: 2 },
     );
-    repo = onBackend<InferenceRepository>(handle, {
-      sqlite: (db) => new SqliteInferenceRepository(db),
-      postgres: (pool) => new PostgresInferenceRepository(pool),
-    });
+    repo = new SqlInferenceRepository(handle);
   });
   afterEach(async () => {
     await closeDatabase(handle);

@@ -1,7 +1,7 @@
 /**
  * Storage of uploads, jobs and audit entries. An abstract class (the Nest token, as in the core repository layer)
- * implemented once per backend beside it (sqlite-inference.repository.ts, postgres-inference.repository.ts); every
- * method is one statement or one transaction. The tables come from the core migration lists (0002-inference).
+ * implemented once for both engines beside it (sql-inference.repository.ts); every method is one statement. The
+ * tables come from the core migrations (0002-inference).
  */
 import type { AuditEntry, InferenceJobRecord, InferenceJobStatus, UploadRecord } from './inference-records';
 

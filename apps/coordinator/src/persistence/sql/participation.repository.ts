@@ -1,0 +1,193 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseHandle } from '../database-handle';
+import { takesRowLocks } from '../engines/engine-differences';
+import { participationRow, rowOrNull, toParticipation, toParticipationCounts } from '../record-rows';
+import type { Page, PageRequest, ParticipationRecord, ParticipationStatus } from '../records';
+import { type ParticipationCounts, ParticipationRepository, type UpdateReceipt } from '../repositories';
+import type { CoreTables } from '../tables';
+import { pageOf } from './page-of';
+
+/**
+ * Every method that depends on the round being OPEN reads the round first in the same transaction. On PostgreSQL,
+ * which runs these concurrently under READ COMMITTED, that read locks the round row (assign exclusively, so two
+ * sites cannot both take the last seat; accept shared, so a close waits for it or it sees the close), which gives
+ * the outcomes of SQLite's serial order.
+ */
+export class SqlParticipationRepository extends ParticipationRepository {
+  private readonly db: Kysely<CoreTables>;
+  private readonly rowLocks: boolean;
+
+  constructor(handle: DatabaseHandle) {
+    super();
+    this.db = handle.db;
+    this.rowLocks = takesRowLocks(handle.engine);
+  }
+
+  async get(id: string): Promise<ParticipationRecord | null> {
+    const row = await this.db.selectFrom('participations').selectAll().where('id', '=', id).executeTakeFirst();
+    return rowOrNull(row, toParticipation);
+  }
+
+  async find(roundId: string, siteId: string): Promise<ParticipationRecord | null> {
+    const row = await this.db
+      .selectFrom('participations')
+      .selectAll()
+      .where('round_id', '=', roundId)
+      .where('site_id', '=', siteId)
+      .executeTakeFirst();
+    return rowOrNull(row, toParticipation);
+  }
+
+  async list(roundId: string, request: PageRequest): Promise<Page<ParticipationRecord>> {
+    return pageOf(
+      this.db.selectFrom('participations').where('round_id', '=', roundId),
+      request,
+      (q) => q.selectAll().orderBy('assigned_at').orderBy('id'),
+      toParticipation,
+    );
+  }
+
+  async listByStatus(roundId: string, status: ParticipationStatus): Promise<ParticipationRecord[]> {
+    const rows = await this.db
+      .selectFrom('participations')
+      .selectAll()
+      .where('round_id', '=', roundId)
+      .where('status', '=', status)
+      .orderBy('assigned_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toParticipation);
+  }
+
+  async counts(roundId: string): Promise<ParticipationCounts> {
+    const rows = await this.db
+      .selectFrom('participations')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .where('round_id', '=', roundId)
+      .groupBy('status')
+      .execute();
+    return toParticipationCounts(rows);
+  }
+
+  async siteTookPart(federationId: string, siteId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('participations')
+      .select('id')
+      .where('federation_id', '=', federationId)
+      .where('site_id', '=', siteId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async findOpenAssignment(siteId: string): Promise<ParticipationRecord | null> {
+    const row = await this.db
+      .selectFrom('participations as p')
+      .innerJoin('rounds as r', 'r.id', 'p.round_id')
+      .selectAll('p')
+      .where('p.site_id', '=', siteId)
+      .where('p.status', '=', 'ASSIGNED')
+      .where('r.status', '=', 'OPEN')
+      .orderBy('p.assigned_at')
+      .limit(1)
+      .executeTakeFirst();
+    return rowOrNull(row, toParticipation);
+  }
+
+  async assign(participation: ParticipationRecord, maxParticipants: number): Promise<ParticipationRecord | null> {
+    const assigned: ParticipationRecord = {
+      ...participation,
+      status: 'ASSIGNED',
+      numSamples: null,
+      metrics: {},
+      rejectionReason: null,
+      bytesReceived: 0,
+      updateSha256: null,
+      updateFile: null,
+    };
+    return this.db.transaction().execute(async (trx) => {
+      const round = await trx
+        .selectFrom('rounds')
+        .select('status')
+        .where('id', '=', participation.roundId)
+        .$if(this.rowLocks, (q) => q.forUpdate())
+        .executeTakeFirst();
+      if (round?.status !== 'OPEN') return null;
+      const taken = await trx
+        .selectFrom('participations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('round_id', '=', participation.roundId)
+        .executeTakeFirstOrThrow();
+      if (taken.n >= maxParticipants) return null;
+      // Nothing on any unique conflict: the site already has a seat in this round (or the id is taken).
+      const inserted = await trx
+        .insertInto('participations')
+        .values(participationRow(assigned))
+        .onConflict((conflict) => conflict.doNothing())
+        .executeTakeFirst();
+      return inserted.numInsertedOrUpdatedRows === 1n ? assigned : null;
+    });
+  }
+
+  async accept(id: string, at: number, receipt: UpdateReceipt & { updateFile: string }): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const round = await trx
+        .selectFrom('rounds')
+        .select('status')
+        .where('id', '=', (eb) => eb.selectFrom('participations').select('round_id').where('id', '=', id))
+        .$if(this.rowLocks, (q) => q.forShare())
+        .executeTakeFirst();
+      if (round?.status !== 'OPEN') return false;
+      const accepted = await trx
+        .updateTable('participations')
+        .set({
+          status: 'ACCEPTED',
+          updated_at: at,
+          num_samples: receipt.numSamples,
+          metrics_json: JSON.stringify(receipt.metrics),
+          bytes_received: receipt.bytesReceived,
+          update_sha256: receipt.updateSha256,
+          update_file: receipt.updateFile,
+          rejection_reason: null,
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'ASSIGNED')
+        .executeTakeFirst();
+      return accepted.numUpdatedRows === 1n;
+    });
+  }
+
+  async reject(id: string, at: number, reason: string, receipt: Partial<UpdateReceipt>): Promise<void> {
+    // A terminal participation keeps its status and only records the reason; what the receipt leaves out (undefined,
+    // which Kysely omits from the SET) keeps its stored value.
+    await this.db
+      .updateTable('participations')
+      .set((eb) => ({
+        status: eb
+          .case()
+          .when('status', '=', 'ASSIGNED')
+          .then('REJECTED' as ParticipationStatus)
+          .else(eb.ref('status'))
+          .end(),
+        rejection_reason: reason,
+        updated_at: at,
+        num_samples: receipt.numSamples ?? undefined,
+        metrics_json: receipt.metrics ? JSON.stringify(receipt.metrics) : undefined,
+        bytes_received: eb('bytes_received', '+', receipt.bytesReceived ?? 0),
+        update_sha256: receipt.updateSha256 ?? undefined,
+      }))
+      .where('id', '=', id)
+      .where('status', '<>', 'ACCEPTED')
+      .execute();
+  }
+
+  async fail(id: string, at: number, reason: string): Promise<boolean> {
+    const failed = await this.db
+      .updateTable('participations')
+      .set({ status: 'FAILED', rejection_reason: reason, updated_at: at })
+      .where('id', '=', id)
+      .where('status', '=', 'ASSIGNED')
+      .executeTakeFirst();
+    return failed.numUpdatedRows === 1n;
+  }
+}
