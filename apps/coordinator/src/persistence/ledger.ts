@@ -6,10 +6,9 @@
  * transaction, so nothing is applied twice. Release 0.1 then refuses to boot on it (it finds its tables but not its
  * ledger), which is the honest answer to a downgrade.
  */
-import type { DatabaseIntrospector } from 'kysely';
 import { DatabaseError } from './database.error';
 import type { DatabaseHandle } from './database-handle';
-import { lockMigrations } from './engines/engine-differences';
+import { existingTables, lockMigrations } from './engines/engine-differences';
 
 type LedgerTables = {
   schema_migrations: { version: number; name: string; applied_at: number };
@@ -24,19 +23,17 @@ const RELEASE_STEPS: ReadonlyMap<string, string> = new Map([
 
 type Ledgered = Pick<DatabaseHandle, 'engine' | 'db' | 'location'>;
 
-export async function hasTable(db: { introspection: DatabaseIntrospector }, name: string): Promise<boolean> {
-  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
-  return tables.some((table) => table.name === name);
-}
-
 /** Moves a release-0.1 ledger into Kysely's; returns the migrations it recorded as done (none on other databases). */
 export async function adoptReleaseLedger({ engine, db, location }: Ledgered): Promise<string[]> {
+  // Every boot asks; only a release database answers yes, and only its first boot on this build does the work.
+  if (!(await existingTables(db, engine, ['schema_migrations'])).has('schema_migrations')) return [];
   return db
     .withTables<LedgerTables>()
     .transaction()
     .execute(async (trx) => {
       await lockMigrations(trx, engine);
-      if (!(await hasTable(trx, 'schema_migrations'))) return [];
+      // Another boot may have adopted it while this one waited for the lock.
+      if (!(await existingTables(trx, engine, ['schema_migrations'])).has('schema_migrations')) return [];
       const rows = await trx.selectFrom('schema_migrations').selectAll().orderBy('version').execute();
       const foreign = rows.filter((row) => !RELEASE_STEPS.has(`${row.version} ${row.name}`));
       if (foreign.length > 0) {
@@ -68,15 +65,9 @@ export async function adoptReleaseLedger({ engine, db, location }: Ledgered): Pr
     });
 }
 
-/** Refuses a database that a newer build migrated: this one cannot know what its steps changed. */
-export async function refuseNewerDatabase({ db, location }: Ledgered, known: readonly string[]): Promise<void> {
-  if (!(await hasTable(db, 'kysely_migration'))) return;
-  const applied = await db.withTables<LedgerTables>().selectFrom('kysely_migration').select('name').execute();
-  const unknown = applied.map((row) => row.name).filter((name) => !known.includes(name));
-  if (unknown.length > 0) {
-    throw new DatabaseError(
-      `${location} has migrations [${unknown.sort().join(', ')}] that this coordinator does not know: ` +
-        'it was written by a newer version',
-    );
-  }
+/** The steps kysely_migration records as applied (none before the first boot). */
+export async function appliedMigrations({ engine, db }: Ledgered): Promise<string[]> {
+  if (!(await existingTables(db, engine, ['kysely_migration'])).has('kysely_migration')) return [];
+  const rows = await db.withTables<LedgerTables>().selectFrom('kysely_migration').select('name').execute();
+  return rows.map((row) => row.name);
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describeCause, DatabaseError } from './database.error';
 import type { DatabaseHandle } from './database-handle';
 import { COLUMN_TYPES } from './engines/engine-differences';
-import { adoptReleaseLedger, refuseNewerDatabase } from './ledger';
+import { adoptReleaseLedger, appliedMigrations } from './ledger';
 import type { SchemaMigration } from './migration';
 
 export const MIGRATIONS_FOLDER = join(__dirname, 'migrations');
@@ -52,7 +52,16 @@ export type Migratable = Pick<DatabaseHandle, 'engine' | 'db' | 'location'>;
 /** Brings the database to the newest schema; returns the steps it applied (none when another boot already did). */
 export async function migrate(target: Migratable, migrations: Record<string, SchemaMigration>): Promise<string[]> {
   await adoptReleaseLedger(target);
-  await refuseNewerDatabase(target, Object.keys(migrations));
+  const applied = await appliedMigrations(target);
+  const unknown = applied.filter((name) => !(name in migrations)).sort();
+  if (unknown.length > 0) {
+    throw new DatabaseError(
+      `${target.location} has migrations [${unknown.join(', ')}] that this coordinator does not know: ` +
+        'it was written by a newer version',
+    );
+  }
+  // The usual boot: nothing to do, and no need for the migrator's own bookkeeping queries.
+  if (Object.keys(migrations).every((name) => applied.includes(name))) return [];
   const types = COLUMN_TYPES[target.engine];
   const provider: MigrationProvider = {
     getMigrations: async () =>

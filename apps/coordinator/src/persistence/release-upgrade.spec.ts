@@ -15,8 +15,7 @@ import type { DatabaseConfig } from '../config/coordinator-config';
 import { SqlInferenceRepository } from '../inference/persistence/sql-inference.repository';
 import { buildCoreRepositories } from './core-repositories';
 import { connectDatabase, type DatabaseHandle } from './database-handle';
-import type { Engine } from './engines/engine-differences';
-import { hasTable } from './ledger';
+import { type Engine, existingTables } from './engines/engine-differences';
 import { loadMigrations, migrate } from './migrator';
 import type { ParticipationRecord } from './records';
 
@@ -109,7 +108,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s database written by release 0
     expect(releaseLedger.map((row) => row.version)).toEqual([1, 2]);
 
     expect(await migrate(handle, await loadMigrations())).toEqual([]);
-    expect(await hasTable(handle.db, 'schema_migrations')).toBe(false);
+    expect(await existingTables(handle.db, engine, ['schema_migrations', 'sites'])).toEqual(new Set(['sites']));
     const ledger = await sql<{
       name: string;
       timestamp: string;

@@ -1,7 +1,8 @@
 /**
  * Everything the repositories and migrations must know about which engine runs them, in one place. The SQL itself
  * is written once (Kysely compiles it per engine); what differs is the column types a migration declares, whether
- * a read that a write depends on must lock its rows, and how boots serialise their migration passes.
+ * a read that a write depends on must lock its rows, where the catalog lists tables, and how boots serialise their
+ * migration passes.
  */
 import {
   type ColumnDataType,
@@ -61,9 +62,24 @@ export function takesRowLocks(engine: Engine): boolean {
   return engine === 'postgres';
 }
 
+/** Which of `names` are tables of this database (where an unqualified name resolves), from the engine's catalog. */
+export async function existingTables(
+  db: QueryExecutorProvider,
+  engine: Engine,
+  names: readonly string[],
+): Promise<Set<string>> {
+  const list = sql.join(names);
+  const found =
+    engine === 'sqlite'
+      ? sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${list})`
+      : sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
+          WHERE table_schema = current_schema() AND table_name IN (${list})`;
+  return new Set((await found.execute(db)).rows.map((row) => row.name));
+}
+
 /**
  * The advisory lock the release's own migrator held while migrating PostgreSQL (SQLite has one writer already).
- * Taking it while adopting the release's ledger (release-ledger.ts) makes boots of either build wait for each other.
+ * Taking it while adopting the release's ledger (ledger.ts) makes boots of either build wait for each other.
  */
 const RELEASE_MIGRATION_LOCK_ID = 7_303_915_024;
 
