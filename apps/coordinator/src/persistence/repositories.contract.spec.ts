@@ -340,6 +340,39 @@ describe.each(['sqlite', 'postgres'] as const)('%s repositories', (kind) => {
     expect(await rounds.list('f2', { offset: 0, limit: 5 })).toEqual({ items: [], totalCount: 0 });
   });
 
+  it("lists a site's participations in the asked statuses across rounds, most recently updated first", async () => {
+    const { participations, rounds } = repos;
+    await participations.assign(participation('p1', 's1'), 3);
+    await participations.assign(participation('p2', 's2'), 3);
+    await participations.fail('p1', T + 5, 'out of memory');
+    await rounds.close('r1', T + 6, 'deadline');
+    await rounds.fail({ roundId: 'r1', at: T + 7, reason: 'too few updates', next: round('r2', 2, 'v0') });
+    await participations.assign(
+      { ...participation('p3', 's1'), roundId: 'r2', assignedAt: T + 8, updatedAt: T + 8 },
+      3,
+    );
+    await participations.reject('p3', T + 9, 'sha256 mismatch', { bytesReceived: 16 });
+
+    const failures = await participations.listOfSite('s1', ['FAILED', 'REJECTED', 'DROPPED'], { offset: 0, limit: 10 });
+    expect(failures.totalCount).toBe(2);
+    expect(failures.items.map((p) => [p.id, p.status, p.rejectionReason])).toEqual([
+      ['p3', 'REJECTED', 'sha256 mismatch'],
+      ['p1', 'FAILED', 'out of memory'],
+    ]);
+    expect(await participations.listOfSite('s1', ['FAILED', 'REJECTED'], { offset: 1, limit: 1 })).toMatchObject({
+      totalCount: 2,
+      items: [{ id: 'p1' }],
+    });
+    expect(await participations.listOfSite('s2', ['DROPPED'], { offset: 0, limit: 10 })).toMatchObject({
+      totalCount: 1,
+      items: [{ id: 'p2', status: 'DROPPED' }],
+    });
+    expect(await participations.listOfSite('s3', ['FAILED'], { offset: 0, limit: 10 })).toEqual({
+      items: [],
+      totalCount: 0,
+    });
+  });
+
   it('finds sites by name and token hash, revokes once, and records when they were last seen', async () => {
     const { sites } = repos;
     expect(await sites.getByName('s2')).toMatchObject({ id: 's2' });

@@ -104,6 +104,12 @@ export abstract class ParticipationRepository {
   abstract siteTookPart(federationId: string, siteId: string): Promise<boolean>;
   /** The site's ASSIGNED participation in any OPEN round (a restarted site picks up where it was). */
   abstract findOpenAssignment(siteId: string): Promise<ParticipationRecord | null>;
+  /** A site's participations in any of `statuses`, across federations, most recently updated first. */
+  abstract listOfSite(
+    siteId: string,
+    statuses: readonly ParticipationStatus[],
+    page: PageRequest,
+  ): Promise<Page<ParticipationRecord>>;
   /**
    * Assigns the site to the round if the round is still OPEN, has fewer than `maxParticipants` and the site has
    * no participation in it yet. Returns the new record, or null when any of those fail.

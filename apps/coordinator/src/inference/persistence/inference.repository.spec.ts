@@ -152,6 +152,25 @@ describe.each(['sqlite', 'postgres'] as const)('%s inference repository', (kind)
     expect(await repo.getJob('nope')).toBeNull();
   });
 
+  it('lists jobs newest first, in pages, optionally of one status', async () => {
+    for (const [id, at] of [
+      ['j1', T + 1],
+      ['j2', T + 3],
+      ['j3', T + 2],
+    ] as const) {
+      await repo.createJob({ ...job(id), createdAt: at });
+    }
+    await repo.updateJob('j3', ['QUEUED'], { status: 'RUNNING', startedAt: T + 4 });
+    const all = await repo.listJobs({ offset: 0, limit: 10 });
+    expect(all.totalCount).toBe(3);
+    expect(all.items.map((j) => j.id)).toEqual(['j2', 'j3', 'j1']);
+    expect(all.items[1]).toEqual({ ...job('j3'), createdAt: T + 2, status: 'RUNNING', startedAt: T + 4 });
+    expect(await repo.listJobs({ offset: 1, limit: 1 })).toMatchObject({ totalCount: 3, items: [{ id: 'j3' }] });
+    const queued = await repo.listJobs({ offset: 0, limit: 10 }, 'QUEUED');
+    expect(queued).toMatchObject({ totalCount: 2, items: [{ id: 'j2' }, { id: 'j1' }] });
+    expect(await repo.listJobs({ offset: 0, limit: 10 }, 'FAILED')).toEqual({ items: [], totalCount: 0 });
+  });
+
   it('lists audit entries newest first, whichever form the input hashes took', async () => {
     await repo.audit(audit(T + 1, 'UPLOAD', ['a'.repeat(64)]));
     await repo.audit(audit(T + 2, 'SEGMENT', { dwi: 'a'.repeat(64), adc: 'c'.repeat(64) }));

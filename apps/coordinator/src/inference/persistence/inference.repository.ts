@@ -3,6 +3,7 @@
  * implemented once for both engines beside it (sql-inference.repository.ts); every method is one statement. The
  * tables come from the core migrations (0002-inference).
  */
+import type { Page, PageRequest } from '../../persistence/records';
 import type { AuditEntry, InferenceJobRecord, InferenceJobStatus, UploadRecord } from './inference-records';
 
 export abstract class InferenceRepository {
@@ -13,6 +14,8 @@ export abstract class InferenceRepository {
   abstract extendUpload(id: string, expiresAt: number): Promise<void>;
   abstract createJob(job: InferenceJobRecord): Promise<void>;
   abstract getJob(id: string): Promise<InferenceJobRecord | null>;
+  /** Jobs newest first (by creation), optionally only those in `status`. */
+  abstract listJobs(page: PageRequest, status?: InferenceJobStatus): Promise<Page<InferenceJobRecord>>;
   /** Applies `changes` only while the job is in one of `from`; returns the updated job or null. */
   abstract updateJob(
     id: string,

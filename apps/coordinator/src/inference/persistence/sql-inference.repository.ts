@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseHandle } from '../../persistence/database-handle';
 import { rowOrNull } from '../../persistence/record-rows';
+import type { Page, PageRequest } from '../../persistence/records';
+import { pageOf } from '../../persistence/sql/page-of';
 import type { CoreTables } from '../../persistence/tables';
 import type { AuditEntry, InferenceJobRecord, InferenceJobStatus, UploadRecord } from './inference-records';
 import { InferenceRepository } from './inference.repository';
@@ -55,6 +57,15 @@ export class SqlInferenceRepository extends InferenceRepository {
   async getJob(id: string): Promise<InferenceJobRecord | null> {
     const row = await this.db.selectFrom('inference_jobs').selectAll().where('id', '=', id).executeTakeFirst();
     return rowOrNull(row, toJob);
+  }
+
+  async listJobs(request: PageRequest, status?: InferenceJobStatus): Promise<Page<InferenceJobRecord>> {
+    return pageOf(
+      this.db.selectFrom('inference_jobs').$if(status !== undefined, (q) => q.where('status', '=', status!)),
+      request,
+      (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'),
+      toJob,
+    );
   }
 
   async updateJob(

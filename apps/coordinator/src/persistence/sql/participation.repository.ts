@@ -94,6 +94,20 @@ export class SqlParticipationRepository extends ParticipationRepository {
     return rowOrNull(row, toParticipation);
   }
 
+  async listOfSite(
+    siteId: string,
+    statuses: readonly ParticipationStatus[],
+    request: PageRequest,
+  ): Promise<Page<ParticipationRecord>> {
+    if (statuses.length === 0) return { items: [], totalCount: 0 };
+    return pageOf(
+      this.db.selectFrom('participations').where('site_id', '=', siteId).where('status', 'in', [...statuses]),
+      request,
+      (q) => q.selectAll().orderBy('updated_at', 'desc').orderBy('id', 'desc'),
+      toParticipation,
+    );
+  }
+
   async assign(participation: ParticipationRecord, maxParticipants: number): Promise<ParticipationRecord | null> {
     const assigned: ParticipationRecord = {
       ...participation,
