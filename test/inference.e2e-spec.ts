@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { writeBadStudyFiles, type BadStudyFiles } from '../libs/inference/src/testing/bad-studies';
 import { maxAffineDifference, readNifti } from '@fedstroke/nifti';
 import type { CoordinatorApp } from '../apps/coordinator/src';
-import { INFERENCE_TOKEN, READONLY_TOKEN, subscriptionClient } from './coordinator-kit';
+import { ADMIN_TOKEN, INFERENCE_TOKEN, READONLY_TOKEN, subscriptionClient } from './coordinator-kit';
 import {
   bootInferenceCoordinator,
   CASE_ADC,
@@ -38,6 +38,7 @@ let bad: BadStudyFiles;
 let dwiUpload: string;
 const logs: string[] = [];
 let adcUpload: string;
+let pathJobId: string;
 
 const execFileAsync = promisify(execFile);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -162,6 +163,29 @@ describe('segmentStudy end to end (real ISLES22 case, tiny model)', () => {
     const done = await waitForJob(coordinator.url, submitted.data!.segmentStudy.id);
     expect(done.status).toBe('SUCCEEDED');
     expect(done.result!.lesionCount).toBe(job.result!.lesionCount);
+    pathJobId = done.id;
+  });
+
+  it("lists jobs newest first and serves a job's DWI, as given, to the inference and admin roles only", async () => {
+    const JOBS = `query ($status: InferenceJobStatus) { inferenceJobs(status: $status) {
+      totalCount items { id status dwiDownloadPath maskDownloadPath } } }`;
+    type Jobs = { inferenceJobs: { totalCount: number; items: Array<Record<string, string>> } };
+    const listed = await gql<Jobs>(coordinator.url, ADMIN_TOKEN, JOBS, { status: 'SUCCEEDED' });
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data!.inferenceJobs.items.map((j) => j.id)).toEqual([pathJobId, job.id]);
+    expect(listed.data!.inferenceJobs.items[1].dwiDownloadPath).toBe(`/inference/jobs/${job.id}/dwi`);
+    expect(code(await gql(coordinator.url, READONLY_TOKEN, JOBS))).toBe('FORBIDDEN');
+
+    const given = readFileSync(CASE_DWI);
+    for (const id of [job.id, pathJobId]) {
+      for (const token of [INFERENCE_TOKEN, ADMIN_TOKEN]) {
+        const dwi = await download(coordinator.url, token, `/inference/jobs/${id}/dwi`);
+        expect(dwi.status).toBe(200);
+        expect(Buffer.from(dwi.bytes).equals(given)).toBe(true);
+      }
+    }
+    expect((await download(coordinator.url, ADMIN_TOKEN, job.maskDownloadPath!)).status).toBe(200);
+    expect((await download(coordinator.url, READONLY_TOKEN, `/inference/jobs/${job.id}/dwi`)).status).toBe(403);
   });
 
   it('keeps an audit record per request: who, which model, input sha256s, no image data', () => {
@@ -253,5 +277,9 @@ describe('refusals before compute', () => {
     expect((await download(coordinator.url, null, path)).status).toBe(401);
     expect((await download(coordinator.url, READONLY_TOKEN, path)).status).toBe(403);
     expect((await download(coordinator.url, INFERENCE_TOKEN, path)).status).toBe(404);
+    const dwi = `/inference/jobs/00000000-0000-4000-8000-000000000000/dwi`;
+    expect((await download(coordinator.url, null, dwi)).status).toBe(401);
+    expect((await download(coordinator.url, READONLY_TOKEN, dwi)).status).toBe(403);
+    expect((await download(coordinator.url, ADMIN_TOKEN, dwi)).status).toBe(404);
   });
 });

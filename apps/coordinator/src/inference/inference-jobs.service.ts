@@ -21,6 +21,7 @@ import {
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import type { InferenceConfig } from '../config/inference-config';
 import { JsonLogger } from '../logging/json-logger';
+import type { Page, PageRequest } from '../persistence/records';
 import { WeightsStore } from '../storage/weights-store';
 import type { SegmentStudyInput } from './dto/segment-study.input';
 import { JobEvents } from './job-events.service';
@@ -90,6 +91,10 @@ export class InferenceJobsService implements OnApplicationBootstrap, BeforeAppli
 
   get(id: string): Promise<InferenceJobRecord | null> {
     return this.repository.getJob(id);
+  }
+
+  list(page: PageRequest, status?: InferenceJobStatus): Promise<Page<InferenceJobRecord>> {
+    return this.repository.listJobs(page, status);
   }
 
   queuePosition(id: string): number {

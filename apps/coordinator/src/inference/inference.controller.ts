@@ -11,7 +11,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -22,13 +22,18 @@ import { WeightsStore } from '../storage/weights-store';
 import { callerOf } from './caller';
 import { toHttpError } from './inference-errors';
 import { InferenceJobsService } from './inference-jobs.service';
+import { JobInputs } from './job-inputs.service';
+import type { InferenceJobRecord } from './persistence/inference-records';
 import { InferenceRepository } from './persistence/inference.repository';
 import { type UploadReceiptBody, UploadsService } from './uploads.service';
 
 /** The header that may carry the original file name of an upload (for messages only; never a path). */
 export const UPLOAD_FILENAME_HEADER = 'x-fedstroke-filename';
 
-/** Binary study uploads and result downloads (never inside GraphQL JSON). Inference role only: these carry images. */
+/**
+ * Binary study uploads and result downloads (never inside GraphQL JSON). These carry patient images: uploads are for
+ * the inference role, downloads for the inference and admin roles (the dashboard's viewer), never READONLY.
+ */
 @Controller('inference')
 export class InferenceController {
   constructor(
@@ -36,6 +41,7 @@ export class InferenceController {
     private readonly jobs: InferenceJobsService,
     private readonly repository: InferenceRepository,
     private readonly store: WeightsStore,
+    private readonly inputs: JobInputs,
   ) {}
 
   /**
@@ -61,8 +67,23 @@ export class InferenceController {
     }
   }
 
+  /** The DWI the job segmented, as it was given (.nii or .nii.gz): what a viewer draws the mask over. */
+  @Get('jobs/:id/dwi')
+  @Roles('INFERENCE', 'ADMIN')
+  async dwi(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: IncomingMessage,
+    @Res() response: ServerResponse,
+  ): Promise<void> {
+    const job = await this.existingJob(id);
+    const path = await this.inputs.file(job, 'dwi');
+    const gzip = await isGzip(path);
+    await this.send(job, 'dwi', path, gzip ? 'nii.gz' : 'nii', principal, request, response);
+  }
+
   @Get('jobs/:id/mask')
-  @Roles('INFERENCE')
+  @Roles('INFERENCE', 'ADMIN')
   mask(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -73,7 +94,7 @@ export class InferenceController {
   }
 
   @Get('jobs/:id/prob')
-  @Roles('INFERENCE')
+  @Roles('INFERENCE', 'ADMIN')
   prob(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -83,6 +104,14 @@ export class InferenceController {
     return this.download(id, 'prob', principal, request, response);
   }
 
+  private async existingJob(id: string): Promise<InferenceJobRecord> {
+    const job = await this.jobs.get(id);
+    if (!job) throw new NotFoundException(`inference job ${id} does not exist`);
+    if (job.status === 'EXPIRED')
+      throw new GoneException(`the results of job ${id} were deleted after the retention time`);
+    return job;
+  }
+
   private async download(
     id: string,
     what: 'mask' | 'prob',
@@ -90,22 +119,31 @@ export class InferenceController {
     request: IncomingMessage,
     response: ServerResponse,
   ): Promise<void> {
-    const job = await this.jobs.get(id);
-    if (!job) throw new NotFoundException(`inference job ${id} does not exist`);
-    if (job.status === 'EXPIRED')
-      throw new GoneException(`the results of job ${id} were deleted after the retention time`);
+    const job = await this.existingJob(id);
     if (job.status !== 'SUCCEEDED') {
       throw new ConflictException(`job ${id} is ${job.status}; results exist only for SUCCEEDED jobs`);
     }
     const file = what === 'mask' ? job.maskFile : job.probFile;
     if (!file) throw new NotFoundException(`job ${id} has no probability map (ask for returnProbability: true)`);
-    const path = this.store.resolve(file);
+    await this.send(job, what, this.store.resolve(file), 'nii.gz', principal, request, response);
+  }
+
+  /** Streams one file of the job and records the download in the audit trail (these files carry patient images). */
+  private async send(
+    job: InferenceJobRecord,
+    what: 'dwi' | 'mask' | 'prob',
+    path: string,
+    extension: 'nii' | 'nii.gz',
+    principal: Principal,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
     const { size } = await stat(path);
     await this.repository.audit({
       ...callerOf(principal, request.headers.authorization),
       at: Date.now(),
       action: 'DOWNLOAD',
-      jobId: id,
+      jobId: job.id,
       modelVersionId: job.modelVersionId,
       modelSha256: job.modelSha256,
       inputSha256s: Object.fromEntries(Object.entries(job.inputs).map(([role, input]) => [role, input!.sha256])),
@@ -113,10 +151,21 @@ export class InferenceController {
       errorCode: null,
     });
     response.writeHead(200, {
-      'Content-Type': 'application/gzip',
+      'Content-Type': extension === 'nii.gz' ? 'application/gzip' : 'application/octet-stream',
       'Content-Length': String(size),
-      'Content-Disposition': `attachment; filename="${id}_${what}.nii.gz"`,
+      'Content-Disposition': `attachment; filename="${job.id}_${what}.${extension}"`,
     });
     await pipeline(createReadStream(path), response);
+  }
+}
+
+/** Whether the file starts with the gzip magic bytes. */
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await handle.close();
   }
 }

@@ -11,6 +11,7 @@ import { InferenceController } from './inference.controller';
 import { InferenceJobsService } from './inference-jobs.service';
 import { InferenceResolver } from './inference.resolver';
 import { JobEvents } from './job-events.service';
+import { JobInputs } from './job-inputs.service';
 import { ModelCatalog } from './model-catalog.service';
 import { InferenceRepository } from './persistence/inference.repository';
 import { SqlInferenceRepository } from './persistence/sql-inference.repository';
@@ -26,6 +27,7 @@ import { UploadsService } from './uploads.service';
     InferenceResolver,
     InferenceJobsService,
     JobEvents,
+    JobInputs,
     ModelCatalog,
     RetentionService,
     StudySources,

@@ -4,12 +4,14 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import type { GraphqlContext } from '../auth/request-context';
 import { Roles } from '../auth/roles.decorator';
+import { toPage } from '../common/page.model';
 import { callerOf } from './caller';
+import { InferenceJobsArgs } from './dto/inference-jobs.args';
 import { SegmentStudyInput } from './dto/segment-study.input';
 import { toGraphqlError } from './inference-errors';
 import { InferenceJobsService } from './inference-jobs.service';
 import { JobEvents } from './job-events.service';
-import { InferenceJob } from './models/inference-job.model';
+import { InferenceJob, InferenceJobPage } from './models/inference-job.model';
 
 @Resolver(() => InferenceJob)
 export class InferenceResolver {
@@ -43,6 +45,13 @@ export class InferenceResolver {
     const job = await this.jobs.get(id);
     if (!job) throw new NotFoundException(`inference job ${id} does not exist`);
     return InferenceJob.from(job, this.jobs.queuePosition(id));
+  }
+
+  @Query(() => InferenceJobPage, { description: 'Segmentation jobs, newest first: the queue and its history.' })
+  @Roles('INFERENCE', 'ADMIN')
+  async inferenceJobs(@Args() args: InferenceJobsArgs): Promise<InferenceJobPage> {
+    const page = await this.jobs.list({ offset: args.offset, limit: args.limit }, args.status);
+    return toPage(page, args.offset, (job) => InferenceJob.from(job, this.jobs.queuePosition(job.id)));
   }
 
   @Subscription(() => InferenceJob, {

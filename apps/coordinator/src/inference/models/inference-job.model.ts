@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Paginated } from '../../common/page.model';
 import { INFERENCE_JOB_STATUSES, type InferenceJobRecord } from '../persistence/inference-records';
 import { SegmentationResultModel } from './segmentation-result.model';
 
@@ -55,12 +56,17 @@ export class InferenceJob {
   error!: InferenceJobError | null;
   @Field(() => String, {
     nullable: true,
-    description: 'GET it with the inference token: the mask NIfTI (uint8, DWI grid).',
+    description: 'GET it with the inference or admin token: the DWI the job segmented, as it was given.',
+  })
+  dwiDownloadPath!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'GET it with the inference or admin token: the mask NIfTI (uint8, DWI grid).',
   })
   maskDownloadPath!: string | null;
   @Field(() => String, {
     nullable: true,
-    description: 'GET it with the inference token: the probability map (float32).',
+    description: 'GET it with the inference or admin token: the probability map (float32).',
   })
   probabilityDownloadPath!: string | null;
   @Field()
@@ -84,6 +90,7 @@ export class InferenceJob {
       inputs: Object.entries(job.inputs).map(([role, input]) => ({ role, ...input! })),
       result: job.result ? SegmentationResultModel.from(job.result) : null,
       error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
+      dwiDownloadPath: job.status === 'EXPIRED' ? null : `/inference/jobs/${job.id}/dwi`,
       maskDownloadPath: job.maskFile ? `/inference/jobs/${job.id}/mask` : null,
       probabilityDownloadPath: job.probFile ? `/inference/jobs/${job.id}/prob` : null,
       createdAt: new Date(job.createdAt),
@@ -93,3 +100,6 @@ export class InferenceJob {
     });
   }
 }
+
+@ObjectType()
+export class InferenceJobPage extends Paginated(InferenceJob) {}
