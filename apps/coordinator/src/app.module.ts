@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { TokenAuthenticator } from './auth/token-authenticator.service';
 import type { CoordinatorConfig } from './config/coordinator-config';
 import { CoordinatorConfigService } from './config/coordinator-config.service';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { FederationsModule } from './federations/federations.module';
 import { graphqlOptions } from './graphql/graphql-options';
 import { HealthModule } from './health/health.module';
@@ -22,6 +23,7 @@ import { SitesModule } from './sites/sites.module';
 import { StorageModule } from './storage/storage.module';
 import { SiteTasksModule } from './tasks/site-tasks.module';
 import { TransferModule } from './transfer/transfer.module';
+import { ViewerModule } from './viewer/viewer.module';
 
 /** Config and logger, the two things every module may inject. */
 @Global()
@@ -66,6 +68,8 @@ export class AppModule {
         TransferModule,
         InferenceModule,
         HealthModule,
+        ViewerModule,
+        DashboardModule,
       ],
       providers: [
         {

@@ -14,6 +14,7 @@ import type { Role } from '../auth/principal';
 import type { GraphqlContext } from '../auth/request-context';
 import { TokenAuthenticator } from '../auth/token-authenticator.service';
 import { JsonLogger } from '../logging/json-logger';
+import { landingPagePlugin } from './landing-page';
 
 const SUBSCRIBER_ROLES: readonly Role[] = ['ADMIN', 'READONLY', 'INFERENCE'];
 
@@ -34,7 +35,10 @@ export function graphqlOptions(authenticator: TokenAuthenticator, log: JsonLogge
     autoSchemaFile: true,
     sortSchema: true,
     introspection: true,
+    // Apollo's landing pages load from a CDN; `playground: false` turns them off and ours (local, no script) serves.
     graphiql: false,
+    playground: false,
+    plugins: [landingPagePlugin()],
     subscriptions: {
       'graphql-ws': {
         path: '/graphql',

@@ -2,13 +2,17 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { randomUUID } from 'node:crypto';
 import { generateSiteToken, sha256Hex } from '../auth/site-token';
 import { JsonLogger } from '../logging/json-logger';
-import type { Page, PageRequest, SiteRecord } from '../persistence/records';
-import { SiteRepository } from '../persistence/repositories';
+import type { Page, PageRequest, ParticipationRecord, ParticipationStatus, SiteRecord } from '../persistence/records';
+import { ParticipationRepository, SiteRepository } from '../persistence/repositories';
+
+/** What counts as a failure of a site: it reported one, its update was refused, or the round closed without it. */
+export const SITE_FAILURE_STATUSES: readonly ParticipationStatus[] = ['FAILED', 'REJECTED', 'DROPPED'];
 
 @Injectable()
 export class SitesService {
   constructor(
     private readonly sites: SiteRepository,
+    private readonly participations: ParticipationRepository,
     private readonly log: JsonLogger,
   ) {}
 
@@ -20,6 +24,15 @@ export class SitesService {
 
   list(page: PageRequest): Promise<Page<SiteRecord>> {
     return this.sites.list(page);
+  }
+
+  /** The site's ASSIGNED participation in an open round, if it is training now. */
+  currentAssignment(siteId: string): Promise<ParticipationRecord | null> {
+    return this.participations.findOpenAssignment(siteId);
+  }
+
+  failures(siteId: string, page: PageRequest): Promise<Page<ParticipationRecord>> {
+    return this.participations.listOfSite(siteId, SITE_FAILURE_STATUSES, page);
   }
 
   /** Creates the site and returns its token; only the token's sha256 is kept, so this is the only time it exists. */

@@ -1,0 +1,121 @@
+/**
+ * What the dashboard reads beyond the rest of the API, over real HTTP: the caller's role (`viewer`), each site's
+ * current assignment and failures, and the GraphQL landing page that replaced the CDN-loaded Playground.
+ */
+import type { CoordinatorApp } from '../apps/coordinator/src';
+import {
+  ADMIN_TOKEN,
+  bootCoordinator,
+  constant,
+  gql,
+  gqlOk,
+  INFERENCE_TOKEN,
+  makeWorkspace,
+  READONLY_TOKEN,
+  startFederation,
+  takeTask,
+  uploadUpdate,
+  type Workspace,
+} from './coordinator-kit';
+
+let workspace: Workspace;
+let coordinator: CoordinatorApp;
+
+beforeAll(async () => {
+  workspace = makeWorkspace();
+  coordinator = await bootCoordinator(workspace);
+});
+
+afterAll(async () => {
+  await coordinator.close();
+  workspace.cleanup();
+});
+
+const VIEWER = '{ viewer { role siteId } }';
+
+describe('viewer', () => {
+  it('names the role of every kind of token, and refuses an unknown one in plain words', async () => {
+    for (const [token, role] of [
+      [ADMIN_TOKEN, 'ADMIN'],
+      [READONLY_TOKEN, 'READONLY'],
+      [INFERENCE_TOKEN, 'INFERENCE'],
+    ]) {
+      expect(await gqlOk(coordinator.url, token, VIEWER)).toEqual({ viewer: { role, siteId: null } });
+    }
+    const wrong = await gql(coordinator.url, 'wrong-token-0123456789abcdef', VIEWER);
+    expect(wrong.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(wrong.errors?.[0].message).toMatch(/not a valid coordinator, read-only, inference or site token/);
+  });
+});
+
+describe("a site's current assignment and failures", () => {
+  const SITES = `{ sites { items { name status
+    currentAssignment { roundId federationId status }
+    failures(limit: 5) { totalCount items { status rejectionReason roundId } } } } }`;
+  interface SiteView {
+    name: string;
+    currentAssignment: { roundId: string; federationId: string; status: string } | null;
+    failures: { totalCount: number; items: Array<{ status: string; rejectionReason: string | null; roundId: string }> };
+  }
+  const view = async () => {
+    const data = await gqlOk<{ sites: { items: SiteView[] } }>(coordinator.url, READONLY_TOKEN, SITES);
+    return new Map(data.sites.items.map((site) => [site.name, site]));
+  };
+
+  it('shows the open assignment while a site trains, then each refusal and reported failure with its reason', async () => {
+    const { sites, federationId } = await startFederation(coordinator.url, ['north', 'south'], {
+      name: 'reads',
+      rounds: 2,
+      quorum: 1,
+      minUpdatesAtDeadline: 1,
+      deadlineSeconds: 60,
+    });
+    const [north, south] = sites;
+    const northTask = await takeTask(coordinator.url, north, federationId);
+    const southTask = await takeTask(coordinator.url, south, federationId);
+    let seen = await view();
+    expect(seen.get('north')!.currentAssignment).toEqual({
+      roundId: northTask.roundId,
+      federationId,
+      status: 'ASSIGNED',
+    });
+    expect(seen.get('north')!.failures.totalCount).toBe(0);
+
+    await gqlOk(
+      coordinator.url,
+      south.token,
+      'mutation ($roundId: ID!) { reportFailure(roundId: $roundId, reason: "out of memory") { status } }',
+      { roundId: southTask.roundId },
+    );
+    const refused = await uploadUpdate(coordinator.url, north, northTask, constant(0.1), { sha256: '0'.repeat(64) });
+    expect(refused.status).toBe(422);
+
+    seen = await view();
+    expect(seen.get('south')!.currentAssignment).toBeNull();
+    expect(seen.get('south')!.failures).toEqual({
+      totalCount: 1,
+      items: [{ status: 'FAILED', rejectionReason: 'out of memory', roundId: southTask.roundId }],
+    });
+    expect(seen.get('north')!.failures.items).toEqual([
+      { status: 'REJECTED', rejectionReason: expect.stringMatching(/sha256/), roundId: northTask.roundId },
+    ]);
+    expect(seen.get('north')!.currentAssignment).toBeNull();
+  });
+});
+
+describe('the GraphQL landing page', () => {
+  it('is served by the coordinator, loads nothing from elsewhere, and links the dashboard', async () => {
+    const response = await fetch(`${coordinator.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('<a href="/dashboard/">dashboard</a>');
+    expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!HOST)/i);
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it('redirects the root to the dashboard', async () => {
+    const response = await fetch(`${coordinator.url}/`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/dashboard/');
+  });
+});
