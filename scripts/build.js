@@ -2,6 +2,8 @@
 // Compiles apps/ and libs/ to dist/ with SWC (about a second for the whole tree; type checking is `npm run typecheck`).
 // Path aliases (@fedstroke/<lib>) are rewritten to relative requires so the output runs with plain `node`.
 // Only sources newer than their output are recompiled, so `npm test` pays almost nothing when nothing changed.
+// The browser dashboard (apps/dashboard) is bundled by esbuild into dist/dashboard, which the coordinator serves;
+// it is rebuilt only when one of its sources or package-lock.json (its dependencies) is newer than the bundle.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -44,9 +46,12 @@ const options = {
   sourceMaps: true,
 };
 
+const DASHBOARD = path.join(root, 'apps', 'dashboard');
+
 let compiled = 0;
 for (const top of ['apps', 'libs']) {
   for (const file of sources(path.join(root, top))) {
+    if (file.startsWith(DASHBOARD + path.sep)) continue;
     const rel = path.relative(root, file);
     const outFile = path.join(outRoot, rel.replace(/\.ts$/, '.js'));
     if (fs.existsSync(outFile) && fs.statSync(outFile).mtimeMs >= fs.statSync(file).mtimeMs) continue;
@@ -61,4 +66,46 @@ for (const top of ['apps', 'libs']) {
     compiled++;
   }
 }
-if (process.env.FEDSTROKE_BUILD_QUIET !== '1') console.error(`build: compiled ${compiled} file(s) to dist/`);
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Bundles the dashboard when a source or the lock file is newer than the bundle; returns whether it did. */
+function bundleDashboard() {
+  const outDir = path.join(outRoot, 'dashboard');
+  const stamp = path.join(outDir, 'index.html');
+  const inputs = Math.max(newestMtime(DASHBOARD), fs.statSync(path.join(root, 'package-lock.json')).mtimeMs);
+  if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= inputs) return false;
+  fs.rmSync(outDir, { recursive: true, force: true });
+  require('esbuild').buildSync({
+    entryPoints: { app: path.join(DASHBOARD, 'src', 'main.tsx') },
+    outdir: outDir,
+    bundle: true,
+    format: 'esm',
+    target: ['chrome110', 'firefox110', 'safari16'],
+    minify: true,
+    sourcemap: true,
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    alias: { zarrita: path.join(DASHBOARD, 'src', 'vendor', 'zarrita-unsupported.ts') },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    legalComments: 'linked',
+    logLevel: 'warning',
+  });
+  // index.html last: its mtime is the stamp that says the bundle is complete.
+  fs.copyFileSync(path.join(DASHBOARD, 'index.html'), stamp);
+  return true;
+}
+
+const bundled = bundleDashboard();
+if (process.env.FEDSTROKE_BUILD_QUIET !== '1') {
+  console.error(
+    `build: compiled ${compiled} file(s) to dist/${bundled ? '; bundled the dashboard into dist/dashboard' : ''}`,
+  );
+}
