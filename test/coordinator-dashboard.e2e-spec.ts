@@ -1,8 +1,18 @@
 /**
- * What the dashboard reads beyond the rest of the API, over real HTTP: the caller's role (`viewer`), each site's
- * current assignment and failures, and the GraphQL landing page that replaced the CDN-loaded Playground.
+ * What the coordinator does for the dashboard, over real HTTP: serves its built files under a CSP that keeps the
+ * page to this origin (or says how to build them), answers what the dashboard reads beyond the rest of the API (the
+ * caller's role, each site's current assignment and failures), and shows a local GraphQL landing page instead of
+ * the CDN-loaded Playground. The page itself is tested in a browser by dashboard.e2e-spec.ts.
  */
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CoordinatorApp } from '../apps/coordinator/src';
+import { builtDashboardDir, DASHBOARD_CSP, mountDashboard } from '../apps/coordinator/src/dashboard/dashboard-assets';
 import {
   ADMIN_TOKEN,
   bootCoordinator,
@@ -17,11 +27,13 @@ import {
   uploadUpdate,
   type Workspace,
 } from './coordinator-kit';
+import { buildOnce } from './federation-kit';
 
 let workspace: Workspace;
 let coordinator: CoordinatorApp;
 
 beforeAll(async () => {
+  buildOnce();
   workspace = makeWorkspace();
   coordinator = await bootCoordinator(workspace);
 });
@@ -117,5 +129,43 @@ describe('the GraphQL landing page', () => {
     const response = await fetch(`${coordinator.url}/`, { redirect: 'manual' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('/dashboard/');
+  });
+});
+
+describe('the dashboard files', () => {
+  it('are served from the build with a CSP that allows this origin only', async () => {
+    const page = await fetch(`${coordinator.url}/dashboard/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toBe(readFileSync(join(builtDashboardDir(), 'index.html'), 'utf8'));
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(page.headers.get('content-security-policy')).toBe(DASHBOARD_CSP);
+    expect(DASHBOARD_CSP).toMatch(/default-src 'self'/);
+    expect(DASHBOARD_CSP).toMatch(/connect-src 'self'/);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    const script = await fetch(`${coordinator.url}/dashboard/app.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${coordinator.url}/dashboard`, { redirect: 'manual' })).headers.get('location')).toBe(
+      '/dashboard/',
+    );
+  });
+
+  it('answer 503 with the command to run when the dashboard was not built', async () => {
+    @Module({})
+    class EmptyModule {}
+    const empty = mkdtempSync(join(tmpdir(), 'fedstroke-no-dashboard-'));
+    const app = await NestFactory.create<NestExpressApplication>(EmptyModule, { logger: false });
+    try {
+      expect(mountDashboard(app, empty)).toEqual({ built: false });
+      await app.listen(0, '127.0.0.1');
+      const { port } = app.getHttpServer().address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/dashboard/`);
+      expect(response.status).toBe(503);
+      expect(await response.text()).toMatch(/was not built.*npm run build/);
+    } finally {
+      await app.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

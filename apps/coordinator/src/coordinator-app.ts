@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
 import {
@@ -12,6 +13,8 @@ import {
   type CoordinatorConfigInput,
   resolveCoordinatorConfig,
 } from './config/coordinator-config';
+import { DASHBOARD_PATH } from './dashboard/dashboard-path';
+import { mountDashboard } from './dashboard/dashboard-assets';
 import { JsonLogger } from './logging/json-logger';
 
 export interface CoordinatorApp {
@@ -34,12 +37,22 @@ export async function createCoordinatorApp(
 ): Promise<CoordinatorApp> {
   const config = isResolved(input) ? input : resolveCoordinatorConfig(input);
   const logger = new JsonLogger(config.logLevel, options.logWrite);
-  const app = await NestFactory.create(AppModule.forRoot(config, logger), { logger, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+    logger,
+    abortOnError: false,
+  });
+  const dashboard = mountDashboard(app);
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}`;
-  logger.event('info', 'coordinator.listening', { url, dataDir: config.dataDir, database: config.database.kind });
+  logger.event('info', 'coordinator.listening', {
+    url,
+    dashboardUrl: `${url}${DASHBOARD_PATH}`,
+    dashboardBuilt: dashboard.built,
+    dataDir: config.dataDir,
+    database: config.database.kind,
+  });
   return { app, config, url, port, close: () => app.close() };
 }
 
