@@ -96,8 +96,11 @@ export interface FederationWorld {
   cleanup(): Promise<void>;
 }
 
-/** 12 cases of 40×40×24 voxels over three centers: per site 2 train + 1 validation, and 3 test cases. */
-export async function makeWorld(name: string): Promise<FederationWorld> {
+/**
+ * 12 cases of 40×40×24 voxels over three centers: per site 2 train + 1 validation, and 3 test cases. `coordinatorEnv`
+ * adds FEDSTROKE_* settings to the coordinator process (role tokens, inference limits).
+ */
+export async function makeWorld(name: string, coordinatorEnv: NodeJS.ProcessEnv = {}): Promise<FederationWorld> {
   const root = mkdtempSync(join(tmpdir(), `fedstroke-${name}-`));
   const dataDir = join(root, 'data');
   await generateSmallDataset(dataDir, 11);
@@ -108,7 +111,7 @@ export async function makeWorld(name: string): Promise<FederationWorld> {
   );
   const folders = await materializeSiteFolders(dataDir, dataset.cases, split, join(root, 'sites'));
   const adminToken = randomBytes(24).toString('hex');
-  const { process: coordinator, url } = await bootCoordinator(root, adminToken, 0);
+  const { process: coordinator, url } = await bootCoordinator(root, adminToken, 0, coordinatorEnv);
   const world: FederationWorld = {
     root,
     dataDir,
@@ -128,14 +131,14 @@ export async function makeWorld(name: string): Promise<FederationWorld> {
   return world;
 }
 
-export function bootCoordinator(root: string, adminToken: string, port: number) {
+export function bootCoordinator(root: string, adminToken: string, port: number, env: NodeJS.ProcessEnv = {}) {
   return startCoordinatorProcess({
     dataDir: join(root, 'coordinator'),
     artifactsRoot: ARTIFACTS_ROOT,
     adminToken,
     port,
     logFile: logPath(root, 'coordinator'),
-    env: { FEDSTROKE_LONG_POLL_MAX_SECONDS: '5' },
+    env: { FEDSTROKE_LONG_POLL_MAX_SECONDS: '5', ...env },
   });
 }
 

@@ -1,0 +1,275 @@
+/**
+ * The dashboard in a real browser (Debian chromium, puppeteer-core) against a real federation: the coordinator and
+ * three site agents as separate processes training the tiny U-Net on synthetic cases. Read-only, it follows rounds
+ * live (the counter and the learning curve move while the page stays loaded, with no polling) and offers no admin
+ * control; admin, it pauses, resumes, cancels, registers and revokes; a wrong token is told so in plain words; and
+ * an inference result renders in NiiVue with mask-coloured pixels over the DWI. No request leaves the machine.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { readNifti } from '@fedstroke/nifti';
+import { discoverDataset } from '@fedstroke/isles';
+import { gql, INFERENCE_TOKEN, READONLY_TOKEN } from './coordinator-kit';
+import {
+  countPixels,
+  type DashboardPage,
+  launchBrowser,
+  openDashboard,
+  screenshot,
+  type TestBrowser,
+  waitInPage,
+} from './browser-kit';
+import {
+  buildOnce,
+  federationInput,
+  type FederationWorld,
+  makeWorld,
+  registerAll,
+  startSite,
+  waitForStatus,
+} from './federation-kit';
+import { download, SEGMENT, uploadFile, waitForJob } from './inference-kit';
+
+/** Enough rounds that the federation is still running when the admin pauses it. */
+const ROUNDS = 10;
+/** Okabe-Ito orange (the mask) blended over grey: red and green well above blue. Grey and the blue crosshair fail. */
+const maskColoured = (r: number, g: number, b: number) => r - b > 60 && g - b > 25 && r > g;
+
+let world: FederationWorld;
+let browser: TestBrowser;
+let federationId: string;
+let readonly: DashboardPage;
+let admin: DashboardPage;
+const pages: DashboardPage[] = [];
+
+async function open(token?: string, hash = ''): Promise<DashboardPage> {
+  const opened = await openDashboard(browser.browser, world.url, token);
+  pages.push(opened);
+  if (hash) await opened.page.goto(`${world.url}/dashboard/${hash}`);
+  return opened;
+}
+
+const text = (page: Page, selector: string) =>
+  page.$eval(selector, (e) => (e as unknown as { innerText: string }).innerText);
+const attribute = (page: Page, selector: string, name: string) =>
+  page.$eval(selector, (e, n) => e.getAttribute(n as string), name);
+
+beforeAll(async () => {
+  buildOnce();
+  world = await makeWorld('dashboard', {
+    FEDSTROKE_READONLY_TOKEN: READONLY_TOKEN,
+    FEDSTROKE_INFERENCE_TOKEN: INFERENCE_TOKEN,
+    FEDSTROKE_INFERENCE_THREADS: '1',
+  });
+  await registerAll(world);
+  federationId = await world.admin.createFederation(
+    federationInput('dashboard-live', { rounds: ROUNDS, localSteps: 2, deadlineSeconds: 120 }),
+  );
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  for (const { context } of pages) await context.close().catch(() => undefined);
+  await browser?.close();
+  await world?.cleanup();
+});
+
+describe('signing in', () => {
+  it('tells a wrong token in plain words and keeps asking for one', async () => {
+    const { page } = await open('not-a-token-of-this-coordinator');
+    const alert = await text(page, '[role=alert]');
+    expect(alert).toMatch(/did not accept this token/);
+    expect(alert).toMatch(/not a valid coordinator, read-only, inference or site token/);
+    expect(await page.$('#role')).toBeNull();
+    expect(await page.$('#token')).not.toBeNull();
+    await screenshot(page, '01-wrong-token');
+  });
+});
+
+describe('read-only, live', () => {
+  it('says which role it holds and shows the federation before it starts', async () => {
+    readonly = await open(READONLY_TOKEN, `#/federations/${federationId}`);
+    const { page } = readonly;
+    expect(await attribute(page, '#role', 'data-role')).toBe('READONLY');
+    expect(await text(page, '#role')).toMatch(/read-only.*change nothing/);
+    await waitInPage(page, `document.querySelector('#live-state')?.dataset.connection === 'live'`, 15_000);
+    expect(await attribute(page, '#round-counter', 'data-round')).toBe('0');
+    // Marks this document: a reload would lose it.
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
+  });
+
+  it('moves the round counter and the learning curve as rounds complete, pushed over graphql-ws, not polled', async () => {
+    const { page, log } = readonly;
+    const postsBefore = log.graphqlPosts();
+    await world.admin.startFederation(federationId);
+    for (const folder of world.folders) startSite(world, folder, federationId);
+
+    await waitInPage(page, `Number(document.querySelector('#round-counter')?.dataset.completed) >= 1`, 120_000);
+    const firstPoints = Number(await attribute(page, '#curve-trainLoss', 'data-points'));
+    expect(firstPoints).toBeGreaterThanOrEqual(1);
+    await waitInPage(page, `Number(document.querySelector('#round-counter')?.dataset.completed) >= 2`, 120_000);
+    const round = Number(await attribute(page, '#round-counter', 'data-round'));
+    const completed = Number(await attribute(page, '#round-counter', 'data-completed'));
+    const points = Number(await attribute(page, '#curve-trainLoss', 'data-points'));
+    expect(round).toBeGreaterThanOrEqual(2);
+    expect(points).toBe(completed);
+    expect(points).toBeGreaterThan(firstPoints);
+    // Three sites and the weighted series; per-site validation Dice too.
+    expect(await page.$$eval('#curve-trainLoss thead th', (ths) => ths.length)).toBe(1 + 3 + 1);
+    expect(Number(await attribute(page, '#curve-valDice', 'data-points'))).toBeGreaterThanOrEqual(1);
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
+    // Only the model-version reload that each ROUND_COMPLETED event triggers; nothing on a timer.
+    expect(log.graphqlPosts() - postsBefore).toBeLessThanOrEqual(completed);
+    // The participants of a completed round: status, samples, timing, bytes.
+    const row = await page.$eval(
+      `details[data-round-index="1"] table.participants tbody tr`,
+      (e) => e.textContent ?? '',
+    );
+    expect(row).toMatch(/accepted/);
+    expect(row).toMatch(/KiB|MiB/);
+    await screenshot(page, '02-federation-live-readonly');
+  });
+
+  it('offers no admin control anywhere', async () => {
+    const { page } = readonly;
+    expect(await page.$$('[data-action]')).toHaveLength(0);
+    expect(await page.$('#admin-controls')).toBeNull();
+    await page.goto(`${world.url}/dashboard/#/sites`);
+    await page.waitForSelector('#sites tbody tr');
+    expect(await page.$('#register-site')).toBeNull();
+    expect(await page.$$('[data-action]')).toHaveLength(0);
+    expect(await page.$$eval('#sites tbody tr', (rows) => rows.length)).toBe(3);
+    await screenshot(page, '03-sites-readonly');
+    await page.goto(`${world.url}/dashboard/#/inference`);
+    expect(await text(page, '[data-not-for-role]')).toMatch(/admin or inference roles only/);
+    await page.goto(`${world.url}/dashboard/#/federations/${federationId}`);
+  });
+});
+
+describe('admin', () => {
+  it('pauses and resumes the federation, and the read-only page sees both live', async () => {
+    admin = await open(world.adminToken, `#/federations/${federationId}`);
+    const { page } = admin;
+    expect(await attribute(page, '#role', 'data-role')).toBe('ADMIN');
+    await page.waitForSelector('[data-action=pause]');
+    await page.click('[data-action=pause]');
+    await page.waitForSelector('[data-action=resume]');
+    expect((await world.admin.federation(federationId)).status).toBe('PAUSED');
+    await waitInPage(readonly.page, `!!document.querySelector('h2 [data-status=PAUSED]')`, 15_000);
+    await screenshot(page, '04-federation-paused-admin');
+    await page.click('[data-action=resume]');
+    await page.waitForSelector('[data-action=pause]');
+    expect((await world.admin.federation(federationId)).status).toBe('RUNNING');
+    await waitInPage(readonly.page, `!!document.querySelector('h2 [data-status=RUNNING]')`, 15_000);
+  });
+
+  it('registers a site and shows its working token once, then revokes it', async () => {
+    const { page } = admin;
+    await page.goto(`${world.url}/dashboard/#/sites`);
+    await page.waitForSelector('#site-name');
+    await page.type('#site-name', 'hospital-x');
+    await page.click('[data-action=register-site]');
+    await page.waitForSelector('#issued-token [data-token]');
+    const token = (await text(page, '#issued-token [data-token]')).trim();
+    const check = '{ currentSite { name status } }';
+    expect((await gql(world.url, token, check)).data).toEqual({
+      currentSite: { name: 'hospital-x', status: 'ACTIVE' },
+    });
+    await screenshot(page, '05-site-registered-admin');
+    await page.click('[data-action=hide-token]');
+    await page.reload();
+    await page.waitForSelector('#sites tbody tr[data-site="hospital-x"]');
+    expect(await page.content()).not.toContain(token);
+
+    await page.click('tr[data-site="hospital-x"] [data-action=revoke]');
+    await page.click('tr[data-site="hospital-x"] [data-action=revoke-confirm]');
+    await page.waitForSelector('tr[data-site="hospital-x"] [data-status=REVOKED]');
+    expect((await gql(world.url, token, check)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('cancels a federation with the reason given', async () => {
+    const other = await world.admin.createFederation(federationInput('dashboard-cancel'));
+    const { page } = admin;
+    await page.goto(`${world.url}/dashboard/#/federations/${other}`);
+    await page.waitForSelector('[data-action=cancel]');
+    await page.click('[data-action=cancel]');
+    await page.type('#cancel-reason', 'wrong cohort');
+    await page.click('[data-action=cancel-confirm]');
+    await page.waitForSelector('h2 [data-status=CANCELLED]');
+    expect(await world.admin.federation(other)).toMatchObject({ status: 'CANCELLED', statusReason: 'wrong cohort' });
+  });
+});
+
+describe('inference result in NiiVue', () => {
+  let jobId: string;
+
+  it('segments a study with the federated model once the federation completes', async () => {
+    const done = await waitForStatus(world, federationId, 'COMPLETED', 240_000);
+    expect(done.latestModelVersion?.roundIndex).toBe(ROUNDS);
+    await screenshot(readonly.page, '06-federation-completed-readonly');
+    const dataset = await discoverDataset(world.dataDir, { policy: 'fail', requireMask: true, requireFlair: true });
+    const study = dataset.cases[0];
+    const dwi = await uploadFile(world.url, INFERENCE_TOKEN, study.dwi, 'dwi.nii.gz');
+    const adc = await uploadFile(world.url, INFERENCE_TOKEN, study.adc, 'adc.nii.gz');
+    const segment = async (extra: Record<string, unknown>) => {
+      const submitted = await gql<{ segmentStudy: { id: string } }>(world.url, INFERENCE_TOKEN, SEGMENT, {
+        input: {
+          dwi: { uploadId: dwi.body.uploadId },
+          adc: { uploadId: adc.body.uploadId },
+          modelVersionId: done.latestModelVersion!.id,
+          ...extra,
+        },
+      });
+      expect(submitted.errors).toBeUndefined();
+      const job = await waitForJob(world.url, submitted.data!.segmentStudy.id);
+      expect(job.status).toBe('SUCCEEDED');
+      return job;
+    };
+    // The tiny model after a few short rounds is no segmenter: threshold its own probabilities at their 98th
+    // percentile, so the mask is a lesion-sized region whatever it learnt. The test is about drawing the mask.
+    const first = await segment({ returnProbability: true });
+    const map = join(world.root, 'prob.nii.gz');
+    writeFileSync(map, (await download(world.url, INFERENCE_TOKEN, first.probabilityDownloadPath!)).bytes);
+    const probabilities = Float32Array.from((await readNifti(map)).data).sort();
+    const job = await segment({ threshold: probabilities[Math.floor(probabilities.length * 0.98)] });
+    expect(job.result!.lesionCount).toBeGreaterThan(0);
+    jobId = job.id;
+  });
+
+  it('lists the job with its timings and QC warnings, and draws the mask over the DWI', async () => {
+    const { page } = admin;
+    await page.goto(`${world.url}/dashboard/#/inference`);
+    await page.waitForSelector(`#inference-jobs tr[data-job="${jobId}"]`);
+    const row = await text(page, `#inference-jobs tr[data-job="${jobId}"]`);
+    expect(row).toMatch(/succeeded/);
+    expect(row).toMatch(/FLAIR_MISSING/);
+    await screenshot(page, '07-inference-jobs-admin');
+
+    await page.click(`#inference-jobs tr[data-job="${jobId}"] a`);
+    await waitInPage(page, `document.querySelector('#viewer')?.dataset.ready === 'true'`, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const canvas = (await page.$('#viewer canvas'))!;
+    const withMask = countPixels(await canvas.screenshot(), maskColoured);
+    expect(withMask).toBeGreaterThan(20);
+    await screenshot(page, '08-inference-viewer-admin');
+
+    await page.click('#show-mask');
+    await waitInPage(page, `document.querySelector('#viewer')?.dataset.mask === 'false'`, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const withoutMask = countPixels(await canvas.screenshot(), maskColoured);
+    expect(withoutMask).toBeLessThan(withMask / 20);
+    expect(await text(page, '#qc-warnings')).toMatch(/FLAIR_MISSING/);
+  });
+});
+
+describe('the whole session', () => {
+  it('made no request off this machine, hit no CSP violation and threw no error', () => {
+    for (const { log } of pages) {
+      expect(log.requests.length).toBeGreaterThan(0);
+      expect(log.foreign()).toEqual([]);
+      expect(log.cspViolations).toEqual([]);
+      expect(log.pageErrors).toEqual([]);
+    }
+  });
+});
