@@ -27,8 +27,11 @@ describe('fedstroke simulate', () => {
     const args = [...simulateArgs(root, join(root, 'data'), 3, 2), '--validate-every', '2', '--quiet'];
     const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT, timeout: 150_000 });
     expect(lastJsonLine(stdout)).toMatchObject({ federation: 'COMPLETED' });
-    // The GraphQL endpoint and a ready-to-paste round-status query are shown while it runs.
+    // The GraphQL endpoint, the dashboard with a read-only token, and a ready-to-paste round-status query.
     expect(stderr).toMatch(/coordinator GraphQL endpoint: http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    expect(stderr).toMatch(
+      /dashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard\/#\/federations\/[0-9a-f-]{36} \(read-only token: [0-9a-f]{48}\)/,
+    );
     expect(stderr).toContain('curl -s http://127.0.0.1:');
     expect(stderr).toMatch(/federated\s+test\s+3\s+\d\.\d{3} ± \d\.\d{3}/);
 

@@ -82,7 +82,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--sites <dir>', "where each site's own data folder is made", SIMULATE_DEFAULTS.sitesRoot)
     .option('--artifacts <dir>', 'root of the artifact folders', SIMULATE_DEFAULTS.artifactsRoot)
     .option('--baselines', 'also train centralized and local-only models on the same step budget')
-    .option('--serve', 'keep the coordinator serving GraphQL after the run (Ctrl-C to stop)')
+    .option('--serve', 'keep the coordinator serving GraphQL and the dashboard after the run (Ctrl-C to stop)')
     .option('--quiet', 'no progress bars')
     .action(async (flags: SimulateFlags) => {
       const options = toOptions(flags);
@@ -92,7 +92,9 @@ export function registerSimulateCommand(program: Command): void {
         `${JSON.stringify({ runDir: result.runDir, federation: result.report.federation.status, wallTimeSeconds: Math.round(result.report.wallTimeSeconds) })}\n`,
       );
       if (options.serve) {
-        say(`serving ${result.report.federation.graphqlUrl}; Ctrl-C to stop`);
+        say(
+          `serving ${result.report.federation.graphqlUrl} and the dashboard ${result.federation.dashboardUrl}; Ctrl-C to stop`,
+        );
         await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
         await result.federation.coordinator.stop();
       }

@@ -136,7 +136,7 @@ export class ManagedProcess {
   }
 }
 
-/** Starts `fedstroke coordinator` and resolves once it listens, with its URL. */
+/** Starts `fedstroke coordinator` and resolves once it listens, with its URL and its dashboard's. */
 export async function startCoordinatorProcess(options: {
   dataDir: string;
   artifactsRoot: string;
@@ -144,7 +144,7 @@ export async function startCoordinatorProcess(options: {
   port: number;
   logFile: string;
   env?: NodeJS.ProcessEnv;
-}): Promise<{ process: ManagedProcess; url: string }> {
+}): Promise<{ process: ManagedProcess; url: string; dashboardUrl: string }> {
   const child = new ManagedProcess({
     name: 'coordinator',
     args: [
@@ -162,7 +162,7 @@ export async function startCoordinatorProcess(options: {
     logFile: options.logFile,
   });
   const listening = await child.waitForEvent((e) => e.event === 'coordinator.listening', 60_000);
-  return { process: child, url: String(listening.url) };
+  return { process: child, url: String(listening.url), dashboardUrl: String(listening.dashboardUrl) };
 }
 
 export interface SiteProcessOptions {

@@ -17,6 +17,7 @@ export interface FederationOutcome {
   federationName: string;
   status: string;
   graphqlUrl: string;
+  dashboardUrl: string;
   rounds: RoundRow[];
   finalWeights: Float32Array;
   finalRound: number;
@@ -33,12 +34,19 @@ export async function runFederation(
 ): Promise<FederationOutcome> {
   const { runDir, folders, say } = context;
   const adminToken = randomBytes(24).toString('hex');
-  const { process: coordinator, url } = await startCoordinatorProcess({
+  // For watching the run in the dashboard: sees everything, changes nothing.
+  const readonlyToken = randomBytes(24).toString('hex');
+  const {
+    process: coordinator,
+    url,
+    dashboardUrl,
+  } = await startCoordinatorProcess({
     dataDir: join(runDir, 'coordinator'),
     artifactsRoot: options.artifactsRoot,
     adminToken,
     port: context.port,
     logFile: logPath(runDir, 'coordinator'),
+    env: { FEDSTROKE_READONLY_TOKEN: readonlyToken },
   });
   const sites: ManagedProcess[] = [];
   try {
@@ -90,6 +98,7 @@ export async function runFederation(
       sites.push(child);
     }
     say(`coordinator GraphQL endpoint: ${url}/graphql (federation ${federationId})`);
+    say(`dashboard: ${dashboardUrl}#/federations/${federationId} (read-only token: ${readonlyToken})`);
     say(`round status: FEDSTROKE_ADMIN_TOKEN=${adminToken} ${roundStatusCurl(url, federationId)}`);
     const monitor = new ProgressMonitor({
       url,
@@ -111,6 +120,7 @@ export async function runFederation(
       federationName,
       status,
       graphqlUrl: `${url}/graphql`,
+      dashboardUrl,
       rounds,
       finalWeights,
       finalRound: view.latestModelVersion.roundIndex,
