@@ -80,7 +80,10 @@ function newestMtime(dir) {
 function bundleDashboard() {
   const outDir = path.join(outRoot, 'dashboard');
   const stamp = path.join(outDir, 'index.html');
-  const inputs = Math.max(newestMtime(DASHBOARD), fs.statSync(path.join(root, 'package-lock.json')).mtimeMs);
+  const inputs = Math.max(
+    newestMtime(path.join(DASHBOARD, 'src')),
+    ...['index.html', '../../package-lock.json'].map((file) => fs.statSync(path.join(DASHBOARD, file)).mtimeMs),
+  );
   if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= inputs) return false;
   fs.rmSync(outDir, { recursive: true, force: true });
   require('esbuild').buildSync({

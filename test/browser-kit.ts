@@ -118,11 +118,49 @@ export async function signIn(page: Page, token: string): Promise<void> {
   await page.waitForSelector('#role, [role=alert]');
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** The whole page, or its top `topPixels`, as runs/dashboard-e2e/<time>/<name>.png. */
+export async function screenshot(page: Page, name: string, topPixels?: number): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file as `${string}.png`, fullPage: true });
+  const width = page.viewport()?.width ?? 1360;
+  await page.screenshot({
+    path: file as `${string}.png`,
+    ...(topPixels
+      ? { clip: { x: 0, y: 0, width, height: topPixels }, captureBeyondViewport: true }
+      : { fullPage: true }),
+  });
   return file;
+}
+
+/** Lets the pages of `context` save downloads into `dir` (headless chromium refuses them by default). */
+export async function allowDownloads(browser: Browser, context: BrowserContext, dir: string): Promise<void> {
+  const session = await browser.target().createCDPSession();
+  await session.send('Browser.setDownloadBehavior', {
+    behavior: 'allow',
+    downloadPath: dir,
+    browserContextId: context.id,
+  });
+}
+
+/** Controls without a label and buttons without a name: what a screen reader could not announce. */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } }).document;
+    type Control = { outerHTML: string; textContent: string | null; labels?: ArrayLike<unknown> | null } & {
+      getAttribute(name: string): string | null;
+    };
+    const missing: string[] = [];
+    for (const control of Array.from(doc.querySelectorAll('input, select, textarea')) as Control[]) {
+      if (!(control.labels && control.labels.length > 0) && !control.getAttribute('aria-label')) {
+        missing.push(control.outerHTML.slice(0, 80));
+      }
+    }
+    for (const button of Array.from(doc.querySelectorAll('button, a[href]')) as Control[]) {
+      if (!button.textContent?.trim() && !button.getAttribute('aria-label'))
+        missing.push(button.outerHTML.slice(0, 80));
+    }
+    return missing;
+  });
 }
 
 /** Pixels of a PNG for which `match(r, g, b)` holds. */

@@ -5,23 +5,27 @@
  * control; admin, it pauses, resumes, cancels, registers and revokes; a wrong token is told so in plain words; and
  * an inference result renders in NiiVue with mask-coloured pixels over the DWI. No request leaves the machine.
  */
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { readNifti } from '@fedstroke/nifti';
 import { discoverDataset } from '@fedstroke/isles';
 import { gql, INFERENCE_TOKEN, READONLY_TOKEN } from './coordinator-kit';
 import {
+  allowDownloads,
   countPixels,
   type DashboardPage,
   launchBrowser,
   openDashboard,
   screenshot,
   type TestBrowser,
+  unlabelledControls,
   waitInPage,
 } from './browser-kit';
 import {
   buildOnce,
+  eventually,
   federationInput,
   type FederationWorld,
   makeWorld,
@@ -119,8 +123,9 @@ describe('read-only, live', () => {
     expect(await page.$$eval('#curve-trainLoss thead th', (ths) => ths.length)).toBe(1 + 3 + 1);
     expect(Number(await attribute(page, '#curve-valDice', 'data-points'))).toBeGreaterThanOrEqual(1);
     expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
-    // Only the model-version reload that each ROUND_COMPLETED event triggers; nothing on a timer.
-    expect(log.graphqlPosts() - postsBefore).toBeLessThanOrEqual(completed);
+    // Only what events trigger: a model-version reload per ROUND_COMPLETED and one federation reload when it
+    // started. Nothing on a timer.
+    expect(log.graphqlPosts() - postsBefore).toBeLessThanOrEqual(completed + 1);
     // The participants of a completed round: status, samples, timing, bytes.
     const row = await page.$eval(
       `details[data-round-index="1"] table.participants tbody tr`,
@@ -128,6 +133,13 @@ describe('read-only, live', () => {
     );
     expect(row).toMatch(/accepted/);
     expect(row).toMatch(/KiB|MiB/);
+    // The privacy settings that exist, and the place for the budget (no accountant yet).
+    expect(await text(page, '#privacy')).toMatch(/Update clipping.*off/s);
+    expect(await attribute(page, '#privacy-budget', 'data-accounted')).toBe('false');
+    // Model weights are not for read-only tokens: no link, a note instead.
+    expect(await page.$$('#model-versions [data-download]')).toHaveLength(0);
+    expect(await text(page, '#model-versions')).toMatch(/admin and inference roles only/);
+    expect(await unlabelledControls(page)).toEqual([]);
     await screenshot(page, '02-federation-live-readonly');
   });
 
@@ -158,7 +170,9 @@ describe('admin', () => {
     expect((await world.admin.federation(federationId)).status).toBe('PAUSED');
     await waitInPage(readonly.page, `!!document.querySelector('h2 [data-status=PAUSED]')`, 15_000);
     await screenshot(page, '04-federation-paused-admin');
-    await page.click('[data-action=resume]');
+    // From the keyboard: focus the button and press Enter.
+    await page.focus('[data-action=resume]');
+    await page.keyboard.press('Enter');
     await page.waitForSelector('[data-action=pause]');
     expect((await world.admin.federation(federationId)).status).toBe('RUNNING');
     await waitInPage(readonly.page, `!!document.querySelector('h2 [data-status=RUNNING]')`, 15_000);
@@ -177,9 +191,12 @@ describe('admin', () => {
       currentSite: { name: 'hospital-x', status: 'ACTIVE' },
     });
     await screenshot(page, '05-site-registered-admin');
+    expect(await unlabelledControls(page)).toEqual([]);
     await page.click('[data-action=hide-token]');
+    // A reload keeps the session (the token is in this tab's sessionStorage) but never the site token.
     await page.reload();
     await page.waitForSelector('#sites tbody tr[data-site="hospital-x"]');
+    expect(await attribute(page, '#role', 'data-role')).toBe('ADMIN');
     expect(await page.content()).not.toContain(token);
 
     await page.click('tr[data-site="hospital-x"] [data-action=revoke]');
@@ -207,7 +224,20 @@ describe('inference result in NiiVue', () => {
   it('segments a study with the federated model once the federation completes', async () => {
     const done = await waitForStatus(world, federationId, 'COMPLETED', 240_000);
     expect(done.latestModelVersion?.roundIndex).toBe(ROUNDS);
+    await waitInPage(readonly.page, `!!document.querySelector('h2 [data-status=COMPLETED]')`, 15_000);
     await screenshot(readonly.page, '06-federation-completed-readonly');
+    // The top of the page, as the README shows it.
+    await screenshot(readonly.page, '06-federation-completed-readonly-top', 1230);
+
+    // The admin downloads the final weights through the page's link; they are the version the coordinator names.
+    const downloads = mkdtempSync(join(world.root, 'downloads-'));
+    await allowDownloads(browser.browser, admin.context, downloads);
+    await admin.page.goto(`${world.url}/dashboard/#/federations/${federationId}`);
+    await admin.page.waitForSelector(`#model-versions [data-download="${ROUNDS}"]`);
+    await admin.page.click(`#model-versions [data-download="${ROUNDS}"]`);
+    const saved = await eventually(async () => readdirSync(downloads).find((f) => f.endsWith('.f32')), 30_000);
+    const bytes = readFileSync(join(downloads, saved));
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(done.latestModelVersion!.sha256);
     const dataset = await discoverDataset(world.dataDir, { policy: 'fail', requireMask: true, requireFlair: true });
     const study = dataset.cases[0];
     const dwi = await uploadFile(world.url, INFERENCE_TOKEN, study.dwi, 'dwi.nii.gz');
@@ -260,6 +290,7 @@ describe('inference result in NiiVue', () => {
     const withoutMask = countPixels(await canvas.screenshot(), maskColoured);
     expect(withoutMask).toBeLessThan(withMask / 20);
     expect(await text(page, '#qc-warnings')).toMatch(/FLAIR_MISSING/);
+    expect(await unlabelledControls(page)).toEqual([]);
   });
 });
 

@@ -21,6 +21,8 @@ export function useSession(): Session {
 export const canAdminister = (role: Role): boolean => role === 'ADMIN';
 export const canSeeFederations = (role: Role): boolean => role === 'ADMIN' || role === 'READONLY';
 export const canSeeInference = (role: Role): boolean => role === 'ADMIN' || role === 'INFERENCE';
+/** Model weights (GET /models/:id) go to the admin and inference roles, not to read-only dashboards. */
+export const canDownloadModels = (role: Role): boolean => role === 'ADMIN' || role === 'INFERENCE';
 
 export const ROLE_LABELS: Record<Role, { name: string; means: string }> = {
   ADMIN: { name: 'admin', means: 'you can see everything, control federations and register or revoke sites' },

@@ -1,8 +1,10 @@
 /**
  * One federation, live: status and round counter, admin controls (admin only), configuration and privacy, learning
  * curves, rounds with their participants, model versions and the event log. The rounds move with the roundProgress
- * subscription; model versions reload when an event says a round completed. Nothing here runs on a timer.
+ * subscription; model versions reload when an event says a round completed, the federation's facts when its status
+ * changes. Nothing here runs on a timer.
  */
+import { useEffect } from 'preact/hooks';
 import type { ConnectionState } from '../api/api-client';
 import { canAdminister, useSession } from '../api/session';
 import { ProblemBox } from '../components/problem-box';
@@ -13,7 +15,6 @@ import { formatNumber } from '../format';
 import { FederationDetailDocument, ModelVersionsDocument, SitesDocument } from '../graphql/generated';
 import { completedRounds, currentRound } from '../live/federation-state';
 import { useFederationLive } from '../live/use-federation-live';
-import { useEffect } from 'preact/hooks';
 import { AdminControls } from './admin-controls';
 import { LearningCurves } from './learning-curves';
 import { ModelVersions } from './model-versions';
@@ -51,6 +52,10 @@ export function FederationView({ id }: { id: string }) {
   useEffect(() => {
     if (live.completions > 0) versions.reload();
   }, [live.completions]);
+  // A status change (started, paused, ended) moves the federation's times and reason: read it again, once.
+  useEffect(() => {
+    if (live.state.status && detail.data && live.state.status !== detail.data.status) detail.reload();
+  }, [live.state.status]);
 
   const names = new Map((sites.data ?? []).map((s) => [s.id, s.name]));
   const siteName = (siteId: string) => names.get(siteId) ?? siteId.slice(0, 8);

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type ApiProblem, asProblem } from '../api/plain-errors';
-import { useSession } from '../api/session';
+import { canDownloadModels, useSession } from '../api/session';
 import { ProblemBox } from '../components/problem-box';
 import { TimeText } from '../components/time-text';
 import { formatBytes, formatNumber, shortHash } from '../format';
@@ -12,7 +12,8 @@ const SHOWN_METRICS = ['trainLoss', 'valDice', 'numResults', 'numSamples'];
 
 /** Global models by round, newest first, each with a download link that carries the token. */
 export function ModelVersions({ versions, federationName }: { versions: Version[]; federationName: string }) {
-  const { api } = useSession();
+  const { api, role } = useSession();
+  const downloads = canDownloadModels(role);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const save = (version: Version) => (event: Event) => {
     event.preventDefault();
@@ -58,15 +59,23 @@ export function ModelVersions({ versions, federationName }: { versions: Version[
                 </td>
               ))}
               <td>
-                <a href={v.downloadPath} onClick={save(v)} download>
-                  Download round {v.roundIndex} weights
-                </a>
+                {downloads ? (
+                  <a href={v.downloadPath} onClick={save(v)} download data-download={v.roundIndex}>
+                    Download round {v.roundIndex} weights
+                  </a>
+                ) : (
+                  <span class="muted">admin or inference token</span>
+                )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p class="muted">Raw little-endian float32 in the manifest's parameter order; the sha256 is of these bytes.</p>
+      <p class="muted">
+        {downloads
+          ? "Raw little-endian float32 in the manifest's parameter order; the sha256 is of these bytes."
+          : 'The weights themselves are given to the admin and inference roles only.'}
+      </p>
     </section>
   );
 }

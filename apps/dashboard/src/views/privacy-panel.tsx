@@ -30,10 +30,14 @@ export function PrivacyPanel({ params, lastCompleted }: { params: Params; lastCo
         )}
         <dt>Updates rejected above this change norm</dt>
         <dd>{off(params.maxUpdateNorm)}</dd>
-        {lastCompleted && (
+        {lastCompleted && params.clipNorm != null && (
           <>
             <dt>Clipped in round {lastCompleted.index}</dt>
             <dd>{applied.get('clippedUpdates') ?? '—'} update(s)</dd>
+          </>
+        )}
+        {lastCompleted && params.noiseMultiplier != null && (
+          <>
             <dt>Noise standard deviation applied in round {lastCompleted.index}</dt>
             <dd>{applied.get('noiseStd') ?? '—'}</dd>
           </>
