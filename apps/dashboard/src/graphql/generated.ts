@@ -122,6 +122,8 @@ export type RoundProgressSubscriptionVariables = Exact<{
 
 export type RoundProgressSubscription = { roundProgress: { event: RoundEvent, federationStatus: FederationStatus, message: string | null, siteId: string | null, at: string, round: { id: string, index: number, status: RoundStatus, startedAt: string, deadlineAt: string, closedAt: string | null, endedAt: string | null, failureReason: string | null, resultModelVersionId: string | null, counts: { assigned: number, accepted: number, rejected: number, failed: number, dropped: number, total: number }, metrics: Array<{ name: string, value: number }>, aggregation: Array<{ name: string, value: string }>, participants: Array<{ id: string, siteId: string, status: ParticipationStatus, assignedAt: string, updatedAt: string, numSamples: number | null, bytesReceived: number, rejectionReason: string | null, metrics: Array<{ name: string, value: number }> }> } | null } };
 
+export type FederationControlledFragment = { id: string, status: FederationStatus, statusReason: string | null };
+
 export type StartFederationMutationVariables = Exact<{
   id: string;
 }>;
@@ -302,6 +304,13 @@ export const RoundFieldsFragmentDoc = new TypedDocumentString(`
     value
   }
 }`, {"fragmentName":"RoundFields"}) as unknown as TypedDocumentString<RoundFieldsFragment, unknown>;
+export const FederationControlledFragmentDoc = new TypedDocumentString(`
+    fragment FederationControlled on Federation {
+  id
+  status
+  statusReason
+}
+    `, {"fragmentName":"FederationControlled"}) as unknown as TypedDocumentString<FederationControlledFragment, unknown>;
 export const SiteFieldsFragmentDoc = new TypedDocumentString(`
     fragment SiteFields on Site {
   id
@@ -602,39 +611,47 @@ fragment RoundFields on Round {
 export const StartFederationDocument = new TypedDocumentString(`
     mutation StartFederation($id: ID!) {
   startFederation(id: $id) {
-    id
-    status
-    statusReason
+    ...FederationControlled
   }
 }
-    `) as unknown as TypedDocumentString<StartFederationMutation, StartFederationMutationVariables>;
+    fragment FederationControlled on Federation {
+  id
+  status
+  statusReason
+}`) as unknown as TypedDocumentString<StartFederationMutation, StartFederationMutationVariables>;
 export const PauseFederationDocument = new TypedDocumentString(`
     mutation PauseFederation($id: ID!, $reason: String) {
   pauseFederation(id: $id, reason: $reason) {
-    id
-    status
-    statusReason
+    ...FederationControlled
   }
 }
-    `) as unknown as TypedDocumentString<PauseFederationMutation, PauseFederationMutationVariables>;
+    fragment FederationControlled on Federation {
+  id
+  status
+  statusReason
+}`) as unknown as TypedDocumentString<PauseFederationMutation, PauseFederationMutationVariables>;
 export const ResumeFederationDocument = new TypedDocumentString(`
     mutation ResumeFederation($id: ID!) {
   resumeFederation(id: $id) {
-    id
-    status
-    statusReason
+    ...FederationControlled
   }
 }
-    `) as unknown as TypedDocumentString<ResumeFederationMutation, ResumeFederationMutationVariables>;
+    fragment FederationControlled on Federation {
+  id
+  status
+  statusReason
+}`) as unknown as TypedDocumentString<ResumeFederationMutation, ResumeFederationMutationVariables>;
 export const CancelFederationDocument = new TypedDocumentString(`
     mutation CancelFederation($id: ID!, $reason: String) {
   cancelFederation(id: $id, reason: $reason) {
-    id
-    status
-    statusReason
+    ...FederationControlled
   }
 }
-    `) as unknown as TypedDocumentString<CancelFederationMutation, CancelFederationMutationVariables>;
+    fragment FederationControlled on Federation {
+  id
+  status
+  statusReason
+}`) as unknown as TypedDocumentString<CancelFederationMutation, CancelFederationMutationVariables>;
 export const SitesDocument = new TypedDocumentString(`
     query Sites($offset: Int!) {
   sites(limit: 500, offset: $offset) {

@@ -6,14 +6,13 @@ import { ConfirmButton } from '../components/confirm-button';
 import { ProblemBox } from '../components/problem-box';
 import {
   CancelFederationDocument,
+  type FederationControlledFragment,
   type FederationStatus,
   PauseFederationDocument,
   ResumeFederationDocument,
   StartFederationDocument,
 } from '../graphql/generated';
 import { ACTIVE_STATUSES } from './federations-list';
-
-type Changed = { id: string; status: FederationStatus; statusReason: string | null };
 
 export function AdminControls(props: {
   federationId: string;
@@ -26,7 +25,7 @@ export function AdminControls(props: {
   const [done, setDone] = useState('');
   const id = props.federationId;
 
-  const run = async (what: string, call: () => Promise<Changed>) => {
+  const run = async (what: string, call: () => Promise<FederationControlledFragment>) => {
     setBusy(true);
     setProblem(null);
     setDone('');
