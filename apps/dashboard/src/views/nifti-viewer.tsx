@@ -40,6 +40,7 @@ export function NiftiViewer(props: { dwiPath: string; maskPath: string; shape: n
 
   useEffect(() => {
     let current = true;
+    let attached = false;
     const nv = new Niivue({
       backColor: [0, 0, 0, 1],
       crosshairColor: CROSSHAIR_RGBA,
@@ -57,6 +58,7 @@ export function NiftiViewer(props: { dwiPath: string; maskPath: string; shape: n
       const [dwi, mask] = await Promise.all([api.download(props.dwiPath), api.download(props.maskPath)]);
       if (!current || !canvas.current) return;
       await nv.attachToCanvas(canvas.current);
+      attached = true;
       nv.addColormap(MASK_COLORMAP, {
         R: [0, MASK_RGB[0]],
         G: [0, MASK_RGB[1]],
@@ -93,7 +95,7 @@ export function NiftiViewer(props: { dwiPath: string; maskPath: string; shape: n
     return () => {
       current = false;
       viewer.current = null;
-      nv.cleanup();
+      if (attached) nv.cleanup();
     };
   }, [props.dwiPath, props.maskPath]);
 
