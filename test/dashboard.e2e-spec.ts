@@ -92,7 +92,7 @@ describe('signing in', () => {
 });
 
 describe('read-only, live', () => {
-  it('says which role it holds and shows the federation before it starts', async () => {
+  it('says which role each token holds and shows the federation before it starts', async () => {
     readonly = await open(READONLY_TOKEN, `#/federations/${federationId}`);
     const { page } = readonly;
     expect(await attribute(page, '#role', 'data-role')).toBe('READONLY');
@@ -101,6 +101,10 @@ describe('read-only, live', () => {
     expect(await attribute(page, '#round-counter', 'data-round')).toBe('0');
     // Marks this document: a reload would lose it.
     await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
+    // The admin's page is open too, ready to pause the federation while it runs.
+    admin = await open(world.adminToken, `#/federations/${federationId}`);
+    expect(await attribute(admin.page, '#role', 'data-role')).toBe('ADMIN');
+    await admin.page.waitForSelector('[data-action=start]');
   });
 
   it('moves the round counter and the learning curve as rounds complete, pushed over graphql-ws, not polled', async () => {
@@ -119,13 +123,37 @@ describe('read-only, live', () => {
     expect(round).toBeGreaterThanOrEqual(2);
     expect(points).toBe(completed);
     expect(points).toBeGreaterThan(firstPoints);
-    // Three sites and the weighted series; per-site validation Dice too.
-    expect(await page.$$eval('#curve-trainLoss thead th', (ths) => ths.length)).toBe(1 + 3 + 1);
-    expect(Number(await attribute(page, '#curve-valDice', 'data-points'))).toBeGreaterThanOrEqual(1);
     expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
     // Only what events trigger: a model-version reload per ROUND_COMPLETED and one federation reload when it
     // started. Nothing on a timer.
     expect(log.graphqlPosts() - postsBefore).toBeLessThanOrEqual(completed + 1);
+  });
+});
+
+describe('admin, while the federation runs', () => {
+  it('pauses and resumes it, and the read-only page sees both live', async () => {
+    const { page } = admin;
+    await page.waitForSelector('[data-action=pause]');
+    await page.click('[data-action=pause]');
+    await page.waitForSelector('[data-action=resume]');
+    expect((await world.admin.federation(federationId)).status).toBe('PAUSED');
+    await waitInPage(readonly.page, `!!document.querySelector('h2 [data-status=PAUSED]')`, 15_000);
+    await screenshot(page, '04-federation-paused-admin');
+    // From the keyboard: focus the button and press Enter.
+    await page.focus('[data-action=resume]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-action=pause]');
+    expect((await world.admin.federation(federationId)).status).toBe('RUNNING');
+    await waitInPage(readonly.page, `!!document.querySelector('h2 [data-status=RUNNING]')`, 15_000);
+  });
+});
+
+describe('read-only, what it shows and what it does not offer', () => {
+  it('shows participants, learning curves per site, privacy settings; no weights link; every control labelled', async () => {
+    const { page } = readonly;
+    // Three sites and the weighted series; per-site validation Dice too.
+    expect(await page.$$eval('#curve-trainLoss thead th', (ths) => ths.length)).toBe(1 + 3 + 1);
+    expect(Number(await attribute(page, '#curve-valDice', 'data-points'))).toBeGreaterThanOrEqual(1);
     // The participants of a completed round: status, samples, timing, bytes.
     const row = await page.$eval(
       `details[data-round-index="1"] table.participants tbody tr`,
@@ -160,24 +188,6 @@ describe('read-only, live', () => {
 });
 
 describe('admin', () => {
-  it('pauses and resumes the federation, and the read-only page sees both live', async () => {
-    admin = await open(world.adminToken, `#/federations/${federationId}`);
-    const { page } = admin;
-    expect(await attribute(page, '#role', 'data-role')).toBe('ADMIN');
-    await page.waitForSelector('[data-action=pause]');
-    await page.click('[data-action=pause]');
-    await page.waitForSelector('[data-action=resume]');
-    expect((await world.admin.federation(federationId)).status).toBe('PAUSED');
-    await waitInPage(readonly.page, `!!document.querySelector('h2 [data-status=PAUSED]')`, 15_000);
-    await screenshot(page, '04-federation-paused-admin');
-    // From the keyboard: focus the button and press Enter.
-    await page.focus('[data-action=resume]');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('[data-action=pause]');
-    expect((await world.admin.federation(federationId)).status).toBe('RUNNING');
-    await waitInPage(readonly.page, `!!document.querySelector('h2 [data-status=RUNNING]')`, 15_000);
-  });
-
   it('registers a site and shows its working token once, then revokes it', async () => {
     const { page } = admin;
     await page.goto(`${world.url}/dashboard/#/sites`);
