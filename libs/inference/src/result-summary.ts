@@ -1,5 +1,5 @@
 import { affineToRows, type Vec3 } from '@fedstroke/nifti';
-import type { QcWarning } from './qc-warnings';
+import type { QcWarning } from '@fedstroke/isles';
 import type { LesionSummary, SegmentationResult, SegmentationTimings } from './segment-study';
 import type { ModelInfo } from './segmentation-model';
 
