@@ -23,9 +23,11 @@ export interface PendingIo {
   what: string;
   /** How long it has been pending, ms. */
   ms: number;
+  /** Pending past its own time limit: the caller has been told it timed out, the storage has not answered yet. */
+  overdue: boolean;
 }
 
-const inFlight = new Map<number, { what: string; since: number }>();
+const inFlight = new Map<number, { what: string; since: number; timeoutMs: number }>();
 let nextId = 0;
 
 /**
@@ -34,7 +36,7 @@ let nextId = 0;
  */
 export function withIoTimeout<T>(what: string, operation: Promise<T>, timeoutMs = DEFAULT_IO_TIMEOUT_MS): Promise<T> {
   const id = nextId++;
-  inFlight.set(id, { what, since: Date.now() });
+  inFlight.set(id, { what, since: Date.now(), timeoutMs });
   const settled = operation.finally(() => inFlight.delete(id));
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
@@ -49,7 +51,12 @@ export function withIoTimeout<T>(what: string, operation: Promise<T>, timeoutMs 
 /** Operations pending for at least `olderThanMs`, oldest first. */
 export function pendingIo(olderThanMs = 0, now = Date.now()): PendingIo[] {
   return [...inFlight.values()]
-    .map(({ what, since }) => ({ what, ms: now - since }))
+    .map(({ what, since, timeoutMs }) => ({ what, ms: now - since, overdue: now - since >= timeoutMs }))
     .filter((entry) => entry.ms >= olderThanMs)
     .sort((a, b) => b.ms - a.ms);
+}
+
+/** Operations pending past their own time limit: the storage they wait on has stopped answering. */
+export function overdueIo(now = Date.now()): PendingIo[] {
+  return pendingIo(0, now).filter((entry) => entry.overdue);
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IoTimeoutError, pendingIo, withIoTimeout } from './io-watch';
+import { IoTimeoutError, overdueIo, pendingIo, withIoTimeout } from './io-watch';
 import { FileAccessError, openRegularFile, readChunks } from './regular-file';
 
 let dir: string;
@@ -77,10 +77,12 @@ describe('withIoTimeout', () => {
     await expect(attempt).rejects.toBeInstanceOf(IoTimeoutError);
     await expect(attempt).rejects.toThrow('read /mnt/hung/study.nii: no answer from storage within 30 ms');
     expect(pendingIo(20).map((p) => p.what)).toContain('read /mnt/hung/study.nii');
+    expect(overdueIo()).toEqual([{ what: 'read /mnt/hung/study.nii', ms: expect.any(Number), overdue: true }]);
     finish(1);
     await stuck;
     await new Promise((done) => setImmediate(done));
     expect(pendingIo().map((p) => p.what)).not.toContain('read /mnt/hung/study.nii');
+    expect(overdueIo()).toEqual([]);
   });
 
   it('passes a prompt answer through and forgets it', async () => {
