@@ -107,7 +107,7 @@ describe('job timeout and result retention', () => {
     workspace = await makeInferenceWorkspace();
     coordinator = await bootInferenceCoordinator(workspace, { jobTimeoutMs: 1500, retentionMs: 1500, threads: 1 });
     await createTinyModelVersion(coordinator.url);
-    // A small study (24x24x16 crop of the real case) that the tiny model segments well inside the timeout.
+    // A small study (a 24x24x16 crop of the real case) that the tiny model segments well inside the timeout.
     const dwi = await readNifti(CASE_DWI);
     const adc = await readNifti(CASE_ADC);
     const crop = (data: Float32Array) => {
@@ -118,8 +118,11 @@ describe('job timeout and result retention', () => {
       return out;
     };
     smallFiles = { dwi: join(workspace.root, 'small_dwi.nii.gz'), adc: join(workspace.root, 'small_adc.nii.gz') };
-    await writeNifti(smallFiles.dwi, { ...dwi, data: crop(dwi.data), shape: [24, 24, 16] });
-    await writeNifti(smallFiles.adc, { ...dwi, data: crop(adc.data), shape: [24, 24, 16] });
+    // At 4 mm voxels the crop spans a head-sized 96x96x64 mm (at 2 mm, 48 mm would be no head: refused).
+    const affine = Float64Array.from(dwi.affine, (v, i) => (i < 12 && i % 4 !== 3 ? 2 * v : v));
+    const small = { ...dwi, affine, spacing: dwi.spacing.map((s) => 2 * s) as [number, number, number] };
+    await writeNifti(smallFiles.dwi, { ...small, data: crop(dwi.data), shape: [24, 24, 16] });
+    await writeNifti(smallFiles.adc, { ...small, data: crop(adc.data), shape: [24, 24, 16] });
   });
   afterAll(async () => {
     await coordinator?.close();

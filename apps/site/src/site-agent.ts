@@ -13,6 +13,7 @@
  * (the coordinator hands it back) from its checkpoint or re-uploads its finished update.
  */
 import { join } from 'node:path';
+import { describePreprocessing, preprocessingOf, type PreprocessingSpec } from '@fedstroke/isles';
 import { loadArtifacts } from '@fedstroke/runtime';
 import { TrainingSession } from '@fedstroke/runtime';
 import { TrainingAbortedError } from '@fedstroke/training';
@@ -48,7 +49,7 @@ export class SiteAgent {
   private readonly journal: RoundJournal;
   private readonly policy: BackoffPolicy;
   private session: { name: string; session: TrainingSession } | null = null;
-  private dataset: { useFlair: boolean; data: SiteDataset } | null = null;
+  private dataset: { preprocessing: string; data: SiteDataset } | null = null;
   private roundsCompleted = 0;
 
   constructor(
@@ -157,7 +158,7 @@ export class SiteAgent {
 
   private async train(task: TrainingTask, signal: AbortSignal): Promise<UpdatePayload> {
     const session = await this.sessionFor(task);
-    const dataset = await this.datasetFor(session.manifest.config.inChannels >= 3);
+    const dataset = await this.datasetFor(preprocessingOf(session.manifest, task.modelConfigName).spec);
     const globalWeights = await this.download(task, signal);
     const resumeFrom = await this.journal.resumableCheckpoint(task.participationId);
     const fields = { federationId: task.federationId, roundIndex: task.roundIndex };
@@ -222,15 +223,17 @@ export class SiteAgent {
     return this.session.session;
   }
 
-  private async datasetFor(useFlair: boolean): Promise<SiteDataset> {
-    if (this.dataset?.useFlair !== useFlair) {
-      const data = await loadSiteDataset(this.config.dataDir, { useFlair, seed: this.config.seed });
+  /** The site's cases prepared for a model; loaded again only when a model with other preprocessing comes. */
+  private async datasetFor(preprocessing: PreprocessingSpec): Promise<SiteDataset> {
+    const key = describePreprocessing(preprocessing);
+    if (this.dataset?.preprocessing !== key) {
+      const data = await loadSiteDataset(this.config.dataDir, { preprocessing, seed: this.config.seed });
       this.log.event('info', 'site.data_loaded', {
         trainCases: data.train.length,
         valCases: data.val.length,
         split: data.splitSource,
       });
-      this.dataset = { useFlair, data };
+      this.dataset = { preprocessing: key, data };
     }
     return this.dataset.data;
   }

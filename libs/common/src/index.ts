@@ -1,3 +1,5 @@
 export * from './errors';
 export * from './progress';
 export * from './random';
+export * from './io-watch';
+export * from './regular-file';

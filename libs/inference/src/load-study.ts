@@ -1,21 +1,21 @@
 /**
- * Loading a study for segmentation, with every check made before any compute: each file readable and 3-D (typed
- * errors naming the file and its role), sizes and voxel spacings within limits (checked on the header, before the
- * voxels are read), ADC on the DWI grid, FLAIR resampled into the DWI grid. What does not stop the segmentation but
- * matters to a reader becomes a QC warning.
+ * Loading a study for segmentation, with every check made before any compute. First the headers (inspectStudy):
+ * every file readable and 3-D, sizes, spacings and shapes within limits, the ADC on the DWI grid; cheap, so the
+ * coordinator runs it before a job takes a queue place. Then the case pipeline of @fedstroke/isles (readCase, then
+ * prepareCase with the model's recorded preprocessing): exactly what the model's training cases went through.
  */
-import { NiftiError, readNifti, readNiftiHeader, resampleToGrid, type Volume } from '@fedstroke/nifti';
-import { StudyInputError } from './errors';
-import { checkSameGrid } from './grid-agreement';
 import {
-  brainMaskWarnings,
-  DEFAULT_QC_THRESHOLDS,
-  flairOverlapWarnings,
-  orientationWarnings,
+  asCaseFileError,
+  CaseFileError,
+  type LoadedCase,
+  prepareCase,
+  type PreprocessingSpec,
   type QcThresholds,
-  type QcWarning,
-  spacingWarnings,
-} from './qc-warnings';
+  readCase,
+  readCaseFile,
+} from '@fedstroke/isles';
+import { checkSameGrid, GridMismatchError, readNiftiHeader, type Volume } from '@fedstroke/nifti';
+import { StudyInputError } from './errors';
 import type { StudyFiles, StudyRole } from './study-files';
 import { checkGridLimits, type FileGrid, resolveStudyLimits, type StudyLimits } from './study-limits';
 
@@ -24,68 +24,55 @@ export interface LoadStudyOptions {
   qc?: Partial<QcThresholds>;
   /** How the files are named in messages (e.g. an upload id instead of a server path); default the path itself. */
   labels?: Partial<Record<StudyRole, string>>;
+  /** Limit on each file operation, ms (default 30 s): a storage path that stops answering fails clearly. */
+  ioTimeoutMs?: number;
 }
 
-/** A study on the DWI grid, ready for a model. */
-export interface Study {
+/** A study on the network's grid (the DWI grid, cropped to the brain), ready for its model. */
+export interface Study extends LoadedCase {
   files: StudyFiles;
-  /** The DWI as read: its shape and affine are the grid of every channel and of the returned mask. */
-  dwi: Volume;
-  /** ADC voxels on the DWI grid. */
-  adc: Float32Array;
-  /** FLAIR resampled (trilinear) into the DWI grid, 0 outside its field of view; absent when none was given. */
-  flair?: Float32Array;
-  qcWarnings: QcWarning[];
-  loadMs: number;
+  preprocessing: PreprocessingSpec;
+  timings: { loadMs: number; preprocessMs: number };
 }
 
 /** The header-level facts of a study, for checks that must not read the voxels (e.g. before a job is queued). */
 export interface StudyInspection {
   grids: Partial<Record<StudyRole, FileGrid>>;
-  qcWarnings: QcWarning[];
 }
 
 function label(role: StudyRole, file: string, options: LoadStudyOptions): string {
   return options.labels?.[role] ?? file;
 }
 
-/** Re-raises a NIfTI error with the file's role and label, keeping its code (NIFTI_TRUNCATED, NIFTI_NOT_3D, …). */
-function asStudyError(error: unknown, role: string, name: string): never {
-  if (error instanceof NiftiError) {
-    const own = error.message.startsWith(`${error.file}: `)
-      ? error.message.slice(error.file.length + 2)
-      : error.message;
-    // System messages quote the path (ENOENT … stat '/data/…'); the caller only ever sees the name it knows.
-    const detail = own.split(error.file).join(name);
-    throw new StudyInputError(error.code, [name], `${role} ${name}: ${detail}`, { cause: error });
+/** Every refusal of a study file as a StudyInputError (the coordinator answers those with 422), codes kept. */
+function asStudyError(error: unknown): unknown {
+  if (error instanceof CaseFileError) {
+    return new StudyInputError(error.code, [error.file], error.message, { cause: error });
   }
-  if (error instanceof StudyInputError) throw error;
-  throw new StudyInputError(
-    'STUDY_FILE_UNREADABLE',
-    [name],
-    `${role} ${name}: cannot be read (${(error as Error).message})`,
-    {
-      cause: error,
-    },
-  );
+  if (error instanceof GridMismatchError) {
+    return new StudyInputError('STUDY_GRID_MISMATCH', error.files, error.message, { cause: error });
+  }
+  return error;
 }
 
-async function inspectFile(role: string, file: string, limits: StudyLimits, name: string): Promise<FileGrid> {
+async function inspectFile(role: string, file: string, name: string, options: LoadStudyOptions): Promise<FileGrid> {
+  const limits = resolveStudyLimits(options.limits);
+  let header;
   try {
-    const header = await readNiftiHeader(file);
-    if (header.frames > 1) {
-      throw new StudyInputError(
-        'NIFTI_NOT_3D',
-        [name],
-        `${role} ${name}: expected a 3-D volume, found ${header.frames} frames (dims ${header.shape.join('x')}x${header.frames})`,
-      );
-    }
-    const grid: FileGrid = { role, file: name, shape: header.shape, spacing: header.spacing, affine: header.affine };
-    checkGridLimits(grid, limits);
-    return grid;
+    header = await readNiftiHeader(file, { ioTimeoutMs: options.ioTimeoutMs });
   } catch (error) {
-    return asStudyError(error, role, name);
+    throw asStudyError(asCaseFileError(error, role, name));
   }
+  if (header.frames > 1) {
+    throw new StudyInputError(
+      'NIFTI_NOT_3D',
+      [name],
+      `${role} ${name}: expected a 3-D volume, found ${header.frames} frames (dims ${header.shape.join('x')}x${header.frames})`,
+    );
+  }
+  const grid: FileGrid = { role, file: name, shape: header.shape, spacing: header.spacing, affine: header.affine };
+  checkGridLimits(grid, limits);
+  return grid;
 }
 
 function roles(files: StudyFiles): Array<[StudyRole, string]> {
@@ -98,62 +85,61 @@ function roles(files: StudyFiles): Array<[StudyRole, string]> {
 
 /**
  * Header-only checks (cheap: for .nii.gz only the first few hundred bytes are inflated): every file readable and
- * 3-D, within the size and spacing limits, and the ADC on the DWI grid. Truncated voxel data shows up only when
- * the voxels are read (loadStudy).
+ * 3-D, within the size, spacing and shape limits, and the ADC on the DWI grid. Truncated voxel data shows up only
+ * when the voxels are read (loadStudy).
  */
 export async function inspectStudy(files: StudyFiles, options: LoadStudyOptions = {}): Promise<StudyInspection> {
   const limits = resolveStudyLimits(options.limits);
-  const thresholds = { ...DEFAULT_QC_THRESHOLDS, ...options.qc };
   const grids: Partial<Record<StudyRole, FileGrid>> = {};
-  for (const [role, file] of roles(files))
-    grids[role] = await inspectFile(role, file, limits, label(role, file, options));
-  const dwi = grids.DWI!;
-  const qcWarnings: QcWarning[] = [];
-  const adopted = checkSameGrid(dwi, grids.ADC!, limits.affineToleranceMm);
-  if (adopted) qcWarnings.push(adopted);
-  qcWarnings.push(...spacingWarnings(dwi, thresholds), ...orientationWarnings(dwi, thresholds));
-  if (!files.flair) {
-    qcWarnings.push({ code: 'FLAIR_MISSING', message: 'no FLAIR was given; the study is segmented from DWI and ADC' });
+  for (const [role, file] of roles(files)) {
+    grids[role] = await inspectFile(role, file, label(role, file, options), options);
   }
-  return { grids, qcWarnings };
-}
-
-async function readChecked(role: string, file: string, name: string): Promise<Volume> {
-  let volume: Volume;
   try {
-    volume = await readNifti(file);
+    checkSameGrid(
+      grids.DWI!,
+      grids.ADC!,
+      limits.affineToleranceMm,
+      'Expected the ADC of the same acquisition as the DWI',
+    );
   } catch (error) {
-    return asStudyError(error, role, name);
+    throw asStudyError(error);
   }
-  const data = volume.data;
-  for (let i = 0; i < data.length; i++) {
-    if (data[i] - data[i] !== 0) {
-      throw new StudyInputError(
-        'STUDY_NON_FINITE',
-        [name],
-        `${role} ${name}: voxel ${i} holds ${data[i]}; expected finite intensities everywhere`,
-      );
-    }
-  }
-  return volume;
+  return { grids };
 }
 
-/** Reads and checks the whole study; see the file comment for what is checked. */
-export async function loadStudy(files: StudyFiles, options: LoadStudyOptions = {}): Promise<Study> {
+/**
+ * Checks the headers, then reads the study and prepares it with `preprocessing` (the model's), so that it reaches
+ * the network as the model's training cases did. A 3-channel model without FLAIR gets a zero channel and a QC
+ * warning; a FLAIR a 2-channel model does not take is not read.
+ */
+export async function loadStudy(
+  files: StudyFiles,
+  preprocessing: PreprocessingSpec,
+  options: LoadStudyOptions = {},
+): Promise<Study> {
   const started = performance.now();
-  const { qcWarnings } = await inspectStudy(files, options);
-  const thresholds = { ...DEFAULT_QC_THRESHOLDS, ...options.qc };
-  const dwi = await readChecked('DWI', files.dwi, label('DWI', files.dwi, options));
-  const adc = await readChecked('ADC', files.adc, label('ADC', files.adc, options));
-  let flair: Float32Array | undefined;
-  if (files.flair) {
-    const volume = await readChecked('FLAIR', files.flair, label('FLAIR', files.flair, options));
-    const resampled = resampleToGrid(volume, { shape: dwi.shape, affine: dwi.affine }, 'linear', { fill: 0 });
-    flair = resampled.data;
-    qcWarnings.push(...flairOverlapWarnings(resampled.coverage, label('FLAIR', files.flair, options), thresholds));
+  const limits = resolveStudyLimits(options.limits);
+  await inspectStudy(files, options);
+  let loaded: LoadedCase;
+  try {
+    loaded = await readCase(
+      { id: label('DWI', files.dwi, options), ...files },
+      {
+        preprocessing,
+        missingFlair: 'zeros',
+        affineToleranceMm: limits.affineToleranceMm,
+        qc: options.qc,
+        labels: options.labels,
+        read: { ioTimeoutMs: options.ioTimeoutMs },
+      },
+    );
+  } catch (error) {
+    throw asStudyError(error);
   }
-  qcWarnings.push(...brainMaskWarnings(dwi.data, thresholds));
-  return { files, dwi, adc: adc.data, flair, qcWarnings, loadMs: performance.now() - started };
+  const read = performance.now();
+  const prepared = prepareCase(loaded, preprocessing);
+  const timings = { loadMs: read - started, preprocessMs: performance.now() - read };
+  return { ...prepared, files, preprocessing, timings };
 }
 
 /**
@@ -165,7 +151,12 @@ export async function validateStudyFile(
   name: string,
   limits: Partial<StudyLimits> = {},
 ): Promise<Pick<Volume, 'shape' | 'spacing' | 'datatype'>> {
-  await inspectFile('NIfTI', file, resolveStudyLimits(limits), name);
-  const volume = await readChecked('NIfTI', file, name);
+  await inspectFile('NIfTI', file, name, { limits });
+  let volume: Volume;
+  try {
+    volume = await readCaseFile(file, 'NIfTI', name);
+  } catch (error) {
+    throw asStudyError(error);
+  }
   return { shape: volume.shape, spacing: volume.spacing, datatype: volume.datatype };
 }

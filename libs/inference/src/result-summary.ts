@@ -1,19 +1,11 @@
 import { affineToRows, type Vec3 } from '@fedstroke/nifti';
-import type { QcWarning } from './qc-warnings';
-import type { LesionSummary, SegmentationResult, SegmentationTimings } from './segment-study';
-import type { ModelInfo } from './segmentation-model';
+import type { SegmentationResult } from './segment-study';
 
 /** Everything about a segmentation except its voxels: what `--json` prints and what the coordinator stores. */
-export interface SegmentationSummary {
-  lesionVolumeMl: number;
-  lesionCount: number;
-  lesions: LesionSummary[];
-  model: ModelInfo;
-  timings: SegmentationTimings;
-  qcWarnings: QcWarning[];
+export type SegmentationSummary = Omit<SegmentationResult, 'mask' | 'prob'> & {
   /** The mask's grid: the DWI's shape, spacing and affine (4 rows). */
   grid: { shape: Vec3; spacing: Vec3; affine: number[][] };
-}
+};
 
 export function summarizeSegmentation(result: SegmentationResult): SegmentationSummary {
   return {

@@ -1,10 +1,12 @@
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { defaultPreprocessing } from '@fedstroke/isles';
 import { maxAffineDifference, readNifti } from '@fedstroke/nifti';
 import { loadArtifacts } from '@fedstroke/runtime';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
-import { SegmentationAbortedError } from './errors';
+import { referenceHeader } from '../../nifti/src/testing/reference-header';
+import { SegmentationAbortedError, SegmentationModelError, StudyInputError } from './errors';
 import { loadStudy, type Study } from './load-study';
 import { loadSegmentationModel, type SegmentationModel } from './segmentation-model';
 import { segmentStudy } from './segment-study';
@@ -26,13 +28,24 @@ beforeAll(async () => {
     () => false,
   );
   if (!present) await writeArtifacts(ARTIFACTS_ROOT, namedConfig('tiny'), 0);
-  study = await loadStudy({ dwi: CASE_DWI, adc: CASE_ADC });
   model = await loadSegmentationModel({ artifactsDir }, { intraOpNumThreads: 1 });
+  study = await loadStudy({ dwi: CASE_DWI, adc: CASE_ADC }, model.preprocessing);
 });
 afterAll(async () => {
   await model.release();
   await rm(dir, { recursive: true, force: true });
 });
+
+/** A copy of the tiny artifacts whose manifest records `preprocessing` (or none, for `undefined`). */
+async function tinyWith(name: string, preprocessing: unknown): Promise<string> {
+  const copy = join(dir, name);
+  await cp(artifactsDir, copy, { recursive: true });
+  const manifest = JSON.parse(await readFile(join(copy, 'manifest.json'), 'utf8'));
+  if (preprocessing === undefined) delete manifest.preprocessing;
+  else manifest.preprocessing = preprocessing;
+  await writeFile(join(copy, 'manifest.json'), JSON.stringify(manifest));
+  return copy;
+}
 
 describe('segmentStudy (tiny model, real ISLES22 case)', () => {
   it('returns a mask on the DWI grid with figures that agree with its voxels, and writes it with the DWI affine', async () => {
@@ -65,6 +78,35 @@ describe('segmentStudy (tiny model, real ISLES22 case)', () => {
     expect(Array.from(written.data)).toEqual(Array.from(result.mask.data));
   });
 
+  it("excludes every voxel outside the brain from mask and probabilities, and writes the DWI's xform codes, an intent and the display range", async () => {
+    // Threshold 0: every voxel the network sees as lesion at all; only the brain may remain.
+    const result = await segmentStudy(study, model, { returnProbability: true, threshold: 0, window: 48 });
+    const dwi = await readNifti(CASE_DWI);
+    let brain = 0;
+    let outside = 0;
+    for (let i = 0; i < dwi.data.length; i++) {
+      if (dwi.data[i] !== 0) brain++;
+      else if (result.mask.data[i] !== 0 || result.prob!.data[i] !== 0) outside++;
+    }
+    expect(outside).toBe(0);
+    expect(result.mask.data.reduce((n, v) => n + v, 0)).toBe(brain);
+
+    const maskPath = join(dir, 'brain-mask.nii.gz');
+    const probPath = join(dir, 'brain-prob.nii.gz');
+    await writeSegmentation(result, maskPath, probPath);
+    // Read back by an independent reader. The fixture's DWI has sform_code 1 (scanner) and qform_code 2.
+    expect(referenceHeader(maskPath)).toMatchObject({
+      datatypeCode: 2,
+      sformCode: 1,
+      qformCode: 2,
+      intentCode: 1002,
+      intentName: 'lesion mask',
+      calMin: 0,
+      calMax: 1,
+    });
+    expect(referenceHeader(probPath)).toMatchObject({ datatypeCode: 16, sformCode: 1, calMin: 0, calMax: 1 });
+  });
+
   it('takes a model version as raw float32 weights and reports the same sha256 as for the checkpoint', async () => {
     const raw = join(dir, 'version.f32');
     const weights = (await loadArtifacts(artifactsDir)).initialParameters;
@@ -89,5 +131,63 @@ describe('segmentStudy (tiny model, real ISLES22 case)', () => {
       signal: controller.signal,
     });
     await expect(run).rejects.toBeInstanceOf(SegmentationAbortedError);
+  });
+
+  it('refuses a sliding window that would take more runs than the limit, before the first run', async () => {
+    const onProgress = jest.fn();
+    const run = segmentStudy(study, model, { window: 16, overlap: 0.9, tta: true, onProgress });
+    await expect(run).rejects.toBeInstanceOf(StudyInputError);
+    await expect(run).rejects.toMatchObject({ code: 'STUDY_TOO_MANY_WINDOWS' });
+    await expect(run).rejects.toThrow(
+      /take \d+ network runs at window 16x16x16 with 8-fold TTA, more than the limit of 2048/,
+    );
+    expect(onProgress).not.toHaveBeenCalled();
+  });
+});
+
+describe("the model's recorded preprocessing, checked at inference", () => {
+  it('serves a model trained with another margin with that margin, and refuses a study prepared otherwise', async () => {
+    const margin4 = {
+      ...defaultPreprocessing(3),
+      steps: [{ name: 'crop-to-brain', marginVoxels: 4 }, { name: 'zscore-within-brain' }],
+    };
+    const other = await loadSegmentationModel({ artifactsDir: await tinyWith('tiny-margin4', margin4) });
+    try {
+      expect(other.preprocessing.steps[0]).toEqual({ name: 'crop-to-brain', marginVoxels: 4 });
+      const wide = await loadStudy({ dwi: CASE_DWI, adc: CASE_ADC }, other.preprocessing);
+      expect(wide.shape.every((n, axis) => n >= study.shape[axis])).toBe(true);
+      await expect(segmentStudy(study, other)).rejects.toThrow(SegmentationModelError);
+      await expect(segmentStudy(study, other)).rejects.toThrow(
+        /prepared with dwi, adc, flair; crop-to-brain \(margin 2 voxels\).*trained with .*crop-to-brain \(margin 4 voxels\)/,
+      );
+    } finally {
+      await other.release();
+    }
+  });
+
+  it('refuses to serve a model whose preprocessing it cannot reproduce', async () => {
+    const unknown = { ...defaultPreprocessing(3), steps: [{ name: 'resample-to-spacing', targetMm: [1, 1, 1] }] };
+    const attempt = loadSegmentationModel({ artifactsDir: await tinyWith('tiny-resampled', unknown) });
+    await expect(attempt).rejects.toThrow(SegmentationModelError);
+    await expect(attempt).rejects.toThrow(
+      /model "tiny" cannot be served: .*preprocessing step 0 is \{"name":"resample-to-spacing".*cannot apply/,
+    );
+  });
+
+  it('serves a model whose manifest records no preprocessing with the default, and says so in every result', async () => {
+    const legacy = await loadSegmentationModel({ artifactsDir: await tinyWith('tiny-legacy', undefined) });
+    try {
+      const result = await segmentStudy(study, legacy, { window: 48 });
+      expect(result.qcWarnings.map((w) => w.code)).toEqual([
+        'FLAIR_MISSING',
+        'FLAIR_ZERO_FILLED',
+        'MODEL_PREPROCESSING_UNRECORDED',
+      ]);
+      expect(result.qcWarnings[2].message).toMatch(
+        /does not record .* assumed this version's default \(dwi, adc, flair; crop-to-brain/,
+      );
+    } finally {
+      await legacy.release();
+    }
   });
 });

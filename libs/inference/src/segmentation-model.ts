@@ -1,11 +1,19 @@
 /**
  * The model a study is segmented with: an artifacts folder (its inference graph and manifest) plus a weights buffer
  * — the folder's own checkpoint, a training checkpoint (.safetensors), or a federation model version (the raw
- * little-endian float32 file the coordinator serves at GET /models/:id). The model's input channel count decides
- * the channels: 2 = DWI, ADC; 3 = DWI, ADC, FLAIR.
+ * little-endian float32 file the coordinator serves at GET /models/:id). The manifest's recorded preprocessing
+ * decides the channels (2 = DWI, ADC; 3 = DWI, ADC, FLAIR) and the steps a study goes through; a model whose
+ * preprocessing this version cannot reproduce is refused, one that records none is served with a QC warning.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import {
+  describePreprocessing,
+  preprocessingOf,
+  PreprocessingSpecError,
+  type PreprocessingSpec,
+  type QcWarning,
+} from '@fedstroke/isles';
 import {
   assertFiniteParameters,
   InferenceModel,
@@ -40,6 +48,10 @@ export interface SegmentationModelSource {
 export interface SegmentationModel {
   readonly info: ModelInfo;
   readonly manifest: Manifest;
+  /** What a study goes through before the network: the manifest's record (or the default, with a warning). */
+  readonly preprocessing: PreprocessingSpec;
+  /** Warnings every result of this model carries (e.g. MODEL_PREPROCESSING_UNRECORDED). */
+  readonly qcWarnings: QcWarning[];
   /** The network behind the sliding window. */
   readonly network: InferenceModel;
   release(): Promise<void>;
@@ -83,25 +95,52 @@ async function resolveWeights(
   return { weights: loaded, version: basename(weights) };
 }
 
-/** Loads and checks the model (manifest, every artifact's sha256, the weights' layout and finiteness). */
+/** The preprocessing a model was trained with, or a clear refusal when this version cannot reproduce it. */
+function modelPreprocessing(
+  manifest: Manifest,
+  artifactsDir: string,
+): { preprocessing: PreprocessingSpec; qcWarnings: QcWarning[] } {
+  const source = `${artifactsDir}/manifest.json`;
+  try {
+    const { spec, recorded } = preprocessingOf(manifest, source);
+    const qcWarnings = recorded
+      ? []
+      : [
+          {
+            code: 'MODEL_PREPROCESSING_UNRECORDED',
+            message:
+              `model "${manifest.config.name}": its manifest (${source}) does not record how it was trained to see ` +
+              `its inputs; assumed this version's default (${describePreprocessing(spec)}). Regenerate its artifacts ` +
+              'to record it',
+          },
+        ];
+    return { preprocessing: spec, qcWarnings };
+  } catch (error) {
+    if (!(error instanceof PreprocessingSpecError)) throw error;
+    throw new SegmentationModelError(
+      `model "${manifest.config.name}" cannot be served: ${error.message}. Segmenting with other preprocessing ` +
+        'than it was trained with would give wrong masks',
+      { cause: error },
+    );
+  }
+}
+
+/** Loads and checks the model (manifest, its preprocessing, every artifact's sha256, the weights' layout). */
 export async function loadSegmentationModel(
   source: SegmentationModelSource,
   provider: ProviderOptions = {},
 ): Promise<SegmentationModel> {
   const artifacts = await loadArtifacts(source.artifactsDir);
   const { manifest } = artifacts;
-  if (manifest.config.inChannels !== 2 && manifest.config.inChannels !== 3) {
-    throw new SegmentationModelError(
-      `${source.artifactsDir}: model "${manifest.config.name}" takes ${manifest.config.inChannels} input channels; ` +
-        'segmentation needs 2 (DWI, ADC) or 3 (DWI, ADC, FLAIR)',
-    );
-  }
+  const { preprocessing, qcWarnings } = modelPreprocessing(manifest, source.artifactsDir);
   const { weights, version } = await resolveWeights(source, manifest, artifacts.initialParameters);
   const network = await InferenceModel.create(source.artifactsDir, { ...provider, weights });
   const digest = sha256(new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));
   return {
     info: { version: source.version ?? version, sha256: digest, config: manifest.config.name },
     manifest,
+    preprocessing,
+    qcWarnings,
     network,
     release: () => network.release(),
   };

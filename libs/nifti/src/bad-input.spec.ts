@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '@fedstroke/common';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { NiftiError, type NiftiErrorCode } from './errors';
 import { assertMask } from './grid';
@@ -55,13 +56,45 @@ async function expectNiftiError(promise: Promise<unknown>, code: NiftiErrorCode,
 }
 
 describe('bad NIfTI input raises a typed error that names the file', () => {
-  it('missing file, or a directory', async () => {
+  it('missing file, a directory, a named pipe', async () => {
     const missing = path.join(dir, 'nope.nii.gz');
     await expectNiftiError(readNifti(missing), 'NIFTI_NOT_FOUND', missing, /expected a readable NIfTI file/);
     await expectNiftiError(readNiftiHeader(missing), 'NIFTI_NOT_FOUND', missing, /ENOENT/);
     const folder = path.join(dir, 'folder.nii');
     await mkdir(folder);
-    await expectNiftiError(readNifti(folder), 'NIFTI_NOT_FOUND', folder, /found a directory/);
+    await expectNiftiError(readNifti(folder), 'NIFTI_NOT_A_FILE', folder, /expected a NIfTI file, found a directory/);
+    // Opening a FIFO for reading would wait for a writer forever; it is refused before any open.
+    const fifo = path.join(dir, 'fifo.nii.gz');
+    execFileSync('mkfifo', [fifo]);
+    await expectNiftiError(readNifti(fifo), 'NIFTI_NOT_A_FILE', fifo, /found a named pipe \(FIFO\)/);
+    await expectNiftiError(readNiftiHeader(fifo), 'NIFTI_NOT_A_FILE', fifo, /found a named pipe \(FIFO\)/);
+  });
+
+  it('a non-finite or singular voxel → world transform, in the sform or the qform', async () => {
+    const nanOffset = smallNifti([3, 4, 4, 4], 64);
+    nanOffset.writeFloatLE(Number.NaN, 280 + 3 * 4); // srow_x[3]: the x offset
+    const sform = await place('nan-sform.nii', nanOffset);
+    await expectNiftiError(
+      readNifti(sform),
+      'NIFTI_BAD_AFFINE',
+      sform,
+      /sform \(sform_code 2\) holds NaN in srow_x\[3\]/,
+    );
+    await expectNiftiError(readNiftiHeader(sform), 'NIFTI_BAD_AFFINE', sform, /expected finite numbers/);
+    const nanQuaternion = smallNifti([3, 4, 4, 4], 64);
+    nanQuaternion.writeInt16LE(1, 252); // qform_code 1: the qform is declared, so it must be usable too
+    nanQuaternion.writeFloatLE(Number.POSITIVE_INFINITY, 256 + 4); // quatern_c
+    const qform = await place('inf-qform.nii', nanQuaternion);
+    await expectNiftiError(
+      readNifti(qform),
+      'NIFTI_BAD_AFFINE',
+      qform,
+      /qform \(qform_code 1\) holds Infinity in quatern_c/,
+    );
+    const flat = smallNifti([3, 4, 4, 4], 64);
+    for (let i = 0; i < 4; i++) flat.writeFloatLE(0, 280 + 8 * 4 + i * 4); // srow_z = 0: a flat grid
+    const singular = await place('singular.nii', flat);
+    await expectNiftiError(readNifti(singular), 'NIFTI_BAD_AFFINE', singular, /singular .* \(determinant 0\)/);
   });
 
   it('a .nii.gz cut in half (a real file)', async () => {
@@ -188,5 +221,29 @@ describe('bad NIfTI input raises a typed error that names the file', () => {
       /more than the limit of 8388608 bytes/,
     );
     await expect(readNifti(bomb, { maxDecompressedBytes: -1 })).rejects.toThrow(InvalidArgumentError);
+  });
+
+  it('a 2 MB gzip bomb behind a valid 10x10x10 header is refused at once, at the size its header implies', async () => {
+    // One gzip member with the header and its 4000 bytes of float32 voxels, then ~2 GiB of zeros in further
+    // members (gunzip reads concatenated members as one stream): 2 MB on disk.
+    const volume = gzipSync(smallNifti([3, 10, 10, 10], 4000, 16, 32));
+    const zeros = gzipSync(Buffer.alloc(8 << 20), { level: 9 });
+    const members = Math.ceil((2 << 20) / zeros.length);
+    const bomb = await place('bomb-10cube.nii.gz', Buffer.concat([volume, ...new Array(members).fill(zeros)]));
+    expect(members * 8).toBeGreaterThanOrEqual(1900); // MiB of zeros behind the voxels
+    const peakBefore = process.resourceUsage().maxRSS; // KiB, the process's high-water mark
+    const started = performance.now();
+    await expectNiftiError(
+      readNifti(bomb),
+      'NIFTI_SIZE_MISMATCH',
+      bomb,
+      /dims 10x10x10 of float32 need 4000 bytes after vox_offset 352, found at least \d+ and stopped reading/,
+    );
+    const elapsedMs = performance.now() - started;
+    const grewKiB = process.resourceUsage().maxRSS - peakBefore;
+    // Inflating it all took 15 s and 4 GB; stopping at the first chunk past 4352 bytes takes milliseconds and a
+    // chunk of memory. Generous bounds: the machine is shared.
+    expect(elapsedMs).toBeLessThan(1500);
+    expect(grewKiB).toBeLessThan(64 * 1024);
   });
 });

@@ -3,6 +3,10 @@ import { FedstrokeError } from '@fedstroke/common';
 /** Stable, machine-readable reasons a NIfTI file or volume is rejected. */
 export type NiftiErrorCode =
   | 'NIFTI_NOT_FOUND'
+  | 'NIFTI_NOT_A_FILE'
+  | 'NIFTI_UNREADABLE'
+  | 'NIFTI_IO_TIMEOUT'
+  | 'NIFTI_BAD_AFFINE'
   | 'NIFTI_BAD_PATH'
   | 'NIFTI_TRUNCATED'
   | 'NIFTI_BAD_MAGIC'

@@ -3,7 +3,7 @@
  * voxel → world affine the way the standard says: sform when sform_code > 0, else qform when qform_code > 0,
  * else plain pixdim scaling (NIfTI "method 1").
  */
-import { affineColumnNorms, affineFromRows, identityAffine } from './affine';
+import { affineColumnNorms, affineDeterminant3, affineFromRows, identityAffine } from './affine';
 import { datatypeFromCode, describeDatatypeCode } from './datatypes';
 import { NiftiError } from './errors';
 import { qformToAffine } from './quaternion';
@@ -173,11 +173,33 @@ function parseDims(fields: HeaderFields, path: string): Pick<NiftiHeader, 'dims'
   return { dims, shape: [extent(1), extent(2), extent(3)], frames };
 }
 
-function parseTransforms(fields: HeaderFields, pixdim: number[]) {
+/**
+ * A transform the header declares (code > 0) must hold finite numbers: a NaN offset would place every voxel nowhere
+ * and surface much later as "differ by up to NaN mm".
+ */
+function assertFinite(path: string, what: string, names: string[], values: number[]): void {
+  const bad = values.findIndex((value) => !Number.isFinite(value));
+  if (bad < 0) return;
+  throw new NiftiError(
+    'NIFTI_BAD_AFFINE',
+    path,
+    `${what} holds ${values[bad]} in ${names[bad]}; expected finite numbers (the voxel → world transform is unusable)`,
+  );
+}
+
+function parseTransforms(fields: HeaderFields, pixdim: number[], path: string) {
   const { at } = fields;
   const qformCode = fields.code(at.qformCode);
   const sformCode = fields.code(at.sformCode);
   const [quaternB, quaternC, quaternD, ...qoffset] = fields.reals(at.quatern, 6);
+  if (qformCode > 0) {
+    assertFinite(
+      path,
+      `qform (qform_code ${qformCode})`,
+      ['quatern_b', 'quatern_c', 'quatern_d', 'qoffset_x', 'qoffset_y', 'qoffset_z'],
+      [quaternB, quaternC, quaternD, ...qoffset],
+    );
+  }
   const qform =
     qformCode > 0
       ? qformToAffine({
@@ -190,6 +212,10 @@ function parseTransforms(fields: HeaderFields, pixdim: number[]) {
         })
       : undefined;
   const srows = fields.reals(at.srow, 12);
+  if (sformCode > 0) {
+    const names = srows.map((_, i) => `srow_${'xyz'[Math.floor(i / 4)]}[${i % 4}]`);
+    assertFinite(path, `sform (sform_code ${sformCode})`, names, srows);
+  }
   const sform = sformCode > 0 ? affineFromRows([srows.slice(0, 4), srows.slice(4, 8), srows.slice(8, 12)]) : undefined;
   return { qformCode, sformCode, qform, sform };
 }
@@ -212,8 +238,17 @@ export function parseNiftiHeader(bytes: Uint8Array, path: string): NiftiHeader {
     );
   }
   const pixdim = fields.reals(at.pixdim, 8);
-  const transforms = parseTransforms(fields, pixdim);
+  const transforms = parseTransforms(fields, pixdim, path);
   const { affine, affineSource } = chooseAffine(transforms.sform, transforms.qform, pixdim);
+  const determinant = affineDeterminant3(affine);
+  if (!(Math.abs(determinant) > 0) || !affine.every(Number.isFinite)) {
+    throw new NiftiError(
+      'NIFTI_BAD_AFFINE',
+      path,
+      `the ${affineSource} voxel → world transform is singular or not finite (determinant ${determinant}); ` +
+        'expected three independent voxel axes of non-zero length',
+    );
+  }
   const datatypeCode = fields.int16(at.datatype);
   const descrip = bytes.subarray(at.descrip, at.descrip + 80);
   const nul = descrip.indexOf(0);

@@ -19,7 +19,7 @@ export { affineToQform, qformToAffine, type Qform } from './quaternion';
 export { type NiftiHeader } from './header';
 export { DEFAULT_MAX_DECOMPRESSED_BYTES } from './gzip';
 export { readNifti, readNiftiHeader, type ReadNiftiOptions } from './read';
-export { writeNifti, type WritableDatatype, type WriteNiftiOptions } from './write';
+export { NIFTI_INTENT, writeNifti, type WritableDatatype, type WritableVolume, type WriteNiftiOptions } from './write';
 export {
   axisOrientation,
   fromCanonicalRAS,
@@ -38,4 +38,16 @@ export {
   type ResampleOptions,
   type TargetGrid,
 } from './resample';
-export { assertMask, isSameGrid, voxelVolumeMl } from './grid';
+export {
+  assertMask,
+  checkSameGrid,
+  describeGrid,
+  formatShape,
+  formatSpacing,
+  GridMismatchError,
+  isSameGrid,
+  SAME_GRID_MM,
+  voxelVolumeMl,
+  type GridAgreement,
+  type NamedGrid,
+} from './grid';

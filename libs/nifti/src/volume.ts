@@ -29,4 +29,15 @@ export interface Volume {
    * `expect3d: false` has more than one.
    */
   frames?: number;
+  /**
+   * The header's qform_code and sform_code (what the coordinates mean: scanner, aligned, MNI, …) when read from a
+   * file. A volume written on the same grid (a mask, a probability map) keeps them.
+   */
+  xform?: XformCodes;
+}
+
+/** NIfTI xform codes (nifti1.h NIFTI_XFORM_*): 0 unknown, 1 scanner anatomical, 2 aligned, 3 Talairach, 4 MNI. */
+export interface XformCodes {
+  qformCode: number;
+  sformCode: number;
 }

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -7,9 +6,9 @@ import { maxAffineDifference } from './affine';
 import { NiftiError } from './errors';
 import { readNifti, readNiftiHeader } from './read';
 import type { Affine, Volume } from './volume';
-import { writeNifti } from './write';
+import { referenceHeader } from './testing/reference-header';
+import { NIFTI_INTENT, writeNifti } from './write';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures');
 const DWI = path.join(FIXTURES, 'isles22-case0001/sub-strokecase0001_ses-0001_dwi.nii.gz');
 const LESION = path.join(FIXTURES, 't2-chronic-lesion/lesionT2.nii.gz');
@@ -50,22 +49,6 @@ function volumeOf(values: (i: number) => number, affine: Affine): Volume {
   const data = new Float32Array(shape[0] * shape[1] * shape[2]);
   for (let i = 0; i < data.length; i++) data[i] = values(i);
   return { data, shape, spacing: [1, 1, 1], affine };
-}
-
-/** Reads a file back with nifti-reader-js (ESM-only, so in a child process): dims, codes, qform matrix. */
-function referenceHeader(file: string) {
-  const script = `
-    import * as nifti from 'nifti-reader-js';
-    import { readFileSync } from 'node:fs';
-    const buf = readFileSync(process.argv[1]);
-    let data = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
-    if (nifti.isCompressed(data)) data = nifti.decompress(data);
-    const h = nifti.readHeader(data);
-    console.log(JSON.stringify({ dims: h.dims, datatypeCode: h.datatypeCode, qformCode: h.qform_code,
-      sformCode: h.sform_code, affine: h.affine }));`;
-  return JSON.parse(
-    execFileSync(process.execPath, ['--input-type=module', '-e', script, file], { cwd: ROOT }).toString(),
-  );
 }
 
 describe('writeNifti', () => {
@@ -109,6 +92,37 @@ describe('writeNifti', () => {
     const reference = referenceHeader(file);
     expect(reference).toMatchObject({ dims: [3, 112, 112, 73, 1, 1, 1, 1], datatypeCode: 16, qformCode: 2 });
     expect(maxAffineDifference(Float64Array.from(reference.affine.flat()), dwi.affine)).toBeLessThan(1e-5);
+  });
+
+  it("keeps the source's xform codes, and writes a display range and an intent (read back by nifti-reader-js)", async () => {
+    const dwi = await readNifti(DWI);
+    expect(dwi.xform).toEqual({ qformCode: 2, sformCode: 1 }); // scanner-space sform, as the fixture has it
+    const mask = new Uint8Array(dwi.data.length);
+    mask[1234] = 1;
+    const file = path.join(dir, 'mask-like.nii.gz');
+    await writeNifti(
+      file,
+      { ...dwi, data: mask },
+      { datatype: 'uint8', displayRange: [0, 1], intent: { code: NIFTI_INTENT.LABEL, name: 'lesion mask' } },
+    );
+    expect(referenceHeader(file)).toMatchObject({
+      datatypeCode: 2,
+      qformCode: 2,
+      sformCode: 1,
+      calMin: 0,
+      calMax: 1,
+      intentCode: 1002,
+      intentName: 'lesion mask',
+    });
+    expect((await readNifti(file)).data[1234]).toBe(1);
+    // Without a source the codes are 2 (aligned anatomy), with no range and no intent.
+    const plain = path.join(dir, 'plain.nii');
+    await writeNifti(
+      plain,
+      volumeOf(() => 0, obliqueAffine()),
+    );
+    expect(referenceHeader(plain)).toMatchObject({ qformCode: 2, sformCode: 2, calMin: 0, calMax: 0, intentCode: 0 });
+    await expect(writeNifti(plain, dwi, { displayRange: [1, 0] })).rejects.toMatchObject({ code: 'NIFTI_BAD_HEADER' });
   });
 
   it('writes the real lesion mask as uint8 byte-for-byte equal voxels', async () => {

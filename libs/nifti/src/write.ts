@@ -1,7 +1,9 @@
 /**
- * Writing NIfTI-1 volumes (.nii.gz, or .nii by extension). The affine goes into both the sform (code 2, aligned
- * anatomy) and the qform (same code, quaternion from the affine, qfac for left-handed grids, pixdim from the
- * column norms), so ITK-SNAP, 3D Slicer, NiiVue and nibabel all place the image at the same spot.
+ * Writing NIfTI-1 volumes (.nii.gz, or .nii by extension). The affine goes into both the sform and the qform
+ * (quaternion from the affine, qfac for left-handed grids, pixdim from the column norms), so ITK-SNAP, 3D Slicer,
+ * NiiVue and nibabel all place the image at the same spot. Their codes are the source file's (`volume.xform`: a
+ * mask written on a scanner-space DWI stays scanner space), else 2 (aligned anatomy). A display range (cal_min,
+ * cal_max) and an intent can be stated, so viewers window a probability map and treat a mask as labels.
  * The file appears atomically: written to a temporary sibling, then renamed.
  */
 import { randomBytes } from 'node:crypto';
@@ -13,7 +15,7 @@ import { BYTES_PER_VOXEL, DATATYPE_CODES } from './datatypes';
 import { NiftiError } from './errors';
 import { NIFTI1_HEADER_BYTES } from './header';
 import { affineToQform } from './quaternion';
-import type { Volume } from './volume';
+import type { Volume, XformCodes } from './volume';
 
 const gzipAsync = promisify(gzip);
 
@@ -21,18 +23,29 @@ export type WritableDatatype = 'float32' | 'uint8' | 'int16';
 
 const WRITABLE_DATATYPES: readonly string[] = ['float32', 'uint8', 'int16'];
 
+/** nifti1.h intent codes this project writes. */
+export const NIFTI_INTENT = { NONE: 0, ESTIMATE: 1001, LABEL: 1002 } as const;
+
 export interface WriteNiftiOptions {
   /** On-disk type; default float32. Integer types require integral values within range. */
   datatype?: WritableDatatype;
+  /** cal_min and cal_max: the range a viewer maps to its colour scale (e.g. [0, 1] for probabilities). */
+  displayRange?: readonly [number, number];
+  /** intent_code and intent_name (at most 15 characters), e.g. NIFTI_INTENT.LABEL and "lesion mask". */
+  intent?: { code: number; name: string };
 }
+
+/** What can be written: a volume whose voxels may also be bytes already (a mask), so none is copied to float32. */
+export type WritableVolume = Omit<Volume, 'data'> & { data: Float32Array | Uint8Array };
 
 /** nifti1.h NIFTI_XFORM_ALIGNED_ANAT: coordinates aligned to another file or an anatomical truth. */
 const XFORM_ALIGNED_ANAT = 2;
+const DEFAULT_XFORM: XformCodes = { qformCode: XFORM_ALIGNED_ANAT, sformCode: XFORM_ALIGNED_ANAT };
 const NIFTI_UNITS_MM = 2;
 /** Header plus the 4-byte "no extensions" flag; voxels start here. */
 const VOX_OFFSET = NIFTI1_HEADER_BYTES + 4;
 
-function checkShape(path: string, volume: Volume): number {
+function checkShape(path: string, volume: WritableVolume): number {
   const frames = volume.frames ?? 1;
   const expected = volume.shape[0] * volume.shape[1] * volume.shape[2] * frames;
   if (!volume.shape.every((n) => Number.isInteger(n) && n >= 1 && n <= 32767) || volume.data.length !== expected) {
@@ -45,8 +58,28 @@ function checkShape(path: string, volume: Volume): number {
   return frames;
 }
 
+function checkOptions(path: string, options: WriteNiftiOptions): void {
+  const range = options.displayRange;
+  if (range && !(Number.isFinite(range[0]) && Number.isFinite(range[1]) && range[0] <= range[1])) {
+    throw new NiftiError('NIFTI_BAD_HEADER', path, `cannot write display range [${range}]: expected finite min <= max`);
+  }
+  const intent = options.intent;
+  if (intent && (!Number.isInteger(intent.code) || intent.code < 0 || intent.code > 32767 || intent.name.length > 15)) {
+    throw new NiftiError(
+      'NIFTI_BAD_HEADER',
+      path,
+      `cannot write intent ${JSON.stringify(intent)}: expected an int16 code and a name of at most 15 characters`,
+    );
+  }
+}
+
 /** Encodes the 352-byte NIfTI-1 header (348 + empty extension flag). */
-function encodeHeader(volume: Volume, datatype: WritableDatatype, frames: number): Uint8Array {
+function encodeHeader(
+  volume: WritableVolume,
+  datatype: WritableDatatype,
+  frames: number,
+  options: WriteNiftiOptions,
+): Uint8Array {
   const bytes = new Uint8Array(VOX_OFFSET);
   const view = new DataView(bytes.buffer);
   const q = affineToQform(volume.affine);
@@ -54,6 +87,10 @@ function encodeHeader(volume: Volume, datatype: WritableDatatype, frames: number
   bytes[39] = 0; // dim_info: unknown
   const dims = [frames > 1 ? 4 : 3, volume.shape[0], volume.shape[1], volume.shape[2], frames, 1, 1, 1];
   dims.forEach((d, i) => view.setInt16(40 + i * 2, d, true));
+  if (options.intent) {
+    view.setInt16(68, options.intent.code, true);
+    bytes.set(Buffer.from(options.intent.name, 'latin1'), 328);
+  }
   view.setInt16(70, DATATYPE_CODES[datatype], true);
   view.setInt16(72, BYTES_PER_VOXEL[datatype] * 8, true);
   const pixdim = [q.qfac, q.pixdim[0], q.pixdim[1], q.pixdim[2], 1, 1, 1, 1];
@@ -62,9 +99,14 @@ function encodeHeader(volume: Volume, datatype: WritableDatatype, frames: number
   view.setFloat32(112, 1, true); // scl_slope: values are stored as they are
   view.setFloat32(116, 0, true);
   bytes[123] = NIFTI_UNITS_MM;
+  if (options.displayRange) {
+    view.setFloat32(124, options.displayRange[1], true); // cal_max
+    view.setFloat32(128, options.displayRange[0], true); // cal_min
+  }
   bytes.set(Buffer.from('fedstroke', 'latin1'), 148);
-  view.setInt16(252, XFORM_ALIGNED_ANAT, true);
-  view.setInt16(254, XFORM_ALIGNED_ANAT, true);
+  const xform = volume.xform ?? DEFAULT_XFORM;
+  view.setInt16(252, xform.qformCode, true);
+  view.setInt16(254, xform.sformCode, true);
   [q.quaternB, q.quaternC, q.quaternD, ...q.qoffset].forEach((v, i) => view.setFloat32(256 + i * 4, v, true));
   for (let r = 0; r < 3; r++) {
     for (let c = 0; c < 4; c++) view.setFloat32(280 + (r * 4 + c) * 4, volume.affine[r * 4 + c], true);
@@ -74,9 +116,14 @@ function encodeHeader(volume: Volume, datatype: WritableDatatype, frames: number
 }
 
 /** Integer encodings must be exact: a fractional or out-of-range value is an error, never a silent rounding. */
-function encodeVoxels(path: string, data: Float32Array, datatype: WritableDatatype): Uint8Array {
+function encodeVoxels(path: string, data: Float32Array | Uint8Array, datatype: WritableDatatype): Uint8Array {
+  // Bytes written as bytes need neither a check nor a copy.
+  if (datatype === 'uint8' && data instanceof Uint8Array) return data;
   // Stored little-endian, which is the byte order of every platform Node supports in practice.
-  if (datatype === 'float32') return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (datatype === 'float32') {
+    const floats = data instanceof Float32Array ? data : Float32Array.from(data);
+    return new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength);
+  }
   const [Ctor, min, max] = datatype === 'uint8' ? [Uint8Array, 0, 255] : [Int16Array, -32768, 32767];
   const out = new Ctor(data.length);
   for (let v = 0; v < data.length; v++) {
@@ -95,7 +142,7 @@ function encodeVoxels(path: string, data: Float32Array, datatype: WritableDataty
   return new Uint8Array(out.buffer);
 }
 
-export async function writeNifti(path: string, volume: Volume, options: WriteNiftiOptions = {}): Promise<void> {
+export async function writeNifti(path: string, volume: WritableVolume, options: WriteNiftiOptions = {}): Promise<void> {
   const datatype = options.datatype ?? 'float32';
   if (!WRITABLE_DATATYPES.includes(datatype)) {
     throw new NiftiError(
@@ -109,7 +156,8 @@ export async function writeNifti(path: string, volume: Volume, options: WriteNif
     throw new NiftiError('NIFTI_BAD_PATH', path, 'expected a file name ending in .nii.gz or .nii');
   }
   const frames = checkShape(path, volume);
-  const header = encodeHeader(volume, datatype, frames);
+  checkOptions(path, options);
+  const header = encodeHeader(volume, datatype, frames, options);
   const voxels = encodeVoxels(path, volume.data, datatype);
   const raw = Buffer.concat([header, voxels]);
   const payload = compress ? await gzipAsync(raw) : raw;

@@ -60,6 +60,11 @@ export interface Manifest {
   files: Record<ArtifactFile, string>;
   optimizer: OptimizerSpec;
   opset: number;
+  /**
+   * The channels and preprocessing steps the model is trained with (absent in manifests written before it was
+   * recorded); read and checked by @fedstroke/isles `preprocessingOf`.
+   */
+  preprocessing?: unknown;
 }
 
 export interface LoadedArtifacts {

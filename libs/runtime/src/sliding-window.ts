@@ -31,6 +31,35 @@ export interface SlidingWindowOptions {
 
 const roundUp = (value: number, multiple: number): number => Math.ceil(value / multiple) * multiple;
 
+/** Where the windows over a volume go: the window rounded up to the spatial multiple, the padded volume, the starts. */
+export interface WindowPlan {
+  window: number[];
+  padded: number[];
+  starts: number[][];
+  /** Network runs the volume costs: windows × 8 with TTA. */
+  runs: number;
+}
+
+/** The windows `slidingWindowInference` runs over a volume of spatial `dims` [D, H, W]; checks the options. */
+export function planWindows(
+  dims: readonly number[],
+  options: Pick<SlidingWindowOptions, 'window' | 'overlap' | 'tta'>,
+  multiple: number,
+): WindowPlan {
+  const overlap = options.overlap ?? 0.5;
+  if (!(overlap >= 0 && overlap < 1)) throw new InputShapeError(`overlap must be in [0, 1), got ${overlap}`);
+  const requested =
+    typeof options.window === 'number' ? [options.window, options.window, options.window] : [...options.window];
+  if (requested.length !== 3 || !requested.every((w) => Number.isSafeInteger(w) && w > 0)) {
+    throw new InputShapeError(`window must be one or three positive integers, got ${JSON.stringify(options.window)}`);
+  }
+  const window = requested.map((w) => roundUp(w, multiple));
+  const padded = dims.map((d, a) => Math.max(roundUp(d, multiple), window[a]));
+  const starts = padded.map((p, a) => windowStarts(p, window[a], overlap));
+  const runs = starts.reduce((product, axis) => product * axis.length, 1) * (options.tta ? 8 : 1);
+  return { window, padded, starts, runs };
+}
+
 /** Probabilities [N, 1, D, H, W] (x fastest) on the volume's own grid, for an image [N, C, D, H, W] of any size. */
 export async function slidingWindowInference(
   predictor: PatchPredictor,
@@ -49,17 +78,8 @@ export async function slidingWindowInference(
     );
   }
   checkLength(image, 'image');
-  const overlap = options.overlap ?? 0.5;
-  if (!(overlap >= 0 && overlap < 1)) throw new InputShapeError(`overlap must be in [0, 1), got ${overlap}`);
-  const requested =
-    typeof options.window === 'number' ? [options.window, options.window, options.window] : [...options.window];
-  if (requested.length !== 3 || !requested.every((w) => Number.isSafeInteger(w) && w > 0)) {
-    throw new InputShapeError(`window must be one or three positive integers, got ${JSON.stringify(options.window)}`);
-  }
-  const window = requested.map((w) => roundUp(w, multiple));
-  const padded = dims.map((d, a) => Math.max(roundUp(d, multiple), window[a]));
+  const { window, padded, starts } = planWindows(dims, options, multiple);
   const padBefore = padded.map((p, a) => Math.floor((p - dims[a]) / 2));
-  const starts = padded.map((p, a) => windowStarts(p, window[a], overlap));
   const profiles = window.map((w) => gaussianProfile(w, options.sigmaScale));
   const flips = options.tta ? [0, 1, 2, 3, 4, 5, 6, 7] : [0];
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1));

@@ -59,7 +59,7 @@ describe('evaluateCases', () => {
     });
     await evaluateCases(session, cases, {
       ...options,
-      minComponentVoxels: 10000,
+      minLesionVoxels: 10000,
       onPrediction: (_c, mask) => masks.push(mask.reduce((a, b) => a + b, 0)),
     });
     expect(masks[1]).toBe(0);

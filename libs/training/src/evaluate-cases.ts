@@ -1,20 +1,16 @@
 import { ProgressBar } from '@fedstroke/common';
+import { type CaseSegmentOptions, segmentCase } from '@fedstroke/inference';
 import { caseMetrics, summarizeCases, type CaseMetrics, type CaseSetSummary } from '@fedstroke/metrics';
-import { postprocess, type PatchPredictor } from '@fedstroke/runtime';
+import type { PatchPredictor } from '@fedstroke/runtime';
 import { TrainingDataError } from './errors';
-import { predictProbabilities } from './predict';
-import type { SpatialDims, TrainingCase } from './training-case';
+import type { TrainingCase } from './training-case';
 
-export interface EvaluateOptions {
-  /** Sliding-window edge [D, H, W]: a multiple of the network's spatial multiple. */
-  window: SpatialDims;
-  overlap?: number;
-  threshold?: number;
-  /** Connected components smaller than this many voxels are removed from the prediction (0: keep all). */
-  minComponentVoxels?: number;
-  tta?: boolean;
+export interface EvaluateOptions extends Pick<
+  CaseSegmentOptions,
+  'window' | 'overlap' | 'threshold' | 'minLesionVoxels' | 'tta'
+> {
   progress?: { label?: string; silent?: boolean; stream?: NodeJS.WriteStream };
-  /** Receives each case's binary prediction (x fastest), e.g. for overlay images; not kept otherwise. */
+  /** Receives each case's binary prediction and probabilities (on the case's grid); not kept otherwise. */
   onPrediction?: (c: TrainingCase, mask: Uint8Array, prob: Float32Array) => void;
 }
 
@@ -29,13 +25,14 @@ export interface Evaluation {
 
 /**
  * The ISLES'22 figures for a set of labelled cases under the predictor's current weights (a TrainingSession, or an
- * InferenceModel over a checkpoint): whole-volume sliding-window prediction, threshold and small-component removal,
- * then Dice, AVD, ALD and lesion-wise F1 per case and their summary. The train and simulate reports come from here.
+ * InferenceModel over a checkpoint): each case's mask through the one inference path `fedstroke segment` uses
+ * (segmentCase, with its defaults for anything not given), then Dice, AVD, ALD and lesion-wise F1 per case and
+ * their summary. The train and simulate reports come from here.
  */
 export async function evaluateCases(
   predictor: PatchPredictor,
   cases: TrainingCase[],
-  options: EvaluateOptions,
+  options: EvaluateOptions = {},
 ): Promise<Evaluation> {
   if (cases.length === 0) throw new TrainingDataError('evaluation: no cases to evaluate');
   const unlabelled = cases.find((c) => !c.label);
@@ -47,18 +44,9 @@ export async function evaluateCases(
   });
   const rows: EvaluatedCase[] = [];
   for (const c of cases) {
-    const prob = await predictProbabilities(predictor, c, {
-      window: options.window,
-      overlap: options.overlap ?? 0.5,
-      tta: options.tta,
-    });
-    const [d, h, w] = c.dims;
-    const mask = postprocess(prob, [w, h, d], {
-      threshold: options.threshold ?? 0.5,
-      minComponentVoxels: options.minComponentVoxels ?? 0,
-    });
+    const { mask, prob } = await segmentCase(predictor, c, options);
     options.onPrediction?.(c, mask, prob);
-    rows.push({ id: c.id, ...caseMetrics(mask, c.label as Uint8Array, [w, h, d], c.spacing) });
+    rows.push({ id: c.id, ...caseMetrics(mask, c.label as Uint8Array, c.shape, c.spacing) });
     bar.tick(1, `dice ${rows[rows.length - 1].dice.toFixed(3)}`);
   }
   return { cases: rows, summary: summarizeCases(rows) };

@@ -11,7 +11,6 @@ export * from './lr-schedule';
 export * from './session-contract';
 export * from './training-options';
 export * from './loop-state';
-export * from './predict';
 export * from './validate';
 export * from './train-local';
 export * from './evaluate-cases';

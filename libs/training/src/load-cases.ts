@@ -1,23 +1,18 @@
 import { ProgressBar } from '@fedstroke/common';
-import { CropToBrain, loadCase, ZScoreWithinBrain, type CaseFiles, type Preprocessing } from '@fedstroke/isles';
+import { loadCase, type CaseFiles, type PreprocessingSpec } from '@fedstroke/isles';
 import { TrainingDataError } from './errors';
 import { toTrainingCase, type TrainingCase } from './training-case';
 
-/** The preprocessing every training and evaluation path uses: crop to the brain, then z-score within it. */
-export function defaultPreprocessing(): Preprocessing[] {
-  return [new CropToBrain(2), new ZScoreWithinBrain()];
-}
-
 export interface LoadCasesOptions {
-  /** Load FLAIR as the third channel (models with three input channels). */
-  useFlair: boolean;
-  preprocess?: Preprocessing[];
+  /** The model's recorded preprocessing (its channels and steps): what inference will do to a study too. */
+  preprocessing: PreprocessingSpec;
   progress?: { label?: string; silent?: boolean; stream?: NodeJS.WriteStream };
 }
 
 /**
- * Loads the named cases of a discovered dataset into memory, once, ready for patch sampling. Every id must exist
- * in `files` (a split that names a case the folder does not have is an error, not a silent skip).
+ * Loads the named cases of a discovered dataset into memory, once, through the case pipeline every path shares
+ * (libs/isles loadCase), ready for patch sampling. Every id must exist in `files` (a split that names a case the
+ * folder does not have is an error, not a silent skip).
  */
 export async function loadTrainingCases(
   files: readonly CaseFiles[],
@@ -30,11 +25,10 @@ export async function loadTrainingCases(
     throw new TrainingDataError(
       `the split names ${missing.length} case(s) the dataset does not have: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`,
     );
-  const preprocess = options.preprocess ?? defaultPreprocessing();
   const bar = new ProgressBar({ label: options.progress?.label ?? 'load', total: ids.length, ...options.progress });
   const cases: TrainingCase[] = [];
   for (const id of ids) {
-    const loaded = await loadCase(byId.get(id) as CaseFiles, { useFlair: options.useFlair, preprocess });
+    const loaded = await loadCase(byId.get(id) as CaseFiles, { preprocessing: options.preprocessing });
     cases.push(toTrainingCase(loaded));
     bar.tick();
   }

@@ -1,7 +1,7 @@
 import { Random } from '@fedstroke/common';
 import { createBatchBuffer } from './batch-buffer';
 import { drawPatch, extractPatch, sampleBatch, validatePatchSize } from './patch-sampler';
-import { toTrainingCase, type TrainingCase } from './training-case';
+import { caseDims, toTrainingCase, type TrainingCase } from './training-case';
 
 /** A case whose voxel value encodes its own position and channel, so any patch can be checked against the source. */
 function positionalCase(
@@ -62,7 +62,7 @@ describe('patch sampling', () => {
       const draws = sampleBatch(cases, batch, rng);
       draws.forEach((draw, sample) => {
         const c = cases[draw.caseIndex];
-        const [d, h, w] = c.dims;
+        const [d, h, w] = caseDims(c);
         const [pd, ph, pw] = batch.patch;
         const voxels = pd * ph * pw;
         const expected = [new Float32Array(voxels), new Float32Array(voxels), new Float32Array(voxels)];
@@ -98,7 +98,7 @@ describe('patch sampling', () => {
       expect(batch.label.reduce((s, v) => s + v, 0)).toBe(1);
       for (const axis of [0, 1, 2]) {
         expect(draw.origin[axis]).toBeLessThanOrEqual(0);
-        expect(draw.origin[axis]).toBeGreaterThanOrEqual(tiny.dims[axis] - 8);
+        expect(draw.origin[axis]).toBeGreaterThanOrEqual(caseDims(tiny)[axis] - 8);
       }
     }
   });

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Random } from '@fedstroke/common';
 import type { BatchBuffer } from './batch-buffer';
-import type { SpatialDims, TrainingCase } from './training-case';
+import { caseDims, type SpatialDims, type TrainingCase } from './training-case';
 
 /** nnU-Net's oversample_foreground_percent: a third of the patches are centred on a lesion voxel. */
 export const DEFAULT_FOREGROUND_FRACTION = 1 / 3;
@@ -37,20 +37,21 @@ export function drawPatch(
 ): PatchDraw {
   const caseIndex = rng.int(cases.length);
   const c = cases[caseIndex];
+  const dims = caseDims(c);
   const wantForeground = rng.chance(foregroundFraction);
   const origin: SpatialDims = [0, 0, 0];
   if (wantForeground && c.foreground.length > 0) {
     const flat = c.foreground[rng.int(c.foreground.length)];
-    const [, h, w] = c.dims;
+    const [, h, w] = dims;
     const centre: SpatialDims = [Math.floor(flat / (h * w)), Math.floor(flat / w) % h, flat % w];
     for (let axis = 0; axis < 3; axis++) {
-      const [low, high] = originBounds(c.dims[axis], patch[axis]);
+      const [low, high] = originBounds(dims[axis], patch[axis]);
       origin[axis] = Math.min(high, Math.max(low, centre[axis] - Math.floor(patch[axis] / 2)));
     }
     return { caseIndex, origin, foreground: true };
   }
   for (let axis = 0; axis < 3; axis++) {
-    const [low, high] = originBounds(c.dims[axis], patch[axis]);
+    const [low, high] = originBounds(dims[axis], patch[axis]);
     origin[axis] = rng.intInclusive(low, high);
   }
   return { caseIndex, origin, foreground: false };
@@ -74,10 +75,11 @@ export function extractPatch(
 ): void {
   const [pd, ph, pw] = batch.patch;
   const patchVoxels = pd * ph * pw;
+  const dims = caseDims(c);
   for (let ch = 0; ch < batch.channels; ch++) {
     copyBox(
       c.channels[ch],
-      c.dims,
+      dims,
       origin,
       batch.patch,
       batch.image,
@@ -86,7 +88,7 @@ export function extractPatch(
     );
   }
   const labelOffset = sample * patchVoxels;
-  if (c.label) copyBox(c.label, c.dims, origin, batch.patch, batch.label, labelOffset, 0);
+  if (c.label) copyBox(c.label, dims, origin, batch.patch, batch.label, labelOffset, 0);
   else batch.label.fill(0, labelOffset, labelOffset + patchVoxels);
 }
 

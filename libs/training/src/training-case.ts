@@ -1,7 +1,8 @@
+import { tensorDims, type CropBox, type SpatialDims } from '@fedstroke/isles';
+import type { Vec3 } from '@fedstroke/nifti';
 import { TrainingDataError } from './errors';
 
-/** Spatial tensor dims [D, H, W] = [nz, ny, nx] (W fastest), the order every training buffer uses. */
-export type SpatialDims = [number, number, number];
+export type { SpatialDims } from '@fedstroke/isles';
 
 /** What a case loader gives back (libs/isles' loadCase result satisfies it): channels on one grid, x fastest. */
 export interface CaseVolumes {
@@ -9,19 +10,28 @@ export interface CaseVolumes {
   channels: Float32Array[];
   mask?: Uint8Array;
   /** [nx, ny, nz]. */
-  shape: [number, number, number];
+  shape: Vec3;
   /** Voxel size in mm along x, y, z; needed for volumes in mL (AVD). */
-  spacing?: [number, number, number];
+  spacing?: Vec3;
+  /** Where a lesion may be reported (the brain); absent: everywhere. */
+  brain?: Uint8Array;
+  /** Where the case sits in the grid it was cropped from. */
+  crop?: CropBox;
 }
 
-/** A case held in memory for training: its voxels plus the lesion voxel list that foreground sampling draws from. */
+/**
+ * A case held in memory for training and evaluation: its voxels (volume order, shape [nx, ny, nz] like every
+ * volume; patch code asks tensorDims for [D, H, W]), plus the lesion voxel list that foreground sampling draws from.
+ */
 export interface TrainingCase {
   id: string;
   channels: Float32Array[];
   label?: Uint8Array;
-  dims: SpatialDims;
-  spacing: [number, number, number];
-  /** Flat indices (z·H·W + y·W + x) of the lesion voxels, for foreground-centred patches. */
+  shape: Vec3;
+  spacing: Vec3;
+  brain?: Uint8Array;
+  crop?: CropBox;
+  /** Flat indices (z·ny·nx + y·nx + x) of the lesion voxels, for foreground-centred patches. */
   foreground: Int32Array;
 }
 
@@ -35,16 +45,28 @@ export function toTrainingCase(loaded: CaseVolumes): TrainingCase {
         `case ${loaded.id}: channel ${c} has ${channel.length} voxels, expected ${voxels} for shape [${loaded.shape.join(', ')}]`,
       );
   });
-  if (loaded.mask && loaded.mask.length !== voxels)
-    throw new TrainingDataError(`case ${loaded.id}: mask has ${loaded.mask.length} voxels, expected ${voxels}`);
+  for (const [what, values] of [
+    ['mask', loaded.mask],
+    ['brain', loaded.brain],
+  ] as const) {
+    if (values && values.length !== voxels)
+      throw new TrainingDataError(`case ${loaded.id}: ${what} has ${values.length} voxels, expected ${voxels}`);
+  }
   return {
     id: loaded.id,
     channels: loaded.channels,
     label: loaded.mask,
-    dims: [nz, ny, nx],
+    shape: [nx, ny, nz],
     spacing: loaded.spacing ?? [1, 1, 1],
+    brain: loaded.brain,
+    crop: loaded.crop,
     foreground: loaded.mask ? foregroundIndices(loaded.mask) : new Int32Array(0),
   };
+}
+
+/** The case's spatial tensor dims [D, H, W], for patch code. */
+export function caseDims(c: Pick<TrainingCase, 'shape'>): SpatialDims {
+  return tensorDims(c.shape);
 }
 
 function foregroundIndices(mask: Uint8Array): Int32Array {

@@ -90,7 +90,9 @@ describe('fedstroke artifacts', () => {
       const committed = JSON.parse(
         await readFile(resolve(__dirname, `../../../onnx-models/${name}/manifest.json`), 'utf8'),
       );
-      expect(buildArtifacts(namedConfig(name), 0).manifest.files).toEqual(committed.files);
+      const built = buildArtifacts(namedConfig(name), 0).manifest;
+      expect(built.files).toEqual(committed.files);
+      expect(built.preprocessing).toEqual(committed.preprocessing);
     }
   });
 });

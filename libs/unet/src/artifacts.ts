@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { defaultPreprocessing } from '@fedstroke/isles';
 import { encodeSafetensors } from '@fedstroke/runtime';
 import { spatialMultiple, stageFeatures, UNetConfig, validateConfig } from './config';
 import { buildGraph, imageShape, labelShape } from './graphs';
@@ -70,6 +71,10 @@ export function buildArtifacts(config: UNetConfig, seed: number): ArtifactBundle
     files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256(bytes)])),
     optimizer: DEFAULT_OPTIMIZER,
     opset: 17,
+    // What the model's inputs are and how they are prepared: training and inference both build it from here.
+    ...(config.inChannels === 2 || config.inChannels === 3
+      ? { preprocessing: defaultPreprocessing(config.inChannels) }
+      : {}),
   };
   return { files, manifest };
 }

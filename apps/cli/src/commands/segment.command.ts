@@ -5,6 +5,7 @@ import {
   DEFAULT_WINDOW,
   fetchModelVersion,
   findCaseFiles,
+  inspectStudy,
   loadSegmentationModel,
   loadStudy,
   segmentStudy,
@@ -82,23 +83,26 @@ export function registerSegmentCommand(program: Command): void {
 
 async function segment(flags: SegmentFlags): Promise<SegmentationSummary & { out: string; prob?: string }> {
   const files = await studyFiles(flags);
-  const study = await loadStudy(files, {
-    limits: flags.maxVoxels === undefined ? {} : { maxVoxels: integer('--max-voxels', flags.maxVoxels, 1) },
-  });
+  const limits = flags.maxVoxels === undefined ? {} : { maxVoxels: integer('--max-voxels', flags.maxVoxels, 1) };
+  const options = {
+    window: parseWindow(flags.window),
+    overlap: fraction('--overlap', flags.overlap, true),
+    tta: Boolean(flags.tta),
+    threshold: fraction('--threshold', flags.threshold, false),
+    minLesionVoxels: integer('--min-lesion-voxels', flags.minLesionVoxels, 0),
+    returnProbability: flags.prob !== undefined,
+  };
+  // Refused before any model is loaded: files that do not read, do not fit together or are no head.
+  await inspectStudy(files, { limits });
   const artifactsDir = await ensureArtifacts(flags.artifacts, flags.config, Boolean(flags.json));
   const model = await loadSegmentationModel(await modelSource(flags, artifactsDir), {
     provider: flags.provider,
     intraOpNumThreads: flags.threads === undefined ? undefined : integer('--threads', flags.threads, 1),
   });
   try {
-    const result = await segmentStudy(study, model, {
-      window: parseWindow(flags.window),
-      overlap: fraction('--overlap', flags.overlap, true),
-      tta: Boolean(flags.tta),
-      threshold: fraction('--threshold', flags.threshold, false),
-      minLesionVoxels: integer('--min-lesion-voxels', flags.minLesionVoxels, 0),
-      returnProbability: flags.prob !== undefined,
-    });
+    // The study goes through the preprocessing the model records, as its training cases did.
+    const study = await loadStudy(files, model.preprocessing, { limits });
+    const result = await segmentStudy(study, model, options);
     await writeSegmentation(result, flags.out, flags.prob);
     return { ...summarizeSegmentation(result), out: flags.out, ...(flags.prob ? { prob: flags.prob } : {}) };
   } finally {

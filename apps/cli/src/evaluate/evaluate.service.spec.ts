@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { InvalidArgumentError } from '@fedstroke/common';
-import { writeNifti, type Volume } from '@fedstroke/nifti';
+import { GridMismatchError, writeNifti, type Volume } from '@fedstroke/nifti';
 import { registerEvaluateCommand } from '../commands/evaluate.command';
-import { CasePairingError, GridMismatchError, NotAMaskError } from './evaluate.errors';
+import { CasePairingError, NotAMaskError } from './evaluate.errors';
 import { runEvaluate, type SetEvaluation } from './evaluate.service';
 
 type Voxel = [number, number, number];
@@ -94,11 +94,11 @@ describe('runEvaluate', () => {
     await expect(runEvaluate({ pred: shifted, gt })).rejects.toThrow(GridMismatchError);
     await expect(runEvaluate({ pred: shifted, gt })).rejects.toThrow(
       new RegExp(
-        `affines differ by up to 2.00 .*prediction ${shifted} has shape 8x6x5.*ground truth ${gt} has shape 8x6x5`,
+        `prediction ${shifted} and ground truth ${gt} are not on the same voxel grid \\(the affines differ by up to 2.000 mm \\(tolerance 0.001 mm\\)\\): prediction is 8x6x5 at 2x2x3 mm`,
       ),
     );
     await expect(runEvaluate({ pred: smaller, gt })).rejects.toThrow(
-      /shapes differ: prediction .*grid-smaller.nii.gz has shape 8x6x4, spacing 2x2x3 mm.*grid-gt.nii.gz has shape 8x6x5/,
+      /\(the shapes differ\): prediction is 8x6x4 at 2x2x3 mm, .*; ground truth is 8x6x5 at 2x2x3 mm.*Resample the prediction/,
     );
     // A looser tolerance is the user's explicit choice.
     await expect(runEvaluate({ pred: shifted, gt, gridTolerance: 2.5 })).resolves.toMatchObject({ mode: 'pair' });

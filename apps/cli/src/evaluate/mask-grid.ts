@@ -1,5 +1,5 @@
-import { affineToRows, assertMask, isSameGrid, maxAffineDifference, type Volume } from '@fedstroke/nifti';
-import { GridMismatchError, NotAMaskError } from './evaluate.errors';
+import { assertMask, checkSameGrid, type Volume } from '@fedstroke/nifti';
+import { NotAMaskError } from './evaluate.errors';
 
 /** Prediction voxels above this value are lesion: binary masks (0/1) and probability maps both read correctly. */
 export const MASK_THRESHOLD = 0.5;
@@ -7,31 +7,17 @@ export const MASK_THRESHOLD = 0.5;
 /** Default largest element-wise affine difference still taken as the same grid (mm for the translation column). */
 export const DEFAULT_GRID_TOLERANCE = 1e-3;
 
-function describeGrid(volume: Volume): string {
-  const rows = affineToRows(volume.affine)
-    .slice(0, 3)
-    .map((row) => `[${row.map((x) => +x.toFixed(4)).join(', ')}]`)
-    .join(' ');
-  return `shape ${volume.shape.join('x')}, spacing ${volume.spacing.map((s) => +s.toFixed(4)).join('x')} mm, affine ${rows}`;
-}
-
 /**
- * Throws unless both volumes share a voxel grid: equal shapes and affines equal element-wise within `tolerance`.
- * Real ISLES'22 files store the same grid as qform in one file and sform in another, which differ by float rounding,
- * hence a tolerance rather than exact equality.
+ * Throws GridMismatchError (@fedstroke/nifti's one "same grid" check) unless both volumes share a voxel grid: equal
+ * shapes and affines equal element-wise within `tolerance`. Real ISLES'22 files store the same grid as qform in one
+ * file and sform in another, which differ by float rounding, hence a tolerance rather than exact equality.
  */
 export function assertSameGrid(pred: Volume, gt: Volume, tolerance = DEFAULT_GRID_TOLERANCE): void {
-  if (isSameGrid(pred, gt, tolerance)) return;
-  const sameShape = pred.shape.every((n, axis) => n === gt.shape[axis]);
-  const affineDifference = maxAffineDifference(pred.affine, gt.affine);
-  const why = sameShape
-    ? `affines differ by up to ${affineDifference.toPrecision(3)} (tolerance ${tolerance})`
-    : 'shapes differ';
-  throw new GridMismatchError(
-    `prediction and ground truth must share one voxel grid, but ${why}: ` +
-      `prediction ${pred.source ?? '(in memory)'} has ${describeGrid(pred)}; ` +
-      `ground truth ${gt.source ?? '(in memory)'} has ${describeGrid(gt)}. ` +
-      'Resample the prediction onto the ground-truth grid first.',
+  checkSameGrid(
+    { role: 'prediction', file: pred.source ?? '(in memory)', shape: pred.shape, affine: pred.affine },
+    { role: 'ground truth', file: gt.source ?? '(in memory)', shape: gt.shape, affine: gt.affine },
+    tolerance,
+    'Resample the prediction onto the ground-truth grid first.',
   );
 }
 

@@ -73,7 +73,6 @@ export async function runBaseline(
     session.loadParametersBuffer(result.weights);
     const curve: CurvePoint[] = result.valHistory.map((entry) => ({ steps: entry.step, dice: entry.meanDice }));
     const evaluated = await evaluateApproach(session, sets, {
-      window: settings.patchSize,
       runDir: settings.runDir,
       slug: spec.slug,
       silent: settings.silent,

@@ -1,7 +1,9 @@
 /**
  * Evaluates one trained model the same way for every approach: each site's validation split, all of them pooled,
  * and the independent test set (ISLES'22 figures per case and their summaries), plus overlay images of the best,
- * median and worst test cases. The same function scores the federated model and the baselines, so they compare.
+ * median and worst test cases. The same function scores the federated model and the baselines, so they compare,
+ * and it scores them through the inference path and with the settings `fedstroke segment` uses
+ * (DEFAULT_SEGMENT_OPTIONS): the Dice in the report is the Dice of the masks a clinician would get.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,8 +19,9 @@ import {
   type EvaluatedSet,
   type OverlayImage,
 } from '@fedstroke/report';
+import { tensorDims } from '@fedstroke/isles';
 import type { PatchPredictor } from '@fedstroke/runtime';
-import { evaluateCases, type SpatialDims, type TrainingCase } from '@fedstroke/training';
+import { evaluateCases, type TrainingCase } from '@fedstroke/training';
 
 export interface EvaluationSets {
   sites: Array<{ name: string; val: TrainingCase[] }>;
@@ -26,7 +29,6 @@ export interface EvaluationSets {
 }
 
 export interface EvaluateApproachOptions {
-  window: SpatialDims;
   runDir: string;
   /** File-name stem of this approach's overlays (e.g. "federated"). */
   slug: string;
@@ -42,16 +44,12 @@ export async function evaluateApproach(
   const perSite: ApproachResult['validation']['perSite'] = [];
   for (const site of sets.sites) {
     if (site.val.length === 0) continue;
-    const evaluation = await evaluateCases(predictor, site.val, {
-      window: options.window,
-      progress: progress(`validate ${site.name}`),
-    });
+    const evaluation = await evaluateCases(predictor, site.val, { progress: progress(`validate ${site.name}`) });
     perSite.push({ site: site.name, cases: evaluation.cases, summary: evaluation.summary });
   }
   const pooledCases = perSite.flatMap((s) => s.cases);
   const masks = new Map<string, Uint8Array>();
   const test = await evaluateCases(predictor, sets.test, {
-    window: options.window,
     progress: progress('test'),
     onPrediction: (c, mask) => masks.set(c.id, mask),
   });
@@ -76,15 +74,17 @@ async function writeOverlays(
     const c = cases.find((candidate) => candidate.id === row.id) as TrainingCase;
     const prediction = masks.get(row.id) as Uint8Array;
     const label = c.label as Uint8Array;
-    const [, height, width] = c.dims;
-    const slice = mostInformativeSlice(label, prediction, c.dims);
+    // The report's slicing works in tensor dims [D, H, W].
+    const dims = tensorDims(c.shape);
+    const [, height, width] = dims;
+    const slice = mostInformativeSlice(label, prediction, dims);
     const png = renderOverlayPng({
-      image: axialSlice(c.channels[0], c.dims, slice),
+      image: axialSlice(c.channels[0], dims, slice),
       width,
       height,
       layers: [
-        { mask: axialSlice(label, c.dims, slice), color: GROUND_TRUTH_COLOR },
-        { mask: axialSlice(prediction, c.dims, slice), color: PREDICTION_COLOR },
+        { mask: axialSlice(label, dims, slice), color: GROUND_TRUTH_COLOR },
+        { mask: axialSlice(prediction, dims, slice), color: PREDICTION_COLOR },
       ],
       scale: 4,
     });

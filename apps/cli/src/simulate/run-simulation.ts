@@ -7,7 +7,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { writeSplit } from '@fedstroke/isles';
+import { preprocessingOf, writeSplit } from '@fedstroke/isles';
 import {
   formatSummaryTable,
   renderReportHtml,
@@ -112,9 +112,10 @@ async function loadEvaluationSets(
   folders: SiteFolder[],
   options: SimulationOptions,
 ): Promise<EvaluationSets> {
+  const { spec: preprocessing } = preprocessingOf(inputs.manifest, inputs.artifactsDir);
   const load = (ids: string[], label: string) =>
     loadTrainingCases(inputs.dataset.cases, ids, {
-      useFlair: inputs.manifest.config.inChannels >= 3,
+      preprocessing,
       progress: { label, silent: options.silent },
     });
   const sites: EvaluationSets['sites'] = [];
@@ -135,7 +136,6 @@ async function evaluateFederated(
   });
   try {
     const evaluated = await evaluateApproach(model, sets, {
-      window: options.patchSize,
       runDir,
       slug: 'federated',
       silent: options.silent,

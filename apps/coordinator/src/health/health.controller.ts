@@ -1,4 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { overdueIo } from '@fedstroke/common';
 import { Public } from '../auth/roles.decorator';
 import { JsonLogger } from '../logging/json-logger';
 import { DatabaseHealth } from '../persistence/repositories';
@@ -17,7 +18,7 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: the database answers a query. */
+  /** Readiness: the database answers a query, and no file read is stuck past its time limit (a hung mount). */
   @Get('readyz')
   @Public()
   async ready(): Promise<{ status: 'ready'; database: string }> {
@@ -30,6 +31,17 @@ export class HealthController {
         error: (error as Error).message,
       });
       throw new ServiceUnavailableException(`the ${this.database.describe()} database is not reachable`);
+    }
+    const stuck = overdueIo();
+    if (stuck.length > 0) {
+      this.log.event('error', 'readiness.file_io_stuck', {
+        pending: stuck.length,
+        oldest: stuck[0].what,
+        ms: stuck[0].ms,
+      });
+      throw new ServiceUnavailableException(
+        `file I/O is stuck: ${stuck.length} read(s) have waited past their time limit, the oldest for ${Math.round(stuck[0].ms / 1000)} s`,
+      );
     }
     return { status: 'ready', database: this.database.describe() };
   }

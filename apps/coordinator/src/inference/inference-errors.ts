@@ -19,9 +19,11 @@ function statusOf(error: FedstrokeError): number {
   if (error instanceof StudySourceError) {
     return error.code === 'PATH_OUTSIDE_ROOT' || error.code === 'SERVER_PATHS_DISABLED'
       ? HttpStatus.FORBIDDEN
-      : error.code === 'STUDY_SOURCE_INVALID'
+      : error.code === 'STUDY_SOURCE_INVALID' || error.code === 'PATH_NOT_A_FILE'
         ? HttpStatus.BAD_REQUEST
-        : HttpStatus.NOT_FOUND;
+        : error.code === 'PATH_IO_TIMEOUT'
+          ? HttpStatus.SERVICE_UNAVAILABLE
+          : HttpStatus.NOT_FOUND;
   }
   return HttpStatus.BAD_REQUEST;
 }

@@ -209,16 +209,17 @@ export class InferenceJobsService implements OnApplicationBootstrap, BeforeAppli
     if (!running) return;
     this.log.event('info', 'inference.job_started', { jobId: id, modelVersionId: running.modelVersionId });
     try {
-      const study = await loadStudy(pending.files, pending.load);
-      const result = await this.models.withModel(pending.model, (model) =>
-        segmentStudy(study, model, {
+      const result = await this.models.withModel(pending.model, async (model) => {
+        // The study goes through the preprocessing the model records, as its training cases did.
+        const study = await loadStudy(pending.files, model.preprocessing, pending.load);
+        return segmentStudy(study, model, {
           threshold: running.options.threshold,
           minLesionVoxels: running.options.minLesionVoxels,
           tta: running.options.tta,
           returnProbability: running.options.returnProbability,
           signal,
-        }),
-      );
+        });
+      });
       const maskFile = `inference/results/${id}/mask.nii.gz`;
       const probFile = running.options.returnProbability ? `inference/results/${id}/prob.nii.gz` : null;
       await mkdir(dirname(this.store.resolve(maskFile)), { recursive: true });

@@ -1,14 +1,16 @@
 /**
  * Where a job's files come from: an upload id (POST /inference/uploads) or a path on the coordinator under the
  * allow-listed FEDSTROKE_INFERENCE_ROOT. Paths are resolved through symlinks and must stay inside the root, so
- * "../", absolute paths elsewhere and links pointing out are all refused with the same clear error.
+ * "../", absolute paths elsewhere and links pointing out are all refused with the same clear error. Only a regular
+ * file is opened: a directory, a named pipe, a socket or a device under the root is refused at once (a FIFO opened
+ * for reading would block one of the four pool threads every file operation of the process needs), and every read
+ * runs under a time limit.
  */
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
-import { FedstrokeError } from '@fedstroke/common';
+import { FedstrokeError, FileAccessError, openRegularFile, readChunks } from '@fedstroke/common';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import type { InferenceConfig } from '../config/inference-config';
 import { WeightsStore } from '../storage/weights-store';
@@ -33,10 +35,39 @@ export interface ResolvedSource {
   uploadId?: string;
 }
 
-async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+/** A file access failure said with the caller's own path (the server path stays on the server). */
+function asSourceError(error: unknown, role: string, given: string): unknown {
+  if (!(error instanceof FileAccessError)) return error;
+  const where = `${role}: path "${given}"`;
+  switch (error.code) {
+    case 'FILE_NOT_REGULAR':
+      return new StudySourceError(
+        'PATH_NOT_A_FILE',
+        `${where} is ${error.kind} under the inference root; expected a NIfTI file (.nii or .nii.gz)`,
+      );
+    case 'FILE_NOT_FOUND':
+      return new StudySourceError('PATH_NOT_FOUND', `${where} does not exist under the inference root`);
+    case 'IO_TIMEOUT':
+      return new StudySourceError('PATH_IO_TIMEOUT', `${where}: the storage under the inference root does not answer`);
+    default:
+      return new StudySourceError('PATH_UNREADABLE', `${where} cannot be read by the coordinator`);
+  }
+}
+
+/** sha256 of a regular file, read in chunks under a time limit each. */
+async function sha256OfFile(path: string, role: string, given: string): Promise<string> {
+  try {
+    const file = await openRegularFile(path);
+    try {
+      const hash = createHash('sha256');
+      for await (const chunk of readChunks(file)) hash.update(chunk);
+      return hash.digest('hex');
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    throw asSourceError(error, role, given);
+  }
 }
 
 @Injectable()
@@ -102,6 +133,6 @@ export class StudySources {
       throw new StudySourceError('PATH_NOT_FOUND', `${role}: path "${given}" does not exist under the inference root`);
     }
     if (!real.startsWith(realRoot + sep)) throw outside();
-    return { path: real, label: given, source: `path:${given}`, sha256: await sha256OfFile(real) };
+    return { path: real, label: given, source: `path:${given}`, sha256: await sha256OfFile(real, role, given) };
   }
 }

@@ -5,7 +5,7 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { discoverDataset, readSplit, splitSites, type SiteSplit } from '@fedstroke/isles';
+import { discoverDataset, type PreprocessingSpec, readSplit, splitSites, type SiteSplit } from '@fedstroke/isles';
 import { loadTrainingCases, type TrainingCase } from '@fedstroke/training';
 import { FedstrokeError } from '@fedstroke/common';
 
@@ -46,9 +46,13 @@ export async function resolveSiteSplit(dataDir: string, caseIds: readonly string
   return { ...seeded.sites[0], source: 'seeded' };
 }
 
-/** Discovers and loads the folder's labelled cases (FLAIR as a third channel when the model takes three). */
-export async function loadSiteDataset(dataDir: string, options: { useFlair: boolean; seed: number }): Promise<SiteDataset> {
-  const discovered = await discoverDataset(dataDir, { policy: 'skip', requireMask: true, requireFlair: options.useFlair });
+/** Discovers and loads the folder's labelled cases, prepared as the model's manifest records (its channels, its steps). */
+export async function loadSiteDataset(
+  dataDir: string,
+  options: { preprocessing: PreprocessingSpec; seed: number },
+): Promise<SiteDataset> {
+  const requireFlair = options.preprocessing.channels.includes('flair');
+  const discovered = await discoverDataset(dataDir, { policy: 'skip', requireMask: true, requireFlair });
   if (discovered.cases.length === 0)
     throw new SiteDataError(`${dataDir}: no usable labelled case (${discovered.problems.length} skipped)`);
   const split = await resolveSiteSplit(
@@ -57,6 +61,6 @@ export async function loadSiteDataset(dataDir: string, options: { useFlair: bool
     options.seed,
   );
   const load = (ids: string[]) =>
-    loadTrainingCases(discovered.cases, ids, { useFlair: options.useFlair, progress: { silent: true } });
+    loadTrainingCases(discovered.cases, ids, { preprocessing: options.preprocessing, progress: { silent: true } });
   return { train: await load(split.train), val: split.val.length > 0 ? await load(split.val) : [], splitSource: split.source };
 }

@@ -40,3 +40,29 @@ export async function writeBadStudyFiles(dir: string): Promise<BadStudyFiles> {
   await writeFile(absurdSize, header);
   return { truncated, fourD, absurdSize };
 }
+
+/**
+ * A NIfTI-2 file (extents beyond NIfTI-1's 32767 allowed) of `shape` at `spacing` mm, scanner-aligned axes, all
+ * voxels present and zero: a file that reads, but is no head. `datatype` 2 is uint8, 16 float32.
+ */
+export async function writeShapedStudy(
+  path: string,
+  shape: [number, number, number],
+  spacing: [number, number, number] = [1, 1, 1],
+  datatype: 2 | 16 = 16,
+): Promise<string> {
+  const header = Buffer.alloc(544);
+  header.writeInt32LE(540, 0);
+  header.write('n+2\0\r\n\x1a\n', 4, 'latin1');
+  header.writeInt16LE(datatype, 12);
+  header.writeInt16LE(datatype === 2 ? 8 : 32, 14);
+  [3, ...shape, 1, 1, 1, 1].forEach((d, i) => header.writeBigInt64LE(BigInt(d), 16 + 8 * i));
+  [1, ...spacing, 1, 1, 1, 1].forEach((p, i) => header.writeDoubleLE(p, 104 + 8 * i));
+  header.writeBigInt64LE(544n, 168);
+  header.writeDoubleLE(1, 176);
+  header.writeInt32LE(1, 348); // sform_code 1 (scanner)
+  for (let row = 0; row < 3; row++) header.writeDoubleLE(spacing[row], 400 + 8 * (row * 4 + row));
+  const voxels = shape[0] * shape[1] * shape[2] * (datatype === 2 ? 1 : 4);
+  await writeFile(path, Buffer.concat([header, Buffer.alloc(voxels)]));
+  return path;
+}

@@ -3,12 +3,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readNifti, writeNifti } from '@fedstroke/nifti';
 import { generateDataset } from '@fedstroke/synth';
-import { CaseLoadError } from '../errors';
+import { GridMismatchError } from '@fedstroke/nifti';
+import { CaseFileError, CaseLoadError } from '../errors';
 import type { CaseFiles } from '../layout/case-files';
 import { discoverDataset } from '../layout/discover-dataset';
-import { CropToBrain } from '../preprocessing/crop-to-brain';
-import { ZScoreWithinBrain } from '../preprocessing/zscore-within-brain';
+import {
+  defaultPreprocessing,
+  PREPROCESSING_FORMAT,
+  type PreprocessingSpec,
+} from '../preprocessing/preprocessing-spec';
 import { loadCase } from './load-case';
+
+const WITH_FLAIR: PreprocessingSpec = { format: PREPROCESSING_FORMAT, channels: ['dwi', 'adc', 'flair'], steps: [] };
 
 const FIXTURE = path.resolve(__dirname, '../../../../../shared/fixtures/isles22-case0001');
 
@@ -31,14 +37,15 @@ describe('loadCase on synthetic cases', () => {
   afterAll(() => fs.rm(root, { recursive: true, force: true }));
 
   it('stacks DWI, ADC and FLAIR resampled from its own grid into the DWI grid, with the binary mask', async () => {
-    const loaded = await loadCase(files, { useFlair: true });
+    const loaded = await loadCase(files, { preprocessing: WITH_FLAIR });
     const dwi = await readNifti(files.dwi);
     const flair = await readNifti(files.flair!);
     expect(flair.shape).not.toEqual(dwi.shape);
     expect(loaded.channelNames).toEqual(['dwi', 'adc', 'flair']);
     expect(loaded.shape).toEqual(dwi.shape);
     for (const channel of loaded.channels) expect(channel).toHaveLength(32 * 32 * 20);
-    expect(loaded.qc.some((note) => note.startsWith('FLAIR: resampled from'))).toBe(true);
+    // 5 x 5 x 6 mm voxels are coarse for stroke DWI; the FLAIR covers the whole DWI grid.
+    expect(loaded.qc.map((w) => w.code)).toEqual(['SPACING_COARSE']);
     // The resampled FLAIR lands on the brain: nearly every DWI brain voxel gets FLAIR signal.
     let brain = 0;
     let withFlair = 0;
@@ -50,17 +57,21 @@ describe('loadCase on synthetic cases', () => {
     });
     expect(withFlair / brain).toBeGreaterThan(0.9);
     expect(loaded.mask).toEqual(Uint8Array.from((await readNifti(files.mask!)).data));
+    expect(loaded.brain).toEqual(Uint8Array.from(dwi.data, (v) => (v !== 0 ? 1 : 0)));
   });
 
-  it('runs the preprocessing steps in order and keeps the native grid', async () => {
-    const loaded = await loadCase(files, {
-      useFlair: false,
-      preprocess: [new CropToBrain(1), new ZScoreWithinBrain()],
-    });
-    expect(loaded.channels).toHaveLength(2);
+  it('runs the recorded preprocessing in order, leaving one stacked buffer, and keeps the native grid', async () => {
+    const spec = defaultPreprocessing(2);
+    const loaded = await loadCase(files, { preprocessing: spec });
+    expect(loaded.preprocessing).toBe(spec);
+    expect(loaded.channelNames).toEqual(['dwi', 'adc']);
     expect(loaded.crop).toBeDefined();
     expect(loaded.shape.every((n, axis) => n <= [32, 32, 20][axis])).toBe(true);
-    expect(loaded.nativeGrid.shape).toEqual([32, 32, 20]);
+    expect(loaded.brain).toHaveLength(loaded.shape[0] * loaded.shape[1] * loaded.shape[2]);
+    expect(loaded.nativeGrid).toMatchObject({ shape: [32, 32, 20], xform: { qformCode: 2, sformCode: 2 } });
+    const [dwi, adc] = loaded.channels;
+    expect(adc.buffer).toBe(dwi.buffer);
+    expect(adc.byteOffset).toBe(dwi.byteOffset + dwi.byteLength);
   });
 
   it('gives an ADC with a slightly different affine the DWI affine and notes it', async () => {
@@ -69,12 +80,15 @@ describe('loadCase on synthetic cases', () => {
     shifted[3] += 0.3;
     const file = path.join(root, 'shifted_adc.nii.gz');
     await writeNifti(file, { ...adc, affine: shifted });
-    const loaded = await loadCase({ ...files, adc: file }, { useFlair: false });
-    expect(loaded.qc).toContainEqual(
-      expect.stringMatching(/^ADC: affine differs from DWI by up to 0\.3\d* mm; took the DWI affine/),
-    );
-    await expect(loadCase({ ...files, adc: file }, { useFlair: false, affineTolerance: 0.1 })).rejects.toThrow(
-      /affine differs from DWI .* by up to 0\.300 mm \(tolerance 0\.1 mm\)/,
+    const loaded = await loadCase({ ...files, adc: file });
+    expect(loaded.qc).toContainEqual({
+      code: 'ADC_AFFINE_ADOPTED',
+      message: expect.stringMatching(
+        /^ADC: header affine differs from the DWI's by up to 0\.3\d* mm .* DWI affine was used/,
+      ),
+    });
+    await expect(loadCase({ ...files, adc: file }, { affineToleranceMm: 0.1 })).rejects.toThrow(
+      /the affines differ by up to 0\.300 mm \(tolerance 0\.1 mm\)/,
     );
   });
 
@@ -82,13 +96,43 @@ describe('loadCase on synthetic cases', () => {
     const adc = await readNifti(files.adc);
     const file = path.join(root, 'small_adc.nii.gz');
     await writeNifti(file, { ...adc, shape: [32, 32, 10], data: adc.data.subarray(0, 32 * 32 * 10) });
-    const attempt = loadCase({ ...files, adc: file }, { useFlair: false });
-    await expect(attempt).rejects.toThrow(CaseLoadError);
-    await expect(attempt).rejects.toThrow(`ADC ${file} has shape 32x32x10 but DWI ${files.dwi} has 32x32x20`);
+    const attempt = loadCase({ ...files, adc: file }, { labels: { ADC: 'the small ADC' } });
+    await expect(attempt).rejects.toThrow(GridMismatchError);
+    await expect(attempt).rejects.toThrow(
+      `DWI ${files.dwi} and ADC the small ADC are not on the same voxel grid (the shapes differ): DWI is 32x32x20 at 5x5x6 mm`,
+    );
   });
 
-  it('refuses useFlair for a case without FLAIR', async () => {
-    await expect(loadCase({ ...files, flair: undefined }, { useFlair: true })).rejects.toThrow(/has no FLAIR file/);
+  it('refuses a FLAIR channel for a case without FLAIR, or fills it with zeros and says so', async () => {
+    const noFlair = { ...files, flair: undefined };
+    await expect(loadCase(noFlair, { preprocessing: WITH_FLAIR })).rejects.toThrow(CaseLoadError);
+    await expect(loadCase(noFlair, { preprocessing: WITH_FLAIR })).rejects.toThrow(
+      /takes FLAIR .* but the case has none/,
+    );
+    const zeros = await loadCase(noFlair, { preprocessing: WITH_FLAIR, missingFlair: 'zeros' });
+    expect(zeros.channels[2].every((v) => v === 0)).toBe(true);
+    expect(zeros.qc.map((w) => w.code)).toEqual(['SPACING_COARSE', 'FLAIR_MISSING', 'FLAIR_ZERO_FILLED']);
+    // A FLAIR the model does not take is not read, only noted.
+    expect((await loadCase(files)).qc.map((w) => w.code)).toEqual(['SPACING_COARSE', 'FLAIR_UNUSED']);
+  });
+
+  it('names a broken file by its role and the name the caller gave it, keeping the NIfTI code', async () => {
+    const dwi = await readNifti(files.dwi);
+    const data = dwi.data.slice();
+    data[77] = Number.NaN;
+    const nan = path.join(root, 'nan_dwi.nii.gz');
+    await writeNifti(nan, { ...dwi, data });
+    const error = await loadCase({ ...files, dwi: nan }, { labels: { DWI: 'upload 7' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CaseFileError);
+    expect(error).toMatchObject({ code: 'CASE_NON_FINITE', role: 'DWI', file: 'upload 7' });
+    expect((error as Error).message).toBe('DWI upload 7: voxel 77 holds NaN; expected finite intensities everywhere');
+    const missing = await loadCase(
+      { ...files, adc: path.join(root, 'gone.nii.gz') },
+      { labels: { ADC: 'upload 8' } },
+    ).catch((e: unknown) => e as Error);
+    expect(missing).toMatchObject({ code: 'NIFTI_NOT_FOUND' });
+    expect((missing as Error).message).toMatch(/^ADC upload 8: expected a readable NIfTI file, found none/);
+    expect((missing as Error).message).not.toContain(root);
   });
 });
 
@@ -100,7 +144,13 @@ describe("loadCase on the real ISLES'22 fixture", () => {
         dwi: path.join(FIXTURE, 'sub-strokecase0001_ses-0001_dwi.nii.gz'),
         adc: path.join(FIXTURE, 'sub-strokecase0001_ses-0001_adc.nii.gz'),
       },
-      { useFlair: false, preprocess: [new ZScoreWithinBrain()] },
+      {
+        preprocessing: {
+          format: PREPROCESSING_FORMAT,
+          channels: ['dwi', 'adc'],
+          steps: [{ name: 'zscore-within-brain' }],
+        },
+      },
     );
     expect(loaded.shape).toEqual([112, 112, 73]);
     expect(loaded.channels.map((c) => c.length)).toEqual([112 * 112 * 73, 112 * 112 * 73]);

@@ -4,7 +4,7 @@ import { CropBox, LoadedCase, voxelCount } from '../loading/loaded-case';
 import type { Preprocessing } from './preprocessing';
 
 /** Smallest box holding every non-zero voxel, grown by `margin` voxels and clipped to the grid; null when empty. */
-export function nonzeroBoundingBox(values: Float32Array, shape: Vec3, margin: number): CropBox | null {
+export function nonzeroBoundingBox(values: Float32Array | Uint8Array, shape: Vec3, margin: number): CropBox | null {
   const [nx, ny, nz] = shape;
   const low: Vec3 = [nx, ny, nz];
   const high: Vec3 = [-1, -1, -1];
@@ -60,10 +60,17 @@ export function pasteCrop<T extends Float32Array | Uint8Array>(cropped: T, box: 
   return out;
 }
 
+function countOnes(mask: Uint8Array): number {
+  let total = 0;
+  for (let i = 0; i < mask.length; i++) total += mask[i];
+  return total;
+}
+
 /**
- * Crops every channel and the mask to the brain's bounding box (non-zero DWI) plus a margin, as nnU-Net crops to
- * the non-zero region: less background per patch and per inference window. The affine is shifted so world
- * coordinates are unchanged, and the box is kept in `crop` so predictions can be pasted back exactly.
+ * Crops every channel, the brain and the mask to the brain's bounding box (non-zero DWI) plus a margin, as nnU-Net
+ * crops to the non-zero region: less background per patch and per inference window. The affine is shifted so world
+ * coordinates are unchanged, and the box is kept in `crop` so predictions can be pasted back exactly. A case whose
+ * brain is empty (BRAIN_MASK_EMPTY) stays as it is.
  */
 export class CropToBrain implements Preprocessing {
   readonly name = 'crop-to-brain';
@@ -76,8 +83,8 @@ export class CropToBrain implements Preprocessing {
   }
 
   apply(input: LoadedCase): LoadedCase {
-    const box = nonzeroBoundingBox(input.channels[0], input.shape, this.marginVoxels);
-    if (box === null) return { ...input, qc: [...input.qc, `${this.name}: DWI is zero everywhere; not cropped`] };
+    const box = nonzeroBoundingBox(input.brain, input.shape, this.marginVoxels);
+    if (box === null) return input;
     const affine = Float64Array.from(input.affine);
     for (let row = 0; row < 3; row++) {
       affine[row * 4 + 3] += input.affine[row * 4] * box.start[0] + input.affine[row * 4 + 1] * box.start[1];
@@ -91,12 +98,28 @@ export class CropToBrain implements Preprocessing {
           sourceShape: input.crop.sourceShape,
         }
       : box;
+    const mask = input.mask ? cropVolume(input.mask, box) : undefined;
+    const lost = input.mask ? countOnes(input.mask) - countOnes(mask!) : 0;
+    const qc =
+      lost === 0
+        ? input.qc
+        : [
+            ...input.qc,
+            {
+              code: 'MASK_OUTSIDE_BRAIN_BOX',
+              message:
+                `mask: ${lost} lesion voxel(s) lie outside the brain's bounding box (+${this.marginVoxels} voxels), where ` +
+                'the DWI is zero; the cropped case leaves them out',
+            },
+          ];
     return {
       ...input,
       shape: box.size,
       affine,
       channels: input.channels.map((channel) => cropVolume(channel, box)),
-      mask: input.mask ? cropVolume(input.mask, box) : undefined,
+      brain: cropVolume(input.brain, box),
+      mask,
+      qc,
       crop,
     };
   }

@@ -45,6 +45,7 @@ function boxCase(): LoadedCase {
     channelNames: ['dwi', 'adc'],
     channels: [dwi, adc],
     mask,
+    brain: Uint8Array.from(dwi, (v) => (v !== 0 ? 1 : 0)),
     shape,
     spacing: [2, 2, 2],
     affine,
@@ -72,7 +73,7 @@ describe('zscoreWithin', () => {
 });
 
 describe('ZScoreWithinBrain', () => {
-  it('normalizes every channel over the non-zero DWI and leaves the input untouched', () => {
+  it('normalizes every channel over the brain into one stacked buffer and leaves the input untouched', () => {
     const input = boxCase();
     const before = Float32Array.from(input.channels[0]);
     const out = new ZScoreWithinBrain().apply(input);
@@ -80,12 +81,14 @@ describe('ZScoreWithinBrain', () => {
     expect(out.channels[1].every((v) => v === 0)).toBe(true); // constant ADC in the brain
     expect(out.channels[0][0]).toBe(0);
     expect(out.channels[0][2 + 10 * (3 + 8)]).toBeLessThan(0);
+    expect(out.channels[1].buffer).toBe(out.channels[0].buffer);
+    expect(out.channels[1].byteOffset).toBe(480 * 4);
     expect(out.qc).toEqual([]);
   });
 
-  it('notes an all-zero DWI in the QC log', () => {
-    const input = { ...boxCase(), channels: [new Float32Array(480), new Float32Array(480)] };
-    expect(new ZScoreWithinBrain().apply(input).qc[0]).toMatch(/zero everywhere/);
+  it('sets every channel to 0 when the brain is empty', () => {
+    const input = { ...boxCase(), brain: new Uint8Array(480) };
+    expect(new ZScoreWithinBrain().apply(input).channels.every((c) => c.every((v) => v === 0))).toBe(true);
   });
 });
 
@@ -102,6 +105,17 @@ describe('CropToBrain', () => {
     expect(out.shape).toEqual([9, 7, 6]);
     expect(pasteCrop(out.channels[0], out.crop!)).toEqual(input.channels[0]);
     expect(pasteCrop(out.mask!, out.crop!)).toEqual(input.mask);
+    expect(pasteCrop(out.brain, out.crop!)).toEqual(input.brain);
+    expect(out.qc).toEqual([]);
+  });
+
+  it('says how many lesion voxels it leaves out when the mask reaches outside the brain box', () => {
+    const input = boxCase();
+    input.mask![0] = 1; // a corner voxel, where the DWI is 0
+    const out = new CropToBrain(0).apply(input);
+    expect(out.qc).toEqual([
+      { code: 'MASK_OUTSIDE_BRAIN_BOX', message: expect.stringMatching(/^mask: 1 lesion voxel/) },
+    ]);
   });
 
   it('shifts the affine so every voxel keeps its world position', () => {
@@ -126,7 +140,7 @@ describe('ResampleToSpacing', () => {
     expect(out.channels[0]).toHaveLength(out.shape[0] * out.shape[1] * out.shape[2]);
     expect(out.mask!.every((v) => v === 0 || v === 1)).toBe(true);
     expect(out.crop).toBeUndefined();
-    expect(out.qc.some((note) => note.startsWith('resample-to-spacing'))).toBe(true);
+    expect(out.brain).toHaveLength(out.channels[0].length);
     expect(() => new ResampleToSpacing([0, 1, 1])).toThrow(/three positive mm values/);
   });
 });

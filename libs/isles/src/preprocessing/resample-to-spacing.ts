@@ -4,7 +4,7 @@ import type { LoadedCase } from '../loading/loaded-case';
 import type { Preprocessing } from './preprocessing';
 
 /**
- * Resamples every channel (trilinear) and the mask (nearest) to a target voxel spacing in mm, so sites with
+ * Resamples every channel (trilinear), the brain and the mask (nearest) to a target voxel spacing in mm, so sites with
  * different scanner resolutions feed the network voxels of one physical size. The crop box, if any, no longer maps
  * voxel to voxel afterwards and is dropped; `nativeGrid` plus the affine remain the way back.
  */
@@ -27,9 +27,9 @@ export class ResampleToSpacing implements Preprocessing {
     });
     const channels = input.channels.map((channel) => resampleToSpacing(asVolume(channel), this.target, 'linear'));
     const grid = channels[0];
-    const mask = input.mask
-      ? Uint8Array.from(resampleToSpacing(asVolume(Float32Array.from(input.mask)), this.target, 'nearest').data)
-      : undefined;
+    const nearest = (labels: Uint8Array) =>
+      Uint8Array.from(resampleToSpacing(asVolume(Float32Array.from(labels)), this.target, 'nearest').data);
+    const mask = input.mask ? nearest(input.mask) : undefined;
     return {
       ...input,
       shape: grid.shape,
@@ -37,11 +37,8 @@ export class ResampleToSpacing implements Preprocessing {
       affine: grid.affine,
       channels: channels.map((volume) => volume.data),
       mask,
+      brain: nearest(input.brain),
       crop: undefined,
-      qc: [
-        ...input.qc,
-        `${this.name}: [${input.spacing.map((v) => v.toFixed(2))}] → [${this.target}] mm, shape ${grid.shape}`,
-      ],
     };
   }
 }

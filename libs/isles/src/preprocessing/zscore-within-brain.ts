@@ -9,7 +9,11 @@ export const MIN_STD = 1e-8;
  * Guarded division by max(std, 1e-8), so a constant channel becomes zeros, never NaN or Infinity.
  * Statistics are accumulated in float64 (float32 sums lose digits over ~10^5 voxels).
  */
-export function zscoreWithin(values: Float32Array, brain: Uint8Array): Float32Array {
+export function zscoreWithin(
+  values: Float32Array,
+  brain: Uint8Array,
+  out: Float32Array = new Float32Array(values.length),
+): Float32Array {
   let count = 0;
   let sum = 0;
   for (let i = 0; i < values.length; i++) {
@@ -18,7 +22,7 @@ export function zscoreWithin(values: Float32Array, brain: Uint8Array): Float32Ar
       count++;
     }
   }
-  const out = new Float32Array(values.length);
+  out.fill(0);
   if (count === 0) return out;
   const mean = sum / count;
   let squares = 0;
@@ -42,15 +46,18 @@ export function nonzeroMask(values: Float32Array): Uint8Array {
 
 /**
  * Per-channel z-score within the brain (non-zero DWI), as nnU-Net does for MRI. Removes each center's intensity
- * scale and offset; background stays exactly 0 so the network still sees where the brain ends.
+ * scale and offset; background stays exactly 0 so the network still sees where the brain ends. The channels are
+ * written one after another into one new buffer, which is the network's input as it stands (no stacking copy).
  */
 export class ZScoreWithinBrain implements Preprocessing {
   readonly name = 'zscore-within-brain';
 
   apply(input: LoadedCase): LoadedCase {
-    const brain = nonzeroMask(input.channels[0]);
-    const qc = [...input.qc];
-    if (!brain.includes(1)) qc.push(`${this.name}: DWI is zero everywhere; every channel set to 0`);
-    return { ...input, channels: input.channels.map((channel) => zscoreWithin(channel, brain)), qc };
+    const voxels = input.brain.length;
+    const stacked = new Float32Array(input.channels.length * voxels);
+    const channels = input.channels.map((channel, c) =>
+      zscoreWithin(channel, input.brain, stacked.subarray(c * voxels, (c + 1) * voxels)),
+    );
+    return { ...input, channels };
   }
 }

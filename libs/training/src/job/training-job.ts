@@ -1,7 +1,7 @@
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@fedstroke/common';
-import { discoverDataset, writeSplit, type DatasetSplit } from '@fedstroke/isles';
+import { discoverDataset, preprocessingOf, writeSplit, type DatasetSplit } from '@fedstroke/isles';
 import type { CaseSetSummary } from '@fedstroke/metrics';
 import { TrainingSession } from '@fedstroke/runtime';
 import { evaluateCases, type Evaluation } from '../evaluate-cases';
@@ -65,11 +65,11 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
     intraOpNumThreads: options.threads,
   });
   try {
-    const useFlair = session.manifest.config.inChannels >= 3;
+    const { spec: preprocessing } = preprocessingOf(session.manifest, options.artifactsDir);
     const dataset = await discoverDataset(options.dataDir, {
       policy: 'skip',
       requireMask: true,
-      requireFlair: useFlair,
+      requireFlair: preprocessing.channels.includes('flair'),
     });
     const split = await resolveSplit(
       options.dataDir,
@@ -82,7 +82,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
     await writeSplit(splitPath, split);
 
     const load = (ids: string[], label: string) =>
-      loadTrainingCases(dataset.cases, ids, { useFlair, progress: { label, silent: options.silent } });
+      loadTrainingCases(dataset.cases, ids, { preprocessing, progress: { label, silent: options.silent } });
     const train = await load(chosen.train, 'load train');
     const val = chosen.val.length > 0 ? await load(chosen.val, 'load val') : [];
     const result = await trainLocal(
@@ -98,7 +98,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
       if (cases.length === 0) return null;
       const evaluation = await evaluateCases(session, cases, {
         window: options.train.patchSize,
-        minComponentVoxels: options.minComponentVoxels ?? 0,
+        minLesionVoxels: options.minComponentVoxels ?? 0,
         progress: { label, silent: options.silent },
       });
       return { summary: evaluation.summary, cases: evaluation.cases };

@@ -1,11 +1,17 @@
 /**
- * Quality-control warnings: things that do not stop a segmentation but that a radiologist reading the result must
- * know (the model saw something unlike its training data, or a channel was made up). Each check is a small pure
- * function over the study's geometry or voxels.
+ * Quality-control warnings: things that do not stop loading a case (or segmenting a study) but that a reader of the
+ * result must know: the case is unlike the training data, a header was overruled, a channel was made up. Each
+ * check is a small pure function over the case's geometry or voxels; the loader collects them in `LoadedCase.qc`,
+ * and clinical results carry them as `qcWarnings`.
  */
-import { axisOrientation } from '@fedstroke/nifti';
-import type { FileGrid } from './study-limits';
-import { formatSpacing } from './study-limits';
+import { type Affine, axisOrientation, formatSpacing, type Vec3 } from '@fedstroke/nifti';
+
+/** The geometry a QC check looks at, and what to call the file in the message. */
+export interface QcGrid {
+  role: string;
+  spacing: Vec3;
+  affine: Affine;
+}
 
 export interface QcWarning {
   /** Stable, machine-readable, e.g. FLAIR_MISSING, SPACING_COARSE, ORIENTATION_OBLIQUE. */
@@ -34,7 +40,7 @@ export const DEFAULT_QC_THRESHOLDS: Readonly<QcThresholds> = {
   maxBrainFraction: 0.95,
 };
 
-export function spacingWarnings(grid: FileGrid, thresholds: QcThresholds = DEFAULT_QC_THRESHOLDS): QcWarning[] {
+export function spacingWarnings(grid: QcGrid, thresholds: QcThresholds = DEFAULT_QC_THRESHOLDS): QcWarning[] {
   const warnings: QcWarning[] = [];
   const largest = Math.max(...grid.spacing);
   const smallest = Math.min(...grid.spacing);
@@ -63,7 +69,7 @@ export function axisTiltDegrees(affine: Float64Array): [number, number, number] 
   }) as [number, number, number];
 }
 
-export function orientationWarnings(grid: FileGrid, thresholds: QcThresholds = DEFAULT_QC_THRESHOLDS): QcWarning[] {
+export function orientationWarnings(grid: QcGrid, thresholds: QcThresholds = DEFAULT_QC_THRESHOLDS): QcWarning[] {
   const warnings: QcWarning[] = [];
   const tilt = axisTiltDegrees(grid.affine);
   const worst = Math.max(...tilt);
@@ -85,10 +91,10 @@ export function orientationWarnings(grid: FileGrid, thresholds: QcThresholds = D
 }
 
 /** The brain is the non-zero DWI of a skull-stripped study; its size says whether the input is what the model expects. */
-export function brainMaskWarnings(dwi: Float32Array, thresholds: QcThresholds = DEFAULT_QC_THRESHOLDS): QcWarning[] {
-  let brain = 0;
-  for (let i = 0; i < dwi.length; i++) if (dwi[i] !== 0) brain++;
-  if (brain === 0) {
+export function brainMaskWarnings(brain: Uint8Array, thresholds: QcThresholds = DEFAULT_QC_THRESHOLDS): QcWarning[] {
+  let voxels = 0;
+  for (let i = 0; i < brain.length; i++) voxels += brain[i];
+  if (voxels === 0) {
     return [
       {
         code: 'BRAIN_MASK_EMPTY',
@@ -96,7 +102,7 @@ export function brainMaskWarnings(dwi: Float32Array, thresholds: QcThresholds = 
       },
     ];
   }
-  const fraction = brain / dwi.length;
+  const fraction = voxels / brain.length;
   if (fraction > thresholds.maxBrainFraction) {
     return [
       {

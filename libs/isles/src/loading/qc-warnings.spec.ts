@@ -1,7 +1,6 @@
-import { axisTiltDegrees, brainMaskWarnings, orientationWarnings, spacingWarnings } from './qc-warnings';
-import type { FileGrid } from './study-limits';
+import { axisTiltDegrees, brainMaskWarnings, orientationWarnings, type QcGrid, spacingWarnings } from './qc-warnings';
 
-function grid(spacing: [number, number, number], columns?: number[][]): FileGrid {
+function grid(spacing: [number, number, number], columns?: number[][]): QcGrid {
   const affine = new Float64Array(16);
   const cols = columns ?? [
     [spacing[0], 0, 0],
@@ -10,7 +9,7 @@ function grid(spacing: [number, number, number], columns?: number[][]): FileGrid
   ];
   for (let c = 0; c < 3; c++) for (let r = 0; r < 3; r++) affine[r * 4 + c] = cols[c][r];
   affine[15] = 1;
-  return { role: 'DWI', file: 'dwi.nii.gz', shape: [10, 10, 10], spacing, affine };
+  return { role: 'DWI', spacing, affine };
 }
 
 describe('QC warnings', () => {
@@ -43,9 +42,9 @@ describe('QC warnings', () => {
   });
 
   it('flags an empty brain mask and a volume that is not skull-stripped', () => {
-    expect(brainMaskWarnings(new Float32Array(100)).map((w) => w.code)).toEqual(['BRAIN_MASK_EMPTY']);
-    expect(brainMaskWarnings(new Float32Array(100).fill(3)).map((w) => w.code)).toEqual(['BRAIN_MASK_WHOLE_VOLUME']);
-    const brain = new Float32Array(100);
+    expect(brainMaskWarnings(new Uint8Array(100)).map((w) => w.code)).toEqual(['BRAIN_MASK_EMPTY']);
+    expect(brainMaskWarnings(new Uint8Array(100).fill(1)).map((w) => w.code)).toEqual(['BRAIN_MASK_WHOLE_VOLUME']);
+    const brain = new Uint8Array(100);
     brain.fill(1, 20, 60);
     expect(brainMaskWarnings(brain)).toEqual([]);
   });
