@@ -1,4 +1,5 @@
-import { parseUploadHeaders, UPDATE_HEADERS } from './upload-headers';
+import { UPDATE_HEADERS } from './headers';
+import { parseUpdateHeaders, updateRequestHeaders } from './update-headers';
 
 const valid = {
   [UPDATE_HEADERS.sha256]: 'a'.repeat(64),
@@ -8,9 +9,9 @@ const valid = {
   [UPDATE_HEADERS.metrics]: '{"loss":0.25,"val_dice":0.7}',
 };
 
-describe('parseUploadHeaders', () => {
+describe('parseUpdateHeaders', () => {
   it('parses the upload headers', () => {
-    expect(parseUploadHeaders(valid)).toEqual({
+    expect(parseUpdateHeaders(valid)).toEqual({
       ok: true,
       value: {
         sha256: 'a'.repeat(64),
@@ -20,7 +21,7 @@ describe('parseUploadHeaders', () => {
         metrics: { loss: 0.25, val_dice: 0.7 },
       },
     });
-    expect(parseUploadHeaders({ ...valid, [UPDATE_HEADERS.metrics]: undefined })).toMatchObject({
+    expect(parseUpdateHeaders({ ...valid, [UPDATE_HEADERS.metrics]: undefined })).toMatchObject({
       ok: true,
       value: { metrics: {} },
     });
@@ -35,8 +36,23 @@ describe('parseUploadHeaders', () => {
     [UPDATE_HEADERS.metrics, '[1]', /x-fedstroke-metrics must be a JSON object of numbers/],
     [UPDATE_HEADERS.metrics, '{"loss":"low"}', /"loss" must be a short name with a finite number value/],
   ])('refuses a bad %s (%j)', (header, value, message) => {
-    const result = parseUploadHeaders({ ...valid, [header]: value });
+    const result = parseUpdateHeaders({ ...valid, [header]: value });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toMatch(message);
+  });
+});
+
+describe('updateRequestHeaders', () => {
+  it('writes what parseUpdateHeaders reads back', () => {
+    const metadata = {
+      sha256: 'c'.repeat(64),
+      baseModelVersionId: '5b0c4f4e-0000-4000-8000-000000000001',
+      layoutSha256: 'd'.repeat(64),
+      numSamples: 7,
+      metrics: { trainLoss: 0.125 },
+    };
+    const headers = updateRequestHeaders(metadata);
+    expect(headers['content-type']).toBe('application/octet-stream');
+    expect(parseUpdateHeaders(headers)).toEqual({ ok: true, value: metadata });
   });
 });

@@ -1,20 +1,12 @@
 /**
- * The headers that travel with an update body (the body itself is raw little-endian float32, parameterCount values).
- * Parsed strictly: a missing or malformed header is named in the error.
+ * The metadata that travels with an update body, written by sites (`updateRequestHeaders`) and parsed strictly by
+ * the coordinator (`parseUpdateHeaders`): a missing or malformed header is named in the reason.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import { MAX_METRICS_HEADER_BYTES, UPDATE_HEADERS } from './headers';
+import { isSha256Hex } from './sha256';
 
-export const UPDATE_HEADERS = {
-  sha256: 'x-fedstroke-sha256',
-  baseModelVersion: 'x-fedstroke-base-model-version',
-  layoutSha256: 'x-fedstroke-layout-sha256',
-  numSamples: 'x-fedstroke-num-samples',
-  metrics: 'x-fedstroke-metrics',
-} as const;
-
-export const MAX_METRICS_HEADER_BYTES = 8192;
-
-export interface UploadHeaders {
+export interface UpdateMetadata {
+  /** sha256 of the body. */
   sha256: string;
   baseModelVersionId: string;
   layoutSha256: string;
@@ -22,23 +14,35 @@ export interface UploadHeaders {
   metrics: Record<string, number>;
 }
 
-export type ParsedHeaders = { ok: true; value: UploadHeaders } | { ok: false; reason: string };
+export type ParsedUpdateHeaders = { ok: true; value: UpdateMetadata } | { ok: false; reason: string };
 
-const HEX64 = /^[0-9a-f]{64}$/;
+type HeaderBag = Record<string, string | string[] | undefined>;
 
-export function parseUploadHeaders(headers: IncomingHttpHeaders): ParsedHeaders {
+export function updateRequestHeaders(metadata: UpdateMetadata): Record<string, string> {
+  return {
+    'content-type': 'application/octet-stream',
+    [UPDATE_HEADERS.sha256]: metadata.sha256,
+    [UPDATE_HEADERS.baseModelVersion]: metadata.baseModelVersionId,
+    [UPDATE_HEADERS.layoutSha256]: metadata.layoutSha256,
+    [UPDATE_HEADERS.numSamples]: String(metadata.numSamples),
+    [UPDATE_HEADERS.metrics]: JSON.stringify(metadata.metrics),
+  };
+}
+
+/** `headers` as Node's IncomingMessage has them (lower-case names). */
+export function parseUpdateHeaders(headers: HeaderBag): ParsedUpdateHeaders {
   const get = (name: string) => {
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;
   };
   const sha256 = get(UPDATE_HEADERS.sha256)?.toLowerCase();
-  if (!sha256 || !HEX64.test(sha256))
+  if (!sha256 || !isSha256Hex(sha256))
     return fail(`${UPDATE_HEADERS.sha256} must be the body's sha256 as 64 hex characters`);
   const baseModelVersionId = get(UPDATE_HEADERS.baseModelVersion);
   if (!baseModelVersionId)
     return fail(`${UPDATE_HEADERS.baseModelVersion} must name the model version the update was trained from`);
   const layoutSha256 = get(UPDATE_HEADERS.layoutSha256)?.toLowerCase();
-  if (!layoutSha256 || !HEX64.test(layoutSha256)) {
+  if (!layoutSha256 || !isSha256Hex(layoutSha256)) {
     return fail(`${UPDATE_HEADERS.layoutSha256} must be the manifest's parameterLayoutSha256 (64 hex characters)`);
   }
   const samples = get(UPDATE_HEADERS.numSamples);
@@ -73,4 +77,4 @@ function parseMetrics(raw: string | undefined): Record<string, number> | string 
   return metrics;
 }
 
-const fail = (reason: string): ParsedHeaders => ({ ok: false, reason });
+const fail = (reason: string): ParsedUpdateHeaders => ({ ok: false, reason });
