@@ -201,7 +201,17 @@ describe('coordinator auth', () => {
 
   it('serves health without a token, readiness from the database, and metrics to read roles', async () => {
     expect(await (await fetch(`${coordinator.url}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${coordinator.url}/readyz`)).json()).toEqual({ status: 'ready', database: 'sqlite' });
+    expect(await (await fetch(`${coordinator.url}/readyz`)).json()).toEqual({
+      status: 'ready',
+      database: 'sqlite',
+      storage: {
+        ok: true,
+        problem: null,
+        freeBytes: expect.any(Number),
+        minFreeBytes: 64 * 1024 * 1024,
+        lastFault: null,
+      },
+    });
     expect((await fetch(`${coordinator.url}/metrics`)).status).toBe(401);
     const metrics = await fetch(`${coordinator.url}/metrics`, {
       headers: { authorization: `Bearer ${READONLY_TOKEN}` },

@@ -9,13 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { UPDATE_HEADERS } from '@fedstroke/protocol';
 import { encodeSafetensors } from '@fedstroke/runtime';
-import {
-  type CoordinatorApp,
-  type CoordinatorConfigInput,
-  createCoordinatorApp,
-  UPDATE_HEADERS,
-} from '../apps/coordinator/src';
+import { type CoordinatorApp, type CoordinatorConfigInput, createCoordinatorApp } from '../apps/coordinator/src';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 export const READONLY_TOKEN = 'readonly-token-0123456789abcdef';

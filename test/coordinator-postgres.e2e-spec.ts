@@ -61,7 +61,7 @@ async function query<T>(sql: string): Promise<T[]> {
 describe('coordinator on PostgreSQL', () => {
   it('runs federation rounds with its state in PostgreSQL and resumes them after a restart', async () => {
     const ready = await fetch(`${coordinator.url}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'ready', database: 'postgres' });
+    expect(await ready.json()).toMatchObject({ status: 'ready', database: 'postgres', storage: { ok: true } });
 
     const { sites, federationId } = await startFederation(coordinator.url, ['pg-site-a', 'pg-site-b', 'pg-site-c'], {
       name: 'postgres-fedavg',

@@ -8,5 +8,3 @@ export {
 } from './config/coordinator-config';
 export type { InferenceConfig, InferenceConfigInput } from './config/inference-config';
 export { ConfigError } from './config/config.error';
-export { UPDATE_HEADERS } from './transfer/upload-headers';
-export { MODEL_HEADERS } from './transfer/model-headers';

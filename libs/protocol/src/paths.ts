@@ -15,9 +15,10 @@ export const ROUTES = {
   /** POST rounds/:roundId/updates */
   rounds: 'rounds',
   roundUpdates: ':roundId/updates',
-  /** POST inference/uploads, GET inference/jobs/:id/mask and …/prob */
+  /** POST inference/uploads; GET inference/jobs/:id/dwi, …/mask and …/prob */
   inference: 'inference',
   inferenceUploads: 'uploads',
+  inferenceDwi: 'jobs/:id/dwi',
   inferenceMask: 'jobs/:id/mask',
   inferenceProbability: 'jobs/:id/prob',
 } as const;
@@ -34,7 +35,7 @@ export function updateUploadPath(roundId: string): string {
   return `/${ROUTES.rounds}/${encodeURIComponent(roundId)}/updates`;
 }
 
-export function inferenceResultPath(jobId: string, what: 'mask' | 'prob'): string {
+export function inferenceResultPath(jobId: string, what: 'dwi' | 'mask' | 'prob'): string {
   return `/${ROUTES.inference}/jobs/${encodeURIComponent(jobId)}/${what}`;
 }
 

@@ -14,6 +14,10 @@ describe('coordinator config', () => {
       database: { kind: 'sqlite', file: '/srv/fed/coordinator.sqlite' },
       artifactsDir: resolve('onnx-models'),
       uploadSlackBytes: 1 << 20,
+      uploadsPerCaller: 4,
+      uploadsInFlight: 32,
+      storageMinFreeBytes: 64 * 1024 * 1024,
+      updateRetention: 'until-round-ends',
       longPollMaxSeconds: 30,
       logLevel: 'info',
       inference: {
@@ -41,6 +45,10 @@ describe('coordinator config', () => {
       FEDSTROKE_DATABASE_URL: 'sqlite://db/main.sqlite',
       FEDSTROKE_ARTIFACTS_DIR: '/models',
       FEDSTROKE_UPLOAD_SLACK_BYTES: '4096',
+      FEDSTROKE_UPLOADS_PER_CALLER: '2',
+      FEDSTROKE_UPLOADS_IN_FLIGHT: '8',
+      FEDSTROKE_STORAGE_MIN_FREE_BYTES: '0',
+      FEDSTROKE_UPDATE_RETENTION: 'keep',
       FEDSTROKE_LONG_POLL_MAX_SECONDS: '5',
       FEDSTROKE_LOG_LEVEL: 'warn',
       FEDSTROKE_INFERENCE_ROOT: '/srv/studies/../studies',
@@ -69,6 +77,10 @@ describe('coordinator config', () => {
       database: { kind: 'sqlite', file: join('/srv/fed', 'db/main.sqlite') },
       artifactsDir: '/models',
       uploadSlackBytes: 4096,
+      uploadsPerCaller: 2,
+      uploadsInFlight: 8,
+      storageMinFreeBytes: 0,
+      updateRetention: 'keep',
       longPollMaxSeconds: 5,
       logLevel: 'warn',
     });
@@ -103,6 +115,14 @@ describe('coordinator config', () => {
       /^FEDSTROKE_DATABASE_POOL_SIZE must be an integer in \[1, 100\] \(got 0\)/,
     ],
     [{ FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_READONLY_TOKEN: ADMIN }, /must all differ/],
+    [
+      { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_UPDATE_RETENTION: 'never' },
+      /^FEDSTROKE_UPDATE_RETENTION must be one of until-round-ends, keep \(got "never"\)/,
+    ],
+    [
+      { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_UPLOADS_PER_CALLER: '0' },
+      /^FEDSTROKE_UPLOADS_PER_CALLER must be an integer in \[1, 10000\] \(got 0\)/,
+    ],
     [
       { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_INFERENCE_ROOT: 'studies' },
       /^FEDSTROKE_INFERENCE_ROOT must be an absolute folder \(got "studies"\)/,

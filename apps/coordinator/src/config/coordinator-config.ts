@@ -17,6 +17,10 @@ import {
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** What happens to accepted updates: deleted once their round has ended (its aggregate committed), or kept. */
+export type UpdateRetention = 'until-round-ends' | 'keep';
+export const UPDATE_RETENTIONS: readonly UpdateRetention[] = ['until-round-ends', 'keep'];
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export interface CoordinatorConfig {
@@ -33,6 +37,13 @@ export interface CoordinatorConfig {
   inferenceToken?: string;
   /** Bytes accepted beyond parameterCount * 4 on an upload (room for a container header). */
   uploadSlackBytes: number;
+  /** Uploads (updates and studies) one caller may have in flight; one more is refused 429. */
+  uploadsPerCaller: number;
+  /** Uploads received at once by the coordinator; one more is refused 503. */
+  uploadsInFlight: number;
+  /** /readyz fails when the data directory has less free space than this. */
+  storageMinFreeBytes: number;
+  updateRetention: UpdateRetention;
   /** Longest a site's `nextTask` long poll may wait. */
   longPollMaxSeconds: number;
   logLevel: LogLevel;
@@ -68,6 +79,15 @@ export function resolveCoordinatorConfig(input: CoordinatorConfigInput): Coordin
     inferenceToken:
       input.inferenceToken === undefined ? undefined : token('FEDSTROKE_INFERENCE_TOKEN', input.inferenceToken),
     uploadSlackBytes: integerInRange('FEDSTROKE_UPLOAD_SLACK_BYTES', input.uploadSlackBytes ?? 1 << 20, 0, 1 << 30),
+    uploadsPerCaller: integerInRange('FEDSTROKE_UPLOADS_PER_CALLER', input.uploadsPerCaller ?? 4, 1, 10000),
+    uploadsInFlight: integerInRange('FEDSTROKE_UPLOADS_IN_FLIGHT', input.uploadsInFlight ?? 32, 1, 10000),
+    storageMinFreeBytes: integerInRange(
+      'FEDSTROKE_STORAGE_MIN_FREE_BYTES',
+      input.storageMinFreeBytes ?? 64 * 1024 * 1024,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    updateRetention: updateRetention(input.updateRetention ?? 'until-round-ends'),
     longPollMaxSeconds: integerInRange('FEDSTROKE_LONG_POLL_MAX_SECONDS', input.longPollMaxSeconds ?? 30, 0, 600),
     logLevel: logLevel(input.logLevel ?? 'info'),
     inference: resolveInferenceConfig(input.inference),
@@ -99,6 +119,10 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Coo
     readonlyToken: nonEmpty(env.FEDSTROKE_READONLY_TOKEN),
     inferenceToken: nonEmpty(env.FEDSTROKE_INFERENCE_TOKEN),
     uploadSlackBytes: optionalInteger('FEDSTROKE_UPLOAD_SLACK_BYTES', env.FEDSTROKE_UPLOAD_SLACK_BYTES),
+    uploadsPerCaller: optionalInteger('FEDSTROKE_UPLOADS_PER_CALLER', env.FEDSTROKE_UPLOADS_PER_CALLER),
+    uploadsInFlight: optionalInteger('FEDSTROKE_UPLOADS_IN_FLIGHT', env.FEDSTROKE_UPLOADS_IN_FLIGHT),
+    storageMinFreeBytes: optionalInteger('FEDSTROKE_STORAGE_MIN_FREE_BYTES', env.FEDSTROKE_STORAGE_MIN_FREE_BYTES),
+    updateRetention: nonEmpty(env.FEDSTROKE_UPDATE_RETENTION) as UpdateRetention | undefined,
     longPollMaxSeconds: optionalInteger('FEDSTROKE_LONG_POLL_MAX_SECONDS', env.FEDSTROKE_LONG_POLL_MAX_SECONDS),
     logLevel: nonEmpty(env.FEDSTROKE_LOG_LEVEL) as LogLevel | undefined,
     inference: inferenceInputFromEnvironment(env),
@@ -126,6 +150,16 @@ function token(variable: string, value: string): string {
     throw new ConfigError(variable, `must be at least ${MIN_TOKEN_LENGTH} characters with no whitespace`);
   }
   return value;
+}
+
+function updateRetention(value: string): UpdateRetention {
+  if (!(UPDATE_RETENTIONS as readonly string[]).includes(value)) {
+    throw new ConfigError(
+      'FEDSTROKE_UPDATE_RETENTION',
+      `must be one of ${UPDATE_RETENTIONS.join(', ')} (got "${value}")`,
+    );
+  }
+  return value as UpdateRetention;
 }
 
 function logLevel(value: string): LogLevel {

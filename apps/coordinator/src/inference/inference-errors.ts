@@ -6,12 +6,14 @@
 import { HttpException, HttpStatus, IntrinsicException } from '@nestjs/common';
 import { FedstrokeError } from '@fedstroke/common';
 import { StudyInputError } from '@fedstroke/inference';
+import { TransientRefusalError } from '../storage/storage-errors';
 import { PayloadTooLargeError } from '../storage/weights-store';
 import { QueueFullError } from './job-queue';
 import { ModelNotAvailableError } from './model-catalog.service';
 import { StudySourceError } from './study-sources';
 
 function statusOf(error: FedstrokeError): number {
+  if (error instanceof TransientRefusalError) return error.status;
   if (error instanceof QueueFullError) return HttpStatus.SERVICE_UNAVAILABLE;
   if (error instanceof PayloadTooLargeError) return HttpStatus.PAYLOAD_TOO_LARGE;
   if (error instanceof StudyInputError) return HttpStatus.UNPROCESSABLE_ENTITY;

@@ -15,10 +15,12 @@ import { open, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { INFERENCE_UPLOAD_HEADERS, ROUTES } from '@fedstroke/protocol';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { WeightsStore } from '../storage/weights-store';
+import { answerRefusal } from '../transfer/refusal-response';
 import { callerOf } from './caller';
 import { toHttpError } from './inference-errors';
 import { InferenceJobsService } from './inference-jobs.service';
@@ -27,14 +29,11 @@ import type { InferenceJobRecord } from './persistence/inference-records';
 import { InferenceRepository } from './persistence/inference.repository';
 import { type UploadReceiptBody, UploadsService } from './uploads.service';
 
-/** The header that may carry the original file name of an upload (for messages only; never a path). */
-export const UPLOAD_FILENAME_HEADER = 'x-fedstroke-filename';
-
 /**
  * Binary study uploads and result downloads (never inside GraphQL JSON). These carry patient images: uploads are for
  * the inference role, downloads for the inference and admin roles (the dashboard's viewer), never READONLY.
  */
-@Controller('inference')
+@Controller(ROUTES.inference)
 export class InferenceController {
   constructor(
     private readonly uploads: UploadsService,
@@ -46,9 +45,11 @@ export class InferenceController {
 
   /**
    * One NIfTI file (.nii or .nii.gz bytes) as the raw request body; optional X-Fedstroke-Filename. 201 with the
-   * upload id and sha256; 413 past the size limit; 422 when it is not a readable 3-D NIfTI within the limits.
+   * upload id and sha256; 413 past the size limit; 422 when it is not a readable 3-D NIfTI within the limits;
+   * 429 / 503 when the caller's or the coordinator's upload slots are taken, 507 / 503 when storage fails (with
+   * Retry-After).
    */
-  @Post('uploads')
+  @Post(ROUTES.inferenceUploads)
   @HttpCode(201)
   @Roles('INFERENCE')
   async upload(
@@ -56,19 +57,17 @@ export class InferenceController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: ServerResponse,
   ): Promise<UploadReceiptBody> {
-    const header = request.headers[UPLOAD_FILENAME_HEADER];
+    const header = request.headers[INFERENCE_UPLOAD_HEADERS.fileName];
     const fileName = typeof header === 'string' ? header.replace(/[^\w.-]/g, '_').slice(0, 200) : null;
     try {
       return await this.uploads.receive(request, callerOf(principal, request.headers.authorization), fileName);
     } catch (error) {
-      // A refusal mid-body leaves unread bytes on the socket: close it rather than let the client reuse it.
-      if (!request.readableEnded) response.setHeader('Connection', 'close');
-      throw toHttpError(error);
+      throw toHttpError(answerRefusal(error, request, response));
     }
   }
 
   /** The DWI the job segmented, as it was given (.nii or .nii.gz): what a viewer draws the mask over. */
-  @Get('jobs/:id/dwi')
+  @Get(ROUTES.inferenceDwi)
   @Roles('INFERENCE', 'ADMIN')
   async dwi(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -82,7 +81,7 @@ export class InferenceController {
     await this.send(job, 'dwi', path, gzip ? 'nii.gz' : 'nii', principal, request, response);
   }
 
-  @Get('jobs/:id/mask')
+  @Get(ROUTES.inferenceMask)
   @Roles('INFERENCE', 'ADMIN')
   mask(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -93,7 +92,7 @@ export class InferenceController {
     return this.download(id, 'mask', principal, request, response);
   }
 
-  @Get('jobs/:id/prob')
+  @Get(ROUTES.inferenceProbability)
   @Roles('INFERENCE', 'ADMIN')
   prob(
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -1,7 +1,9 @@
 /**
  * Study file uploads: the body is streamed to disk under the data directory with a size limit and hashed on the way
  * (never buffered whole), then checked as a NIfTI (readable, 3-D, within the size limits, every voxel present and
- * finite) before it gets an id. A file that fails is deleted and the caller told why.
+ * finite) before it gets an id. A file that fails is deleted and the caller told why. Each upload holds one of the
+ * caller's upload slots (UploadGate) from the first byte until its check is done, so the inflating of .nii.gz files
+ * is bounded in number too; a storage fault (disk full, read-only) refuses only that upload (507 / 503).
  */
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +11,7 @@ import type { Readable } from 'node:stream';
 import { validateStudyFile } from '@fedstroke/inference';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import type { InferenceConfig } from '../config/inference-config';
+import { UploadGate } from '../storage/upload-gate';
 import { WeightsStore } from '../storage/weights-store';
 import type { Caller, UploadRecord } from './persistence/inference-records';
 import { InferenceRepository } from './persistence/inference.repository';
@@ -31,12 +34,33 @@ export class UploadsService {
     config: CoordinatorConfigService,
     private readonly repository: InferenceRepository,
     private readonly store: WeightsStore,
+    private readonly gate: UploadGate,
   ) {
     this.settings = config.get('inference');
   }
 
   async receive(body: Readable, caller: Caller, fileName: string | null): Promise<UploadReceiptBody> {
     const id = randomUUID();
+    let release: () => void;
+    try {
+      release = this.gate.acquire(`${caller.role}:${caller.tokenFingerprint}`, `the ${caller.role} token`);
+    } catch (error) {
+      await this.audit(caller, id, [], 'REFUSED', (error as { code?: string }).code ?? 'UPLOAD_FAILED');
+      throw error;
+    }
+    try {
+      return await this.receiveHolding(id, body, caller, fileName);
+    } finally {
+      release();
+    }
+  }
+
+  private async receiveHolding(
+    id: string,
+    body: Readable,
+    caller: Caller,
+    fileName: string | null,
+  ): Promise<UploadReceiptBody> {
     const name = `upload ${id}${fileName ? ` (${fileName})` : ''}`;
     let received;
     try {

@@ -3,7 +3,7 @@
  * upload path only ever call these two methods, so the maths can change without touching I/O code, and a test can
  * drive the orchestrator with any implementation.
  */
-import type { ClientUpdate, UpdateEnvelope } from '@fedstroke/federation';
+import type { ClientUpdate, RejectionCode, UpdateEnvelope } from '@fedstroke/federation';
 import type { FederationRecord } from '../persistence/records';
 
 export interface UpdateExpectation {
@@ -16,7 +16,8 @@ export interface UpdateExpectation {
   maxUpdateNorm?: number;
 }
 
-export type UpdateVerdict = { accepted: true } | { accepted: false; reason: string };
+/** A refusal carries its stable code (sent to the site) and the reason recorded on the participation. */
+export type UpdateVerdict = { accepted: true } | { accepted: false; code: RejectionCode; reason: string };
 
 export interface AggregationOutcome {
   weights: Float32Array;

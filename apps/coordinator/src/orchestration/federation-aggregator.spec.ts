@@ -81,7 +81,8 @@ describe('FederationAggregator', () => {
     const far = { ...envelope, weights: new Float32Array(4).fill(5) };
     expect(aggregator.validate(far, expectation)).toMatchObject({
       accepted: false,
-      reason: expect.stringMatching(/^NORM_EXCEEDED/),
+      code: 'NORM_EXCEEDED',
+      reason: expect.stringMatching(/^NORM_EXCEEDED: /),
     });
   });
 });

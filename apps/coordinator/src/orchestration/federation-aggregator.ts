@@ -34,7 +34,7 @@ export class FederationAggregator extends AggregationPort {
     });
     return result.ok
       ? { accepted: true }
-      : { accepted: false, reason: `${result.reason.code}: ${result.reason.message}` };
+      : { accepted: false, code: result.reason.code, reason: `${result.reason.code}: ${result.reason.message}` };
   }
 
   aggregate(input: {

@@ -6,7 +6,8 @@
  * database says and moves the federation forward as far as it can, so the same code serves a fresh start, an
  * upload, a deadline and a restart after a crash (an AGGREGATING round is simply aggregated again from the
  * accepted updates on disk: nothing accepted is lost, and the model version is committed in the same transaction
- * that completes the round and opens the next one).
+ * that completes the round and opens the next one). Every file is re-hashed against the sha256 the database holds
+ * before it is aggregated: an update that changed on disk after it was accepted is left out, named on the round.
  */
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +23,8 @@ import {
   RoundRepository,
 } from '../persistence/repositories';
 import { ProgressPublisher } from '../rounds/progress-publisher.service';
-import { WeightsStore } from '../storage/weights-store';
+import { StoredFileCorruptError, WeightsStore } from '../storage/weights-store';
+import { readAcceptedUpdates } from './accepted-updates';
 import { type AggregationOutcome, AggregationPort } from './aggregation.port';
 import { DeadlineTimers } from './deadline-timers';
 import { SerialQueues } from './serial-queues';
@@ -199,15 +201,26 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     const started = process.hrtime.bigint();
     const base = await this.modelVersions.get(round.baseModelVersionId);
     if (!base) throw new Error(`round ${round.id}: base model version ${round.baseModelVersionId} is missing`);
-    const global = await this.store.readFloat32(base.file);
-    const updates = await Promise.all(
-      accepted.map(async (p) => ({
-        siteId: p.siteId,
-        weights: await this.store.readFloat32(p.updateFile as string),
-        numSamples: p.numSamples as number,
-        metrics: p.metrics,
-      })),
-    );
+    let global: Float32Array;
+    try {
+      global = await this.store.readVerified(base.file, base.sha256);
+    } catch (error) {
+      if (!(error instanceof StoredFileCorruptError)) throw error;
+      return this.failRound(federation, round, `base model version ${base.id} is unusable: ${error.message}`);
+    }
+    const { updates, excluded } = await readAcceptedUpdates(this.store, accepted);
+    for (const update of excluded) {
+      this.log.event('error', 'round.update_excluded', {
+        federationId: federation.id,
+        roundIndex: round.index,
+        ...update,
+      });
+    }
+    if (updates.length < minUpdatesAtDeadline) {
+      const reasons = excluded.map((e) => `site ${e.siteId}: ${e.reason}`).join('; ');
+      const reason = `${updates.length} usable update(s) of ${accepted.length} accepted (${reasons}); minUpdatesAtDeadline is ${minUpdatesAtDeadline}`;
+      return this.failRound(federation, round, reason);
+    }
     const serverState = await this.serverState.read(base.file);
     let outcome: AggregationOutcome;
     try {
@@ -236,7 +249,13 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
       at,
       next,
       metrics,
-      aggregation: outcome.aggregation,
+      aggregation: {
+        ...outcome.aggregation,
+        ...(excluded.length > 0 && {
+          excludedUpdates: excluded.length,
+          excluded: excluded.map((e) => `site ${e.siteId}: ${e.reason}`).join('; '),
+        }),
+      },
       modelVersion: {
         id: versionId,
         federationId: federation.id,

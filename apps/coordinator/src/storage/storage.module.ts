@@ -1,6 +1,9 @@
 import { Global, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import { JsonLogger } from '../logging/json-logger';
+import { StorageHealth } from './storage-health';
+import { UpdateRetentionService } from './update-retention.service';
+import { UploadGate } from './upload-gate';
 import { WeightsStore } from './weights-store';
 
 @Global()
@@ -11,8 +14,21 @@ import { WeightsStore } from './weights-store';
       inject: [CoordinatorConfigService],
       useFactory: (config: CoordinatorConfigService) => new WeightsStore(config.get('dataDir')),
     },
+    {
+      provide: StorageHealth,
+      inject: [WeightsStore, CoordinatorConfigService],
+      useFactory: (store: WeightsStore, config: CoordinatorConfigService) =>
+        new StorageHealth(store, config.get('storageMinFreeBytes')),
+    },
+    {
+      provide: UploadGate,
+      inject: [CoordinatorConfigService],
+      useFactory: (config: CoordinatorConfigService) =>
+        new UploadGate({ perCaller: config.get('uploadsPerCaller'), total: config.get('uploadsInFlight') }),
+    },
+    UpdateRetentionService,
   ],
-  exports: [WeightsStore],
+  exports: [WeightsStore, StorageHealth, UploadGate],
 })
 export class StorageModule implements OnApplicationBootstrap {
   constructor(

@@ -2,18 +2,30 @@
  * Weight files under the data directory: model versions and accepted updates, raw little-endian float32.
  * Every file appears atomically (write a temporary sibling, fsync, rename, fsync the directory), so a crash leaves
  * either the old state or the complete new file, never a torn one; the database only points at renamed files.
+ *
+ * A write that fails (disk full, read-only, out of file descriptors) removes what it had written and throws a
+ * StorageFaultError: one upload fails with a clear answer, the process goes on. The last such fault is kept for
+ * /readyz.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FedstrokeError } from '@fedstroke/common';
+import { bytesToFloat32, sha256Hex } from '@fedstroke/protocol';
+import { asStorageFault, StorageFaultError } from './storage-errors';
 
 export class PayloadTooLargeError extends FedstrokeError {
   constructor(readonly limitBytes: number) {
     super('PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${limitBytes} bytes`);
+  }
+}
+
+/** A stored file whose bytes no longer hash to what the database recorded (or that is gone). */
+export class StoredFileCorruptError extends FedstrokeError {
+  constructor(message: string) {
+    super('STORED_FILE_CORRUPT', message);
   }
 }
 
@@ -25,77 +37,96 @@ export interface StoredFile {
 }
 
 export interface ReceivedBody {
+  /** Unique per upload (names its files). */
+  tag: string;
   tmpPath: string;
   sha256: string;
   sizeBytes: number;
 }
 
+export interface StorageFault {
+  operation: string;
+  errno: string;
+  at: number;
+}
+
 export class WeightsStore {
+  private fault: StorageFault | null = null;
+
   constructor(readonly dataDir: string) {}
+
+  /** The last write that failed, until a later write succeeds. */
+  get lastFault(): StorageFault | null {
+    return this.fault;
+  }
 
   async writeAtomic(file: string, data: Uint8Array): Promise<StoredFile> {
     const target = this.resolve(file);
-    await mkdir(dirname(target), { recursive: true });
     const tmp = this.tmpSibling(target);
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await this.promote(tmp, file);
-    return { file, sha256: createHash('sha256').update(data).digest('hex'), sizeBytes: data.byteLength };
-  }
-
-  /**
-   * Streams a request body into a temporary file under `scratchDir`, hashing as it goes, and stops with
-   * PayloadTooLargeError the moment it passes `limitBytes` (the rest of the body is never buffered).
-   */
-  async receive(body: Readable, scratchDir: string, limitBytes: number): Promise<ReceivedBody> {
-    const dir = this.resolve(scratchDir);
-    await mkdir(dir, { recursive: true });
-    const tmpPath = join(dir, `upload-${randomBytes(8).toString('hex')}.part`);
-    const hash = createHash('sha256');
-    const out = createWriteStream(tmpPath, { flags: 'wx' });
-    let sizeBytes = 0;
-    try {
-      for await (const chunk of body) {
-        const bytes = chunk as Buffer;
-        sizeBytes += bytes.length;
-        if (sizeBytes > limitBytes) throw new PayloadTooLargeError(limitBytes);
-        hash.update(bytes);
-        if (!out.write(bytes)) await new Promise<void>((done) => out.once('drain', done));
-      }
-      await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())));
-      const handle = await open(tmpPath, 'r+');
+    await this.writing(`writing ${file}`, tmp, async () => {
+      await mkdir(dirname(target), { recursive: true });
+      const handle = await open(tmp, 'wx');
       try {
+        await handle.writeFile(data);
         await handle.sync();
       } finally {
         await handle.close();
       }
+    });
+    await this.promote(tmp, file);
+    return { file, sha256: sha256Hex(data), sizeBytes: data.byteLength };
+  }
+
+  /**
+   * Streams a request body into a temporary file under `scratchDir`, hashing as it goes, and stops with
+   * PayloadTooLargeError the moment it passes `limitBytes` (the rest of the body is never buffered). The request is
+   * not destroyed on a refusal, so the caller can still answer it.
+   */
+  async receive(body: Readable, scratchDir: string, limitBytes: number): Promise<ReceivedBody> {
+    const dir = this.resolve(scratchDir);
+    const tag = randomBytes(8).toString('hex');
+    const tmpPath = join(dir, `upload-${tag}.part`);
+    const hash = createHash('sha256');
+    let sizeBytes = 0;
+    let handle: FileHandle | undefined;
+    try {
+      handle = await this.writing('receiving an upload', tmpPath, async () => {
+        await mkdir(dir, { recursive: true });
+        return open(tmpPath, 'wx');
+      });
+      const out = handle;
+      for await (const chunk of body.iterator({ destroyOnReturn: false })) {
+        const bytes = chunk as Buffer;
+        sizeBytes += bytes.length;
+        if (sizeBytes > limitBytes) throw new PayloadTooLargeError(limitBytes);
+        hash.update(bytes);
+        await this.writing('receiving an upload', tmpPath, () => out.write(bytes));
+      }
+      await this.writing('receiving an upload', tmpPath, () => out.sync());
+      await handle.close();
     } catch (error) {
-      // The stream opens its file asynchronously: wait until it is closed, or a late open would recreate the file
-      // after the rm and leave a .part behind.
-      out.destroy();
-      if (!out.closed) await once(out, 'close');
-      await rm(tmpPath, { force: true });
+      await handle?.close().catch(() => undefined);
+      await rm(tmpPath, { force: true }).catch(() => undefined);
       throw error;
     }
-    return { tmpPath, sha256: hash.digest('hex'), sizeBytes };
+    this.fault = null;
+    return { tag, tmpPath, sha256: hash.digest('hex'), sizeBytes };
   }
 
   /** Renames a fully written temporary file to its final place and makes the rename durable. */
   async promote(tmpPath: string, file: string): Promise<void> {
     const target = this.resolve(file);
-    await mkdir(dirname(target), { recursive: true });
-    await rename(tmpPath, target);
-    const directory = await open(dirname(target), 'r');
-    try {
-      await directory.sync();
-    } finally {
-      await directory.close();
-    }
+    await this.writing(`storing ${file}`, tmpPath, async () => {
+      await mkdir(dirname(target), { recursive: true });
+      await rename(tmpPath, target);
+      const directory = await open(dirname(target), 'r');
+      try {
+        await directory.sync();
+      } finally {
+        await directory.close();
+      }
+    });
+    this.fault = null;
   }
 
   /**
@@ -116,8 +147,8 @@ export class WeightsStore {
     return stale;
   }
 
-  async discard(tmpPath: string): Promise<void> {
-    await rm(tmpPath, { force: true });
+  async discard(path: string): Promise<void> {
+    await rm(path, { force: true });
   }
 
   /** Reads a float32 file into an aligned Float32Array (copying if Node handed back an unaligned pooled buffer). */
@@ -127,6 +158,27 @@ export class WeightsStore {
 
   async readFloat32Absolute(path: string): Promise<Float32Array> {
     return bytesToFloat32(await readFile(path), path);
+  }
+
+  /**
+   * Reads a float32 file and checks it against the sha256 the database recorded for it, so nothing that changed on
+   * disk after it was accepted (a racing writer, a bad disk, a hand edit) is ever aggregated or served.
+   */
+  async readVerified(file: string, sha256: string): Promise<Float32Array> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.resolve(file));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new StoredFileCorruptError(`${file} is missing (its sha256 was recorded as ${sha256})`);
+      }
+      throw error;
+    }
+    const actual = sha256Hex(bytes);
+    if (actual !== sha256) {
+      throw new StoredFileCorruptError(`${file} has sha256 ${actual}; ${sha256} was recorded when it was stored`);
+    }
+    return bytesToFloat32(bytes, file);
   }
 
   openRead(file: string): ReadStream {
@@ -147,18 +199,21 @@ export class WeightsStore {
     return relative(resolve(this.dataDir), path);
   }
 
+  /** Runs a write; on failure removes `tmpPath`, records the fault and throws it as a StorageFaultError. */
+  private async writing<T>(operation: string, tmpPath: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      const fault = asStorageFault(operation, error);
+      if (fault instanceof StorageFaultError) {
+        this.fault = { operation, errno: fault.errno, at: Date.now() };
+        await rm(tmpPath, { force: true }).catch(() => undefined);
+      }
+      throw fault;
+    }
+  }
+
   private tmpSibling(target: string): string {
     return `${target}.${randomBytes(6).toString('hex')}.tmp`;
   }
-}
-
-export function bytesToFloat32(bytes: Uint8Array, source: string): Float32Array {
-  if (bytes.byteLength % 4 !== 0) {
-    throw new FedstrokeError(
-      'INVALID_WEIGHTS',
-      `${source}: ${bytes.byteLength} bytes is not a whole number of float32`,
-    );
-  }
-  if (bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  return new Float32Array(bytes.slice().buffer, 0, bytes.byteLength / 4);
 }

@@ -7,6 +7,7 @@
  */
 import { ConflictException, Injectable, NotFoundException, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { modelDownloadPath, updateUploadPath } from '@fedstroke/protocol';
 import type { SitePrincipal } from '../auth/principal';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import { JsonLogger } from '../logging/json-logger';
@@ -173,8 +174,8 @@ export class SiteTasksService implements OnModuleDestroy {
         totalRounds: config.rounds,
         baseModelVersionId: base.id,
         baseModelSha256: base.sha256,
-        modelDownloadPath: `/models/${base.id}`,
-        updateUploadPath: `/rounds/${round.id}/updates`,
+        modelDownloadPath: modelDownloadPath(base.id),
+        updateUploadPath: updateUploadPath(round.id),
         modelConfigName: config.model.name,
         parameterCount: config.model.parameterCount,
         parameterLayoutSha256: config.model.parameterLayoutSha256,

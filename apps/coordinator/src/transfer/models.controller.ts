@@ -1,15 +1,15 @@
 import { Controller, ForbiddenException, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { BYTES_PER_PARAMETER, MODEL_HEADERS, ROUTES } from '@fedstroke/protocol';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelVersionsService } from '../model-versions/model-versions.service';
 import { FederationRepository, ParticipationRepository } from '../persistence/repositories';
-import { MODEL_HEADERS } from './model-headers';
 
-@Controller('models')
+@Controller(ROUTES.models)
 export class ModelsController {
   constructor(
     private readonly versions: ModelVersionsService,
@@ -19,7 +19,7 @@ export class ModelsController {
   ) {}
 
   /** The global model's raw little-endian float32 weights, streamed from disk, with its sha256 in a header. */
-  @Get(':versionId')
+  @Get(ROUTES.modelVersion)
   @Roles('ADMIN', 'SITE', 'INFERENCE')
   async download(
     @Param('versionId', new ParseUUIDPipe()) versionId: string,
@@ -44,7 +44,7 @@ export class ModelsController {
       [MODEL_HEADERS.sha256]: version.sha256,
       [MODEL_HEADERS.versionId]: version.id,
       [MODEL_HEADERS.roundIndex]: String(version.roundIndex),
-      [MODEL_HEADERS.parameterCount]: String(version.sizeBytes / 4),
+      [MODEL_HEADERS.parameterCount]: String(version.sizeBytes / BYTES_PER_PARAMETER),
       [MODEL_HEADERS.layoutSha256]: federation?.config.model.parameterLayoutSha256 ?? '',
     });
     const stream = this.versions.openRead(version);

@@ -1,27 +1,34 @@
-import { Controller, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
+import { Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ROUTES } from '@fedstroke/protocol';
 import { CurrentSite } from '../auth/current-principal.decorator';
 import type { SitePrincipal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
+import { answerRefusal } from './refusal-response';
 import { type UploadReceipt, UpdatesService } from './updates.service';
 
-@Controller('rounds')
+@Controller(ROUTES.rounds)
 export class UpdatesController {
   constructor(private readonly updates: UpdatesService) {}
 
   /**
-   * A site's update for a round: raw little-endian float32 body (parameterCount values), headers
-   * X-Fedstroke-Sha256, -Base-Model-Version, -Layout-Sha256, -Num-Samples and optional -Metrics (JSON).
-   * 202 accepted; 400 bad headers, 409 late or not assigned, 413 too large, 422 failed validation (all recorded).
+   * A site's update for a round: raw little-endian float32 body (parameterCount values) with the UPDATE_HEADERS of
+   * @fedstroke/protocol. 202 accepted; 400, 409, 413, 415, 422 refused (recorded, with a code); 429, 503, 507 not
+   * now (nothing recorded; Retry-After).
    */
-  @Post(':roundId/updates')
+  @Post(ROUTES.roundUpdates)
   @HttpCode(202)
   @Roles('SITE')
-  upload(
+  async upload(
     @Param('roundId', new ParseUUIDPipe()) roundId: string,
     @CurrentSite() site: SitePrincipal,
     @Req() request: IncomingMessage,
+    @Res({ passthrough: true }) response: ServerResponse,
   ): Promise<UploadReceipt> {
-    return this.updates.receive(roundId, site, request);
+    try {
+      return await this.updates.receive(roundId, site, request);
+    } catch (error) {
+      throw answerRefusal(error, request, response);
+    }
   }
 }

@@ -1,19 +1,15 @@
 /**
- * Receives one site update: authorise it against the site's assignment, stream it to disk under a size limit while
- * hashing, check the declared sha256, validate it (libs/federation), then either store it as ACCEPTED (file renamed
- * into place before the database says so) or record the rejection with its reason. Either way the orchestrator is
- * told, since both can finish a round.
+ * Receives one site update: authorise it against the site's assignment, take an upload slot, stream it to disk
+ * under a size limit while hashing, check the declared sha256, validate it (libs/federation), then either store it
+ * as ACCEPTED (its own file renamed into place before the database says so) or record the rejection with its code
+ * and reason. Either way the orchestrator is told, since both can finish a round.
+ *
+ * A storage fault (disk full, read-only, out of file descriptors) is not the site's doing: nothing is recorded,
+ * the partial file is gone, and the site is told to try again (507 or 503 with Retry-After) while the round goes on.
  */
-import {
-  ConflictException,
-  HttpException,
-  HttpStatus,
-  Injectable,
-  NotFoundException,
-  PayloadTooLargeException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
+import { type RefusalCode, parseUpdateHeaders, type UpdateMetadata } from '@fedstroke/protocol';
 import type { SitePrincipal } from '../auth/principal';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import { JsonLogger } from '../logging/json-logger';
@@ -29,8 +25,11 @@ import {
   type UpdateReceipt,
 } from '../persistence/repositories';
 import { ProgressPublisher } from '../rounds/progress-publisher.service';
-import { PayloadTooLargeError, WeightsStore } from '../storage/weights-store';
-import { parseUploadHeaders, type UploadHeaders } from './upload-headers';
+import { StorageFaultError } from '../storage/storage-errors';
+import { INCOMING_UPDATES_DIR, updateFile } from '../storage/update-files';
+import { UploadGate } from '../storage/upload-gate';
+import { PayloadTooLargeError, type ReceivedBody, WeightsStore } from '../storage/weights-store';
+import { RefusalException } from './refusal-response';
 
 export interface UploadReceipt {
   participationId: string;
@@ -41,11 +40,10 @@ export interface UploadReceipt {
   bytes: number;
 }
 
-/** A refused update: recorded on the participation, answered with `status` and this body. */
-export class UpdateRejectedException extends HttpException {
-  constructor(status: HttpStatus, participationId: string, reason: string) {
-    super({ statusCode: status, status: 'REJECTED', participationId, reason, message: reason }, status);
-  }
+interface Upload {
+  federation: FederationRecord;
+  round: RoundRecord;
+  participation: ParticipationRecord;
 }
 
 @Injectable()
@@ -58,6 +56,7 @@ export class UpdatesService {
     private readonly participations: ParticipationRepository,
     private readonly modelVersions: ModelVersionRepository,
     private readonly store: WeightsStore,
+    private readonly gate: UploadGate,
     private readonly aggregator: AggregationPort,
     private readonly orchestrator: RoundOrchestrator,
     private readonly progress: ProgressPublisher,
@@ -72,57 +71,74 @@ export class UpdatesService {
     const federation = (await this.federations.get(round.federationId)) as FederationRecord;
     const participation = await this.participations.find(round.id, site.siteId);
     if (!participation) {
-      throw new ConflictException(
+      throw new RefusalException(
+        'NOT_ASSIGNED',
         `site ${site.siteName} has no assignment in round ${round.index} of ${federation.name}; call nextTask first`,
       );
     }
+    const upload = { federation, round, participation };
     const contentType = request.headers['content-type']?.split(';')[0].trim();
     if (contentType !== 'application/octet-stream') {
-      throw new UnsupportedMediaTypeException(
+      throw new RefusalException(
+        'UNSUPPORTED_MEDIA_TYPE',
         `Content-Type must be application/octet-stream (got ${contentType ?? 'none'})`,
       );
     }
     if (participation.status !== 'ASSIGNED' || round.status !== 'OPEN') {
-      const reason =
-        round.status !== 'OPEN'
-          ? `late update: round ${round.index} is ${round.status}`
-          : `participation is already ${participation.status}; one update per site per round`;
+      const [code, reason] = notReceivable(round, participation);
       // A late or repeated update is recorded (reason only; an ACCEPTED participation is never altered).
       await this.participations.reject(participation.id, Date.now(), reason, {});
-      throw new UpdateRejectedException(HttpStatus.CONFLICT, participation.id, reason);
+      throw new RefusalException(code, reason, participation.id);
     }
-    const headers = parseUploadHeaders(request.headers);
-    if (!headers.ok) {
-      await this.recordRejection(federation, round, participation, headers.reason, {});
-      throw new UpdateRejectedException(HttpStatus.BAD_REQUEST, participation.id, headers.reason);
-    }
+    const headers = parseUpdateHeaders(request.headers);
+    if (!headers.ok) return this.refuse(upload, 'BAD_HEADERS', headers.reason, {});
     const limit = federation.config.model.parameterCount * 4 + this.config.get('uploadSlackBytes');
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (declared > limit) {
       const reason = `Content-Length ${declared} exceeds the limit of ${limit} bytes for ${federation.config.model.parameterCount} parameters`;
-      await this.recordRejection(federation, round, participation, reason, {});
-      throw new PayloadTooLargeException(reason);
+      return this.refuse(upload, 'PAYLOAD_TOO_LARGE', reason, {});
     }
-    return this.receiveBody(federation, round, participation, headers.value, request, limit);
+    return this.gate.with(`site:${site.siteId}`, `site ${site.siteName}`, () =>
+      this.receiveBody(upload, headers.value, request, limit),
+    );
   }
 
   private async receiveBody(
-    federation: FederationRecord,
-    round: RoundRecord,
-    participation: ParticipationRecord,
-    headers: UploadHeaders,
+    upload: Upload,
+    headers: UpdateMetadata,
     request: IncomingMessage,
     limit: number,
   ): Promise<UploadReceipt> {
-    const roundDir = `updates/${federation.id}/round-${String(round.index).padStart(5, '0')}`;
-    let body;
+    const { federation, round, participation } = upload;
+    let body: ReceivedBody;
     try {
-      body = await this.store.receive(request, roundDir, limit);
+      body = await this.store.receive(request, INCOMING_UPDATES_DIR, limit);
     } catch (error) {
-      if (!(error instanceof PayloadTooLargeError)) throw error;
-      await this.recordRejection(federation, round, participation, error.message, { bytesReceived: limit });
-      throw new PayloadTooLargeException(error.message);
+      if (error instanceof PayloadTooLargeError) {
+        return this.refuse(upload, 'PAYLOAD_TOO_LARGE', error.message, { bytesReceived: limit });
+      }
+      if (error instanceof StorageFaultError) {
+        this.log.event('error', 'update.storage_fault', {
+          federationId: federation.id,
+          roundIndex: round.index,
+          siteId: participation.siteId,
+          errno: error.errno,
+          message: error.message,
+        });
+      }
+      throw error;
     }
+    try {
+      return await this.acceptIfValid(upload, headers, body);
+    } finally {
+      // Gone already when it was renamed into place; removed here on every other way out.
+      await this.store.discard(body.tmpPath);
+    }
+  }
+
+  /** Validates the received body and, if it passes, moves it into place and accepts it. */
+  private async acceptIfValid(upload: Upload, headers: UpdateMetadata, body: ReceivedBody): Promise<UploadReceipt> {
+    const { federation, round, participation } = upload;
     this.metrics.bytesIn.inc({}, body.sizeBytes);
     const receipt: UpdateReceipt = {
       numSamples: headers.numSamples,
@@ -130,19 +146,16 @@ export class UpdatesService {
       bytesReceived: body.sizeBytes,
       updateSha256: body.sha256,
     };
-    const reason = await this.validate(federation, round, participation, headers, body);
-    if (reason !== null) {
-      await this.store.discard(body.tmpPath);
-      await this.recordRejection(federation, round, participation, reason, receipt);
-      throw new UpdateRejectedException(HttpStatus.UNPROCESSABLE_ENTITY, participation.id, reason);
-    }
-    const updateFile = `${roundDir}/${participation.siteId}-${participation.id}.f32`;
-    await this.store.promote(body.tmpPath, updateFile);
-    const accepted = await this.participations.accept(participation.id, Date.now(), { ...receipt, updateFile });
+    const refusal = await this.validate(upload, headers, body);
+    if (refusal) return this.refuse(upload, refusal.code, refusal.reason, receipt);
+    const file = updateFile(federation.id, round.index, participation.siteId, participation.id, body.tag);
+    await this.store.promote(body.tmpPath, file);
+    const accepted = await this.participations.accept(participation.id, Date.now(), { ...receipt, updateFile: file });
     if (!accepted) {
-      const late = `round ${round.index} closed while the update was being received`;
-      await this.recordRejection(federation, round, participation, late, receipt);
-      throw new UpdateRejectedException(HttpStatus.CONFLICT, participation.id, late);
+      // Another upload of this participation won, or the round closed: this upload's own file goes, theirs stays.
+      await this.store.discard(this.store.resolve(file));
+      const [code, reason] = await this.whyNotAccepted(upload);
+      return this.refuse(upload, code, reason, receipt);
     }
     this.metrics.participations.inc({ status: 'accepted' });
     this.log.event('info', 'update.accepted', {
@@ -165,19 +178,19 @@ export class UpdatesService {
     };
   }
 
-  /** Returns the rejection reason, or null when the update may be aggregated. */
+  /** The refusal, or null when the update may be aggregated. */
   private async validate(
-    federation: FederationRecord,
-    round: RoundRecord,
-    participation: ParticipationRecord,
-    headers: UploadHeaders,
-    body: { tmpPath: string; sha256: string; sizeBytes: number },
-  ): Promise<string | null> {
+    { federation, round, participation }: Upload,
+    headers: UpdateMetadata,
+    body: ReceivedBody,
+  ): Promise<{ code: RefusalCode; reason: string } | null> {
     if (body.sha256 !== headers.sha256) {
-      return `SHA256_MISMATCH: body sha256 ${body.sha256} differs from the declared ${headers.sha256} (corrupted in transit)`;
+      const reason = `SHA256_MISMATCH: body sha256 ${body.sha256} differs from the declared ${headers.sha256} (corrupted in transit)`;
+      return { code: 'SHA256_MISMATCH', reason };
     }
     if (body.sizeBytes % 4 !== 0) {
-      return `LENGTH_MISMATCH: ${body.sizeBytes} bytes is not a whole number of float32 values`;
+      const reason = `LENGTH_MISMATCH: ${body.sizeBytes} bytes is not a whole number of float32 values`;
+      return { code: 'LENGTH_MISMATCH', reason };
     }
     const weights = await this.store.readFloat32Absolute(body.tmpPath);
     const { maxUpdateNorm } = federation.config.strategyParams;
@@ -200,22 +213,38 @@ export class UpdatesService {
         maxUpdateNorm,
       },
     );
-    return verdict.accepted ? null : verdict.reason;
+    return verdict.accepted ? null : { code: verdict.code, reason: verdict.reason };
   }
 
-  private async recordRejection(
-    federation: FederationRecord,
-    round: RoundRecord,
-    participation: ParticipationRecord,
+  private async whyNotAccepted({ round, participation }: Upload): Promise<[RefusalCode, string]> {
+    const now = await this.participations.get(participation.id);
+    if (now?.status === 'ACCEPTED') {
+      return [
+        'ALREADY_ACCEPTED',
+        `participation is already ACCEPTED: another upload of it was accepted while this one was being received; this one was discarded`,
+      ];
+    }
+    const current = await this.rounds.get(round.id);
+    if (current && current.status !== 'OPEN') {
+      return ['LATE_UPDATE', `late update: round ${round.index} closed while the update was being received`];
+    }
+    return ['ALREADY_REPORTED', `participation is already ${now?.status ?? 'gone'}; one update per site per round`];
+  }
+
+  /** Records the rejection on the participation and throws it to the site with its code. */
+  private async refuse(
+    { federation, round, participation }: Upload,
+    code: RefusalCode,
     reason: string,
     receipt: Partial<UpdateReceipt>,
-  ): Promise<void> {
+  ): Promise<never> {
     await this.participations.reject(participation.id, Date.now(), reason, receipt);
     this.metrics.participations.inc({ status: 'rejected' });
     this.log.event('warn', 'update.rejected', {
       federationId: federation.id,
       roundIndex: round.index,
       siteId: participation.siteId,
+      code,
       reason,
     });
     await this.progress.publish('UPDATE_REJECTED', federation.id, round.id, {
@@ -224,14 +253,22 @@ export class UpdatesService {
     });
     // A rejection can be the last outstanding report of the round.
     void this.orchestrator.kick(federation.id);
+    throw new RefusalException(code, reason, participation.id);
   }
 
   private async globalWeights(versionId: string): Promise<Float32Array> {
     if (this.cachedGlobal?.versionId !== versionId) {
       const version = await this.modelVersions.get(versionId);
       if (!version) throw new NotFoundException(`model version ${versionId} does not exist`);
-      this.cachedGlobal = { versionId, weights: await this.store.readFloat32(version.file) };
+      this.cachedGlobal = { versionId, weights: await this.store.readVerified(version.file, version.sha256) };
     }
     return this.cachedGlobal.weights;
   }
+}
+
+/** Why an update cannot be received at all: the round is over, or the participation already ended. */
+function notReceivable(round: RoundRecord, participation: ParticipationRecord): [RefusalCode, string] {
+  if (round.status !== 'OPEN') return ['LATE_UPDATE', `late update: round ${round.index} is ${round.status}`];
+  const reason = `participation is already ${participation.status}; one update per site per round`;
+  return [participation.status === 'ACCEPTED' ? 'ALREADY_ACCEPTED' : 'ALREADY_REPORTED', reason];
 }

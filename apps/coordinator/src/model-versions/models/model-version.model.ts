@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { modelDownloadPath } from '@fedstroke/protocol';
 import { Metric, toMetricList } from '../../common/metric.model';
 import { Paginated } from '../../common/page.model';
 import type { ModelVersionRecord } from '../../persistence/records';
@@ -34,7 +35,7 @@ export class ModelVersion {
       parameterCount: record.sizeBytes / 4,
       metrics: toMetricList(record.metrics),
       createdAt: new Date(record.createdAt),
-      downloadPath: `/models/${record.id}`,
+      downloadPath: modelDownloadPath(record.id),
     });
   }
 }
