@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { UPDATE_HEADERS } from '@fedstroke/protocol';
+import { INFERENCE_UPLOAD_HEADERS, INFERENCE_UPLOADS_PATH, UPDATE_HEADERS } from '@fedstroke/protocol';
 import { encodeSafetensors } from '@fedstroke/runtime';
 import { type CoordinatorApp, type CoordinatorConfigInput, createCoordinatorApp } from '../apps/coordinator/src';
 
@@ -253,7 +253,7 @@ export async function uploadUpdate(
   task: TrainingTask,
   body: Uint8Array | Float32Array,
   options: UploadOptions = {},
-): Promise<{ status: number; body: Record<string, unknown> }> {
+): Promise<{ status: number; retryAfter: string | null; body: Record<string, unknown> }> {
   const bytes = body instanceof Float32Array ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : body;
   const token = options.token === undefined ? site.token : options.token;
   const response = await fetch(`${url}${task.updateUploadPath}`, {
@@ -269,7 +269,40 @@ export async function uploadUpdate(
     },
     body: bytes,
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+export interface UploadReply {
+  status: number;
+  retryAfter: string | null;
+  body: { uploadId?: string; sha256?: string; sizeBytes?: number; shape?: number[]; code?: string; message?: string };
+}
+
+/** POST /inference/uploads with the bytes as the body. */
+export async function uploadBytes(
+  url: string,
+  token: string | null,
+  bytes: Uint8Array,
+  name?: string,
+): Promise<UploadReply> {
+  const response = await fetch(`${url}${INFERENCE_UPLOADS_PATH}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/octet-stream',
+      ...(token !== null && { authorization: `Bearer ${token}` }),
+      ...(name && { [INFERENCE_UPLOAD_HEADERS.fileName]: name }),
+    },
+    body: bytes,
+  });
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as UploadReply['body'],
+  };
 }
 
 export function subscriptionClient(url: string, token: string | null): Client {

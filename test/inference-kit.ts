@@ -9,7 +9,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
 import type { CoordinatorApp, InferenceConfigInput } from '../apps/coordinator/src';
-import { ADMIN_TOKEN, bootCoordinator, gql, gqlOk, INFERENCE_TOKEN } from './coordinator-kit';
+import {
+  ADMIN_TOKEN,
+  bootCoordinator,
+  gql,
+  gqlOk,
+  INFERENCE_TOKEN,
+  type UploadReply,
+  uploadBytes,
+} from './coordinator-kit';
+
+export { uploadBytes, type UploadReply };
 
 export const ROOT = resolve(__dirname, '..');
 export const FIXTURES = resolve(ROOT, '../shared/fixtures');
@@ -75,31 +85,8 @@ export async function createTinyModelVersion(url: string): Promise<{ id: string;
   return data.federation.latestModelVersion;
 }
 
-export interface UploadReply {
-  status: number;
-  body: { uploadId?: string; sha256?: string; sizeBytes?: number; shape?: number[]; code?: string; message?: string };
-}
-
 export async function uploadFile(url: string, token: string | null, file: string, name?: string): Promise<UploadReply> {
   return uploadBytes(url, token, await readFile(file), name);
-}
-
-export async function uploadBytes(
-  url: string,
-  token: string | null,
-  bytes: Uint8Array,
-  name?: string,
-): Promise<UploadReply> {
-  const response = await fetch(`${url}/inference/uploads`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/octet-stream',
-      ...(token !== null && { authorization: `Bearer ${token}` }),
-      ...(name && { 'x-fedstroke-filename': name }),
-    },
-    body: bytes,
-  });
-  return { status: response.status, body: (await response.json()) as UploadReply['body'] };
 }
 
 export const SEGMENT = `mutation ($input: SegmentStudyInput!) {

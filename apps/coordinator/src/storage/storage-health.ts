@@ -5,9 +5,9 @@
  * from a remembered fault: a readiness that stayed red after the disk was freed would keep traffic away for good.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rm, statfs } from 'node:fs/promises';
+import { open, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StorageFault, WeightsStore } from './weights-store';
+import { makeDirectory, type StorageFault, type WeightsStore } from './weights-store';
 
 const PROBE_BYTES = 4096;
 const PROBE_TIMEOUT_MS = 2000;
@@ -49,7 +49,7 @@ export class StorageHealth {
   }
 
   private async probe(): Promise<void> {
-    await mkdir(this.store.dataDir, { recursive: true });
+    await makeDirectory(this.store.dataDir);
     // `.tmp`: a probe interrupted by a crash is swept at the next boot like any other temporary.
     const file = join(this.store.dataDir, `readyz-probe-${randomBytes(6).toString('hex')}.tmp`);
     try {

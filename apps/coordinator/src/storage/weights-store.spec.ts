@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { PayloadTooLargeError, WeightsStore } from './weights-store';
+import { StorageFaultError } from './storage-errors';
+import { PayloadTooLargeError, StoredFileCorruptError, WeightsStore } from './weights-store';
 
 describe('WeightsStore', () => {
   let dir: string;
@@ -47,6 +48,41 @@ describe('WeightsStore', () => {
     expect(await store.sweepTemporaries()).toEqual([store.relative(partial.tmpPath)]);
     expect(readdirSync(join(dir, 'updates/f/round-00001'))).toEqual([]);
     expect(readdirSync(join(dir, 'models/f'))).toEqual(['keep.f32']);
+  });
+
+  it('turns a failed write into a StorageFaultError, reads the rest of the body, keeps nothing', async () => {
+    // A regular file where the scratch folder should be: mkdir fails (ENOTDIR), as it would on a broken volume.
+    writeFileSync(join(dir, 'blocked'), 'not a folder');
+    let read = 0;
+    const body = Readable.from(
+      (function* () {
+        for (let i = 0; i < 4; i++) {
+          read++;
+          yield Buffer.alloc(50, i);
+        }
+      })(),
+    );
+    const error = await store.receive(body, 'blocked/incoming', 1000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageFaultError);
+    expect(error).toMatchObject({ code: 'STORAGE_UNAVAILABLE', errno: 'ENOTDIR', status: 503, retryAfterSeconds: 5 });
+    expect((error as Error).message).toMatch(/^receiving an upload: the coordinator's storage cannot take it now/);
+    expect(read).toBe(4);
+    expect(store.lastFault).toMatchObject({ operation: 'receiving an upload', errno: 'ENOTDIR' });
+    expect(readdirSync(dir)).toEqual(['blocked']);
+
+    await store.writeAtomic('models/f/ok.f32', new Uint8Array(4));
+    expect(store.lastFault).toBeNull();
+  });
+
+  it('reads back only what hashes to the recorded sha256', async () => {
+    const bytes = new Uint8Array(Float32Array.from([1, 2]).buffer);
+    const stored = await store.writeAtomic('updates/f/round-00001/u.f32', bytes);
+    expect(Array.from(await store.readVerified(stored.file, stored.sha256))).toEqual([1, 2]);
+    writeFileSync(join(dir, stored.file), new Uint8Array(Float32Array.from([1, 3]).buffer));
+    await expect(store.readVerified(stored.file, stored.sha256)).rejects.toThrow(StoredFileCorruptError);
+    await expect(store.readVerified(stored.file, stored.sha256)).rejects.toThrow(`was recorded when it was stored`);
+    rmSync(join(dir, stored.file));
+    await expect(store.readVerified(stored.file, stored.sha256)).rejects.toThrow(/is missing/);
   });
 
   it('refuses paths that leave the data directory', () => {

@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { access, type FileHandle, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FedstrokeError } from '@fedstroke/common';
@@ -64,7 +64,7 @@ export class WeightsStore {
     const target = this.resolve(file);
     const tmp = this.tmpSibling(target);
     await this.writing(`writing ${file}`, tmp, async () => {
-      await mkdir(dirname(target), { recursive: true });
+      await makeDirectory(dirname(target));
       const handle = await open(tmp, 'wx');
       try {
         await handle.writeFile(data);
@@ -86,24 +86,40 @@ export class WeightsStore {
     const dir = this.resolve(scratchDir);
     const tag = randomBytes(8).toString('hex');
     const tmpPath = join(dir, `upload-${tag}.part`);
+    const operation = 'receiving an upload';
     const hash = createHash('sha256');
     let sizeBytes = 0;
     let handle: FileHandle | undefined;
+    // After a storage fault the rest of the body (within the limit) is read and dropped, so the client gets its
+    // 507/503 on a clean connection instead of a reset mid-send.
+    let fault: unknown = null;
+    const failed = async (error: unknown) => {
+      fault = error;
+      await handle?.close().catch(() => undefined);
+      handle = undefined;
+    };
     try {
-      handle = await this.writing('receiving an upload', tmpPath, async () => {
-        await mkdir(dir, { recursive: true });
+      handle = await this.writing(operation, tmpPath, async () => {
+        await makeDirectory(dir);
         return open(tmpPath, 'wx');
+      }).catch(async (error: unknown) => {
+        if (!(error instanceof StorageFaultError)) throw error;
+        await failed(error);
+        return undefined;
       });
-      const out = handle;
       for await (const chunk of body.iterator({ destroyOnReturn: false })) {
         const bytes = chunk as Buffer;
         sizeBytes += bytes.length;
-        if (sizeBytes > limitBytes) throw new PayloadTooLargeError(limitBytes);
+        if (sizeBytes > limitBytes) throw fault ?? new PayloadTooLargeError(limitBytes);
+        if (fault) continue;
         hash.update(bytes);
-        await this.writing('receiving an upload', tmpPath, () => out.write(bytes));
+        const out = handle as FileHandle;
+        await this.writing(operation, tmpPath, () => out.write(bytes)).catch(failed);
       }
-      await this.writing('receiving an upload', tmpPath, () => out.sync());
-      await handle.close();
+      if (fault) throw fault;
+      const out = handle as FileHandle;
+      await this.writing(operation, tmpPath, () => out.sync());
+      await out.close();
     } catch (error) {
       await handle?.close().catch(() => undefined);
       await rm(tmpPath, { force: true }).catch(() => undefined);
@@ -117,7 +133,7 @@ export class WeightsStore {
   async promote(tmpPath: string, file: string): Promise<void> {
     const target = this.resolve(file);
     await this.writing(`storing ${file}`, tmpPath, async () => {
-      await mkdir(dirname(target), { recursive: true });
+      await makeDirectory(dirname(target));
       await rename(tmpPath, target);
       const directory = await open(dirname(target), 'r');
       try {
@@ -215,5 +231,29 @@ export class WeightsStore {
 
   private tmpSibling(target: string): string {
     return `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  }
+}
+
+/**
+ * `mkdir -p`, with the real cause when it fails: Node's recursive mkdir reports ENOENT for any parent it cannot
+ * create (EROFS, EACCES, ENOSPC, …), so the missing folders are then made one by one to surface the true errno.
+ */
+export async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const missing: string[] = [];
+    for (
+      let at = dir;
+      !(await access(at).then(
+        () => true,
+        () => false,
+      ));
+      at = dirname(at)
+    )
+      missing.unshift(at);
+    for (const folder of missing) await mkdir(folder);
+    throw error;
   }
 }

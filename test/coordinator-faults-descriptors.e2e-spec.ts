@@ -1,0 +1,83 @@
+/**
+ * Fault injection, file descriptors: a coordinator process whose open-file limit is lowered (`prlimit --pid`, no
+ * privilege needed for one's own child) until not one more descriptor can be opened (EMFILE). The requests come over
+ * a keep-alive connection opened before, so they reach the server: /readyz says the data directory cannot be
+ * written (EMFILE), and an update upload — which cannot open its temporary file — is refused with 503 and
+ * Retry-After. The process lives, and once descriptors are free again the same coordinator completes the round.
+ */
+import { createHash } from 'node:crypto';
+import { Agent } from 'node:http';
+import { float32ToBytes, updateRequestHeaders } from '@fedstroke/protocol';
+import { constant, makeWorkspace, startFederation, takeTask, uploadUpdate, waitForFederation } from './coordinator-kit';
+import {
+  isAlive,
+  killHard,
+  limitLeaving,
+  openFileLimit,
+  prlimitMissing,
+  send,
+  setOpenFileLimit,
+  startCoordinatorProcess,
+} from './coordinator-process';
+
+const unavailable = process.platform !== 'linux' ? `needs /proc (Linux, not ${process.platform})` : prlimitMissing();
+
+(unavailable ? it.skip : it)(
+  `out of file descriptors (EMFILE): /readyz says so, the upload gets 503, the process and the round go on${unavailable ? ` (${unavailable})` : ''}`,
+  async () => {
+    const workspace = makeWorkspace();
+    const running = await startCoordinatorProcess(workspace);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const { url } = running;
+      const { sites, federationId } = await startFederation(url, ['fd-a', 'fd-b'], {
+        name: 'descriptors',
+        rounds: 1,
+        deadlineSeconds: 120,
+      });
+      const tasks = await Promise.all(sites.map((site) => takeTask(url, site, federationId)));
+      const body = float32ToBytes(constant(1));
+      const headers = {
+        authorization: `Bearer ${sites[0].token}`,
+        ...updateRequestHeaders({
+          sha256: createHash('sha256').update(body).digest('hex'),
+          baseModelVersionId: tasks[0].baseModelVersionId,
+          layoutSha256: tasks[0].parameterLayoutSha256,
+          numSamples: 3,
+          metrics: {},
+        }),
+      };
+      expect((await send(agent, url, '/healthz')).status).toBe(200);
+
+      const { soft } = openFileLimit(running.pid);
+      setOpenFileLimit(running.pid, limitLeaving(running.pid, 0));
+      const notReady = await send(agent, url, '/readyz');
+      const upload = await send(agent, url, tasks[0].updateUploadPath, { method: 'POST', headers, body });
+      setOpenFileLimit(running.pid, soft);
+
+      expect(notReady.status).toBe(503);
+      expect(JSON.parse(notReady.body).message).toMatch(/the data directory cannot be written \(EMFILE\)/);
+      expect([upload.status, upload.headers['retry-after']]).toEqual([503, '5']);
+      expect(JSON.parse(upload.body)).toMatchObject({
+        code: 'STORAGE_UNAVAILABLE',
+        message: expect.stringMatching(/too many files open \(EMFILE\)/),
+      });
+      expect(isAlive(running)).toBe(true);
+
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(((await ready.json()) as { storage: { lastFault: unknown } }).storage.lastFault).toMatchObject({
+        errno: 'EMFILE',
+      });
+      for (const [i, site] of sites.entries()) {
+        expect((await uploadUpdate(url, site, tasks[i], constant(i + 1))).status).toBe(202);
+      }
+      await waitForFederation(url, federationId, (f) => f.status === 'COMPLETED');
+      expect(isAlive(running)).toBe(true);
+    } finally {
+      agent.destroy();
+      await killHard(running);
+      workspace.cleanup();
+    }
+  },
+);
