@@ -30,9 +30,15 @@ import type { CoordinatorApp } from '../apps/coordinator/src';
 
 const PARTICIPANTS = `query ($id: ID!) { federation(id: $id) { currentRound { participants { siteId status } } } }`;
 
-async function readiness(url: string): Promise<{ status: number; body: Record<string, any> }> {
+interface ReadinessBody {
+  status: string;
+  message?: string;
+  storage: { ok: boolean; problem: string | null; lastFault: { errno: string } | null };
+}
+
+async function readiness(url: string): Promise<{ status: number; body: ReadinessBody }> {
   const response = await fetch(`${url}/readyz`);
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as ReadinessBody };
 }
 
 /** Files an upload could have left behind: .part files being received, and anything in a round's update folder. */

@@ -4,9 +4,10 @@
  * agents carry the federation to the end with finite weights.
  */
 import { createHash } from 'node:crypto';
+import { graphqlRequestBody, UPDATE_HEADERS } from '@fedstroke/protocol';
 import { learningRateAt } from '@fedstroke/training';
-import { SITE_DEFAULTS, SITE_METRICS, UPDATE_HEADER_NAMES, type TrainingTask } from '../apps/site/src';
-import { SITE_TASK_FIELDS } from '../apps/site/src/transport/site-task';
+import { SITE_DEFAULTS, SITE_METRICS, type TrainingTask } from '../apps/site/src';
+import { NextTaskDocument } from '../apps/site/src/transport/coordinator-operations.generated';
 import {
   buildOnce,
   eventually,
@@ -27,10 +28,7 @@ async function rogueTask(url: string, token: string, federationId: string): Prom
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        query: `mutation ($id: ID) { nextTask(federationId: $id, waitSeconds: 2) { ${SITE_TASK_FIELDS} } }`,
-        variables: { id: federationId },
-      }),
+      body: graphqlRequestBody(NextTaskDocument, { federationId, wait: 2 }),
     });
     const body = (await response.json()) as { data?: { nextTask: { kind: string; training: TrainingTask | null } } };
     return body.data?.nextTask.kind === 'TRAIN' ? (body.data.nextTask.training as TrainingTask) : undefined;
@@ -48,11 +46,11 @@ async function upload(
     headers: {
       'content-type': 'application/octet-stream',
       authorization: `Bearer ${token}`,
-      [UPDATE_HEADER_NAMES.sha256]: createHash('sha256').update(bytes).digest('hex'),
-      [UPDATE_HEADER_NAMES.baseModelVersion]: task.baseModelVersionId,
-      [UPDATE_HEADER_NAMES.layoutSha256]: task.parameterLayoutSha256,
-      [UPDATE_HEADER_NAMES.numSamples]: '1000',
-      [UPDATE_HEADER_NAMES.metrics]: JSON.stringify({ trainLoss: 0.1 }),
+      [UPDATE_HEADERS.sha256]: createHash('sha256').update(bytes).digest('hex'),
+      [UPDATE_HEADERS.baseModelVersion]: task.baseModelVersionId,
+      [UPDATE_HEADERS.layoutSha256]: task.parameterLayoutSha256,
+      [UPDATE_HEADERS.numSamples]: '1000',
+      [UPDATE_HEADERS.metrics]: JSON.stringify({ trainLoss: 0.1 }),
     },
     body: bytes,
   });

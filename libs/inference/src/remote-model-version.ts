@@ -1,14 +1,12 @@
 /**
  * Fetches a federation model version from a coordinator (GET /models/:id, raw little-endian float32 with its sha256
- * and parameter-layout hash in headers), so a workstation can segment with exactly the weights the coordinator
- * serves. The body is checked against both headers and against the local artifacts' layout before use.
+ * and parameter-layout hash in headers: @fedstroke/protocol), so a workstation can segment with exactly the weights
+ * the coordinator serves. The layout is checked against the local artifacts before the body is read; the body is
+ * read into one buffer of the manifest's size while hashing, and checked against the sha256 header.
  */
-import { sha256, type Manifest } from '@fedstroke/runtime';
+import { joinUrl, MODEL_HEADERS, modelDownloadPath, readFloat32Body } from '@fedstroke/protocol';
+import type { Manifest } from '@fedstroke/runtime';
 import { SegmentationModelError } from './errors';
-
-/** Header names of GET /models/:id (apps/coordinator MODEL_HEADERS; repeated here because libs do not import apps). */
-const SHA256_HEADER = 'x-fedstroke-sha256';
-const LAYOUT_HEADER = 'x-fedstroke-layout-sha256';
 
 export async function fetchModelVersion(
   coordinatorUrl: string,
@@ -16,7 +14,7 @@ export async function fetchModelVersion(
   token: string,
   manifest: Manifest,
 ): Promise<Float32Array> {
-  const url = `${coordinatorUrl.replace(/\/+$/, '')}/models/${encodeURIComponent(versionId)}`;
+  const url = joinUrl(coordinatorUrl, modelDownloadPath(versionId));
   let response: Response;
   try {
     response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
@@ -30,24 +28,22 @@ export async function fetchModelVersion(
       `model version ${versionId}: ${url} answered ${response.status} ${(await response.text()).slice(0, 300)}`,
     );
   }
-  const layout = response.headers.get(LAYOUT_HEADER);
+  const layout = response.headers.get(MODEL_HEADERS.layoutSha256);
   if (layout && layout !== manifest.parameterLayoutSha256) {
+    await response.body?.cancel();
     throw new SegmentationModelError(
       `model version ${versionId} has parameter layout ${layout}, the artifacts of config "${manifest.config.name}" ` +
         `have ${manifest.parameterLayoutSha256}: pass the --config the federation was trained with`,
     );
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const expected = response.headers.get(SHA256_HEADER);
-  if (expected && sha256(bytes) !== expected) {
-    throw new SegmentationModelError(
-      `model version ${versionId}: body sha256 ${sha256(bytes)} differs from the header's ${expected}`,
-    );
+  try {
+    const body = await readFloat32Body(response.body, {
+      source: `model version ${versionId} (config "${manifest.config.name}")`,
+      parameterCount: manifest.parameterCount,
+      sha256: response.headers.get(MODEL_HEADERS.sha256),
+    });
+    return body.weights;
+  } catch (error) {
+    throw new SegmentationModelError((error as Error).message, { cause: error });
   }
-  if (bytes.byteLength !== manifest.parameterCount * 4) {
-    throw new SegmentationModelError(
-      `model version ${versionId}: ${bytes.byteLength} bytes, config "${manifest.config.name}" needs ${manifest.parameterCount * 4}`,
-    );
-  }
-  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }

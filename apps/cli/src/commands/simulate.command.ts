@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '@fedstroke/common';
 import { integerFlag, nonNegativeNumberFlag, patchFlag } from './flag-parsers';
 import type { Command } from 'commander';
 import { runSimulation } from '../simulate/run-simulation';
+import type { Strategy } from '../simulate/admin-operations.generated';
 import { SIMULATE_DEFAULTS, type SimulationOptions } from '../simulate/simulation-options';
 
 interface SimulateFlags {
@@ -32,7 +33,7 @@ interface SimulateFlags {
   quiet?: boolean;
 }
 
-const STRATEGIES = ['FEDAVG', 'FEDPROX', 'FEDADAM', 'FEDYOGI', 'MEDIAN', 'TRIMMED_MEAN'];
+const STRATEGIES: readonly Strategy[] = ['FEDAVG', 'FEDPROX', 'FEDADAM', 'FEDYOGI', 'MEDIAN', 'TRIMMED_MEAN'];
 
 /** `fedstroke simulate` (= `npm start`): the reference experiment end to end on one machine. */
 export function registerSimulateCommand(program: Command): void {
@@ -103,8 +104,8 @@ export function registerSimulateCommand(program: Command): void {
 }
 
 function toOptions(flags: SimulateFlags): SimulationOptions {
-  const strategy = flags.strategy.toUpperCase();
-  if (!STRATEGIES.includes(strategy))
+  const strategy = STRATEGIES.find((name) => name === flags.strategy.toUpperCase());
+  if (!strategy)
     throw new InvalidArgumentError(`--strategy "${flags.strategy}": expected one of ${STRATEGIES.join(', ')}`);
   return {
     data: flags.data,

@@ -1,10 +1,29 @@
 /**
  * The simulation drives the coordinator the way an operator or a dashboard would: through its GraphQL API with the
- * admin token (register sites, create and start the federation, read rounds) and GET /models/:id for the final
- * global model.
+ * admin token (the operations of admin.graphql, typed from the schema: register sites, create and start the
+ * federation, read rounds) and GET /models/:id for the final global model.
  */
-import { createHash } from 'node:crypto';
 import { FedstrokeError } from '@fedstroke/common';
+import {
+  GRAPHQL_PATH,
+  type GraphqlOperation,
+  type GraphqlResponseBody,
+  graphqlRequestBody,
+  joinUrl,
+  MODEL_HEADERS,
+  modelDownloadPath,
+  readFloat32Body,
+} from '@fedstroke/protocol';
+import {
+  type CreateFederationInput,
+  CreateFederationDocument,
+  FederationDocument,
+  type FederationQuery,
+  RegisterSiteDocument,
+  RoundsDocument,
+  type RoundsQuery,
+  StartFederationDocument,
+} from './admin-operations.generated';
 
 export class CoordinatorApiError extends FedstrokeError {
   constructor(operation: string, message: string) {
@@ -12,44 +31,9 @@ export class CoordinatorApiError extends FedstrokeError {
   }
 }
 
-export interface FederationInput {
-  name: string;
-  modelConfigName: string;
-  rounds: number;
-  sitesPerRound: number;
-  quorum: number;
-  minUpdatesAtDeadline: number;
-  deadlineSeconds: number;
-  localSteps: number;
-  learningRate: number;
-  strategy: string;
-  strategyParams?: Record<string, number>;
-}
-
-export interface RoundView {
-  id: string;
-  index: number;
-  status: string;
-  startedAt: string;
-  endedAt: string | null;
-  failureReason: string | null;
-  metrics: Array<{ name: string; value: number }>;
-  participants: Array<{
-    siteId: string;
-    status: string;
-    numSamples: number | null;
-    rejectionReason: string | null;
-    metrics: Array<{ name: string; value: number }>;
-  }>;
-}
-
-export interface FederationView {
-  id: string;
-  name: string;
-  status: string;
-  statusReason: string | null;
-  latestModelVersion: { id: string; roundIndex: number; sha256: string; sizeBytes: number } | null;
-}
+export type FederationInput = CreateFederationInput;
+export type RoundView = RoundsQuery['rounds']['items'][number];
+export type FederationView = FederationQuery['federation'];
 
 export class AdminClient {
   constructor(
@@ -58,88 +42,77 @@ export class AdminClient {
   ) {}
 
   async registerSite(name: string): Promise<{ id: string; name: string; token: string }> {
-    const data = await this.request<{ registerSite: { token: string; site: { id: string; name: string } } }>(
-      'registerSite',
-      'mutation ($name: String!) { registerSite(input: { name: $name }) { token site { id name } } }',
-      { name },
-    );
+    const data = await this.request(RegisterSiteDocument, { name });
     return { ...data.registerSite.site, token: data.registerSite.token };
   }
 
   async createFederation(input: FederationInput): Promise<string> {
-    const data = await this.request<{ createFederation: { id: string } }>(
-      'createFederation',
-      'mutation ($input: CreateFederationInput!) { createFederation(input: $input) { id } }',
-      { input },
-    );
+    const data = await this.request(CreateFederationDocument, { input });
     return data.createFederation.id;
   }
 
   async startFederation(id: string): Promise<void> {
-    await this.request('startFederation', 'mutation ($id: ID!) { startFederation(id: $id) { status } }', { id });
+    await this.request(StartFederationDocument, { id });
   }
 
   async federation(id: string): Promise<FederationView> {
-    const data = await this.request<{ federation: FederationView }>(
-      'federation',
-      `query ($id: ID!) { federation(id: $id) { id name status statusReason latestModelVersion { id roundIndex sha256 sizeBytes } } }`,
-      { id },
-    );
-    return data.federation;
+    return (await this.request(FederationDocument, { id })).federation;
   }
 
   async rounds(federationId: string): Promise<RoundView[]> {
     const rounds: RoundView[] = [];
     for (let offset = 0; ; offset += 100) {
-      const data = await this.request<{ rounds: { items: RoundView[]; hasMore: boolean } }>(
-        'rounds',
-        `query ($id: ID!, $offset: Int!) { rounds(federationId: $id, limit: 100, offset: $offset) { hasMore items {
-          id index status startedAt endedAt failureReason metrics { name value }
-          participants { siteId status numSamples rejectionReason metrics { name value } } } } }`,
-        { id: federationId, offset },
-      );
+      const data = await this.request(RoundsDocument, { id: federationId, offset });
       rounds.push(...data.rounds.items);
       if (!data.rounds.hasMore) return rounds;
     }
   }
 
-  /** The raw float32 weights of a model version, checked against the sha256 header. */
+  /** The raw float32 weights of a model version, read into one buffer and checked against the sha256 header. */
   async downloadModel(versionId: string): Promise<Float32Array> {
-    const response = await fetch(`${this.url}/models/${versionId}`, {
+    const response = await fetch(joinUrl(this.url, modelDownloadPath(versionId)), {
       headers: { authorization: `Bearer ${this.token}` },
     });
     if (!response.ok)
       throw new CoordinatorApiError('downloadModel', `HTTP ${response.status}: ${await response.text()}`);
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    const declared = response.headers.get('x-fedstroke-sha256');
-    const actual = createHash('sha256').update(bytes).digest('hex');
-    if (declared !== actual)
+    const declared = response.headers.get(MODEL_HEADERS.sha256);
+    const parameterCount = Number(response.headers.get(MODEL_HEADERS.parameterCount));
+    if (!declared || !Number.isInteger(parameterCount) || parameterCount < 1) {
       throw new CoordinatorApiError(
         'downloadModel',
-        `model ${versionId}: body sha256 ${actual} differs from the header's ${declared}`,
+        `model ${versionId}: the answer lacks its ${MODEL_HEADERS.sha256} or ${MODEL_HEADERS.parameterCount} header`,
       );
-    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    }
+    try {
+      const body = await readFloat32Body(response.body, {
+        source: `model ${versionId}`,
+        parameterCount,
+        sha256: declared,
+      });
+      return body.weights;
+    } catch (error) {
+      throw new CoordinatorApiError('downloadModel', (error as Error).message);
+    }
   }
 
-  async request<T = Record<string, unknown>>(
-    operation: string,
-    query: string,
-    variables: Record<string, unknown>,
-  ): Promise<T> {
+  async request<TResult, TVariables>(
+    operation: GraphqlOperation<TResult, TVariables>,
+    variables: TVariables,
+  ): Promise<TResult> {
+    const name = operation.operationName;
     let response: Response;
     try {
-      response = await fetch(`${this.url}/graphql`, {
+      response = await fetch(joinUrl(this.url, GRAPHQL_PATH), {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
-        body: JSON.stringify({ query, variables }),
+        body: graphqlRequestBody(operation, variables),
       });
     } catch (error) {
-      throw new CoordinatorApiError(operation, `cannot reach ${this.url} (${(error as Error).message})`);
+      throw new CoordinatorApiError(name, `cannot reach ${this.url} (${(error as Error).message})`);
     }
-    const payload = (await response.json().catch(() => ({}))) as { data?: T; errors?: Array<{ message: string }> };
-    if (payload.errors?.length)
-      throw new CoordinatorApiError(operation, payload.errors.map((e) => e.message).join('; '));
-    if (!payload.data) throw new CoordinatorApiError(operation, `HTTP ${response.status} without data`);
+    const payload = (await response.json().catch(() => ({}))) as GraphqlResponseBody<TResult>;
+    if (payload.errors?.length) throw new CoordinatorApiError(name, payload.errors.map((e) => e.message).join('; '));
+    if (!payload.data) throw new CoordinatorApiError(name, `HTTP ${response.status} without data`);
     return payload.data;
   }
 }

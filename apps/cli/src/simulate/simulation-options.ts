@@ -1,4 +1,5 @@
 import type { SpatialDims } from '@fedstroke/training';
+import type { Strategy } from './admin-operations.generated';
 
 /** Everything one `fedstroke simulate` run is parameterised by (flags map onto it one to one). */
 export interface SimulationOptions {
@@ -10,7 +11,7 @@ export interface SimulationOptions {
   sitesRoot: string;
   artifactsRoot: string;
   config: string;
-  strategy: string;
+  strategy: Strategy;
   proximalMu?: number;
   /** Server step size on the mean delta (FedAvg/FedProx) or η (FedAdam/FedYogi). */
   serverLearningRate?: number;

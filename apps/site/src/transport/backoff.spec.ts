@@ -30,9 +30,24 @@ describe('withRetry', () => {
     expect(retries).toEqual([0, 1]);
   });
 
+  it('waits at least the Retry-After the coordinator sent', async () => {
+    const delays: number[] = [];
+    let calls = 0;
+    await withRetry(
+      'uploadUpdate',
+      async () => {
+        if (++calls === 1) throw new CoordinatorCallError('uploadUpdate', true, 'storage full', { retryAfterMs: 40 });
+        return 'ok';
+      },
+      policy,
+      { random: () => 0, onRetry: ({ delayMs }) => delays.push(delayMs) },
+    );
+    expect(delays).toEqual([40]);
+  });
+
   it('throws a refusal at once', async () => {
     let calls = 0;
-    const refusal = new CoordinatorCallError('op', false, 'FORBIDDEN', 403);
+    const refusal = new CoordinatorCallError('op', false, 'FORBIDDEN', { status: 403 });
     await expect(
       withRetry(
         'op',

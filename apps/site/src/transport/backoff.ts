@@ -45,8 +45,8 @@ export interface RetryHooks {
 }
 
 /**
- * Calls `call` until it succeeds, retrying only CoordinatorCallErrors marked retryable; anything else is thrown at
- * once. After `giveUpAfterMs` of failures the last error is wrapped in CoordinatorUnreachableError.
+ * Calls `call` until it succeeds, retrying only CoordinatorCallErrors marked retryable (waiting at least the
+ * Retry-After the coordinator sent); anything else is thrown at once. After `giveUpAfterMs` of failures the last error is wrapped in CoordinatorUnreachableError.
  */
 export async function withRetry<T>(
   operation: string,
@@ -63,7 +63,9 @@ export async function withRetry<T>(
       if (!(error instanceof CoordinatorCallError) || !error.retryable) throw error;
       const elapsed = Date.now() - started;
       if (elapsed >= policy.giveUpAfterMs) throw new CoordinatorUnreachableError(operation, elapsed / 1000, error);
-      const delayMs = Math.min(backoffDelayMs(attempt, policy, random()), policy.giveUpAfterMs - elapsed);
+      // A Retry-After from the coordinator (storage full, upload slots taken) is a floor under the jitter.
+      const wanted = Math.max(backoffDelayMs(attempt, policy, random()), error.retryAfterMs ?? 0);
+      const delayMs = Math.min(wanted, policy.giveUpAfterMs - elapsed);
       hooks.onRetry?.({ operation, attempt, delayMs, error });
       await sleep(delayMs, hooks.signal);
     }

@@ -98,16 +98,55 @@ describe('CoordinatorClient', () => {
     const payload = { weights, numSamples: 5, metrics: { trainLoss: 0.25 } };
     expect(await client().uploadUpdate(task, payload)).toEqual({ kind: 'ACCEPTED', participationId: 'p' });
 
-    const answers: Array<[number, string, string]> = [
-      [409, 'participation is already ACCEPTED; one update per site per round', 'ALREADY_ACCEPTED'],
-      [409, 'late update: round 2 is COMPLETED', 'LATE'],
-      [422, 'NON_FINITE: value 3 is NaN', 'REJECTED'],
+    const answers: Array<[number, string, string, string]> = [
+      [409, 'ALREADY_ACCEPTED', 'participation is already ACCEPTED; one update per site per round', 'ALREADY_ACCEPTED'],
+      [409, 'LATE_UPDATE', 'late update: round 2 is COMPLETED', 'LATE'],
+      [422, 'NON_FINITE', 'NON_FINITE: value 3 is NaN', 'REJECTED'],
+      // The code decides, not the wording.
+      [409, 'ALREADY_REPORTED', 'late update: participation is already ACCEPTED', 'REJECTED'],
     ];
-    for (const [status, reason, kind] of answers) {
-      handler = (_r, _b, response) => json(response, status, { status: 'REJECTED', reason });
+    for (const [status, code, reason, kind] of answers) {
+      handler = (_r, _b, response) =>
+        json(response, status, {
+          statusCode: status,
+          code,
+          status: 'REJECTED',
+          participationId: 'p',
+          reason,
+          message: reason,
+        });
       expect(await client().uploadUpdate(task, payload)).toMatchObject({ kind, reason });
     }
     handler = (_r, _b, response) => json(response, 502, { message: 'bad gateway' });
     await expect(client().uploadUpdate(task, payload)).rejects.toMatchObject({ retryable: true, status: 502 });
+  });
+
+  it('retries refusals of the moment (507, 503, 429) no sooner than their Retry-After', async () => {
+    const payload = { weights, numSamples: 5, metrics: {} };
+    const refusals: Array<[number, string]> = [
+      [507, 'STORAGE_FULL'],
+      [503, 'STORAGE_UNAVAILABLE'],
+      [429, 'TOO_MANY_UPLOADS'],
+    ];
+    for (const [status, code] of refusals) {
+      handler = (_r, _b, response) => {
+        response.writeHead(status, { 'content-type': 'application/json', 'retry-after': '5' });
+        response.end(JSON.stringify({ statusCode: status, code, message: 'not now', retryAfterSeconds: 5 }));
+      };
+      await expect(client().uploadUpdate(task, payload)).rejects.toMatchObject({
+        retryable: true,
+        status,
+        refusalCode: code,
+        retryAfterMs: 5000,
+      });
+    }
+  });
+
+  it('refuses a model body that runs past the parameter count without holding it whole', async () => {
+    handler = (_r, _b, response) => {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      response.end(Buffer.concat([weightBytes, weightBytes]));
+    };
+    await expect(client().downloadModel(task)).rejects.toThrow(/body is longer than the expected 12 bytes/);
   });
 });

@@ -1,26 +1,36 @@
 /**
- * Everything the agent says to the coordinator, all outbound: GraphQL for control (currentSite, nextTask,
- * reportFailure) and binary HTTP for weights (GET the global model, POST the update). Each call makes one attempt
- * and classifies its failure (CoordinatorCallError.retryable); retrying is the caller's policy (withRetry).
+ * Everything the agent says to the coordinator, all outbound: GraphQL for control (the operations of
+ * coordinator.graphql, typed from the schema) and binary HTTP for weights (GET the global model, POST the update),
+ * in the wire format of @fedstroke/protocol. Each call makes one attempt and classifies its failure
+ * (CoordinatorCallError.retryable, from the status and the refusal's code, never from its wording); retrying is the
+ * caller's policy (withRetry).
  */
-import { createHash } from 'node:crypto';
+import {
+  float32ToBytes,
+  GRAPHQL_PATH,
+  type GraphqlOperation,
+  type GraphqlResponseBody,
+  graphqlRequestBody,
+  isTransientRefusal,
+  joinUrl,
+  parseRefusalBody,
+  parseRetryAfter,
+  readFloat32Body,
+  RETRY_AFTER_HEADER,
+  sha256Hex,
+  updateRequestHeaders,
+  WireFormatError,
+} from '@fedstroke/protocol';
+import {
+  CurrentSiteDocument,
+  type CurrentSiteQuery,
+  NextTaskDocument,
+  ReportFailureDocument,
+} from './coordinator-operations.generated';
+import type { SiteTask, TrainingTask } from './site-task';
 import { CoordinatorCallError, isRetryableStatus, ModelIntegrityError } from './transport-errors';
-import { SITE_TASK_FIELDS, type SiteTask, type TrainingTask } from './site-task';
 
-/** Upload header names (apps/coordinator/src/transfer/upload-headers.ts). */
-export const UPDATE_HEADER_NAMES = {
-  sha256: 'x-fedstroke-sha256',
-  baseModelVersion: 'x-fedstroke-base-model-version',
-  layoutSha256: 'x-fedstroke-layout-sha256',
-  numSamples: 'x-fedstroke-num-samples',
-  metrics: 'x-fedstroke-metrics',
-} as const;
-
-export interface SiteIdentity {
-  id: string;
-  name: string;
-  status: string;
-}
+export type SiteIdentity = CurrentSiteQuery['currentSite'];
 
 /** What became of an upload that the coordinator answered. */
 export type UploadOutcome =
@@ -29,8 +39,8 @@ export type UploadOutcome =
   | { kind: 'ALREADY_ACCEPTED'; reason: string }
   /** The round closed first (deadline or quorum): the update is recorded as late and not aggregated. */
   | { kind: 'LATE'; reason: string }
-  /** Refused by validation (recorded by the coordinator with this reason). */
-  | { kind: 'REJECTED'; status: number; reason: string };
+  /** Refused by validation (recorded by the coordinator with this code and reason). */
+  | { kind: 'REJECTED'; status: number; code: string; reason: string };
 
 export interface UpdatePayload {
   weights: Float32Array;
@@ -48,20 +58,13 @@ export class CoordinatorClient {
   ) {}
 
   async currentSite(signal?: AbortSignal): Promise<SiteIdentity> {
-    const data = await this.graphql<{ currentSite: SiteIdentity }>(
-      'currentSite',
-      '{ currentSite { id name status } }',
-      {},
-      GRAPHQL_TIMEOUT_MS,
-      signal,
-    );
+    const data = await this.graphql(CurrentSiteDocument, {}, GRAPHQL_TIMEOUT_MS, signal);
     return data.currentSite;
   }
 
   async nextTask(federationId: string | undefined, waitSeconds: number, signal?: AbortSignal): Promise<SiteTask> {
-    const data = await this.graphql<{ nextTask: SiteTask }>(
-      'nextTask',
-      `mutation ($federationId: ID, $wait: Int!) { nextTask(federationId: $federationId, waitSeconds: $wait) { ${SITE_TASK_FIELDS} } }`,
+    const data = await this.graphql(
+      NextTaskDocument,
       { federationId: federationId ?? null, wait: waitSeconds },
       GRAPHQL_TIMEOUT_MS + waitSeconds * 1000,
       signal,
@@ -70,16 +73,13 @@ export class CoordinatorClient {
   }
 
   async reportFailure(roundId: string, reason: string, signal?: AbortSignal): Promise<void> {
-    await this.graphql(
-      'reportFailure',
-      'mutation ($roundId: ID!, $reason: String!) { reportFailure(roundId: $roundId, reason: $reason) { id status } }',
-      { roundId, reason: reason.slice(0, 1000) },
-      GRAPHQL_TIMEOUT_MS,
-      signal,
-    );
+    await this.graphql(ReportFailureDocument, { roundId, reason: reason.slice(0, 1000) }, GRAPHQL_TIMEOUT_MS, signal);
   }
 
-  /** The round's global model, checked against the task's parameter count and sha256 before it is returned. */
+  /**
+   * The round's global model, read straight into its own buffer while hashing, and checked against the task's
+   * parameter count and sha256 before it is returned.
+   */
   async downloadModel(task: TrainingTask, signal?: AbortSignal): Promise<Float32Array> {
     const response = await this.send(
       'downloadModel',
@@ -89,84 +89,97 @@ export class CoordinatorClient {
       signal,
     );
     if (!response.ok) throw await this.httpError('downloadModel', response);
-    const bytes = new Uint8Array(await this.readBody('downloadModel', response));
-    const expectedBytes = task.parameterCount * 4;
-    if (bytes.byteLength !== expectedBytes)
-      throw new ModelIntegrityError(
-        `model ${task.baseModelVersionId}: received ${bytes.byteLength} bytes, expected ${expectedBytes} (${task.parameterCount} float32 parameters)`,
+    try {
+      const body = await readFloat32Body(response.body, {
+        source: `model ${task.baseModelVersionId}`,
+        parameterCount: task.parameterCount,
+        sha256: task.baseModelSha256,
+      });
+      return body.weights;
+    } catch (cause) {
+      if (cause instanceof WireFormatError) throw new ModelIntegrityError(cause.message, { cause });
+      if (signal?.aborted) throw cause;
+      throw new CoordinatorCallError(
+        'downloadModel',
+        true,
+        `connection lost while reading the body (${describe(cause)})`,
+        { cause },
       );
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    if (sha256 !== task.baseModelSha256)
-      throw new ModelIntegrityError(
-        `model ${task.baseModelVersionId}: body sha256 ${sha256} differs from the task's ${task.baseModelSha256}`,
-      );
-    // Copy into an aligned buffer of its own (the fetch buffer may be shared or unaligned).
-    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    }
   }
 
   async uploadUpdate(task: TrainingTask, update: UpdatePayload, signal?: AbortSignal): Promise<UploadOutcome> {
-    const body = new Uint8Array(update.weights.buffer, update.weights.byteOffset, update.weights.byteLength);
+    const body = float32ToBytes(update.weights);
+    const headers = updateRequestHeaders({
+      sha256: sha256Hex(body),
+      baseModelVersionId: task.baseModelVersionId,
+      layoutSha256: task.parameterLayoutSha256,
+      numSamples: update.numSamples,
+      metrics: update.metrics,
+    });
     const response = await this.send(
       'uploadUpdate',
       task.updateUploadPath,
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/octet-stream',
-          [UPDATE_HEADER_NAMES.sha256]: createHash('sha256').update(body).digest('hex'),
-          [UPDATE_HEADER_NAMES.baseModelVersion]: task.baseModelVersionId,
-          [UPDATE_HEADER_NAMES.layoutSha256]: task.parameterLayoutSha256,
-          [UPDATE_HEADER_NAMES.numSamples]: String(update.numSamples),
-          [UPDATE_HEADER_NAMES.metrics]: JSON.stringify(update.metrics),
-        },
-        body,
-      },
+      { method: 'POST', headers, body },
       TRANSFER_TIMEOUT_MS,
       signal,
     );
-    const answer = (await response.json().catch(() => ({}))) as {
-      participationId?: string;
-      reason?: string;
-      message?: string;
-    };
-    const reason = answer.reason ?? answer.message ?? `HTTP ${response.status}`;
-    if (response.status === 202 || response.status === 200)
-      return { kind: 'ACCEPTED', participationId: answer.participationId ?? task.participationId };
-    if (isRetryableStatus(response.status) || response.status === 401 || response.status === 403)
-      throw new CoordinatorCallError('uploadUpdate', isRetryableStatus(response.status), reason, response.status);
-    if (response.status === 409 && /already ACCEPTED/.test(reason)) return { kind: 'ALREADY_ACCEPTED', reason };
-    if (response.status === 409 && /^late update/.test(reason)) return { kind: 'LATE', reason };
-    return { kind: 'REJECTED', status: response.status, reason };
+    const json: unknown = await response.json().catch(() => null);
+    if (response.status === 202 || response.status === 200) {
+      const participationId = (json as { participationId?: unknown } | null)?.participationId;
+      return {
+        kind: 'ACCEPTED',
+        participationId: typeof participationId === 'string' ? participationId : task.participationId,
+      };
+    }
+    const refusal = parseRefusalBody(json);
+    const reason = refusal?.reason ?? refusal?.message ?? `HTTP ${response.status}`;
+    const code = refusal?.code;
+    if (
+      isRetryableStatus(response.status) ||
+      (code !== undefined && isTransientRefusal(code)) ||
+      response.status === 401 ||
+      response.status === 403
+    ) {
+      const retryable = response.status !== 401 && response.status !== 403;
+      throw new CoordinatorCallError('uploadUpdate', retryable, reason, {
+        status: response.status,
+        refusalCode: code,
+        retryAfterMs: retryAfterMs(response, refusal?.retryAfterSeconds),
+      });
+    }
+    if (code === 'ALREADY_ACCEPTED') return { kind: 'ALREADY_ACCEPTED', reason };
+    if (code === 'LATE_UPDATE') return { kind: 'LATE', reason };
+    return { kind: 'REJECTED', status: response.status, code: code ?? `HTTP_${response.status}`, reason };
   }
 
-  private async graphql<T>(
-    operation: string,
-    query: string,
-    variables: Record<string, unknown>,
+  private async graphql<TResult, TVariables>(
+    operation: GraphqlOperation<TResult, TVariables>,
+    variables: TVariables,
     timeoutMs: number,
     signal?: AbortSignal,
-  ): Promise<T> {
+  ): Promise<TResult> {
+    const name = operation.operationName.replace(/^./, (c) => c.toLowerCase());
     const response = await this.send(
-      operation,
-      '/graphql',
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) },
+      name,
+      GRAPHQL_PATH,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: graphqlRequestBody(operation, variables),
+      },
       timeoutMs,
       signal,
     );
-    let payload: {
-      data?: T | null;
-      errors?: Array<{ message: string; extensions?: { code?: string; status?: number } }>;
-    };
+    let payload: GraphqlResponseBody<TResult>;
     try {
-      payload = (await response.json()) as typeof payload;
+      payload = (await response.json()) as GraphqlResponseBody<TResult>;
     } catch (cause) {
       throw new CoordinatorCallError(
-        operation,
+        name,
         isRetryableStatus(response.status),
         `HTTP ${response.status} with a body that is not JSON`,
-        response.status,
-        undefined,
-        { cause },
+        { status: response.status, cause },
       );
     }
     const error = payload.errors?.[0];
@@ -175,21 +188,15 @@ export class CoordinatorClient {
       const status = error.extensions?.status ?? response.status;
       // A server-side fault (e.g. the database mid-restart) may pass; a refusal will not.
       const retryable = code === 'INTERNAL_SERVER_ERROR' || isRetryableStatus(status);
-      throw new CoordinatorCallError(
-        operation,
-        retryable,
-        `${code ?? 'GRAPHQL_ERROR'}: ${error.message}`,
+      throw new CoordinatorCallError(name, retryable, `${code ?? 'GRAPHQL_ERROR'}: ${error.message}`, {
         status,
-        code,
-      );
+        graphqlCode: code,
+      });
     }
     if (!response.ok || !payload.data)
-      throw new CoordinatorCallError(
-        operation,
-        isRetryableStatus(response.status),
-        `HTTP ${response.status} without data`,
-        response.status,
-      );
+      throw new CoordinatorCallError(name, isRetryableStatus(response.status), `HTTP ${response.status} without data`, {
+        status: response.status,
+      });
     return payload.data;
   }
 
@@ -203,55 +210,44 @@ export class CoordinatorClient {
   ): Promise<Response> {
     const timeout = AbortSignal.timeout(timeoutMs);
     try {
-      return await fetch(`${this.baseUrl}${path}`, {
+      return await fetch(joinUrl(this.baseUrl, path), {
         ...init,
         headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.token}` },
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (cause) {
       if (signal?.aborted) throw cause;
-      throw new CoordinatorCallError(
-        operation,
-        true,
-        `cannot reach ${this.baseUrl} (${describe(cause)})`,
-        undefined,
-        undefined,
-        { cause },
-      );
-    }
-  }
-
-  private async readBody(operation: string, response: Response): Promise<ArrayBuffer> {
-    try {
-      return await response.arrayBuffer();
-    } catch (cause) {
-      throw new CoordinatorCallError(
-        operation,
-        true,
-        `connection lost while reading the body (${describe(cause)})`,
-        undefined,
-        undefined,
-        { cause },
-      );
+      throw new CoordinatorCallError(operation, true, `cannot reach ${this.baseUrl} (${describe(cause)})`, { cause });
     }
   }
 
   private async httpError(operation: string, response: Response): Promise<CoordinatorCallError> {
     const text = await response.text().catch(() => '');
-    let message = text.slice(0, 500);
+    let json: unknown = null;
     try {
-      const parsed = JSON.parse(text) as { message?: unknown };
-      if (parsed.message !== undefined) message = [parsed.message].flat().join('; ');
+      json = JSON.parse(text);
     } catch {
-      // Not JSON: keep the text.
+      // Not JSON (a proxy's page): keep the text.
     }
+    const refusal = parseRefusalBody(json);
+    const message =
+      refusal?.message ?? [(json as { message?: unknown } | null)?.message ?? text.slice(0, 500)].flat().join('; ');
     return new CoordinatorCallError(
       operation,
       isRetryableStatus(response.status),
       `HTTP ${response.status}: ${message}`,
-      response.status,
+      {
+        status: response.status,
+        refusalCode: refusal?.code,
+        retryAfterMs: retryAfterMs(response, refusal?.retryAfterSeconds),
+      },
     );
   }
+}
+
+function retryAfterMs(response: Response, fromBody: number | undefined): number | undefined {
+  const seconds = parseRetryAfter(response.headers.get(RETRY_AFTER_HEADER)) ?? fromBody;
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 function describe(error: unknown): string {
