@@ -102,12 +102,21 @@ export class ModelCatalog implements OnApplicationShutdown {
     return best;
   }
 
+  /** Loads the version's weights; the sha256 the model reports (hashed once, on load) must be the recorded one. */
   private async load(chosen: ChosenModel): Promise<SegmentationModel> {
     const weights = await this.versions.readWeights(chosen.version);
-    return loadSegmentationModel(
+    const model = await loadSegmentationModel(
       { artifactsDir: join(this.config.get('artifactsDir'), chosen.config), weights, version: chosen.version.id },
       { intraOpNumThreads: this.config.get('inference').threads },
     );
+    if (model.info.sha256 !== chosen.version.sha256) {
+      await model.release();
+      throw new ModelNotAvailableError(
+        `model version ${chosen.version.id}: its stored weights hash to ${model.info.sha256}, not the recorded ` +
+          `${chosen.version.sha256}; it is not served`,
+      );
+    }
+    return model;
   }
 
   private async evict(): Promise<void> {
