@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { type Agent, request } from 'node:http';
+import { type Agent, type IncomingMessage, request } from 'node:http';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, INFERENCE_TOKEN, READONLY_TOKEN, type Workspace } from './coordinator-kit';
 
@@ -121,6 +121,18 @@ export interface RawAnswer {
   body: string;
 }
 
+function readAnswer(
+  response: IncomingMessage,
+  resolve: (answer: RawAnswer) => void,
+  reject: (error: Error) => void,
+): void {
+  let body = '';
+  response.setEncoding('utf8');
+  response.on('data', (chunk: string) => (body += chunk));
+  response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+  response.on('error', reject);
+}
+
 /** One request over `agent` (a keep-alive agent reuses its open socket: no new descriptor on the server). */
 export function send(
   agent: Agent,
@@ -130,12 +142,7 @@ export function send(
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const outgoing = request(new URL(path, url), { method: init.method ?? 'GET', agent, headers: init.headers });
-    outgoing.on('response', (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-    });
+    outgoing.on('response', (response) => readAnswer(response, resolve, reject));
     outgoing.on('error', reject);
     outgoing.end(init.body);
   });
@@ -167,13 +174,7 @@ export function holdUpload(
     headers: { ...headers, 'content-length': String(contentLength) },
   });
   const answer = new Promise<RawAnswer | Error>((resolve) => {
-    outgoing.on('response', (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-      response.on('error', resolve);
-    });
+    outgoing.on('response', (response) => readAnswer(response, resolve, resolve));
     outgoing.on('error', resolve);
   });
   outgoing.flushHeaders();

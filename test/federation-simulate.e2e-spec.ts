@@ -4,7 +4,7 @@
  * report. Checks what a researcher reads: rounds completed by every site, the figures, the report's plots.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -57,5 +57,13 @@ describe('fedstroke simulate', () => {
     expect(html.match(/class="chart line-chart"/g)).toHaveLength(3);
     expect(html).toContain('class="chart histogram"');
     expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(3);
+
+    // Accepted updates are gone once their rounds ended; the four model versions (rounds 0-3) stay.
+    const coordinatorDir = join(runDir, 'coordinator');
+    const updates = join(coordinatorDir, 'updates');
+    const kept = existsSync(updates) ? readdirSync(updates, { recursive: true }).map(String) : [];
+    expect(kept.filter((f) => f.endsWith('.f32'))).toEqual([]);
+    const models = readdirSync(join(coordinatorDir, 'models'), { recursive: true }).map(String);
+    expect(models.filter((f) => f.endsWith('.f32'))).toHaveLength(4);
   }, 170_000);
 });

@@ -6,6 +6,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { PeriodicSweep } from '../common/periodic-sweep';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import type { InferenceConfig } from '../config/inference-config';
 import { JsonLogger } from '../logging/json-logger';
@@ -15,8 +16,7 @@ import { InferenceRepository } from './persistence/inference.repository';
 
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private sweeping: Promise<void> = Promise.resolve();
+  private readonly sweeper = new PeriodicSweep(() => this.sweep());
 
   /** The `inference` section of the coordinator's config. */
   private readonly settings: InferenceConfig;
@@ -32,17 +32,11 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    const period = Math.min(60_000, Math.max(200, Math.floor(this.settings.retentionMs / 2)));
-    this.sweeping = this.sweep();
-    this.timer = setInterval(() => {
-      this.sweeping = this.sweeping.then(() => this.sweep());
-    }, period);
-    this.timer.unref();
+    this.sweeper.start(Math.min(60_000, Math.max(200, Math.floor(this.settings.retentionMs / 2))));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
+  onApplicationShutdown(): Promise<void> {
+    return this.sweeper.stop();
   }
 
   async sweep(now = Date.now()): Promise<void> {

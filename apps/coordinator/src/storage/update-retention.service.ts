@@ -5,11 +5,12 @@
  * latest has ended when its status says so. An OPEN or AGGREGATING round keeps its files: a coordinator killed
  * mid-aggregation aggregates them again after the restart. Model versions are always kept.
  *
- * Sweeps at boot (catching deletions a crash interrupted) and then every few seconds; FEDSTROKE_UPDATE_RETENTION=keep
- * turns it off.
+ * Sweeps at boot (catching deletions a crash interrupted), every few seconds and at shutdown;
+ * FEDSTROKE_UPDATE_RETENTION=keep turns it off.
  */
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { readdir, rm } from 'node:fs/promises';
+import { PeriodicSweep } from '../common/periodic-sweep';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import { JsonLogger } from '../logging/json-logger';
 import { RoundRepository } from '../persistence/repositories';
@@ -21,8 +22,7 @@ const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
 @Injectable()
 export class UpdateRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private sweeping: Promise<unknown> = Promise.resolve();
+  private readonly sweeper = new PeriodicSweep(() => this.sweep());
 
   constructor(
     private readonly config: CoordinatorConfigService,
@@ -32,17 +32,14 @@ export class UpdateRetentionService implements OnApplicationBootstrap, OnApplica
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.get('updateRetention') === 'keep') return;
-    this.sweeping = this.sweep();
-    this.timer = setInterval(() => {
-      this.sweeping = this.sweeping.then(() => this.sweep());
-    }, SWEEP_PERIOD_MS);
-    this.timer.unref();
+    if (this.config.get('updateRetention') !== 'keep') this.sweeper.start(SWEEP_PERIOD_MS);
   }
 
+  /** A last sweep, so the updates of a round that ended just before a shutdown do not wait for the next boot. */
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
+    if (!this.sweeper.started) return;
+    await this.sweeper.stop();
+    await this.sweep();
   }
 
   /** Deletes the update folders of ended rounds; returns them, relative to the data directory. */
