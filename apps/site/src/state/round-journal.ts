@@ -5,9 +5,9 @@
  * old state or the new one. The coordinator hands a restarted agent the same participation, so the folder is found
  * again by its id: work is idempotent per round.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BYTES_PER_PARAMETER, bytesToFloat32, float32ToBytes, sha256Hex } from '@fedstroke/protocol';
 import type { UpdatePayload } from '../transport/coordinator-client';
 
 const UPDATE_FILE = 'update.f32';
@@ -49,9 +49,9 @@ export class RoundJournal {
   async saveUpdate(participationId: string, update: UpdatePayload): Promise<void> {
     const dir = this.dir(participationId);
     await mkdir(dir, { recursive: true });
-    const bytes = new Uint8Array(update.weights.buffer, update.weights.byteOffset, update.weights.byteLength);
+    const bytes = float32ToBytes(update.weights);
     const meta: UpdateMeta = {
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256: sha256Hex(bytes),
       numSamples: update.numSamples,
       metrics: update.metrics,
     };
@@ -72,12 +72,11 @@ export class RoundJournal {
     } catch {
       return null;
     }
-    if (createHash('sha256').update(bytes).digest('hex') !== meta.sha256 || bytes.byteLength % 4 !== 0) {
+    if (sha256Hex(bytes) !== meta.sha256 || bytes.byteLength % BYTES_PER_PARAMETER !== 0) {
       await rm(join(dir, UPDATE_META), { force: true });
       return null;
     }
-    const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    return { weights, numSamples: meta.numSamples, metrics: meta.metrics };
+    return { weights: bytesToFloat32(bytes, UPDATE_FILE), numSamples: meta.numSamples, metrics: meta.metrics };
   }
 
   async recordOutcome(participationId: string, outcome: Omit<RoundOutcome, 'at'>): Promise<void> {
