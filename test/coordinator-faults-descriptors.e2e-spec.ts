@@ -4,12 +4,15 @@
  * a keep-alive connection opened before, so they reach the server: /readyz says the data directory cannot be
  * written (EMFILE), and an update upload — which cannot open its temporary file — is refused with 503 and
  * Retry-After. The process lives, and once descriptors are free again the same coordinator completes the round.
+ * And the red team's repro: under `prlimit --nofile=256`, 150 never-finishing uploads from one site token.
  */
 import { createHash } from 'node:crypto';
 import { Agent } from 'node:http';
 import { float32ToBytes, updateRequestHeaders } from '@fedstroke/protocol';
 import { constant, makeWorkspace, startFederation, takeTask, uploadUpdate, waitForFederation } from './coordinator-kit';
 import {
+  type HeldUpload,
+  holdUpload,
   isAlive,
   killHard,
   limitLeaving,
@@ -76,6 +79,62 @@ const unavailable = process.platform !== 'linux' ? `needs /proc (Linux, not ${pr
       expect(isAlive(running)).toBe(true);
     } finally {
       agent.destroy();
+      await killHard(running);
+      workspace.cleanup();
+    }
+  },
+);
+
+(unavailable ? it.skip : it)(
+  `150 never-finishing uploads from one site token under prlimit --nofile=256: 4 are received, 146 get 429${unavailable ? ` (${unavailable})` : ''}`,
+  async () => {
+    const workspace = makeWorkspace();
+    const running = await startCoordinatorProcess(workspace, { prlimit: ['--nofile=256'] });
+    const held: HeldUpload[] = [];
+    try {
+      const { url } = running;
+      const { sites, federationId } = await startFederation(url, ['flood', 'calm'], {
+        name: 'flood',
+        rounds: 1,
+        deadlineSeconds: 120,
+      });
+      const tasks = await Promise.all(sites.map((site) => takeTask(url, site, federationId)));
+      const body = float32ToBytes(constant(1));
+      const headers = {
+        authorization: `Bearer ${sites[0].token}`,
+        ...updateRequestHeaders({
+          sha256: createHash('sha256').update(body).digest('hex'),
+          baseModelVersionId: tasks[0].baseModelVersionId,
+          layoutSha256: tasks[0].parameterLayoutSha256,
+          numSamples: 3,
+          metrics: {},
+        }),
+      };
+      for (let i = 0; i < 150; i++) {
+        held.push(holdUpload(url, tasks[0].updateUploadPath, headers, body.byteLength, body.subarray(0, 64)));
+      }
+      const answers = await Promise.all(
+        held.map((upload) =>
+          Promise.race([
+            upload.answer,
+            new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 2000)),
+          ]),
+        ),
+      );
+      const statuses = answers.map((answer) => (answer && !(answer instanceof Error) ? answer.status : 'held'));
+      expect(statuses.filter((s) => s === 429)).toHaveLength(146);
+      expect(statuses.filter((s) => s === 'held')).toHaveLength(4);
+      expect(isAlive(running)).toBe(true);
+
+      for (const upload of held) upload.abort();
+      // The flooding site's slots come back as its sockets close; the other site was never held up.
+      expect((await uploadUpdate(url, sites[1], tasks[1], constant(2))).status).toBe(202);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await uploadUpdate(url, sites[0], tasks[0], constant(1))).status).toBe(202);
+      await waitForFederation(url, federationId, (f) => f.status === 'COMPLETED');
+      expect(isAlive(running)).toBe(true);
+    } finally {
+      for (const upload of held) upload.abort();
       await killHard(running);
       workspace.cleanup();
     }

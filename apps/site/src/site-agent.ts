@@ -14,7 +14,6 @@
  */
 import { join } from 'node:path';
 import { describePreprocessing, preprocessingOf, type PreprocessingSpec } from '@fedstroke/isles';
-import { loadArtifacts } from '@fedstroke/runtime';
 import { TrainingSession } from '@fedstroke/runtime';
 import { TrainingAbortedError } from '@fedstroke/training';
 import type { SiteAgentConfig } from './config/site-config';
@@ -197,28 +196,32 @@ export class SiteAgent {
     }
   }
 
-  /** The training session of the task's model, created once and kept while the model config stays the same. */
+  /**
+   * The training session of the task's model, created once and kept while the model config stays the same. The
+   * artifacts are read (and their hashes checked) once, by the session; its manifest must match the task's layout.
+   */
   private async sessionFor(task: TrainingTask): Promise<TrainingSession> {
     if (this.session?.name !== task.modelConfigName) {
       const dir = join(this.config.artifactsRoot, task.modelConfigName);
-      const { manifest } = await loadArtifacts(dir);
+      await this.session?.session.release();
+      this.session = null;
+      const session = await TrainingSession.create(dir, {
+        provider: this.config.provider,
+        intraOpNumThreads: this.config.threads,
+      });
+      const { manifest } = session;
       if (
         manifest.parameterLayoutSha256 !== task.parameterLayoutSha256 ||
         manifest.parameterCount !== task.parameterCount
-      )
+      ) {
+        await session.release();
         throw new SiteDataError(
           `${dir}: local model "${task.modelConfigName}" has layout ${manifest.parameterLayoutSha256.slice(0, 12)}… with ` +
             `${manifest.parameterCount} parameters; the federation trains ${task.parameterLayoutSha256.slice(0, 12)}… with ` +
             `${task.parameterCount} (regenerate the artifacts with the coordinator's version)`,
         );
-      await this.session?.session.release();
-      this.session = {
-        name: task.modelConfigName,
-        session: await TrainingSession.create(dir, {
-          provider: this.config.provider,
-          intraOpNumThreads: this.config.threads,
-        }),
-      };
+      }
+      this.session = { name: task.modelConfigName, session };
     }
     return this.session.session;
   }
