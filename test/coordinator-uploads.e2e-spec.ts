@@ -192,6 +192,32 @@ describe('update uploads', () => {
     );
   });
 
+  it('fails the round instead of aggregating onto a base model whose file changed on disk', async () => {
+    const { url } = coordinator;
+    const { sites, federationId } = await startFederation(url, ['base'], {
+      name: 'base-tampered',
+      rounds: 1,
+      deadlineSeconds: 60,
+    });
+    const task = await takeTask(url, sites[0], federationId);
+    const models = join(workspace.dataDir, 'models', federationId);
+    writeFileSync(join(models, readdirSync(models)[0]), new Uint8Array(PARAMETER_COUNT * 4));
+    expect((await uploadUpdate(url, sites[0], task, constant(1))).status).toBe(202);
+    await waitForFederation(url, federationId, (f) => f.status === 'COMPLETED');
+    const rounds = await gqlOk<{ rounds: { items: Array<{ status: string; failureReason: string }> } }>(
+      url,
+      READONLY_TOKEN,
+      ROUNDS,
+      { id: federationId },
+    );
+    expect(rounds.rounds.items[0]).toMatchObject({
+      status: 'FAILED',
+      failureReason: expect.stringMatching(
+        new RegExp(`^base model version ${task.baseModelVersionId} is unusable: .* was recorded when it was stored$`),
+      ),
+    });
+  });
+
   it('refuses uploads past the per-caller and total slots with 429 / 503 and Retry-After', async () => {
     const { url } = coordinator;
     const { sites, federationId } = await startFederation(url, ['slots-a', 'slots-b', 'slots-c'], {
