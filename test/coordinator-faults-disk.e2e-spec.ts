@@ -188,4 +188,5 @@ const noPrlimit = prlimitMissing();
       workspace.cleanup();
     }
   },
+  180_000,
 );

@@ -71,7 +71,7 @@ it('loses no completed round and no accepted update when the process is SIGKILLe
   const done = await waitForFederation(url(), federationId, (f) => f.status === 'COMPLETED');
   const { weights } = await downloadModel(url(), ADMIN_TOKEN, `/models/${done.federation.latestModelVersion.id}`);
   expect(weights[0]).toBeCloseTo(6, 6);
-});
+}, 120_000);
 
 const ROUNDS = 4;
 /** Site i's update in round r: every weight equal to this, so the expected aggregate is known whatever is killed. */
@@ -124,7 +124,8 @@ it('keeps state consistent when SIGKILLed at random moments around uploads and a
   expect(response.status).toBe(200);
   // FedAvg of the last round's three updates (equal sample counts).
   expect(weights[0]).toBeCloseTo((updateValue(ROUNDS, 0) + updateValue(ROUNDS, 1) + updateValue(ROUNDS, 2)) / 3, 4);
-});
+  // Five boots of a process: seconds each on a quiet machine, many times that on a loaded one.
+}, 240_000);
 
 /** Uploads again for every participation the kill left ASSIGNED, until round `index` has ended. */
 async function finishRound(federationId: string, index: number, sites: SiteHandle[], tasks: TrainingTask[]) {
