@@ -9,7 +9,16 @@
 import { createHash } from 'node:crypto';
 import { Agent } from 'node:http';
 import { float32ToBytes, updateRequestHeaders } from '@fedstroke/protocol';
-import { constant, makeWorkspace, startFederation, takeTask, uploadUpdate, waitForFederation } from './coordinator-kit';
+import {
+  constant,
+  makeWorkspace,
+  type SiteHandle,
+  startFederation,
+  takeTask,
+  type TrainingTask,
+  uploadUpdate,
+  waitForFederation,
+} from './coordinator-kit';
 import {
   type HeldUpload,
   holdUpload,
@@ -26,6 +35,20 @@ import {
 /** A coordinator process boots in seconds, but on a loaded 2-core machine it can take many times that. */
 const CHILD_PROCESS_TEST_MS = 180_000;
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The headers of an update upload of `body` by `site` for `task`, token included. */
+function updateHeaders(site: SiteHandle, task: TrainingTask, body: Uint8Array): Record<string, string> {
+  return {
+    authorization: `Bearer ${site.token}`,
+    ...updateRequestHeaders({
+      sha256: createHash('sha256').update(body).digest('hex'),
+      baseModelVersionId: task.baseModelVersionId,
+      layoutSha256: task.parameterLayoutSha256,
+      numSamples: 3,
+      metrics: {},
+    }),
+  };
+}
 
 const unavailable = process.platform !== 'linux' ? `needs /proc (Linux, not ${process.platform})` : prlimitMissing();
 
@@ -44,16 +67,7 @@ const unavailable = process.platform !== 'linux' ? `needs /proc (Linux, not ${pr
       });
       const tasks = await Promise.all(sites.map((site) => takeTask(url, site, federationId)));
       const body = float32ToBytes(constant(1));
-      const headers = {
-        authorization: `Bearer ${sites[0].token}`,
-        ...updateRequestHeaders({
-          sha256: createHash('sha256').update(body).digest('hex'),
-          baseModelVersionId: tasks[0].baseModelVersionId,
-          layoutSha256: tasks[0].parameterLayoutSha256,
-          numSamples: 3,
-          metrics: {},
-        }),
-      };
+      const headers = updateHeaders(sites[0], tasks[0], body);
       expect((await send(agent, url, '/healthz')).status).toBe(200);
 
       const { soft } = openFileLimit(running.pid);
@@ -105,16 +119,7 @@ const unavailable = process.platform !== 'linux' ? `needs /proc (Linux, not ${pr
       });
       const tasks = await Promise.all(sites.map((site) => takeTask(url, site, federationId)));
       const body = float32ToBytes(constant(1));
-      const headers = {
-        authorization: `Bearer ${sites[0].token}`,
-        ...updateRequestHeaders({
-          sha256: createHash('sha256').update(body).digest('hex'),
-          baseModelVersionId: tasks[0].baseModelVersionId,
-          layoutSha256: tasks[0].parameterLayoutSha256,
-          numSamples: 3,
-          metrics: {},
-        }),
-      };
+      const headers = updateHeaders(sites[0], tasks[0], body);
       for (let i = 0; i < 150; i++) {
         held.push(holdUpload(url, tasks[0].updateUploadPath, headers, body.byteLength, body.subarray(0, 64)));
       }

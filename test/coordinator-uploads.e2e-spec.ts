@@ -66,6 +66,19 @@ interface RoundView {
 const ROUNDS = `query ($id: ID!) { rounds(federationId: $id, limit: 10) { items { index status failureReason
   aggregation { name value } } } }`;
 
+interface RoundRecordView {
+  status: string;
+  failureReason: string | null;
+  aggregation: Array<{ name: string; value: string }>;
+}
+
+async function firstRound(url: string, federationId: string): Promise<RoundRecordView> {
+  const rounds = await gqlOk<{ rounds: { items: RoundRecordView[] } }>(url, READONLY_TOKEN, ROUNDS, {
+    id: federationId,
+  });
+  return rounds.rounds.items[0];
+}
+
 function roundFolder(workspace: Workspace, federationId: string, index: number): string {
   return join(workspace.dataDir, 'updates', federationId, `round-${String(index).padStart(5, '0')}`);
 }
@@ -150,13 +163,8 @@ describe('update uploads', () => {
     const done = await waitForFederation(url, federationId, (f) => f.status === 'COMPLETED');
     const { weights } = await downloadModel(url, ADMIN_TOKEN, `/models/${done.federation.latestModelVersion.id}`);
     expect(Array.from(new Set(weights))).toEqual([4]);
-    const rounds = await gqlOk<{ rounds: { items: Array<{ aggregation: Array<{ name: string; value: string }> }> } }>(
-      url,
-      READONLY_TOKEN,
-      ROUNDS,
-      { id: federationId },
-    );
-    const aggregation = Object.fromEntries(rounds.rounds.items[0].aggregation.map((p) => [p.name, p.value]));
+    const round = await firstRound(url, federationId);
+    const aggregation = Object.fromEntries(round.aggregation.map((p) => [p.name, p.value]));
     expect(aggregation.excludedUpdates).toBe('1');
     expect(aggregation.excluded).toMatch(
       new RegExp(`^site ${sites[0].id}: STORED_FILE_CORRUPT: .* was recorded when it was stored$`),
@@ -178,14 +186,9 @@ describe('update uploads', () => {
     writeFileSync(join(folder, readdirSync(folder)[0]), new Uint8Array(PARAMETER_COUNT * 4));
     expect((await uploadUpdate(url, sites[1], tasks[1], constant(2))).status).toBe(202);
     await waitForFederation(url, federationId, (f) => f.status === 'COMPLETED');
-    const rounds = await gqlOk<{ rounds: { items: Array<{ status: string; failureReason: string }> } }>(
-      url,
-      READONLY_TOKEN,
-      ROUNDS,
-      { id: federationId },
-    );
-    expect(rounds.rounds.items[0].status).toBe('FAILED');
-    expect(rounds.rounds.items[0].failureReason).toMatch(
+    const round = await firstRound(url, federationId);
+    expect(round.status).toBe('FAILED');
+    expect(round.failureReason).toMatch(
       new RegExp(
         `^1 usable update\\(s\\) of 2 accepted \\(site ${sites[0].id}: STORED_FILE_CORRUPT: .*\\); minUpdatesAtDeadline is 2$`,
       ),
@@ -204,13 +207,8 @@ describe('update uploads', () => {
     writeFileSync(join(models, readdirSync(models)[0]), new Uint8Array(PARAMETER_COUNT * 4));
     expect((await uploadUpdate(url, sites[0], task, constant(1))).status).toBe(202);
     await waitForFederation(url, federationId, (f) => f.status === 'COMPLETED');
-    const rounds = await gqlOk<{ rounds: { items: Array<{ status: string; failureReason: string }> } }>(
-      url,
-      READONLY_TOKEN,
-      ROUNDS,
-      { id: federationId },
-    );
-    expect(rounds.rounds.items[0]).toMatchObject({
+    const round = await firstRound(url, federationId);
+    expect(round).toMatchObject({
       status: 'FAILED',
       failureReason: expect.stringMatching(
         new RegExp(`^base model version ${task.baseModelVersionId} is unusable: .* was recorded when it was stored$`),
