@@ -18,6 +18,11 @@ const SCHEMA = 'apps/coordinator/schema.graphql';
 /** Each client: its operation documents and the generated file. */
 const TARGETS = [
   { documents: ['apps/dashboard/src/graphql/operations.graphql'], output: 'apps/dashboard/src/graphql/generated.ts' },
+  {
+    documents: ['apps/site/src/transport/coordinator.graphql'],
+    output: 'apps/site/src/transport/coordinator-operations.generated.ts',
+  },
+  { documents: ['apps/cli/src/simulate/admin.graphql'], output: 'apps/cli/src/simulate/admin-operations.generated.ts' },
 ];
 
 const pluginMap = {

@@ -3,7 +3,6 @@
  * port and data directory. The site agents keep retrying with back-off, the federation resumes from the database
  * and the stored models, and nothing completed before the crash is lost or redone.
  */
-import { graphqlOperation } from '@fedstroke/protocol';
 import {
   buildOnce,
   bootCoordinator,
@@ -59,13 +58,12 @@ describe('coordinator restart', () => {
       beforeCrash[0].participants.map((p) => [p.siteId, p.status]).sort(),
     );
     for (const round of rounds) expect(round.participants.filter((p) => p.status === 'ACCEPTED')).toHaveLength(3);
-    const versions = await world.admin.request(
-      graphqlOperation<{ modelVersions: { items: Array<{ roundIndex: number; sha256: string }> } }, { id: string }>(
-        'ModelVersions',
-        'query ModelVersions($id: ID!) { modelVersions(federationId: $id) { items { roundIndex sha256 } } }',
-      ),
-      { id: federationId },
-    );
+    const versions = await world.admin.request<
+      { modelVersions: { items: Array<{ roundIndex: number; sha256: string }> } },
+      { id: string }
+    >('modelVersions', 'query ($id: ID!) { modelVersions(federationId: $id) { items { roundIndex sha256 } } }', {
+      id: federationId,
+    });
     expect(versions.modelVersions.items.map((v) => v.roundIndex).sort()).toEqual([0, 1, 2, 3]);
     const round1Model = versions.modelVersions.items.find((v) => v.roundIndex === 1);
     if (model1.latestModelVersion?.roundIndex === 1) expect(round1Model?.sha256).toBe(model1.latestModelVersion.sha256);

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type GraphqlOperation, graphqlOperation } from '@fedstroke/protocol';
+import type { GraphqlDocument } from '@fedstroke/protocol';
 import type { RoundView } from '../apps/cli/src/simulate/admin-client';
 import {
   buildOnce,
@@ -20,15 +20,12 @@ import {
 } from './federation-kit';
 
 let world: FederationWorld;
-type StatusChange = GraphqlOperation<{ status: string }, { id: string; reason: string }>;
-const PAUSE: StatusChange = graphqlOperation(
-  'Pause',
-  'mutation Pause($id: ID!, $reason: String) { pauseFederation(id: $id, reason: $reason) { status } }',
-);
-const CANCEL: StatusChange = graphqlOperation(
-  'Cancel',
-  'mutation Cancel($id: ID!, $reason: String) { cancelFederation(id: $id, reason: $reason) { status } }',
-);
+/** Test-only admin operations, typed by hand (the client's own come from the schema). */
+type StatusChange = GraphqlDocument<{ status: string }, { id: string; reason: string }>;
+const PAUSE: StatusChange =
+  'mutation ($id: ID!, $reason: String) { pauseFederation(id: $id, reason: $reason) { status } }';
+const CANCEL: StatusChange =
+  'mutation ($id: ID!, $reason: String) { cancelFederation(id: $id, reason: $reason) { status } }';
 
 beforeAll(() => buildOnce());
 afterEach(async () => world?.cleanup());
@@ -125,12 +122,12 @@ describe('site faults', () => {
       (e) => e.event === 'site.federation_status' && e.federationStatus === 'PAUSED',
       15_000,
     );
-    await world.admin.request(PAUSE, { id, reason: 'maintenance' });
+    await world.admin.request('pauseFederation', PAUSE, { id, reason: 'maintenance' });
     expect(await paused).toMatchObject({ federationId: id, reason: 'maintenance' });
 
     // waitForEvent rejects if the agent exits first: hearing of the cancellation proves it kept waiting through the pause.
     const finished = agent.waitForEvent((e) => e.event === 'site.federation_finished', 15_000);
-    await world.admin.request(CANCEL, { id, reason: 'wrong cohort' });
+    await world.admin.request('cancelFederation', CANCEL, { id, reason: 'wrong cohort' });
     expect(await finished).toMatchObject({ federationId: id, federationStatus: 'CANCELLED', reason: 'wrong cohort' });
     expect(await agent.exited).toEqual({ code: 0, signal: null });
   }, 60_000);

@@ -9,4 +9,4 @@ export * from './float32-codec';
 export * from './body-reader';
 export * from './update-headers';
 export * from './refusals';
-export * from './graphql-operation';
+export * from './graphql-http';

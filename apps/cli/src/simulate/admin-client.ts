@@ -6,7 +6,7 @@
 import { FedstrokeError } from '@fedstroke/common';
 import {
   GRAPHQL_PATH,
-  type GraphqlOperation,
+  type GraphqlDocument,
   type GraphqlResponseBody,
   graphqlRequestBody,
   joinUrl,
@@ -42,27 +42,27 @@ export class AdminClient {
   ) {}
 
   async registerSite(name: string): Promise<{ id: string; name: string; token: string }> {
-    const data = await this.request(RegisterSiteDocument, { name });
+    const data = await this.request('registerSite', RegisterSiteDocument, { name });
     return { ...data.registerSite.site, token: data.registerSite.token };
   }
 
   async createFederation(input: FederationInput): Promise<string> {
-    const data = await this.request(CreateFederationDocument, { input });
+    const data = await this.request('createFederation', CreateFederationDocument, { input });
     return data.createFederation.id;
   }
 
   async startFederation(id: string): Promise<void> {
-    await this.request(StartFederationDocument, { id });
+    await this.request('startFederation', StartFederationDocument, { id });
   }
 
   async federation(id: string): Promise<FederationView> {
-    return (await this.request(FederationDocument, { id })).federation;
+    return (await this.request('federation', FederationDocument, { id })).federation;
   }
 
   async rounds(federationId: string): Promise<RoundView[]> {
     const rounds: RoundView[] = [];
     for (let offset = 0; ; offset += 100) {
-      const data = await this.request(RoundsDocument, { id: federationId, offset });
+      const data = await this.request('rounds', RoundsDocument, { id: federationId, offset });
       rounds.push(...data.rounds.items);
       if (!data.rounds.hasMore) return rounds;
     }
@@ -96,16 +96,16 @@ export class AdminClient {
   }
 
   async request<TResult, TVariables>(
-    operation: GraphqlOperation<TResult, TVariables>,
+    name: string,
+    document: GraphqlDocument<TResult, TVariables>,
     variables: TVariables,
   ): Promise<TResult> {
-    const name = operation.operationName;
     let response: Response;
     try {
       response = await fetch(joinUrl(this.url, GRAPHQL_PATH), {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
-        body: graphqlRequestBody(operation, variables),
+        body: graphqlRequestBody(document, variables),
       });
     } catch (error) {
       throw new CoordinatorApiError(name, `cannot reach ${this.url} (${(error as Error).message})`);

@@ -8,7 +8,7 @@
 import {
   float32ToBytes,
   GRAPHQL_PATH,
-  type GraphqlOperation,
+  type GraphqlDocument,
   type GraphqlResponseBody,
   graphqlRequestBody,
   isTransientRefusal,
@@ -58,12 +58,13 @@ export class CoordinatorClient {
   ) {}
 
   async currentSite(signal?: AbortSignal): Promise<SiteIdentity> {
-    const data = await this.graphql(CurrentSiteDocument, {}, GRAPHQL_TIMEOUT_MS, signal);
+    const data = await this.graphql('currentSite', CurrentSiteDocument, {}, GRAPHQL_TIMEOUT_MS, signal);
     return data.currentSite;
   }
 
   async nextTask(federationId: string | undefined, waitSeconds: number, signal?: AbortSignal): Promise<SiteTask> {
     const data = await this.graphql(
+      'nextTask',
       NextTaskDocument,
       { federationId: federationId ?? null, wait: waitSeconds },
       GRAPHQL_TIMEOUT_MS + waitSeconds * 1000,
@@ -73,7 +74,8 @@ export class CoordinatorClient {
   }
 
   async reportFailure(roundId: string, reason: string, signal?: AbortSignal): Promise<void> {
-    await this.graphql(ReportFailureDocument, { roundId, reason: reason.slice(0, 1000) }, GRAPHQL_TIMEOUT_MS, signal);
+    const variables = { roundId, reason: reason.slice(0, 1000) };
+    await this.graphql('reportFailure', ReportFailureDocument, variables, GRAPHQL_TIMEOUT_MS, signal);
   }
 
   /**
@@ -154,19 +156,19 @@ export class CoordinatorClient {
   }
 
   private async graphql<TResult, TVariables>(
-    operation: GraphqlOperation<TResult, TVariables>,
+    name: string,
+    document: GraphqlDocument<TResult, TVariables>,
     variables: TVariables,
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<TResult> {
-    const name = operation.operationName.replace(/^./, (c) => c.toLowerCase());
     const response = await this.send(
       name,
       GRAPHQL_PATH,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: graphqlRequestBody(operation, variables),
+        body: graphqlRequestBody(document, variables),
       },
       timeoutMs,
       signal,
