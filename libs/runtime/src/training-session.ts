@@ -86,7 +86,9 @@ export class TrainingSession {
     const { artifacts } = created;
     let checkpoint;
     try {
-      checkpoint = options.checkpoint ? await loadTrainingCheckpoint(options.checkpoint, artifacts.manifest) : undefined;
+      checkpoint = options.checkpoint
+        ? await loadTrainingCheckpoint(options.checkpoint, artifacts.manifest)
+        : undefined;
     } catch (error) {
       await created.session.release();
       throw error;

@@ -35,7 +35,13 @@ export function probeVulkan(env: NodeJS.ProcessEnv = process.env): VulkanProbe {
   const icdVariable = env.VK_DRIVER_FILES ? 'VK_DRIVER_FILES' : env.VK_ICD_FILENAMES ? 'VK_ICD_FILENAMES' : undefined;
   const icdSearchPath = icdVariable
     ? (env[icdVariable] as string).split(':').filter(Boolean)
-    : [...(env.XDG_DATA_DIRS ?? '').split(':').filter(Boolean).map((d) => join(d, 'vulkan/icd.d')), ...ICD_DIRS];
+    : [
+        ...(env.XDG_DATA_DIRS ?? '')
+          .split(':')
+          .filter(Boolean)
+          .map((d) => join(d, 'vulkan/icd.d')),
+        ...ICD_DIRS,
+      ];
   const icds = icdSearchPath.flatMap((path) => {
     if (!existsSync(path)) return [];
     return statSync(path).isDirectory() ? jsonFilesIn(path) : [path];
