@@ -28,9 +28,18 @@ const jsonFilesIn = (dir: string): string[] => {
   }
 };
 
-/** Looks for the loader in LD_LIBRARY_PATH and the system library folders, and for ICD manifests as the loader does. */
-export function probeVulkan(env: NodeJS.ProcessEnv = process.env): VulkanProbe {
-  const libraryDirs = [...(env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...LIBRARY_DIRS];
+/**
+ * Looks for the loader in LD_LIBRARY_PATH and the system library folders, and for ICD manifests as the loader does
+ * (VK_DRIVER_FILES / VK_ICD_FILENAMES when set, else the XDG data folders and the system icd.d folders).
+ */
+export function probeVulkan(
+  env: NodeJS.ProcessEnv = process.env,
+  system: { libraryDirs: readonly string[]; icdDirs: readonly string[] } = {
+    libraryDirs: LIBRARY_DIRS,
+    icdDirs: ICD_DIRS,
+  },
+): VulkanProbe {
+  const libraryDirs = [...(env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...system.libraryDirs];
   const loader = libraryDirs.map((dir) => join(dir, 'libvulkan.so.1')).find((path) => existsSync(path));
   const icdVariable = env.VK_DRIVER_FILES ? 'VK_DRIVER_FILES' : env.VK_ICD_FILENAMES ? 'VK_ICD_FILENAMES' : undefined;
   const icdSearchPath = icdVariable
@@ -40,7 +49,7 @@ export function probeVulkan(env: NodeJS.ProcessEnv = process.env): VulkanProbe {
           .split(':')
           .filter(Boolean)
           .map((d) => join(d, 'vulkan/icd.d')),
-        ...ICD_DIRS,
+        ...system.icdDirs,
       ];
   const icds = icdSearchPath.flatMap((path) => {
     if (!existsSync(path)) return [];
