@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loweringFor } from '@fedstroke/autograd';
+import { LOWERING_PROVIDERS, loweringFor } from '@fedstroke/autograd';
 import { defaultPreprocessing } from '@fedstroke/isles';
 import { encodeSafetensors } from '@fedstroke/runtime';
-import { spatialMultiple, stageFeatures, UNetConfig, validateConfig } from './config';
+import { namedConfig, spatialMultiple, stageFeatures, UNetConfig, validateConfig } from './config';
 import { buildGraph, imageShape, labelShape } from './graphs';
 import { initialParameters } from './init';
 import { parameterLayout } from './parameters';
@@ -110,4 +110,29 @@ export async function writeArtifacts(
     await rename(`${path}.tmp`, path);
   }
   return { dir, manifest };
+}
+
+/**
+ * <root>/<name>/ holding the CPU lowering and, for a provider with a lowering of its own, <root>/<name>/<provider>/:
+ * whichever is missing is generated (deterministic, seed 0) and `say` is told. The runtime picks the lowering of the
+ * provider a session runs on; a provider without its own lowering (cuda) runs the CPU one.
+ */
+export async function ensureArtifacts(
+  root: string,
+  name: string,
+  provider = 'cpu',
+  say: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<string> {
+  const lowerings = (LOWERING_PROVIDERS as readonly string[]).includes(provider) ? ['cpu', provider] : ['cpu'];
+  for (const lowering of new Set(lowerings)) {
+    const dir = artifactsDirFor(root, name, lowering);
+    const present = await access(join(dir, 'manifest.json')).then(
+      () => true,
+      () => false,
+    );
+    if (present) continue;
+    say(`no ${lowering} artifacts at ${dir}: generating them for config "${name}"`);
+    await writeArtifacts(root, namedConfig(name), 0, lowering);
+  }
+  return join(root, name);
 }

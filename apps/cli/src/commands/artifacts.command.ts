@@ -39,7 +39,11 @@ export function registerArtifactsCommand(program: Command): void {
     .requiredOption('--config <name>', `model config: ${Object.keys(NAMED_CONFIGS).join(', ')}`)
     .option('--out <dir>', 'root folder of the artifact folders', 'onnx-models')
     .option('--seed <n>', 'seed of the initial weights', '0')
-    .option('--provider <name>', `lower the graphs for: ${LOWERING_PROVIDERS.join(', ')} (cuda runs the cpu lowering)`, 'cpu')
+    .option(
+      '--provider <name>',
+      `lower the graphs for: ${LOWERING_PROVIDERS.join(', ')} (cuda runs the cpu lowering)`,
+      'cpu',
+    )
     .option('--json', 'print the manifest as JSON on stdout')
     .action(async (flags: ArtifactsFlags) => {
       const config = namedConfig(flags.config);

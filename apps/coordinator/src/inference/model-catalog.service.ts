@@ -106,7 +106,7 @@ export class ModelCatalog implements OnApplicationShutdown {
     const weights = await this.versions.readWeights(chosen.version);
     return loadSegmentationModel(
       { artifactsDir: join(this.config.get('artifactsDir'), chosen.config), weights, version: chosen.version.id },
-      { intraOpNumThreads: this.config.get('inference').threads },
+      { intraOpNumThreads: this.config.get('inference').threads, provider: this.config.get('inference').provider },
     );
   }
 
