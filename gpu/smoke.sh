@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# GPU smoke test: a CUDA session with a strict provider (no silent CPU fallback), one training step and one
+# GPU smoke test: a WebGPU (default) or CUDA session with a strict provider (no silent CPU fallback), one training step and one
 # whole-volume inference, each compared numerically with the same computation on CPU.
 # Usage (from the project root): gpu/smoke.sh [config]   (default config: tiny)
-# PROVIDER=webgpu gpu/smoke.sh checks another provider; PROVIDER=cpu dry-runs the script itself on a CPU machine.
+# PROVIDER=cuda gpu/smoke.sh checks CUDA; PROVIDER=cpu dry-runs the script itself on a CPU machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIG="${1:-tiny}"
 MODELS="${MODELS:-onnx-models}"
 [ -f "$MODELS/$CONFIG/manifest.json" ] || node bin/fedstroke.js artifacts --config "$CONFIG" --out "$MODELS"
+[ "${PROVIDER:-webgpu}" != webgpu ] || [ -f "$MODELS/$CONFIG/webgpu/manifest.json" ] ||
+  node bin/fedstroke.js artifacts --config "$CONFIG" --out "$MODELS" --provider webgpu
 node scripts/build.js
-node - "$MODELS/$CONFIG" "${PROVIDER:-cuda}" <<'JS'
+node - "$MODELS/$CONFIG" "${PROVIDER:-webgpu}" <<'JS'
 const { TrainingSession, InferenceModel, syntheticBatch } = require('./dist/libs/runtime/src');
 (async () => {
   const [dir, device] = process.argv.slice(2);

@@ -31,8 +31,9 @@ describe('Autodiff', () => {
     const w = ad.input('w', [3, 2, 3, 3, 3], { requiresGrad: true });
     const b = ad.input('b', [3], { requiresGrad: true });
     const unused = ad.input('unused', [3], { requiresGrad: true });
-    expect(() => ad.apply('conv3d', [x, w], { kernel: 3, stride: 1, padding: 1 })).toThrow(
-      'op "conv3d" takes 3 inputs, got 2',
+    expect(() => ad.apply('sigmoid', [x, w], {})).toThrow('op "sigmoid" takes 1 inputs, got 2');
+    expect(() => ad.apply('conv3d', [x], { kernel: 3, stride: 1, padding: 1 })).toThrow(
+      'conv3d takes [x, w] or [x, w, b], got 1 inputs',
     );
     expect(() => conv3d(ad, x, w, b, { kernel: 3, stride: 1, padding: 0 })).toThrow(
       /expected an odd kernel with padding \(kernel - 1\) \/ 2/,

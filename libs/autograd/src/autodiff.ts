@@ -1,5 +1,6 @@
 import { GraphBuildError } from './errors';
 import { GraphBuilder, InputOptions } from './graph-builder';
+import { Lowering, LOWERINGS } from './lowering';
 import { OpRule } from './op-rule';
 import { OpAttributes, OpName, opRules } from './ops/registry';
 import { binary } from './ops/emit';
@@ -18,12 +19,16 @@ interface TapeEntry {
  * used more than once (skip connections). The result is one graph holding forward and backward.
  */
 export class Autodiff {
-  readonly graph = new GraphBuilder();
+  readonly graph: GraphBuilder;
   private readonly tape: TapeEntry[] = [];
   private readonly rules: { readonly [K in OpName]: OpRule<OpAttributes[K]> };
 
-  constructor(rules: { readonly [K in OpName]: OpRule<OpAttributes[K]> } = opRules) {
+  constructor(
+    rules: { readonly [K in OpName]: OpRule<OpAttributes[K]> } = opRules,
+    lowering: Lowering = LOWERINGS.cpu,
+  ) {
     this.rules = rules;
+    this.graph = new GraphBuilder(lowering);
   }
 
   input(name: string, shape: readonly Dim[], options?: InputOptions): Tensor {

@@ -20,8 +20,9 @@ export const reduceSum = (ad: Autodiff, x: Tensor, axes: readonly number[], keep
   ad.apply('reduceSum', [x], { axes, keepDims });
 export const reduceMean = (ad: Autodiff, x: Tensor, axes: readonly number[], keepDims = false): Tensor =>
   ad.apply('reduceMean', [x], { axes, keepDims });
-export const conv3d = (ad: Autodiff, x: Tensor, w: Tensor, b: Tensor, attrs: Conv3dAttrs): Tensor =>
-  ad.apply('conv3d', [x, w, b], attrs);
+/** `b` undefined: no bias (a conv that feeds InstanceNorm). */
+export const conv3d = (ad: Autodiff, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: Conv3dAttrs): Tensor =>
+  ad.apply('conv3d', b ? [x, w, b] : [x, w], attrs);
 /** ConvTranspose3d(k=2, s=2) semantics; w [Cin, Cout, 2, 2, 2], b [Cout]. */
 export const upsample2x = (ad: Autodiff, x: Tensor, w: Tensor, b: Tensor): Tensor =>
   ad.apply('upsample2x', [x, w, b], none);

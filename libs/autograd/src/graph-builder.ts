@@ -1,4 +1,5 @@
 import { GraphBuildError } from './errors';
+import { Lowering, LOWERINGS } from './lowering';
 import { AttributeValue, ElemType, encodeModel, NodeProto, TensorProto, ValueInfoProto } from './onnx/model-proto';
 import { Dim, Tensor } from './tensor';
 
@@ -23,6 +24,9 @@ export class GraphBuilder {
   private readonly constants = new Map<string, Tensor>();
   private readonly scopes: string[] = [];
   private counter = 0;
+
+  /** `lowering`: how provider-dependent ops are emitted (lowering.ts); the op rules read it. */
+  constructor(readonly lowering: Lowering = LOWERINGS.cpu) {}
 
   /** Runs `build` with `name` appended to the name prefix of every value it creates (readable graphs). */
   scoped<T>(name: string, build: () => T): T {

@@ -1,6 +1,6 @@
 /**
  * Times the formulations of a 3-D conv's pieces (forward, dX, dW) as separate ONNX graphs in onnxruntime-node,
- * interleaving the variants round-robin so machine load hits them alike, and prints the median ms of each.
+ * interleaving the variants round-robin so machine load hits them alike, and prints the median CPU ms of each.
  * Usage (after `npm run build`):
  *   node dist/libs/autograd/tools/conv-backward-bench.js [--n 2] [--c 16] [--size 48] [--stride 1] [--reps 5] [--threads 1]
  */
@@ -8,6 +8,7 @@ import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../src/graph-builder';
 import { convGradInput, gradInputMergedPhases, gradInputStrided } from '../src/ops/conv3d-grad-input';
 import { convGradWeightByDilatedConv, convGradWeightBySlices } from '../src/ops/conv3d-grad-weight';
+import { convGradWeightByShiftStack } from '../src/ops/conv3d-grad-weight-stack';
 import { Conv3dAttrs, emitConv } from '../src/ops/conv3d';
 import { Tensor } from '../src/tensor';
 
@@ -44,7 +45,16 @@ async function main(): Promise<void> {
       : {}),
     'dW slices, 1 tap/Gemm': (g, x, w, gy) => convGradWeightBySlices(g, gy, x, w, attrs, 1),
     'dW slices, 3 taps/Gemm': (g, x, w, gy) => convGradWeightBySlices(g, gy, x, w, attrs, 3),
-    'dW slices, 9 taps/Gemm': (g, x, w, gy) => convGradWeightBySlices(g, gy, x, w, attrs, 9),
+    ...(stride === 1
+      ? {
+          'dW shift stack, row (cpu)': (g: GraphBuilder, x: Tensor, w: Tensor, gy: Tensor) =>
+            convGradWeightByShiftStack(g, gy, x, w, attrs, { layout: 'channels-first', stacked: 'row' }),
+          'dW shift stack, plane': (g: GraphBuilder, x: Tensor, w: Tensor, gy: Tensor) =>
+            convGradWeightByShiftStack(g, gy, x, w, attrs, { layout: 'channels-first', stacked: 'plane' }),
+          'dW shift stack, planes (webgpu)': (g: GraphBuilder, x: Tensor, w: Tensor, gy: Tensor) =>
+            convGradWeightByShiftStack(g, gy, x, w, attrs, { layout: 'planes', stacked: 'plane' }),
+        }
+      : {}),
     'dW conv (dilation = stride)': dilatedGradWeight,
   };
   const rand = (len: number) => Float32Array.from({ length: len }, () => Math.random() - 0.5);
@@ -69,12 +79,14 @@ async function main(): Promise<void> {
   }
   const used = (s: ort.InferenceSession) =>
     Object.fromEntries(s.inputNames.map((k) => [k, feeds[k as keyof typeof feeds]]));
+  // CPU time (user + system) per run: on a shared machine it measures the work, where wall time also measures load.
   const times = new Map<string, number[]>(sessions.map(([name]) => [name, []]));
   for (let r = 0; r < reps + 1; r++) {
     for (const [name, session] of sessions) {
-      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       await session.run(used(session));
-      if (r > 0) times.get(name)!.push(performance.now() - t0);
+      const cpu = process.cpuUsage(cpu0);
+      if (r > 0) times.get(name)!.push((cpu.user + cpu.system) / 1000);
     }
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];

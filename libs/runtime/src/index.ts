@@ -6,6 +6,8 @@ export * from './adam';
 export * from './checkpoint';
 export * from './input-shape';
 export * from './providers';
+export * from './lowered-artifacts';
+export * from './webgpu-diagnosis';
 export * from './training-session';
 export * from './gaussian';
 export * from './sliding-window';

@@ -6,9 +6,10 @@
 import * as ort from 'onnxruntime-node';
 import { WeightsError } from './errors';
 import { checkImage, type Tensor5D } from './input-shape';
-import { loadArtifacts, type Manifest } from './manifest';
+import { openArtifacts } from './lowered-artifacts';
+import { type Manifest } from './manifest';
 import { parameterViews, type Feeds } from './parameter-feeds';
-import { createSession, type ExecutionProviderName, type ProviderOptions } from './providers';
+import { type ExecutionProviderName, type ProviderOptions } from './providers';
 import { assertFiniteParameters, readWeightsFile } from './weights';
 
 export interface InferenceModelOptions extends ProviderOptions {
@@ -28,14 +29,19 @@ export class InferenceModel {
     this.feeds = parameterViews(manifest, parameters);
   }
 
+  /** The inference graph of `artifactsDir` lowered for the chosen provider (lowered-artifacts.ts). */
   static async create(artifactsDir: string, options: InferenceModelOptions = {}): Promise<InferenceModel> {
-    const artifacts = await loadArtifacts(artifactsDir);
-    const { manifest } = artifacts;
-    let parameters = artifacts.initialParameters;
-    if (typeof options.weights === 'string') parameters = await readWeightsFile(options.weights, manifest);
-    else if (options.weights) parameters = checkedCopy(options.weights, manifest);
-    const created = await createSession(artifacts.paths['inference_model.onnx'], options);
-    return new InferenceModel(manifest, created.session, created.provider, parameters);
+    const created = await openArtifacts(artifactsDir, 'inference_model.onnx', options);
+    const { manifest } = created.artifacts;
+    try {
+      let parameters = created.artifacts.initialParameters;
+      if (typeof options.weights === 'string') parameters = await readWeightsFile(options.weights, manifest);
+      else if (options.weights) parameters = checkedCopy(options.weights, manifest);
+      return new InferenceModel(manifest, created.session, created.provider, parameters);
+    } catch (error) {
+      await created.session.release();
+      throw error;
+    }
   }
 
   /** Probabilities [N,1,D,H,W] for an image [N,C,D,H,W] whose spatial size is a multiple of spatialMultiple. */

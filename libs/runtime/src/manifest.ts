@@ -65,6 +65,8 @@ export interface Manifest {
    * recorded); read and checked by @fedstroke/isles `preprocessingOf`.
    */
   preprocessing?: unknown;
+  /** How the graphs were lowered (libs/autograd's Lowering); absent in folders written before lowerings: cpu. */
+  lowering?: { provider: string; [choice: string]: unknown };
 }
 
 export interface LoadedArtifacts {
@@ -203,6 +205,8 @@ function validateManifest(value: unknown, source: string): Manifest {
   for (const file of ARTIFACT_FILES) {
     if (typeof m.files?.[file] !== 'string') fail(source, `files["${file}"] (sha256) is missing`);
   }
+  if (m.lowering !== undefined && (typeof m.lowering !== 'object' || typeof m.lowering?.provider !== 'string'))
+    fail(source, `lowering must be an object naming its provider, got ${JSON.stringify(m.lowering)}`);
   const opt = m.optimizer;
   if (!opt || (opt.type !== 'adam' && opt.type !== 'adamw')) fail(source, `optimizer.type must be "adam" or "adamw"`);
   for (const field of ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] as const) {

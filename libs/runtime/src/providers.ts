@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { ExecutionProviderError } from './errors';
+import { diagnoseWebGpuAdapter, isMissingAdapter, probeVulkan } from './webgpu-diagnosis';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
 export type ExecutionProviderName = (typeof EXECUTION_PROVIDERS)[number];
@@ -30,6 +31,11 @@ export interface ProviderOptions {
   deviceId?: number;
   /** Where the fallback line goes. Default: stderr. */
   log?: (line: string) => void;
+  /**
+   * ONNX Runtime's own log level for the session (0 verbose … 4 fatal; default ORT's, 2): 0 prints the node placements
+   * and every Memcpy ORT inserts between host and device, on the process's stdout.
+   */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
 /** All free cores up to 4: beyond that a 3D U-Net of this size stops scaling on CPU and neighbours suffer. */
@@ -65,6 +71,7 @@ export function sessionOptions(
     enableMemPattern: options.memoryPattern ?? false,
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
+    ...(options.logSeverityLevel === undefined ? {} : { logSeverityLevel: options.logSeverityLevel }),
     extra: { session: { 'intra_op.allow_spinning': options.allowSpinning ? '1' : '0' } },
   };
 }
@@ -84,7 +91,9 @@ export async function createSession(model: string, options: ProviderOptions): Pr
   try {
     return { session: await ort.InferenceSession.create(model, sessionOptions(provider, options)), provider };
   } catch (error) {
-    const reason = firstLine(error);
+    let reason = firstLine(error);
+    if (provider === 'webgpu' && isMissingAdapter(reason))
+      reason = `${diagnoseWebGpuAdapter(probeVulkan())} (ONNX Runtime: ${reason.slice(-120)})`;
     if (provider === 'cpu')
       throw new ExecutionProviderError(`could not load ${model} on cpu: ${reason}`, { cause: error });
     if (options.strict) {

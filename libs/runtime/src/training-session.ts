@@ -14,7 +14,8 @@ import { loadTrainingCheckpoint, saveTrainingCheckpoint } from './checkpoint';
 import { FedstrokeError } from '@fedstroke/common';
 import { ArtifactsError, WeightsError } from './errors';
 import { checkImage, checkLabel, type Tensor5D } from './input-shape';
-import { loadArtifacts, type LoadedArtifacts, type Manifest, type OptimizerSpec } from './manifest';
+import { openArtifacts } from './lowered-artifacts';
+import { type LoadedArtifacts, type Manifest, type OptimizerSpec } from './manifest';
 import { parameterViews, type Feeds } from './parameter-feeds';
 import { createSession, type ExecutionProviderName, type ProviderOptions } from './providers';
 import { assertFiniteParameters } from './weights';
@@ -76,13 +77,22 @@ export class TrainingSession {
     this.optimizerConfig = { ...manifest.optimizer, ...options.optimizer };
   }
 
-  /** Loads and validates the artifacts in `artifactsDir`, then creates the training session on the chosen provider. */
+  /**
+   * Loads and validates the artifacts in `artifactsDir` (the lowering of the chosen provider, lowered-artifacts.ts),
+   * then creates the training session on that provider.
+   */
   static async create(artifactsDir: string, options: TrainingSessionOptions = {}): Promise<TrainingSession> {
-    const artifacts = await loadArtifacts(artifactsDir);
-    const checkpoint = options.checkpoint
-      ? await loadTrainingCheckpoint(options.checkpoint, artifacts.manifest)
-      : undefined;
-    const created = await createSession(artifacts.paths['training_model.onnx'], options);
+    const created = await openArtifacts(artifactsDir, 'training_model.onnx', options);
+    const { artifacts } = created;
+    let checkpoint;
+    try {
+      checkpoint = options.checkpoint
+        ? await loadTrainingCheckpoint(options.checkpoint, artifacts.manifest)
+        : undefined;
+    } catch (error) {
+      await created.session.release();
+      throw error;
+    }
     const missing = [...artifacts.manifest.parameters.map((p) => p.name), 'image', 'label'].filter(
       (name) => !created.session.inputNames.includes(name),
     );

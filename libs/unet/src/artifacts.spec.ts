@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { LOWERING_PROVIDERS, LOWERINGS } from '@fedstroke/autograd';
 import { loadArtifacts } from '@fedstroke/runtime';
 import { buildArtifacts, writeArtifacts } from './artifacts';
 import { namedConfig } from './config';
@@ -85,14 +86,31 @@ describe('fedstroke artifacts', () => {
     await inference.release();
   });
 
-  it('matches the committed onnx-models/tiny and onnx-models/bench (regenerate them after changing the generator)', async () => {
+  it('lowers per provider deterministically: byte-identical per provider, different graphs across providers', () => {
+    const webgpu = buildArtifacts(namedConfig('tiny'), 0, 'webgpu');
+    const again = buildArtifacts(namedConfig('tiny'), 0, 'webgpu');
+    const cpu = buildArtifacts(namedConfig('tiny'), 0, 'cpu');
+    expect(webgpu.manifest.files).toEqual(again.manifest.files);
+    expect(webgpu.manifest.lowering).toEqual(LOWERINGS.webgpu);
+    expect(cpu.manifest.lowering).toEqual(LOWERINGS.cpu);
+    expect(sha256(webgpu.files['training_model.onnx'])).not.toBe(sha256(cpu.files['training_model.onnx']));
+    expect(sha256(webgpu.files['checkpoint.safetensors'])).toBe(sha256(cpu.files['checkpoint.safetensors']));
+    expect(() => buildArtifacts(namedConfig('tiny'), 0, 'cuda')).toThrow(
+      'no graph lowering for provider "cuda"; valid providers: cpu, webgpu',
+    );
+  });
+
+  it('matches the committed onnx-models/{tiny,bench}[/webgpu] (regenerate them after changing the generator)', async () => {
     for (const name of ['tiny', 'bench']) {
-      const committed = JSON.parse(
-        await readFile(resolve(__dirname, `../../../onnx-models/${name}/manifest.json`), 'utf8'),
-      );
-      const built = buildArtifacts(namedConfig(name), 0).manifest;
-      expect(built.files).toEqual(committed.files);
-      expect(built.preprocessing).toEqual(committed.preprocessing);
+      for (const provider of LOWERING_PROVIDERS) {
+        const folder = provider === 'cpu' ? name : `${name}/${provider}`;
+        const committed = JSON.parse(
+          await readFile(resolve(__dirname, `../../../onnx-models/${folder}/manifest.json`), 'utf8'),
+        );
+        const built = buildArtifacts(namedConfig(name), 0, provider).manifest;
+        expect(built.files).toEqual(committed.files);
+        expect(built.preprocessing).toEqual(committed.preprocessing);
+      }
     }
   });
 });

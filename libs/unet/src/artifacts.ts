@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LOWERING_PROVIDERS, loweringFor } from '@fedstroke/autograd';
 import { defaultPreprocessing } from '@fedstroke/isles';
 import { encodeSafetensors } from '@fedstroke/runtime';
-import { spatialMultiple, stageFeatures, UNetConfig, validateConfig } from './config';
+import { namedConfig, spatialMultiple, stageFeatures, UNetConfig, validateConfig } from './config';
 import { buildGraph, imageShape, labelShape } from './graphs';
 import { initialParameters } from './init';
 import { parameterLayout } from './parameters';
@@ -33,9 +34,13 @@ export interface ArtifactBundle {
   manifest: Record<string, unknown>;
 }
 
-/** Builds every artifact in memory (deterministic: same config and seed, same bytes). */
-export function buildArtifacts(config: UNetConfig, seed: number): ArtifactBundle {
+/**
+ * Builds every artifact in memory (deterministic: same config, seed and provider, same bytes), its graphs lowered for
+ * `provider` (@fedstroke/autograd's LOWERINGS; recorded in the manifest).
+ */
+export function buildArtifacts(config: UNetConfig, seed: number, provider = 'cpu'): ArtifactBundle {
   validateConfig(config);
+  const lowering = loweringFor(provider);
   const layout = parameterLayout(config);
   const values = initialParameters(layout.parameters, seed);
   const checkpoint = encodeSafetensors(
@@ -43,9 +48,9 @@ export function buildArtifacts(config: UNetConfig, seed: number): ArtifactBundle
     { format: 'fedstroke-checkpoint/1', config: config.name, seed: String(seed) },
   );
   const files = {
-    'training_model.onnx': buildGraph(config, 'training'),
-    'eval_model.onnx': buildGraph(config, 'eval'),
-    'inference_model.onnx': buildGraph(config, 'inference'),
+    'training_model.onnx': buildGraph(config, 'training', lowering),
+    'eval_model.onnx': buildGraph(config, 'eval', lowering),
+    'inference_model.onnx': buildGraph(config, 'inference', lowering),
     'checkpoint.safetensors': new Uint8Array(checkpoint.buffer, checkpoint.byteOffset, checkpoint.byteLength),
   };
   const manifest = {
@@ -75,18 +80,25 @@ export function buildArtifacts(config: UNetConfig, seed: number): ArtifactBundle
     ...(config.inChannels === 2 || config.inChannels === 3
       ? { preprocessing: defaultPreprocessing(config.inChannels) }
       : {}),
+    lowering,
   };
   return { files, manifest };
 }
 
-/** Writes onnx-models/<name>/ (each file via a temporary name and a rename, the manifest last). */
+/** Where the artifacts of `provider`'s lowering live: <root>/<name>/ for cpu, <root>/<name>/<provider>/ beside it. */
+export function artifactsDirFor(outRoot: string, name: string, provider = 'cpu'): string {
+  return provider === 'cpu' ? join(outRoot, name) : join(outRoot, name, loweringFor(provider).provider);
+}
+
+/** Writes onnx-models/<name>/[<provider>/] (each file via a temporary name and a rename, the manifest last). */
 export async function writeArtifacts(
   outRoot: string,
   config: UNetConfig,
   seed: number,
+  provider = 'cpu',
 ): Promise<{ dir: string; manifest: Record<string, unknown> }> {
-  const { files, manifest } = buildArtifacts(config, seed);
-  const dir = join(outRoot, config.name);
+  const { files, manifest } = buildArtifacts(config, seed, provider);
+  const dir = artifactsDirFor(outRoot, config.name, provider);
   await mkdir(dir, { recursive: true });
   const entries: Array<[string, Uint8Array]> = [
     ...Object.entries(files),
@@ -98,4 +110,29 @@ export async function writeArtifacts(
     await rename(`${path}.tmp`, path);
   }
   return { dir, manifest };
+}
+
+/**
+ * <root>/<name>/ holding the CPU lowering and, for a provider with a lowering of its own, <root>/<name>/<provider>/:
+ * whichever is missing is generated (deterministic, seed 0) and `say` is told. The runtime picks the lowering of the
+ * provider a session runs on; a provider without its own lowering (cuda) runs the CPU one.
+ */
+export async function ensureArtifacts(
+  root: string,
+  name: string,
+  provider = 'cpu',
+  say: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<string> {
+  const lowerings = (LOWERING_PROVIDERS as readonly string[]).includes(provider) ? ['cpu', provider] : ['cpu'];
+  for (const lowering of new Set(lowerings)) {
+    const dir = artifactsDirFor(root, name, lowering);
+    const present = await access(join(dir, 'manifest.json')).then(
+      () => true,
+      () => false,
+    );
+    if (present) continue;
+    say(`no ${lowering} artifacts at ${dir}: generating them for config "${name}"`);
+    await writeArtifacts(root, namedConfig(name), 0, lowering);
+  }
+  return join(root, name);
 }

@@ -1,7 +1,7 @@
-import { Autodiff, diceBceLoss, Tensor } from '@fedstroke/autograd';
+import { Autodiff, diceBceLoss, Lowering, LOWERINGS, Tensor } from '@fedstroke/autograd';
 import { UNetConfig, validateConfig } from './config';
 import { unetLogits } from './network';
-import { parameterDefs } from './parameters';
+import { normBiasFreeParameters, parameterDefs } from './parameters';
 
 /** Symbolic input shapes: batch and spatial sizes are chosen at run time (spatial: multiples of spatialMultiple). */
 export const imageShape = (config: UNetConfig): Array<number | string> => ['N', config.inChannels, 'D', 'H', 'W'];
@@ -11,8 +11,8 @@ export type GraphKind = 'training' | 'eval' | 'inference';
 
 const DOC = 'fedstroke 3-D U-Net (torch_unet3d.py family); parameters are graph inputs in manifest order';
 
-function declare(config: UNetConfig, requiresGrad: boolean, withLabel: boolean) {
-  const ad = new Autodiff();
+function declare(config: UNetConfig, requiresGrad: boolean, withLabel: boolean, lowering: Lowering) {
+  const ad = new Autodiff(undefined, lowering);
   const params = new Map<string, Tensor>();
   for (const p of parameterDefs(config)) params.set(p.name, ad.input(p.name, p.shape, { requiresGrad }));
   const image = ad.input('image', imageShape(config));
@@ -26,9 +26,9 @@ function declare(config: UNetConfig, requiresGrad: boolean, withLabel: boolean) 
  *  eval:     parameters, image, label → loss, prob;
  *  inference: parameters, image → prob.
  */
-export function buildGraph(config: UNetConfig, kind: GraphKind): Uint8Array {
+export function buildGraph(config: UNetConfig, kind: GraphKind, lowering: Lowering = LOWERINGS.cpu): Uint8Array {
   validateConfig(config);
-  const { ad, params, image, label } = declare(config, kind === 'training', kind !== 'inference');
+  const { ad, params, image, label } = declare(config, kind === 'training', kind !== 'inference', lowering);
   const logits = unetLogits(ad, params, image, config);
   if (kind === 'inference') {
     ad.graph.output(
@@ -44,10 +44,20 @@ export function buildGraph(config: UNetConfig, kind: GraphKind): Uint8Array {
     return ad.graph.toModel(`${config.name}_eval`, DOC);
   }
   const names = [...params.keys()];
-  const grads = ad.gradients(
-    loss,
-    names.map((n) => params.get(n) as Tensor),
+  const zeroGradient = normBiasFreeParameters(config);
+  const live = names.filter((n) => !zeroGradient.has(n));
+  const grads = new Map(
+    ad
+      .gradients(
+        loss,
+        live.map((n) => params.get(n) as Tensor),
+      )
+      .map((g, i) => [live[i], g]),
   );
-  grads.forEach((g, i) => ad.graph.output(g, `grad.${names[i]}`));
+  for (const name of names) {
+    const p = params.get(name) as Tensor;
+    const zeros = () => ad.graph.floats(new Array<number>(p.shape[0] as number).fill(0), p.shape as number[]);
+    ad.graph.output(grads.get(name) ?? zeros(), `grad.${name}`);
+  }
   return ad.graph.toModel(`${config.name}_training`, DOC);
 }

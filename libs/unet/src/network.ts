@@ -13,7 +13,11 @@ function param(params: ParameterTensors, name: string): Tensor {
   return t;
 }
 
-/** Conv3d(k, "same") → InstanceNorm3d(affine) → LeakyReLU(0.01): torch_unet3d.ConvBlock. */
+/**
+ * Conv3d(k, "same") → InstanceNorm3d(affine) → LeakyReLU(0.01): torch_unet3d.ConvBlock. The conv's bias is a
+ * parameter (state_dict compatibility) but is not added: the norm subtracts every per-channel constant, so it changes
+ * nothing but float rounding, and its gradient is exactly 0 (normBiasFreeParameters).
+ */
 function convBlock(
   ad: Autodiff,
   params: ParameterTensors,
@@ -24,7 +28,7 @@ function convBlock(
 ): Tensor {
   return ad.graph.scoped(prefix, () => {
     const k = config.kernelSize;
-    const conv = conv3d(ad, x, param(params, `${prefix}.0.weight`), param(params, `${prefix}.0.bias`), {
+    const conv = conv3d(ad, x, param(params, `${prefix}.0.weight`), undefined, {
       kernel: k,
       stride,
       padding: (k - 1) / 2,

@@ -69,3 +69,14 @@ export function parameterLayout(config: UNetConfig): ParameterLayout {
   }
   return { parameters, offsets, count };
 }
+
+/**
+ * The conv biases right before an InstanceNorm: the norm removes them, so the graphs leave them out and their gradient
+ * is exactly 0 (the training graph outputs zeros for them). They stay parameters so that a checkpoint loads into
+ * torch_unet3d.UNet3D with strict=True and back.
+ */
+export function normBiasFreeParameters(config: UNetConfig): Set<string> {
+  return new Set(
+    parameterDefs(config).flatMap((p) => (p.role === 'conv.bias' && p.name !== 'head.bias' ? [p.name] : [])),
+  );
+}

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -44,8 +44,21 @@ describe('fedstroke artifacts', () => {
     ]);
   });
 
-  it('rejects an unknown config and a bad seed', async () => {
+  it('writes the webgpu lowering beside the cpu one and records it in the manifest', async () => {
+    const manifest = JSON.parse(await runCli(['--config', 'tiny', '--out', out, '--provider', 'webgpu', '--json']));
+    expect(manifest.lowering).toMatchObject({ provider: 'webgpu', leakyReluGrad: 'float-mask' });
+    expect(await readdir(join(out, 'tiny', 'webgpu'))).toContain('training_model.onnx');
+    const cpu = JSON.parse(await readFile(join(out, 'tiny', 'manifest.json'), 'utf8'));
+    expect(cpu.lowering).toMatchObject({ provider: 'cpu', leakyReluGrad: 'where' });
+    expect(cpu.files['training_model.onnx']).not.toBe(manifest.files['training_model.onnx']);
+    expect(cpu.files['checkpoint.safetensors']).not.toBe(manifest.files['checkpoint.safetensors']); // other seed
+  });
+
+  it('rejects an unknown config, a bad seed and a provider without a lowering', async () => {
     await expect(runCli(['--config', 'huge', '--out', out])).rejects.toThrow(UNetConfigError);
     await expect(runCli(['--config', 'tiny', '--out', out, '--seed', '-1'])).rejects.toThrow(InvalidArgumentError);
+    await expect(runCli(['--config', 'tiny', '--out', out, '--provider', 'cuda'])).rejects.toThrow(
+      '--provider must be one of cpu, webgpu, got "cuda"',
+    );
   });
 });

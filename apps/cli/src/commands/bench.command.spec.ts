@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,20 @@ describe('fedstroke bench train / infer', () => {
     );
     expect(infer.fedstroke).toMatchObject({ kind: 'infer', input: [1, 3, 8, 12, 16], parameterCount: 21733 });
     expect(infer.torch).toBeUndefined();
+  });
+
+  it('runs --provider webgpu --strict on the webgpu lowering, generating it beside the cpu one (lavapipe)', async () => {
+    const webgpu = ['--config', 'tiny', '--models', models, '--threads', '1', '--provider', 'webgpu', '--strict'];
+    const train = JSON.parse(
+      await runCli(['train', ...webgpu, '--patch', '8', '--batch', '1', '--steps', '1', '--warmup', '0', '--json']),
+    );
+    expect(train.fedstroke).toMatchObject({ kind: 'train', provider: 'webgpu', input: [1, 3, 8, 8, 8] });
+    expect(Number.isFinite(train.fedstroke.lastLoss)).toBe(true);
+    expect(JSON.parse(readFileSync(join(models, 'tiny', 'webgpu', 'manifest.json'), 'utf8')).lowering.provider).toBe(
+      'webgpu',
+    );
+    const infer = JSON.parse(await runCli(['infer', ...webgpu, '--volume', '8', '8', '8', '--steps', '1', '--json']));
+    expect(infer.fedstroke).toMatchObject({ kind: 'infer', provider: 'webgpu' });
   });
 
   it('prints a readable report and refuses bad flags', async () => {

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InvalidArgumentError } from '@fedstroke/common';
 import { benchmarkInference, benchmarkTraining, type BenchmarkResult } from '@fedstroke/runtime';
-import { namedConfig, writeArtifacts } from '@fedstroke/unet';
+import { ensureArtifacts, namedConfig } from '@fedstroke/unet';
 import type { Command } from 'commander';
 import { registerBenchAggregate } from './bench-aggregate.command';
 import { parseThreads } from './grad.command';
@@ -42,17 +42,11 @@ function positiveInteger(flag: string, text: string, min = 1): number {
   return value;
 }
 
-/** onnx-models/<config>; generated with @fedstroke/unet (deterministic) when absent. */
-async function artifactsFor(flags: CommonFlags): Promise<string> {
-  const dir = join(flags.models, flags.config);
-  if (!existsSync(join(dir, 'manifest.json'))) {
-    process.stderr.write(
-      `fedstroke bench: no artifacts in ${dir}; generating them (fedstroke artifacts --config ${flags.config})\n`,
-    );
-    await writeArtifacts(flags.models, namedConfig(flags.config), 0);
-  }
-  return dir;
-}
+/** onnx-models/<config> with the lowering of --provider; generated with @fedstroke/unet (deterministic) when absent. */
+const artifactsFor = (flags: CommonFlags): Promise<string> =>
+  ensureArtifacts(flags.models, flags.config, flags.provider, (line) =>
+    process.stderr.write(`fedstroke bench: ${line}\n`),
+  );
 
 function runTorch(flags: CommonFlags, result: BenchmarkResult, workload: string[]): TorchOutcome {
   const script = resolve(flags.torchScript);

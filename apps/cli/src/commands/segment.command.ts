@@ -1,5 +1,3 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import { InvalidArgumentError } from '@fedstroke/common';
 import {
   DEFAULT_WINDOW,
@@ -16,7 +14,7 @@ import {
   writeSegmentation,
 } from '@fedstroke/inference';
 import { loadArtifacts } from '@fedstroke/runtime';
-import { namedConfig, writeArtifacts } from '@fedstroke/unet';
+import { ensureArtifacts } from '@fedstroke/unet';
 import type { Command } from 'commander';
 
 interface SegmentFlags {
@@ -94,7 +92,9 @@ async function segment(flags: SegmentFlags): Promise<SegmentationSummary & { out
   };
   // Refused before any model is loaded: files that do not read, do not fit together or are no head.
   await inspectStudy(files, { limits });
-  const artifactsDir = await ensureArtifacts(flags.artifacts, flags.config, Boolean(flags.json));
+  const artifactsDir = await ensureArtifacts(flags.artifacts, flags.config, flags.provider, (line: string) => {
+    if (!flags.json) process.stderr.write(`${line}\n`);
+  });
   const model = await loadSegmentationModel(await modelSource(flags, artifactsDir), {
     provider: flags.provider,
     intraOpNumThreads: flags.threads === undefined ? undefined : integer('--threads', flags.threads, 1),
@@ -134,18 +134,6 @@ async function modelSource(flags: SegmentFlags, artifactsDir: string): Promise<S
   const { manifest } = await loadArtifacts(artifactsDir);
   const weights = await fetchModelVersion(flags.coordinator, flags.model, token, manifest);
   return { artifactsDir, weights, version: flags.model };
-}
-
-/** <root>/<config>, generated (deterministically, seed 0) when absent, as `fedstroke train` does. */
-async function ensureArtifacts(root: string, name: string, quiet: boolean): Promise<string> {
-  const dir = join(root, name);
-  const present = await access(join(dir, 'manifest.json')).then(
-    () => true,
-    () => false,
-  );
-  if (present) return dir;
-  if (!quiet) process.stderr.write(`no artifacts at ${dir}: generating them for config "${name}"\n`);
-  return (await writeArtifacts(root, namedConfig(name), 0)).dir;
 }
 
 function describe(summary: SegmentationSummary & { out: string; prob?: string }, flags: SegmentFlags): string {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@fedstroke/common';
+import { EXECUTION_PROVIDERS, parseProvider } from '@fedstroke/runtime';
 import { integerFlag, nonNegativeNumberFlag, patchFlag } from './flag-parsers';
 import type { Command } from 'commander';
 import { runSimulation } from '../simulate/run-simulation';
@@ -23,6 +24,7 @@ interface SimulateFlags {
   seed: string;
   siteThreads: string;
   evalThreads: string;
+  provider: string;
   port?: string;
   runId?: string;
   runs: string;
@@ -77,6 +79,11 @@ export function registerSimulateCommand(program: Command): void {
       'ONNX Runtime threads for evaluating the federated model (baselines run one process per core, FEDSTROKE_BASELINE_LANES to change)',
       String(SIMULATE_DEFAULTS.evalThreads),
     )
+    .option(
+      '--provider <name>',
+      `execution provider of the sites and the evaluation: ${EXECUTION_PROVIDERS.join(', ')} (falls back to cpu with one line)`,
+      SIMULATE_DEFAULTS.provider,
+    )
     .option('--port <n>', 'coordinator port (default 4000 when free, else any free port)')
     .option('--run-id <id>', 'run folder name under --runs (default sim-<timestamp>)')
     .option('--runs <dir>', 'where run folders go', SIMULATE_DEFAULTS.runsRoot)
@@ -130,6 +137,7 @@ function toOptions(flags: SimulateFlags): SimulationOptions {
     seed: integerFlag('--seed', flags.seed, 0),
     siteThreads: integerFlag('--site-threads', flags.siteThreads, 1),
     evalThreads: integerFlag('--eval-threads', flags.evalThreads, 1),
+    provider: parseProvider(flags.provider),
     port: flags.port === undefined ? undefined : integerFlag('--port', flags.port, 0),
     baselines: Boolean(flags.baselines),
     serve: Boolean(flags.serve),

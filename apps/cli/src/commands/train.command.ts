@@ -8,7 +8,7 @@ import {
   type LrScheduleKind,
   type TrainingJobSummary,
 } from '@fedstroke/training';
-import { namedConfig, writeArtifacts } from '@fedstroke/unet';
+import { ensureArtifacts } from '@fedstroke/unet';
 import type { Command } from 'commander';
 import { integerFlag, nonNegativeNumberFlag, patchFlag } from './flag-parsers';
 
@@ -116,7 +116,9 @@ export function registerTrainCommand(program: Command): void {
 async function train(flags: TrainFlags): Promise<TrainingJobSummary> {
   const silent = Boolean(flags.quiet);
   const dataDir = flags.data ?? (await ensureDefaultDataset(silent));
-  const artifactsDir = await ensureArtifacts(flags.artifacts, flags.config, silent);
+  const artifactsDir = await ensureArtifacts(flags.artifacts, flags.config, flags.provider, (line: string) => {
+    if (!silent) process.stderr.write(`${line}\n`);
+  });
   const outDir = flags.out ?? join('runs', `train-${timestamp()}${flags.site ? `-site${flags.site}` : ''}`);
   const controller = new AbortController();
   // Ctrl-C stops between steps and writes last.safetensors, so the run can be resumed.
@@ -173,14 +175,6 @@ async function ensureDefaultDataset(silent: boolean): Promise<string> {
 }
 
 /** <root>/<config>, generated (deterministically, seed 0) when absent. */
-async function ensureArtifacts(root: string, name: string, silent: boolean): Promise<string> {
-  const dir = join(root, name);
-  if (await exists(join(dir, 'manifest.json'))) return dir;
-  const config = namedConfig(name);
-  if (!silent) process.stderr.write(`no artifacts at ${dir}: generating them for config "${name}"\n`);
-  return (await writeArtifacts(root, config, 0)).dir;
-}
-
 function describe(summary: TrainingJobSummary): string {
   const lines = [
     `${summary.mode}${summary.site ? ` (${summary.site})` : ''} training of "${summary.config}": ${summary.steps} steps, ` +

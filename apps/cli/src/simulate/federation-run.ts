@@ -88,6 +88,8 @@ export async function runFederation(
           String(options.seed),
           '--validate-every',
           String(options.validateEveryRounds),
+          '--provider',
+          options.provider,
         ],
         env: { FEDSTROKE_SITE_WARMUP: String(options.warmupSteps) },
       });

@@ -9,7 +9,7 @@ import { discoverDataset, type DiscoveredDataset, type DatasetSplit } from '@fed
 import { loadArtifacts, type Manifest } from '@fedstroke/runtime';
 import { generateDataset, SYNTH_DEFAULTS } from '@fedstroke/synth';
 import { resolveSplit } from '@fedstroke/training';
-import { namedConfig, writeArtifacts } from '@fedstroke/unet';
+import { ensureArtifacts } from '@fedstroke/unet';
 import type { SimulationOptions } from './simulation-options';
 
 export interface PreparedInputs {
@@ -35,11 +35,7 @@ export async function prepareInputs(options: SimulationOptions, say: (line: stri
       silent: options.silent,
     });
   }
-  const artifactsDir = join(options.artifactsRoot, options.config);
-  if (!(await exists(join(artifactsDir, 'manifest.json')))) {
-    say(`no artifacts at ${artifactsDir}: generating them for config "${options.config}"`);
-    await writeArtifacts(options.artifactsRoot, namedConfig(options.config), 0);
-  }
+  const artifactsDir = await ensureArtifacts(options.artifactsRoot, options.config, options.provider, say);
   const { manifest } = await loadArtifacts(artifactsDir);
   const dataset = await discoverDataset(dataDir, {
     policy: 'skip',

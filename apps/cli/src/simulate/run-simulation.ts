@@ -133,6 +133,7 @@ async function evaluateFederated(
   const model = await InferenceModel.create(inputs.artifactsDir, {
     weights: federation.finalWeights,
     intraOpNumThreads: options.evalThreads,
+    provider: options.provider,
   });
   try {
     const evaluated = await evaluateApproach(model, sets, {

@@ -30,6 +30,8 @@ export interface SimulationOptions {
   seed: number;
   /** ONNX Runtime threads of each site agent. */
   siteThreads: number;
+  /** Execution provider of the site agents' training and of the federated model's evaluation (baselines: cpu). */
+  provider: string;
   /** ONNX Runtime threads of the federated model's evaluation in this process (baselines run in their own). */
   evalThreads: number;
   /** Coordinator port; default 4000 when free, else any free port. */
@@ -66,6 +68,7 @@ export const SIMULATE_DEFAULTS = {
   seed: 0,
   siteThreads: 1,
   evalThreads: 2,
+  provider: 'cpu',
   runsRoot: 'runs',
   sitesRoot: 'data/sites',
   artifactsRoot: 'onnx-models',

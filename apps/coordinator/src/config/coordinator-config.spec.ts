@@ -60,6 +60,7 @@ describe('coordinator config', () => {
       FEDSTROKE_INFERENCE_MAX_VOXELS: '1000',
       FEDSTROKE_INFERENCE_THREADS: '4',
       FEDSTROKE_INFERENCE_MODEL_CACHE: '1',
+      FEDSTROKE_INFERENCE_PROVIDER: 'webgpu',
     });
     expect(config.inference).toEqual({
       root: '/srv/studies',
@@ -71,6 +72,7 @@ describe('coordinator config', () => {
       maxVoxels: 1000,
       threads: 4,
       modelCacheSize: 1,
+      provider: 'webgpu',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -126,6 +128,10 @@ describe('coordinator config', () => {
     [
       { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_INFERENCE_ROOT: 'studies' },
       /^FEDSTROKE_INFERENCE_ROOT must be an absolute folder \(got "studies"\)/,
+    ],
+    [
+      { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_INFERENCE_PROVIDER: 'tpu' },
+      /^FEDSTROKE_INFERENCE_PROVIDER must be one of cpu, cuda, webgpu \(got "tpu"\)/,
     ],
     [
       { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_INFERENCE_THREADS: 'many' },

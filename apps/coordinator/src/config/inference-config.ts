@@ -4,6 +4,7 @@
  * the checks applied to a config built in code cannot drift apart.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { EXECUTION_PROVIDERS } from '@fedstroke/runtime';
 import { ConfigError } from './config.error';
 import { integerInRange, nonEmpty, optionalInteger } from './config-values';
 
@@ -26,11 +27,13 @@ export interface InferenceConfig {
   threads: number;
   /** Loaded models kept in memory (LRU). */
   modelCacheSize: number;
+  /** Execution provider of the model sessions (cpu, cuda, webgpu); one that cannot start falls back to cpu. */
+  provider: string;
 }
 
 export type InferenceConfigInput = Partial<InferenceConfig>;
 
-type IntegerKey = Exclude<keyof InferenceConfig, 'root'>;
+type IntegerKey = Exclude<keyof InferenceConfig, 'root' | 'provider'>;
 
 interface IntegerSetting {
   variable: string;
@@ -61,12 +64,15 @@ const INTEGER_SETTINGS: Record<IntegerKey, IntegerSetting> = {
 const INTEGER_KEYS = Object.keys(INTEGER_SETTINGS) as IntegerKey[];
 
 export function resolveInferenceConfig(input: InferenceConfigInput = {}): InferenceConfig {
-  return { ...integerSettings(input), root: inferenceRoot(input.root) };
+  return { ...integerSettings(input), root: inferenceRoot(input.root), provider: inferenceProvider(input.provider) };
 }
 
 /** Reads FEDSTROKE_INFERENCE_*; unset or empty variables keep their defaults. */
 export function inferenceInputFromEnvironment(env: NodeJS.ProcessEnv): InferenceConfigInput {
-  const input: InferenceConfigInput = { root: nonEmpty(env.FEDSTROKE_INFERENCE_ROOT) };
+  const input: InferenceConfigInput = {
+    root: nonEmpty(env.FEDSTROKE_INFERENCE_ROOT),
+    provider: nonEmpty(env.FEDSTROKE_INFERENCE_PROVIDER),
+  };
   for (const key of INTEGER_KEYS) {
     const variable = INTEGER_SETTINGS[key].variable;
     input[key] = optionalInteger(variable, env[variable]);
@@ -88,4 +94,14 @@ function inferenceRoot(root: string | undefined): string | undefined {
     throw new ConfigError('FEDSTROKE_INFERENCE_ROOT', `must be an absolute folder (got "${root}")`);
   }
   return resolve(root);
+}
+
+function inferenceProvider(provider = 'cpu'): string {
+  if (!(EXECUTION_PROVIDERS as readonly string[]).includes(provider)) {
+    throw new ConfigError(
+      'FEDSTROKE_INFERENCE_PROVIDER',
+      `must be one of ${EXECUTION_PROVIDERS.join(', ')} (got "${provider}")`,
+    );
+  }
+  return provider;
 }

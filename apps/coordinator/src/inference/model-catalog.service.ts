@@ -107,7 +107,7 @@ export class ModelCatalog implements OnApplicationShutdown {
     const weights = await this.versions.readWeights(chosen.version);
     const model = await loadSegmentationModel(
       { artifactsDir: join(this.config.get('artifactsDir'), chosen.config), weights, version: chosen.version.id },
-      { intraOpNumThreads: this.config.get('inference').threads },
+      { intraOpNumThreads: this.config.get('inference').threads, provider: this.config.get('inference').provider },
     );
     if (model.info.sha256 !== chosen.version.sha256) {
       await model.release();

@@ -18,6 +18,7 @@ describe('resolveSiteConfig', () => {
     [{ token: 'short' }, /FEDSTROKE_SITE_TOKEN must be the site token/],
     [{ dataDir: ' ' }, /FEDSTROKE_SITE_DATA is required/],
     [{ threads: 0 }, /FEDSTROKE_SITE_THREADS must be an integer in \[1, 64\] \(got 0\)/],
+    [{ provider: 'gpu' }, /FEDSTROKE_SITE_PROVIDER must be one of cpu, cuda, webgpu \(got "gpu"\)/],
     [{ retryBaseMs: 500, retryMaxMs: 100 }, /FEDSTROKE_SITE_RETRY_MAX_MS \(100\) must be ≥/],
   ])('names the setting and the constraint: %j', (override, message) => {
     expect(() => resolveSiteConfig({ ...base, ...override })).toThrow(SiteConfigError);
@@ -33,9 +34,15 @@ describe('siteConfigFromEnvironment', () => {
       FEDSTROKE_SITE_DATA: '/d',
       FEDSTROKE_SITE_PATCH: '16x24x24',
       FEDSTROKE_SITE_THREADS: '2',
+      FEDSTROKE_SITE_PROVIDER: 'webgpu',
     };
     const input = siteConfigFromEnvironment(env);
-    expect(resolveSiteConfig(input)).toMatchObject({ patchSize: [16, 24, 24], threads: 2, keepOptimizerState: true });
+    expect(resolveSiteConfig(input)).toMatchObject({
+      patchSize: [16, 24, 24],
+      threads: 2,
+      keepOptimizerState: true,
+      provider: 'webgpu',
+    });
     const reset = siteConfigFromEnvironment({ ...env, FEDSTROKE_SITE_RESET_OPTIMIZER: '1' });
     expect(reset.keepOptimizerState).toBe(false);
     expect(() => siteConfigFromEnvironment({ FEDSTROKE_SITE_THREADS: 'two' })).toThrow(

@@ -6,6 +6,7 @@
  * The agent sees only its own data folder: nothing here can point it at another site's cases.
  */
 import { resolve } from 'node:path';
+import { EXECUTION_PROVIDERS } from '@fedstroke/runtime';
 import { SiteConfigError } from './site-config.error';
 
 export type SiteLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -92,7 +93,7 @@ export function resolveSiteConfig(input: SiteAgentConfigInput): SiteAgentConfig 
     stateDir: resolve(input.stateDir ?? SITE_DEFAULTS.stateDir),
     federationId: input.federationId === '' ? undefined : input.federationId,
     threads: integer('FEDSTROKE_SITE_THREADS', input.threads ?? SITE_DEFAULTS.threads, 1, 64),
-    provider: nonEmpty('FEDSTROKE_SITE_PROVIDER', input.provider ?? SITE_DEFAULTS.provider),
+    provider: provider(input.provider ?? SITE_DEFAULTS.provider),
     batchSize: integer('FEDSTROKE_SITE_BATCH', input.batchSize ?? SITE_DEFAULTS.batchSize, 1, 64),
     patchSize: patch(input.patchSize ?? SITE_DEFAULTS.patchSize),
     seed: integer('FEDSTROKE_SITE_SEED', input.seed ?? SITE_DEFAULTS.seed, 0, 2 ** 31 - 1),
@@ -218,6 +219,16 @@ function integer(setting: string, value: number, min: number, max: number): numb
 
 function nonEmpty(setting: string, value: string): string {
   if (value.trim() === '') throw new SiteConfigError(setting, 'is required');
+  return value;
+}
+
+/** cpu, cuda or webgpu; the session runs that provider's lowering of the artifacts and falls back to cpu with one line. */
+function provider(value: string): string {
+  if (!(EXECUTION_PROVIDERS as readonly string[]).includes(value))
+    throw new SiteConfigError(
+      'FEDSTROKE_SITE_PROVIDER',
+      `must be one of ${EXECUTION_PROVIDERS.join(', ')} (got "${value}")`,
+    );
   return value;
 }
 

@@ -4,6 +4,7 @@ import { attr } from '../onnx/model-proto';
 import { Tensor } from '../tensor';
 import { concatInts, dimsOf, reshape, reshapeTo, shapeOf, SLICE_TO_END, transpose } from './emit';
 import type { Conv3dAttrs } from './conv3d';
+import { depthToSpace } from './depth-to-space';
 
 /** Kernel taps one output phase r (i ≡ r mod stride) of a strided conv's input gradient reads, per spatial axis. */
 interface PhaseTaps {
@@ -91,6 +92,7 @@ export function gradInputStrided(g: GraphBuilder, gy: Tensor, x: Tensor, w: Tens
     cin * phases.length,
     ...gy.shape.slice(2),
   ]);
+  if (stride === 2) return reshapeTo(g, depthToSpace(g, stacked, cin, gy, 'phase-major'), shapeOf(g, x), x.shape);
   const split = reshapeTo(
     g,
     stacked,

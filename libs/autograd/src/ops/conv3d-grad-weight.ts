@@ -3,6 +3,7 @@ import { attr } from '../onnx/model-proto';
 import { Tensor } from '../tensor';
 import { reshape, SLICE_TO_END, transpose } from './emit';
 import type { Conv3dAttrs } from './conv3d';
+import { convGradWeightByShiftStack } from './conv3d-grad-weight-stack';
 
 /** Taps stacked per Gemm in the weight gradient (measured: see README). */
 export const DEFAULT_TAPS_PER_GEMM = 1;
@@ -107,13 +108,22 @@ export function convGradWeightByDilatedConv(
   return transpose(g, out, [1, 0, 2, 3, 4]);
 }
 
+/** dW of a 1×1×1 conv: one Gemm of dY and X, both channels-first. */
+function convGradWeightPointwise(g: GraphBuilder, gy: Tensor, x: Tensor, w: Tensor): Tensor {
+  const [cout, cin] = w.shape as number[];
+  const gk = g.op('Gemm', [channelsByVoxels(g, gy), channelsByVoxels(g, x)], { transB: attr.int(1) }, [cout, cin]);
+  return reshape(g, gk, [cout, cin, 1, 1, 1], w.shape);
+}
+
 /**
- * dL/dW of a "same" conv3d, in the formulation that measured fastest on ORT's CPU provider (README): shifted slices
- * + Gemm for stride 1, the dilated conv for stride > 1.
+ * dL/dW of a "same" conv3d, in the formulation that measured fastest (README): a Gemm for 1×1×1, the shift stack
+ * (conv3d-grad-weight-stack.ts; its layout per the graph's lowering) for stride 1, the dilated conv for stride > 1.
  */
 export function convGradWeight(g: GraphBuilder, gy: Tensor, x: Tensor, w: Tensor, attrs: Conv3dAttrs): Tensor {
+  if (attrs.kernel === 1 && attrs.stride === 1) return convGradWeightPointwise(g, gy, x, w);
+  if (attrs.stride === 1) {
+    return convGradWeightByShiftStack(g, gy, x, w, attrs, g.lowering.convWeightGrad);
+  }
   const dilatedFits = attrs.kernel - attrs.padding - attrs.stride >= 0;
-  return attrs.stride > 1 && dilatedFits
-    ? convGradWeightByDilatedConv(g, gy, x, w, attrs)
-    : convGradWeightBySlices(g, gy, x, w, attrs);
+  return dilatedFits ? convGradWeightByDilatedConv(g, gy, x, w, attrs) : convGradWeightBySlices(g, gy, x, w, attrs);
 }

@@ -15,7 +15,7 @@ export interface Conv3dAttrs {
   padding: number;
 }
 
-function checkConv(x: Tensor, w: Tensor, b: Tensor, { kernel, stride, padding }: Conv3dAttrs): void {
+function checkConv(x: Tensor, w: Tensor, b: Tensor | undefined, { kernel, stride, padding }: Conv3dAttrs): void {
   const where = `conv3d(x ${formatShape(x.shape)}, w ${formatShape(w.shape)})`;
   if (kernel % 2 !== 1 || 2 * padding !== kernel - 1) {
     throw new GraphBuildError(
@@ -26,7 +26,7 @@ function checkConv(x: Tensor, w: Tensor, b: Tensor, { kernel, stride, padding }:
   if (w.shape[1] !== x.shape[1])
     throw new GraphBuildError(`${where}: w has ${w.shape[1]} input channels, x has ${x.shape[1]}`);
   if (w.shape.slice(2).some((d) => d !== kernel)) throw new GraphBuildError(`${where}: w is not a ${kernel}^3 kernel`);
-  if (b.shape.length !== 1 || b.shape[0] !== w.shape[0])
+  if (b && (b.shape.length !== 1 || b.shape[0] !== w.shape[0]))
     throw new GraphBuildError(`${where}: bias ${formatShape(b.shape)} does not match ${w.shape[0]} output channels`);
   if (stride < 1) throw new GraphBuildError(`${where}: stride ${stride} must be >= 1`);
 }
@@ -46,12 +46,17 @@ export function emitConv(g: GraphBuilder, x: Tensor, w: Tensor, b: Tensor | unde
 }
 
 /**
- * 3-D convolution with bias, cubic kernel, "same" padding, any stride. The backward formulations live in
- * conv3d-grad-input.ts and conv3d-grad-weight.ts (chosen by measurement, see the README).
+ * 3-D convolution, cubic kernel, "same" padding, any stride; inputs [x, w] or [x, w, b]. Without a bias nothing is
+ * added (a conv right before InstanceNorm: the norm subtracts any per-channel constant, so its bias has gradient
+ * exactly 0 and no effect on the output). The backward formulations live in conv3d-grad-input.ts and
+ * conv3d-grad-weight*.ts (chosen by measurement, see the README).
  */
 export const conv3dRule: OpRule<Conv3dAttrs> = {
-  arity: 3,
-  forward: (g, [x, w, b], attrs) => {
+  arity: 'variadic',
+  forward: (g, inputs, attrs) => {
+    if (inputs.length !== 2 && inputs.length !== 3)
+      throw new GraphBuildError(`conv3d takes [x, w] or [x, w, b], got ${inputs.length} inputs`);
+    const [x, w, b] = inputs;
     checkConv(x, w, b, attrs);
     return emitConv(g, x, w, b, attrs);
   },

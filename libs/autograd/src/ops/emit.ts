@@ -91,3 +91,16 @@ export function unbroadcast(g: GraphBuilder, grad: Tensor, inputShape: readonly 
 export function perChannel(g: GraphBuilder, v: Tensor): Tensor {
   return reshape(g, v, [-1, 1, 1, 1], [v.shape[0], 1, 1, 1]);
 }
+
+/**
+ * The number of elements of x over `axes`, as a float32 scalar computed on the device: the sum of an Expand of 1.0 to
+ * each axis' runtime length, multiplied together. Size + Cast would do on CPU, but Size reads its input on the host
+ * and WebGPU has no int64 Cast, so that form moves a whole activation to the host and a scalar back.
+ */
+export function elementCount(g: GraphBuilder, x: Tensor, axes: readonly number[]): Tensor {
+  const lengths = axes.map((axis) => {
+    const ones = g.op('Expand', [g.floats([1], [1]), dimsOf(g, x, axis, axis + 1)], {}, [x.shape[axis]]);
+    return reduce(g, 'ReduceSum', ones, [0], false);
+  });
+  return lengths.reduce((product, length) => binary(g, 'Mul', product, length));
+}

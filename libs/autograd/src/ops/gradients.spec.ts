@@ -1,4 +1,5 @@
 import { GraphBuilder } from '../graph-builder';
+import { LOWERING_PROVIDERS, LOWERINGS } from '../lowering';
 import * as F from '../functional';
 import { runModel } from '../testing/gradient-check';
 import { gradInputMergedPhases, gradInputStrided } from './conv3d-grad-input';
@@ -63,8 +64,9 @@ describe('gradient rules against float64 references (finite differences + VJP id
     });
   });
 
-  it('leakyRelu(0.01)', async () => {
+  it.each(LOWERING_PROVIDERS)('leakyRelu(0.01), %s lowering', async (provider) => {
     await expectGradientsMatch({
+      lowering: LOWERINGS[provider],
       inputs: [input('x', shape)],
       build: (ad, [x]) => F.leakyRelu(ad, x, 0.01),
       reference: ([x]) => R.leakyRelu(x, 0.01),
@@ -79,8 +81,9 @@ describe('gradient rules against float64 references (finite differences + VJP id
     });
   });
 
-  it('reduceSum and reduceMean over spatial axes', async () => {
+  it.each(LOWERING_PROVIDERS)('reduceSum and reduceMean over spatial axes, %s lowering', async (provider) => {
     await expectGradientsMatch({
+      lowering: LOWERINGS[provider],
       inputs: [input('x', shape)],
       build: (ad, [x]) => F.reduceMean(ad, F.reduceSum(ad, x, [2, 3, 4], true), [0, 1, 2, 3, 4]),
       reference: ([x]) => ({ data: Float64Array.of(R.mean(x) * 32), shape: [] }),
@@ -95,24 +98,39 @@ describe('gradient rules against float64 references (finite differences + VJP id
     });
   });
 
-  it('instanceNorm with affine', async () => {
+  it.each(LOWERING_PROVIDERS)('instanceNorm with affine, %s lowering', async (provider) => {
     await expectGradientsMatch({
+      lowering: LOWERINGS[provider],
       inputs: [input('x', shape, true, 2), input('gamma', [3]), input('beta', [3])],
       build: (ad, [x, g, b]) => F.instanceNorm(ad, x, g, b, 1e-5),
       reference: ([x, g, b]) => R.instanceNorm(x, g, b, 1e-5),
     });
   });
 
-  it.each([
-    [3, 1],
-    [3, 2],
-    [1, 1],
-  ])('conv3d kernel %i stride %i', async (kernel, stride) => {
+  it.each(
+    LOWERING_PROVIDERS.flatMap((provider) =>
+      [
+        [3, 1],
+        [3, 2],
+        [1, 1],
+        [5, 1],
+      ].map(([kernel, stride]) => [kernel, stride, provider] as const),
+    ),
+  )('conv3d kernel %i stride %i, %s lowering', async (kernel, stride, provider) => {
     const padding = (kernel - 1) / 2;
     await expectGradientsMatch({
+      lowering: LOWERINGS[provider],
       inputs: [input('x', [2, 3, 4, 6, 4]), input('w', [4, 3, kernel, kernel, kernel], true, 0.5), input('b', [4])],
       build: (ad, [x, w, b]) => F.conv3d(ad, x, w, b, { kernel, stride, padding }),
       reference: ([x, w, b]) => R.conv3d(x, w, b, stride, padding),
+    });
+  });
+
+  it('conv3d without a bias (the conv in front of InstanceNorm)', async () => {
+    await expectGradientsMatch({
+      inputs: [input('x', [2, 3, 4, 6, 4]), input('w', [4, 3, 3, 3, 3], true, 0.5)],
+      build: (ad, [x, w]) => F.conv3d(ad, x, w, undefined, { kernel: 3, stride: 1, padding: 1 }),
+      reference: ([x, w]) => R.conv3d(x, w, { data: new Float64Array(4), shape: [4] }, 1, 1),
     });
   });
 

@@ -1,8 +1,8 @@
-import { attr, ElemType } from '../onnx/model-proto';
+import { attr } from '../onnx/model-proto';
 import { GraphBuilder } from '../graph-builder';
 import { OpRule } from '../op-rule';
 import { Tensor } from '../tensor';
-import { binary, perChannel, reduce } from './emit';
+import { binary, elementCount, perChannel, reduce } from './emit';
 
 export interface InstanceNormAttrs {
   epsilon: number;
@@ -34,12 +34,7 @@ export const instanceNormRule: OpRule<InstanceNormAttrs> = {
     g.op('InstanceNormalization', [x, gamma, beta], { epsilon: attr.float(epsilon) }, x.shape),
   backward: ({ g, inputs: [x, gamma], attrs: { epsilon }, gradOutput: gy, needsGrad }) => {
     const sumX = spatialSum(g, x);
-    const count = binary(
-      g,
-      'Div',
-      g.op('Cast', [g.op('Size', [x], {}, [], ElemType.Int64)], { to: attr.int(ElemType.Float) }, []),
-      g.op('Cast', [g.op('Size', [sumX], {}, [], ElemType.Int64)], { to: attr.int(ElemType.Float) }, []),
-    );
+    const count = elementCount(g, x, [2, 3, 4]);
     const mean = binary(g, 'Div', sumX, count);
     const xc = binary(g, 'Sub', x, mean);
     const variance = binary(g, 'Div', spatialSum(g, xc, 'ReduceSumSquare'), count);

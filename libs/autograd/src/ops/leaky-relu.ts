@@ -10,7 +10,8 @@ export interface LeakyReluAttrs {
 /**
  * LeakyReLU; dx = g where x > 0, alpha·g elsewhere (PyTorch's convention at x = 0). The mask is taken from the
  * output (y > 0 exactly where x > 0, as alpha > 0), which the next layer keeps anyway, so x need not outlive the
- * forward pass: one activation less held per block until the backward pass.
+ * forward pass: one activation less held per block until the backward pass. The lowering picks Where on a bool mask
+ * or a float mask Ceil(Clip(y, 0, 1)) (exactly 1 where y > 0, else 0) for providers that cannot move bool tensors.
  */
 export const leakyReluRule: OpRule<LeakyReluAttrs> = {
   arity: 1,
@@ -18,6 +19,12 @@ export const leakyReluRule: OpRule<LeakyReluAttrs> = {
   backward: ({ g, inputs: [x], output, attrs: { alpha }, gradOutput }) => {
     if (!(alpha > 0))
       throw new GraphBuildError(`leakyRelu: alpha must be > 0 for the output-mask gradient, got ${alpha}`);
+    if (g.lowering.leakyReluGrad === 'float-mask') {
+      const clipped = g.op('Clip', [output, g.scalar(0), g.scalar(1)], {}, x.shape);
+      const mask = g.op('Ceil', [clipped], {}, x.shape);
+      const slope = binary(g, 'Add', binary(g, 'Mul', mask, g.scalar(1 - alpha)), g.scalar(alpha));
+      return [binary(g, 'Mul', gradOutput, slope)];
+    }
     const positive = g.op('Greater', [output, g.scalar(0)], {}, x.shape, ElemType.Bool);
     return [g.op('Where', [positive, gradOutput, binary(g, 'Mul', gradOutput, g.scalar(alpha))], {}, x.shape)];
   },

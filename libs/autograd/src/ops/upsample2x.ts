@@ -1,55 +1,13 @@
 import { GraphBuildError } from '../errors';
 import { GraphBuilder } from '../graph-builder';
-import { attr, ElemType } from '../onnx/model-proto';
+import { attr } from '../onnx/model-proto';
 import { OpRule } from '../op-rule';
-import { formatShape, multiplyDim, Tensor } from '../tensor';
+import { formatShape, Tensor } from '../tensor';
 import { channelsByVoxels } from './conv3d-grad-weight';
-import { concatInts, dimsOf, reduce, reshape, reshapeTo, transpose } from './emit';
+import { depthToSpace, spaceToDepth } from './depth-to-space';
+import { reduce, reshape, transpose } from './emit';
 
 const ONE_BY_ONE = { kernel_shape: attr.ints([1, 1, 1]) };
-
-/** [N, C·8, M1, M2, M3] (channel-major, phases rd, rh, rw) -> [N, C, 2·M1, 2·M2, 2·M3]. */
-function depthToSpace(g: GraphBuilder, z: Tensor, channels: number, like: Tensor): Tensor {
-  const m = like.shape.slice(2);
-  const spatial = dimsOf(g, like, 2, 5);
-  const split = reshapeTo(g, z, concatInts(g, [g.int64s([-1, channels, 2, 2, 2]), spatial]), [
-    z.shape[0],
-    channels,
-    2,
-    2,
-    2,
-    ...m,
-  ]);
-  const interleaved = transpose(g, split, [0, 1, 5, 2, 6, 3, 7, 4]);
-  const doubled = g.op('Mul', [spatial, g.int64s([2])], {}, [3], ElemType.Int64);
-  return reshapeTo(g, interleaved, concatInts(g, [g.int64s([-1, channels]), doubled]), [
-    z.shape[0],
-    channels,
-    ...m.map((d) => multiplyDim(d, 2)),
-  ]);
-}
-
-/** Inverse of depthToSpace: [N, C, 2·M1, 2·M2, 2·M3] -> [N, C·8, M1, M2, M3]. */
-function spaceToDepth(g: GraphBuilder, y: Tensor, channels: number, like: Tensor): Tensor {
-  const two = g.int64s([2]);
-  const target = concatInts(g, [
-    g.int64s([-1, channels]),
-    dimsOf(g, like, 2, 3),
-    two,
-    dimsOf(g, like, 3, 4),
-    two,
-    dimsOf(g, like, 4, 5),
-    two,
-  ]);
-  const m = like.shape.slice(2);
-  const split = reshapeTo(g, y, target, [y.shape[0], channels, m[0], 2, m[1], 2, m[2], 2]);
-  const phasesFirst = transpose(g, split, [0, 1, 3, 5, 7, 2, 4, 6]);
-  return reshapeTo(g, phasesFirst, concatInts(g, [g.int64s([-1, channels * 8]), dimsOf(g, like, 2, 5)]), [
-    y.shape[0],
-    channels * 8,
-    ...m,
-  ]);
-}
 
 /** W [Cin, Cout, 2, 2, 2] (ConvTranspose layout) -> 1×1 conv kernel [Cout·8, Cin, 1, 1, 1]. */
 function pointwiseKernel(g: GraphBuilder, w: Tensor): Tensor {
@@ -87,7 +45,7 @@ export const upsample2xRule: OpRule<Record<string, never>> = {
       cout * 8,
       ...x.shape.slice(2),
     ]);
-    return depthToSpace(g, z, cout, x);
+    return depthToSpace(g, z, cout, x, 'channel-major');
   },
   backward: ({ g, inputs: [x, w], gradOutput: gy, needsGrad }) => {
     const [cin, cout] = w.shape as number[];

@@ -7,6 +7,7 @@
 import * as ort from 'onnxruntime-node';
 import { Random } from '@fedstroke/common';
 import { Autodiff } from '../autodiff';
+import { Lowering } from '../lowering';
 import { Tensor } from '../tensor';
 import { Array64 } from './reference-ops';
 
@@ -26,6 +27,8 @@ export interface CheckInput {
 
 export interface GradientCase {
   inputs: CheckInput[];
+  /** How provider-dependent ops are emitted (default: the CPU lowering). */
+  lowering?: Lowering;
   build(ad: Autodiff, inputs: Tensor[]): Tensor;
   reference(inputs: Array64[]): Array64;
 }
@@ -74,7 +77,7 @@ export async function checkGradients(testCase: GradientCase, seed = 1, epsilon =
   const arrays: Array64[] = testCase.inputs.map((i) => ({ data: i.data, shape: i.shape }));
   const reference = testCase.reference(arrays);
 
-  const ad = new Autodiff();
+  const ad = new Autodiff(undefined, testCase.lowering);
   const tensors = testCase.inputs.map((i) => ad.input(i.name, i.shape, { requiresGrad: i.requiresGrad }));
   const y = testCase.build(ad, tensors);
   const isScalar = y.shape.length === 0;
