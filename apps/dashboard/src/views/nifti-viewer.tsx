@@ -59,13 +59,13 @@ export function NiftiViewer(props: { dwiPath: string; maskPath: string; shape: n
       if (!current || !canvas.current) return;
       await nv.attachToCanvas(canvas.current);
       attached = true;
-      nv.addColormap(MASK_COLORMAP, {
+      const lesionColours = {
         R: [0, MASK_RGB[0]],
         G: [0, MASK_RGB[1]],
         B: [0, MASK_RGB[2]],
         A: [0, 255],
-        I: [0, 255],
-      });
+      };
+      nv.addColormap(MASK_COLORMAP, { ...lesionColours, I: [0, 255] });
       const background = await NVImage.loadFromUrl({ url: 'dwi.nii', name: 'dwi.nii', buffer: dwi, colormap: 'gray' });
       const overlay = await NVImage.loadFromUrl({
         url: 'mask.nii.gz',
@@ -77,6 +77,9 @@ export function NiftiViewer(props: { dwiPath: string; maskPath: string; shape: n
         cal_max: 1,
       });
       if (!current) return;
+      // fedstroke writes masks with the NIfTI label intent, and NiiVue draws a label volume through its label
+      // lookup table instead of the colormap: give label 1 (lesion) the mask colour there too.
+      overlay.setColormapLabel({ ...lesionColours, I: [0, 1], labels: ['', 'lesion'] });
       nv.addVolume(background);
       nv.addVolume(overlay);
       nv.setSliceType(SLICE_TYPE.AXIAL);
