@@ -36,7 +36,7 @@ export function makeWorkspace(): Workspace {
   const artifactsDir = join(root, 'artifacts');
   const folder = join(artifactsDir, MODEL_NAME);
   mkdirSync(folder, { recursive: true });
-  const initialWeights = Float32Array.from({ length: PARAMETER_COUNT }, (_, i) => Math.sin(i) * 0.1);
+  const initialWeights = Float32Array.from({ length: PARAMETER_COUNT }, (_, i) => 2 * Math.sin(i));
   writeFileSync(
     join(folder, 'manifest.json'),
     JSON.stringify({

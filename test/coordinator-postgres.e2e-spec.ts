@@ -100,10 +100,11 @@ describe('coordinator on PostgreSQL', () => {
     // The third site gets its same assignment back after the restart and finishes the federation.
     const again = await takeTask(coordinator.url, sites[2], federationId);
     expect(again.participationId).toBe(round2[2].participationId);
-    expect((await uploadUpdate(coordinator.url, sites[2], again, constant(30))).status).toBe(202);
+    expect((await uploadUpdate(coordinator.url, sites[2], again, constant(24))).status).toBe(202);
     const done = await waitForFederation(coordinator.url, federationId, (f) => f.status === 'COMPLETED');
     const final = await downloadModel(coordinator.url, ADMIN_TOKEN, `/models/${done.federation.latestModelVersion.id}`);
-    expect(final.weights[0]).toBeCloseTo(20, 5);
+    // (10 + 20 + 24) / 3; 24 keeps within the default norm bound, 10 × round 1's median update norm.
+    expect(final.weights[0]).toBeCloseTo(18, 5);
     const rounds = await gqlOk<{ rounds: { totalCount: number; items: Array<{ status: string }> } }>(
       coordinator.url,
       READONLY_TOKEN,

@@ -1,7 +1,8 @@
 /**
- * A misbehaving site among honest ones: it uploads NaN weights in round 1 and a truncated body in round 2. Both are
- * rejected with their reason recorded on the participation, neither reaches the average, and the two honest site
- * agents carry the federation to the end with finite weights.
+ * A misbehaving site among honest ones: it uploads NaN weights in round 1, a truncated body in round 2 and finite but
+ * huge weights (3e38 everywhere) in round 3, with no maxUpdateNorm set. All three are rejected with their reason
+ * recorded on the participation, none reaches the average, and the two honest site agents carry the federation to the
+ * end with finite weights of the size they trained.
  */
 import { createHash } from 'node:crypto';
 import { graphqlRequestBody, UPDATE_HEADERS } from '@fedstroke/protocol';
@@ -63,12 +64,12 @@ describe('a site uploading garbage', () => {
     const honest = world.folders.slice(0, 2);
     for (const folder of honest) world.tokens.set(folder.name, (await world.admin.registerSite(folder.name)).token);
     const rogue = await world.admin.registerSite('rogue');
-    const input = federationInput('bad-update', { rounds: 2, quorum: 2, minUpdatesAtDeadline: 2, localSteps: 6 });
+    const input = federationInput('bad-update', { rounds: 3, quorum: 2, minUpdatesAtDeadline: 2, localSteps: 6 });
     const federationId = await world.admin.createFederation(input);
     await world.admin.startFederation(federationId);
     // The rogue takes its slot first, then the honest agents start.
     const task1 = await rogueTask(world.url, rogue.token, federationId);
-    expect(task1).toMatchObject({ roundIndex: 1, totalRounds: 2, localSteps: 6 });
+    expect(task1).toMatchObject({ roundIndex: 1, totalRounds: 3, localSteps: 6 });
     for (const folder of honest) startSite(world, folder, federationId);
     const nan = new Float32Array(task1.parameterCount).fill(0.01);
     nan[123] = NaN;
@@ -81,6 +82,18 @@ describe('a site uploading garbage', () => {
     const second = await upload(world.url, rogue.token, task2, new Uint8Array(100));
     expect(second.status).toBe(422);
     expect(String(second.body.reason)).toMatch(/length|100 bytes|values/i);
+
+    // Finite, so no NaN check catches it; the default norm bound (10 × the recent rounds' median update norm) does.
+    const task3 = await rogueTask(world.url, rogue.token, federationId);
+    expect(task3.roundIndex).toBe(3);
+    const huge = await upload(
+      world.url,
+      rogue.token,
+      task3,
+      new Uint8Array(new Float32Array(task3.parameterCount).fill(3e38).buffer),
+    );
+    expect(huge.status).toBe(422);
+    expect(String(huge.body.reason)).toMatch(/^NORM_EXCEEDED: .*default: 10 × .*median update norm/);
 
     await waitForStatus(world, federationId, 'COMPLETED', 150_000);
     const rounds = await world.admin.rounds(federationId);
@@ -108,5 +121,7 @@ describe('a site uploading garbage', () => {
     const final = await world.admin.federation(federationId);
     const weights = await world.admin.downloadModel(final.latestModelVersion?.id as string);
     expect(weights.every((w) => Number.isFinite(w))).toBe(true);
+    // The issue's symptom was a largest |w| of 1e38 after one such update; the tiny U-Net's stays at a few units.
+    expect(weights.reduce((m, w) => Math.max(m, Math.abs(w)), 0)).toBeLessThan(100);
   }, 200_000);
 });

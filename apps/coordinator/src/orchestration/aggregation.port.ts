@@ -3,7 +3,7 @@
  * upload path only ever call these two methods, so the maths can change without touching I/O code, and a test can
  * drive the orchestrator with any implementation.
  */
-import type { ClientUpdate, RejectionCode, UpdateEnvelope } from '@fedstroke/federation';
+import type { ClientUpdate, RejectionCode, UpdateEnvelope, UpdateNormBound } from '@fedstroke/federation';
 import type { FederationRecord } from '../persistence/records';
 
 export interface UpdateExpectation {
@@ -13,7 +13,8 @@ export interface UpdateExpectation {
   parameterCount: number;
   /** The round's global model, for the norm bound on the update's delta. */
   global: Float32Array;
-  maxUpdateNorm?: number;
+  /** The bound on ||w − global||₂ in force this round, and where it came from (UpdateNormBounds). */
+  normBound: UpdateNormBound;
 }
 
 /** A refusal carries its stable code (sent to the site) and the reason recorded on the participation. */
@@ -21,7 +22,7 @@ export type UpdateVerdict = { accepted: true } | { accepted: false; code: Reject
 
 export interface AggregationOutcome {
   weights: Float32Array;
-  /** Stored on the round and the model version (client metrics averaged, counts). */
+  /** Stored on the round and the model version (client metrics averaged, counts, the updates' norm median and max). */
   metrics: Record<string, number>;
   /** Parameters actually applied (strategy, clipping bound, noise std, ...), recorded on the round. */
   aggregation: Record<string, string | number>;

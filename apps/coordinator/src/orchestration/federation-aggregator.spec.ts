@@ -45,7 +45,14 @@ describe('FederationAggregator', () => {
       serverState: null,
     });
     expect(Array.from(outcome.weights)).toEqual([3.25, 3.25, 3.25, 3.25]);
-    expect(outcome.metrics).toEqual({ loss: 3.25, numResults: 2, numSamples: 4 });
+    // ||Δ|| of the two updates from the zero model: 2 and 8.
+    expect(outcome.metrics).toEqual({
+      loss: 3.25,
+      numResults: 2,
+      numSamples: 4,
+      updateNormMedian: 5,
+      updateNormMax: 8,
+    });
     expect(outcome.aggregation).toMatchObject({ strategy: 'fedavg', updates: 2, proximalMu: 0, clippedUpdates: 0 });
     expect(outcome.serverState).toBeNull();
   });
@@ -74,7 +81,7 @@ describe('FederationAggregator', () => {
       layoutSha256: 'a'.repeat(64),
       parameterCount: 4,
       global: new Float32Array(4),
-      maxUpdateNorm: 1,
+      normBound: { bound: 1, rule: 'a test bound' },
     };
     const envelope = { ...update('a', 0.1, 1), roundId: 'r', baseModelId: 'm0', layoutSha256: 'a'.repeat(64) };
     expect(aggregator.validate(envelope, expectation)).toEqual({ accepted: true });
@@ -82,7 +89,7 @@ describe('FederationAggregator', () => {
     expect(aggregator.validate(far, expectation)).toMatchObject({
       accepted: false,
       code: 'NORM_EXCEEDED',
-      reason: expect.stringMatching(/^NORM_EXCEEDED: /),
+      reason: expect.stringMatching(/^NORM_EXCEEDED: .*bound 1 \(a test bound\)/),
     });
   });
 });

@@ -4,6 +4,8 @@ import {
   type ClientUpdate,
   createStrategy,
   isStatefulStrategy,
+  l2Distance,
+  median,
   type StrategyState,
   type UpdateEnvelope,
   validateUpdate,
@@ -17,6 +19,7 @@ import {
   type UpdateVerdict,
 } from './aggregation.port';
 import { toStrategyConfig } from './strategy-config';
+import { UPDATE_NORM_MAX_METRIC, UPDATE_NORM_MEDIAN_METRIC } from './update-norm-bounds';
 
 @Injectable()
 export class FederationAggregator extends AggregationPort {
@@ -27,10 +30,9 @@ export class FederationAggregator extends AggregationPort {
       roundId: expectation.roundId,
       baseModelId: expectation.baseModelId,
       minSamples: 1,
-      ...(expectation.maxUpdateNorm !== undefined && {
-        maxNorm: expectation.maxUpdateNorm,
-        global: expectation.global,
-      }),
+      maxNorm: expectation.normBound.bound,
+      maxNormRule: expectation.normBound.rule,
+      global: expectation.global,
     });
     return result.ok
       ? { accepted: true }
@@ -59,9 +61,17 @@ export class FederationAggregator extends AggregationPort {
     };
     if (round.privacy) Object.assign(aggregation, round.privacy);
     const state = isStatefulStrategy(strategy) ? strategy.getState() : null;
+    // Later rounds' default norm bound reads these (UpdateNormBounds).
+    const norms = input.updates.map((u) => l2Distance(u.weights, input.global));
     return {
       weights: result.weights,
-      metrics: { ...client, numResults: counts.numResults, numSamples: counts.numSamples },
+      metrics: {
+        ...client,
+        numResults: counts.numResults,
+        numSamples: counts.numSamples,
+        [UPDATE_NORM_MEDIAN_METRIC]: median(norms),
+        [UPDATE_NORM_MAX_METRIC]: Math.max(...norms),
+      },
       aggregation,
       serverState: state ? toServerState(state) : null,
     };

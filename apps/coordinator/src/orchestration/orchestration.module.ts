@@ -4,11 +4,17 @@ import { AggregationPort } from './aggregation.port';
 import { FederationAggregator } from './federation-aggregator';
 import { RoundOrchestrator } from './round-orchestrator.service';
 import { ServerStateStore } from './server-state.store';
+import { UpdateNormBounds } from './update-norm-bounds';
 
 @Global()
 @Module({
   imports: [RoundEventsModule],
-  providers: [RoundOrchestrator, ServerStateStore, { provide: AggregationPort, useClass: FederationAggregator }],
-  exports: [RoundOrchestrator, AggregationPort],
+  providers: [
+    RoundOrchestrator,
+    ServerStateStore,
+    UpdateNormBounds,
+    { provide: AggregationPort, useClass: FederationAggregator },
+  ],
+  exports: [RoundOrchestrator, AggregationPort, UpdateNormBounds],
 })
 export class OrchestrationModule {}

@@ -29,6 +29,7 @@ import { type AggregationOutcome, AggregationPort } from './aggregation.port';
 import { DeadlineTimers } from './deadline-timers';
 import { SerialQueues } from './serial-queues';
 import { ServerStateStore } from './server-state.store';
+import { UpdateNormBounds } from './update-norm-bounds';
 
 const STEP_RETRY_MS = 5000;
 
@@ -48,6 +49,7 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     private readonly store: WeightsStore,
     private readonly serverState: ServerStateStore,
     private readonly aggregator: AggregationPort,
+    private readonly normBounds: UpdateNormBounds,
     private readonly progress: ProgressPublisher,
     private readonly metrics: MetricsService,
     private readonly log: JsonLogger,
@@ -226,10 +228,18 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     try {
       outcome = this.aggregator.aggregate({ federation, roundIndex: round.index, global, updates, serverState });
     } catch (error) {
-      // Aggregation is deterministic: retrying the same inputs would fail the same way, so the round fails.
+      // Aggregation is deterministic: retrying the same inputs would fail the same way, so the round fails. Nothing
+      // of it is stored (model, server state); the next round publishes the same, last good, model again.
       if (!(error instanceof FedstrokeError)) throw error;
-      return this.failRound(federation, round, `aggregation failed: ${error.message}`);
+      const what = error.code === 'AGGREGATE_REJECTED' ? 'aggregate rejected, not stored' : 'aggregation failed';
+      return this.failRound(
+        federation,
+        round,
+        `${what}: ${error.message}; the federation goes on from model version ${base.id} (round ${base.roundIndex})`,
+      );
     }
+    const normBound = await this.normBounds.forRound(federation, round, global);
+    outcome.aggregation.updateNormBound = normBound.bound;
 
     // Files first (atomic), then one transaction that points the database at them.
     const versionId = randomUUID();

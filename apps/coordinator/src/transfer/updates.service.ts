@@ -16,6 +16,7 @@ import { JsonLogger } from '../logging/json-logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { AggregationPort } from '../orchestration/aggregation.port';
 import { RoundOrchestrator } from '../orchestration/round-orchestrator.service';
+import { UpdateNormBounds } from '../orchestration/update-norm-bounds';
 import type { FederationRecord, ParticipationRecord, RoundRecord } from '../persistence/records';
 import {
   FederationRepository,
@@ -58,6 +59,7 @@ export class UpdatesService {
     private readonly store: WeightsStore,
     private readonly gate: UploadGate,
     private readonly aggregator: AggregationPort,
+    private readonly normBounds: UpdateNormBounds,
     private readonly orchestrator: RoundOrchestrator,
     private readonly progress: ProgressPublisher,
     private readonly metrics: MetricsService,
@@ -193,7 +195,7 @@ export class UpdatesService {
       return { code: 'LENGTH_MISMATCH', reason };
     }
     const weights = await this.store.readFloat32Absolute(body.tmpPath);
-    const { maxUpdateNorm } = federation.config.strategyParams;
+    const global = await this.globalWeights(round.baseModelVersionId);
     const verdict = this.aggregator.validate(
       {
         siteId: participation.siteId,
@@ -209,8 +211,8 @@ export class UpdatesService {
         baseModelId: round.baseModelVersionId,
         layoutSha256: federation.config.model.parameterLayoutSha256,
         parameterCount: federation.config.model.parameterCount,
-        global: maxUpdateNorm === undefined ? new Float32Array(0) : await this.globalWeights(round.baseModelVersionId),
-        maxUpdateNorm,
+        global,
+        normBound: await this.normBounds.forRound(federation, round, global),
       },
     );
     return verdict.accepted ? null : { code: verdict.code, reason: verdict.reason };

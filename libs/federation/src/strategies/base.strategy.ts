@@ -1,11 +1,14 @@
 import type { AggregateResult, ClientUpdate } from '../client-update';
 import type { PrivacyRecord } from '../privacy/clip-and-noise';
+import { assertAggregateAcceptable } from '../validation/aggregate-check';
 import type { FailurePolicy, RoundConfig, Strategy, StrategyName, StrategyOptions } from './strategy';
 import { assertEnoughResults, privacyForAggregation, resolveCommonOptions, roundConfig } from './strategy-support';
 
 /**
- * What every strategy does the same way: resolve the failure policy once, configure rounds from the options, and
- * check the failure policy and the privacy record before combining. Subclasses only say how updates combine.
+ * What every strategy does the same way: resolve the failure policy once, configure rounds from the options, check
+ * the failure policy and the privacy record before combining, and check the combined model afterwards (finite, not
+ * grown tenfold: ../validation/aggregate-check.ts), so no strategy — server optimizers and momentum included — can
+ * hand back a model that must not be served. Subclasses only say how updates combine.
  */
 export abstract class BaseStrategy implements Strategy {
   abstract readonly name: StrategyName;
@@ -31,7 +34,19 @@ export abstract class BaseStrategy implements Strategy {
   ): AggregateResult {
     assertEnoughResults(this.failurePolicy, results, this.name);
     const privacy = privacyForAggregation(this.options.privacy, roundIndex, this.name);
-    return this.combine(global, results, privacy, out);
+    const result = this.combine(global, results, privacy, out);
+    // A rejected aggregate leaves a stateful strategy's moments advanced past it: restore them with setState.
+    assertAggregateAcceptable(global, result.weights, this.name, this.stateTensors());
+    return result;
+  }
+
+  /**
+   * The server state this strategy carries into the next round (moments, momentum), checked with the aggregate: a
+   * 3e38 update can leave FedAdam's model finite while its second moment overflows to ∞ and freezes those weights
+   * for good. None by default.
+   */
+  protected stateTensors(): Record<string, Float32Array> {
+    return {};
   }
 
   /** The proximal weight μ sent to sites; only FedProx sends one. */

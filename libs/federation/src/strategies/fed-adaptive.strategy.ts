@@ -68,6 +68,10 @@ abstract class AdaptiveServerStrategy extends BaseStrategy {
     return { weights, metrics: aggregateMetrics(results, clippedUpdates, noiseStd) };
   }
 
+  protected override stateTensors(): Record<string, Float32Array> {
+    return this.state === null ? {} : { m: this.state.m, v: this.state.v };
+  }
+
   /** A copy of the moments m, v and the step count (null before the first aggregation), for persistence. */
   getState(): StrategyState | null {
     if (this.state === null) return null;

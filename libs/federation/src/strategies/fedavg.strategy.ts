@@ -48,6 +48,10 @@ export class FedAvgStrategy extends BaseStrategy implements StatefulStrategy {
     return { weights, metrics: aggregateMetrics(results, clippedUpdates, noiseStd) };
   }
 
+  protected override stateTensors(): Record<string, Float32Array> {
+    return this.velocity === null ? {} : { velocity: this.velocity };
+  }
+
   /** The server momentum u and the step count; null when momentum is off (nothing to carry) or before round 1. */
   getState(): StrategyState | null {
     if (this.velocity === null) return null;

@@ -105,6 +105,40 @@ describe('aggregate', () => {
   });
 });
 
+describe('the aggregate check (one site sends 3e38 everywhere)', () => {
+  const global = Float32Array.from([1.46, -0.5, 0.25]);
+  const honest = (siteId: string) => update(siteId, [1.4, -0.45, 0.3], 10);
+  const poison = update('evil', [3e38, 3e38, 3e38], 10);
+
+  it.each([
+    ['fedavg', {}],
+    ['fedprox', { proximalMu: 0.01 }],
+    ['fedavg', { serverMomentum: 0.9 }],
+    ['fedavg', { serverLearningRate: 2 }],
+    ['fedadam', {}],
+    ['fedyogi', {}],
+    ['trimmed-mean', { beta: 0 }],
+    ['median', {}],
+  ] as const)('%s %j refuses to hand back the poisoned model', (name, extra) => {
+    const strategy = createStrategy({ name, ...base, ...extra } as Parameters<typeof createStrategy>[0]);
+    // Two sites: the median of two is their mean, so even the robust strategies take the poison in.
+    const aggregate = () => strategy.aggregate(global, [honest('a'), poison]);
+    expect(aggregate).toThrow(AggregationError);
+    expect(aggregate).toThrow(/AGGREGATE_REJECTED|non-finite|largest \|w\|/);
+    try {
+      strategy.aggregate(global, [honest('a'), poison]);
+    } catch (error) {
+      expect((error as AggregationError).code).toBe('AGGREGATE_REJECTED');
+      expect((error as Error).message).toMatch(new RegExp(`^${name}: `));
+    }
+  });
+
+  it('lets a robust strategy outvote the poison when it can (median of three)', () => {
+    const result = createStrategy({ name: 'median', ...base }).aggregate(global, [honest('a'), honest('b'), poison]);
+    expect(Array.from(result.weights)).toEqual(Array.from(Float32Array.from([1.4, -0.45, 0.3])));
+  });
+});
+
 describe('server optimizer state', () => {
   it('resumes exactly after getState → setState on a fresh strategy (a coordinator restart)', () => {
     // prepare: three rounds of updates around a moving model

@@ -40,7 +40,9 @@ export interface Strategy {
   /**
    * The next global model from the accepted (already validated) results. Never mutates `global` or any update;
    * writes into `out` when given (it must not share memory with them). `roundIndex` seeds the noise and is
-   * required when noise is configured. Throws AggregationError when fewer than `failurePolicy.minResults` results.
+   * required when noise is configured. Throws AggregationError when fewer than `failurePolicy.minResults` results,
+   * and AGGREGATE_REJECTED when the combined model fails the aggregate check (a stateful strategy's state is then
+   * past that step: restore it with setState before aggregating again).
    */
   aggregate(
     global: Float32Array,

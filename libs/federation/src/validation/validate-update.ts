@@ -6,6 +6,7 @@
  */
 import { InvalidArgumentError } from '@fedstroke/common';
 import type { UpdateEnvelope } from '../client-update';
+import { firstNonFinite, squaredDistance } from '../aggregate/norms';
 
 export type RejectionCode =
   | 'STALE_ROUND'
@@ -37,6 +38,8 @@ export interface UpdateExpectation {
   minSamples: number;
   /** Bound on ||w − w_global||₂; needs `global`. */
   maxNorm?: number;
+  /** Where the bound came from (an explicit setting, or defaultUpdateNormBound's rule), for the rejection message. */
+  maxNormRule?: string;
   global?: Float32Array;
 }
 
@@ -79,7 +82,8 @@ export function validateUpdate(update: UpdateEnvelope, expectation: UpdateExpect
   for (const [name, value] of Object.entries(update.metrics)) {
     if (!Number.isFinite(value)) return reject('NON_FINITE_METRIC', `${site} reports metric ${name} = ${value}`);
   }
-  const sumSquares = deltaSumSquares(update.weights, global);
+  // Σ (w − g)² in float64; NaN or ±∞ in w make it non-finite, finite float32 never overflow it.
+  const sumSquares = squaredDistance(update.weights, global);
   if (!Number.isFinite(sumSquares)) {
     const index = firstNonFinite(update.weights);
     if (index < 0) throw new InvalidArgumentError('validateUpdate: expectation.global itself holds non-finite values');
@@ -87,7 +91,11 @@ export function validateUpdate(update: UpdateEnvelope, expectation: UpdateExpect
   }
   const deltaNorm = global === undefined ? null : Math.sqrt(sumSquares);
   if (maxNorm !== undefined && deltaNorm !== null && deltaNorm > maxNorm) {
-    return reject('NORM_EXCEEDED', `${site} moves the model by ||Δ|| = ${deltaNorm.toPrecision(6)}, bound ${maxNorm}`);
+    const rule = expectation.maxNormRule ? ` (${expectation.maxNormRule})` : '';
+    return reject(
+      'NORM_EXCEEDED',
+      `${site} moves the model by ||Δ|| = ${deltaNorm.toPrecision(6)}, bound ${maxNorm}${rule}`,
+    );
   }
   return { ok: true, deltaNorm };
 }
@@ -105,23 +113,4 @@ export function partitionUpdates<T extends UpdateEnvelope>(
     else rejected.push({ siteId: update.siteId, reason: result.reason });
   }
   return { accepted, rejected };
-}
-
-/** Σ (w − g)² in float64 (Σ w² without a global); NaN or ±∞ in w make it non-finite, finite float32 never overflow it. */
-function deltaSumSquares(weights: Float32Array, global: Float32Array | undefined): number {
-  let sum = 0;
-  if (global === undefined) {
-    for (let j = 0; j < weights.length; j++) sum += weights[j] * weights[j];
-  } else {
-    for (let j = 0; j < weights.length; j++) {
-      const d = weights[j] - global[j];
-      sum += d * d;
-    }
-  }
-  return sum;
-}
-
-function firstNonFinite(weights: Float32Array): number {
-  for (let j = 0; j < weights.length; j++) if (!Number.isFinite(weights[j])) return j;
-  return -1;
 }
