@@ -4,6 +4,7 @@ export * from './manifest';
 export * from './weights';
 export * from './adam';
 export * from './checkpoint';
+export * from './model-export';
 export * from './input-shape';
 export * from './providers';
 export * from './lowered-artifacts';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { generateDataset } from '@fedstroke/synth';
 import { readSafetensors } from '@fedstroke/runtime';
+import { torchLoadStrict } from '../../../../libs/runtime/src/testing/torch-oracle';
 import { registerTrainCommand } from './train.command';
 
 /** `fedstroke train` end to end on a tiny synthetic dataset with the tiny U-Net (artifacts generated on the fly). */
@@ -53,8 +54,14 @@ describe('fedstroke train', () => {
     expect(JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'))).toEqual(summary);
     for (const file of ['best.safetensors', 'last.safetensors'])
       expect((await stat(join(out, file))).size).toBeGreaterThan(0);
+    // The checkpoint file holds the parameters only (loads with strict=True); the moments are in their own file.
     const last = await readSafetensors(join(out, 'last.safetensors'));
-    expect(last.tensors.some((t) => t.name.startsWith('optimizer.'))).toBe(true);
+    expect(last.tensors.some((t) => t.name.includes('exp_avg'))).toBe(false);
+    const moments = await readSafetensors(join(out, 'last.optimizer.safetensors'));
+    expect(moments.tensors.some((t) => t.name.startsWith('exp_avg_sq.'))).toBe(true);
+    const image = { data: new Float32Array(3 * 8 ** 3).fill(0.5), shape: [1, 3, 8, 8, 8] };
+    const torch = torchLoadStrict(join(dir, 'models', 'tiny', 'manifest.json'), join(out, 'best.safetensors'), image);
+    expect(torch.names).toHaveLength(last.tensors.length);
 
     // Resume to 9 steps: the first 6 losses are the earlier run's.
     const resumed = JSON.parse(

@@ -66,7 +66,8 @@ export function registerTrainCommand(program: Command): void {
       'Train the U-Net on patches (a third centred on lesions; flips, intensity and noise augmentation; poly or ' +
         "cosine learning rate), validating on whole volumes. Without --site it trains centrally on every site's " +
         "training cases (the baseline the federation is compared with); with --site on one site's only (the " +
-        'local-only baseline). Writes best.safetensors, last.safetensors (resumable) and summary.json, with ' +
+        'local-only baseline). Writes best.safetensors and last.safetensors (parameters only: they load into PyTorch ' +
+        'with strict=True), their Adam moments in *.optimizer.safetensors (for --resume) and summary.json, with ' +
         'validation and independent-test metrics of the best checkpoint.',
     )
     .option('--data <dir>', `ISLES'22-layout dataset (default: ${DEFAULT_DATA_DIR}, generated if absent)`)
