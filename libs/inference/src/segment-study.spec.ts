@@ -2,7 +2,7 @@ import { access, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultPreprocessing } from '@fedstroke/isles';
-import { maxAffineDifference, readNifti } from '@fedstroke/nifti';
+import { maxAffineDifference, readNifti, readNiftiHeader } from '@fedstroke/nifti';
 import { loadArtifacts } from '@fedstroke/runtime';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
 import { referenceHeader } from '../../nifti/src/testing/reference-header';
@@ -60,6 +60,7 @@ describe('segmentStudy (tiny model, real ISLES22 case)', () => {
       version: 'tiny/checkpoint',
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
       config: 'tiny',
+      training: expect.objectContaining({ kind: 'initial', untrained: true }),
     });
     expect(result.qcWarnings.map((w) => w.code)).toEqual(['FLAIR_MISSING', 'FLAIR_ZERO_FILLED']);
     for (const key of ['loadMs', 'preprocessMs', 'inferenceMs', 'postprocessMs', 'totalMs'] as const) {
@@ -76,6 +77,10 @@ describe('segmentStudy (tiny model, real ISLES22 case)', () => {
     expect(maxAffineDifference(written.affine, dwi.affine)).toBeLessThan(1e-4);
     expect(written.datatype).toBe('uint8');
     expect(Array.from(written.data)).toEqual(Array.from(result.mask.data));
+    // The header's description names the model, so a file found later says what made it.
+    expect((await readNiftiHeader(maskPath)).description).toBe(
+      `fedstroke tiny sha ${result.model.sha256.slice(0, 12)} UNTRAINED undeclared`,
+    );
   });
 
   it("excludes every voxel outside the brain from mask and probabilities, and writes the DWI's xform codes, an intent and the display range", async () => {

@@ -17,11 +17,15 @@ import {
 import {
   assertFiniteParameters,
   InferenceModel,
+  initialCheckpointProvenance,
   loadArtifacts,
   type Manifest,
+  type ModelProvenance,
+  parameterSha256,
   type ProviderOptions,
   readWeightsFile,
   sha256,
+  UNKNOWN_PROVENANCE,
 } from '@fedstroke/runtime';
 import { SegmentationModelError } from './errors';
 
@@ -32,6 +36,8 @@ export interface ModelInfo {
   sha256: string;
   /** The artifacts' config name, e.g. "bench". */
   config: string;
+  /** How the weights were trained (federation, rounds, data), or that they never were. */
+  training: ModelProvenance;
 }
 
 export interface SegmentationModelSource {
@@ -43,6 +49,8 @@ export interface SegmentationModelSource {
   weights?: string | Float32Array;
   /** Overrides the version label (e.g. the model version id when `weights` is a buffer). */
   version?: string;
+  /** How the weights were trained; default: untrained when they equal the artifacts' checkpoint, else unknown. */
+  training?: ModelProvenance;
 }
 
 export interface SegmentationModel {
@@ -137,7 +145,17 @@ export async function loadSegmentationModel(
   const network = await InferenceModel.create(source.artifactsDir, { ...provider, weights });
   const digest = sha256(new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));
   return {
-    info: { version: source.version ?? version, sha256: digest, config: manifest.config.name },
+    info: {
+      version: source.version ?? version,
+      sha256: digest,
+      config: manifest.config.name,
+      // Any weights equal to the artifacts' checkpoint are its seeded random initial weights, whatever the file.
+      training:
+        source.training ??
+        (digest === parameterSha256(artifacts.initialParameters)
+          ? initialCheckpointProvenance(manifest.config.name)
+          : UNKNOWN_PROVENANCE),
+    },
     manifest,
     preprocessing,
     qcWarnings,

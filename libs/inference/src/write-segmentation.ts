@@ -5,19 +5,23 @@
  */
 import { InvalidArgumentError } from '@fedstroke/common';
 import { NIFTI_INTENT, writeNifti } from '@fedstroke/nifti';
+import { describeProvenance } from '@fedstroke/runtime';
 import type { SegmentationResult } from './segment-study';
 
 const UNIT_RANGE = [0, 1] as const;
 
+/** Both files' description field names the model: config, sha256, federation, round, data (describeProvenance). */
 export async function writeSegmentation(
-  result: Pick<SegmentationResult, 'mask' | 'prob'>,
+  result: Pick<SegmentationResult, 'mask' | 'prob' | 'model'>,
   maskPath: string,
   probPath?: string,
 ): Promise<void> {
+  const description = describeProvenance(result.model.config, result.model.sha256, result.model.training);
   await writeNifti(maskPath, result.mask, {
     datatype: 'uint8',
     displayRange: UNIT_RANGE,
     intent: { code: NIFTI_INTENT.LABEL, name: 'lesion mask' },
+    description,
   });
   if (probPath === undefined) return;
   if (!result.prob) {
@@ -29,5 +33,6 @@ export async function writeSegmentation(
     datatype: 'float32',
     displayRange: UNIT_RANGE,
     intent: { code: NIFTI_INTENT.ESTIMATE, name: 'lesion prob' },
+    description,
   });
 }

@@ -33,6 +33,8 @@ export interface WriteNiftiOptions {
   displayRange?: readonly [number, number];
   /** intent_code and intent_name (at most 15 characters), e.g. NIFTI_INTENT.LABEL and "lesion mask". */
   intent?: { code: number; name: string };
+  /** The header's 80-byte descrip field (latin1, cut at 79 characters); default "fedstroke". */
+  description?: string;
 }
 
 /** What can be written: a volume whose voxels may also be bytes already (a mask), so none is copied to float32. */
@@ -103,7 +105,7 @@ function encodeHeader(
     view.setFloat32(124, options.displayRange[1], true); // cal_max
     view.setFloat32(128, options.displayRange[0], true); // cal_min
   }
-  bytes.set(Buffer.from('fedstroke', 'latin1'), 148);
+  bytes.set(Buffer.from((options.description ?? 'fedstroke').slice(0, 79), 'latin1'), 148);
   const xform = volume.xform ?? DEFAULT_XFORM;
   view.setInt16(252, xform.qformCode, true);
   view.setInt16(254, xform.sformCode, true);

@@ -24,6 +24,7 @@ const provenance: ModelProvenance = {
   rounds: 3,
   strategy: 'fedavg',
   trainingData: 'synthetic',
+  startedFrom: 'the "tiny" artifacts checkpoint',
 };
 
 describe('model export (model.safetensors + manifest.json)', () => {

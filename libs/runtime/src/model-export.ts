@@ -33,6 +33,8 @@ export interface ModelProvenance {
   rounds: number | null;
   strategy: string | null;
   trainingData: TrainingDataKind;
+  /** What the federation started from (the artifacts' checkpoint, another model version, an uploaded checkpoint). */
+  startedFrom: string | null;
 }
 
 export interface ModelExportManifest {
@@ -65,7 +67,32 @@ export const UNKNOWN_PROVENANCE: ModelProvenance = {
   rounds: null,
   strategy: null,
   trainingData: 'undeclared',
+  startedFrom: null,
 };
+
+/** The provenance of an artifacts folder's own checkpoint: seeded random initial weights, never trained. */
+export function initialCheckpointProvenance(config: string): ModelProvenance {
+  return {
+    ...UNKNOWN_PROVENANCE,
+    kind: 'initial',
+    untrained: true,
+    startedFrom: `the "${config}" artifacts checkpoint`,
+  };
+}
+
+/**
+ * A line of at most 79 characters naming the model, for the description field of written NIfTI files, e.g.
+ * `fedstroke bench 5c2f1a9e… fed 3b1c0d2e r72/72 synthetic`.
+ */
+export function describeProvenance(config: string, sha256: string, provenance: ModelProvenance): string {
+  const parts = ['fedstroke', config, `sha ${sha256.slice(0, 12)}`];
+  if (provenance.untrained) parts.push('UNTRAINED');
+  if (provenance.federationId) parts.push(`fed ${provenance.federationId.slice(0, 8)}`);
+  if (provenance.roundIndex !== null)
+    parts.push(`r${provenance.roundIndex}${provenance.rounds ? `/${provenance.rounds}` : ''}`);
+  parts.push(provenance.trainingData);
+  return parts.join(' ').slice(0, 79);
+}
 
 export function parameterSha256(weights: Float32Array): string {
   return sha256(new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));

@@ -6,11 +6,14 @@ import { WeightsError } from './errors';
 import type { Manifest } from './manifest';
 import { readSafetensors, type NamedTensor } from './safetensors';
 
+/** What checking weights needs of a manifest: the parameter names, shapes and offsets, and the config's name. */
+export type ParameterLayout = Pick<Manifest, 'parameters' | 'parameterCount'> & { config: { name: string } };
+
 /** Tensors under this prefix in a checkpoint hold optimizer state, not parameters. */
 export const OPTIMIZER_PREFIX = 'optimizer.';
 
 /** Throws naming the first non-finite value: which parameter, which index inside it, and the value. */
-export function assertFiniteParameters(buffer: Float32Array, manifest: Manifest, source: string): void {
+export function assertFiniteParameters(buffer: Float32Array, manifest: ParameterLayout, source: string): void {
   for (let i = 0; i < buffer.length; i++) {
     const value = buffer[i];
     if (value - value !== 0) {
@@ -26,7 +29,11 @@ export function assertFiniteParameters(buffer: Float32Array, manifest: Manifest,
  * Gathers the parameter tensors of `tensors` (any order, e.g. a PyTorch-written file) into one new buffer in manifest
  * order. Tensors named `optimizer.*` are ignored. Length, names, shapes and finiteness are all checked.
  */
-export function gatherParameters(tensors: readonly NamedTensor[], manifest: Manifest, source: string): Float32Array {
+export function gatherParameters(
+  tensors: readonly NamedTensor[],
+  manifest: ParameterLayout,
+  source: string,
+): Float32Array {
   const parameters = tensors.filter((t) => !t.name.startsWith(OPTIMIZER_PREFIX));
   const total = parameters.reduce((sum, t) => sum + t.data.length, 0);
   if (total !== manifest.parameterCount) {
@@ -58,7 +65,7 @@ export function gatherParameters(tensors: readonly NamedTensor[], manifest: Mani
 }
 
 /** Splits a contiguous buffer into named tensors (views, no copy) for writing a safetensors file. */
-export function splitParameters(buffer: Float32Array, manifest: Manifest, prefix = ''): NamedTensor[] {
+export function splitParameters(buffer: Float32Array, manifest: ParameterLayout, prefix = ''): NamedTensor[] {
   return manifest.parameters.map((spec) => ({
     name: `${prefix}${spec.name}`,
     shape: spec.shape,

@@ -3,9 +3,10 @@ import { ModelVersionsModule } from '../model-versions/model-versions.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { FederationsResolver } from './federations.resolver';
 import { FederationsService } from './federations.service';
+import { InitialModels } from './initial-models';
 
 @Module({
   imports: [RoundsModule, ModelVersionsModule],
-  providers: [FederationsResolver, FederationsService],
+  providers: [FederationsResolver, FederationsService, InitialModels],
 })
 export class FederationsModule {}

@@ -2,8 +2,6 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '@fedstroke/common';
 import { createStrategy } from '@fedstroke/federation';
-import { CoordinatorConfigService } from '../config/coordinator-config.service';
-import { ArtifactModelError, readArtifactModel } from '../model-versions/artifact-model.reader';
 import { modelVersionFile } from '../model-versions/model-versions.service';
 import { RoundOrchestrator } from '../orchestration/round-orchestrator.service';
 import { toStrategyConfig } from '../orchestration/strategy-config';
@@ -18,13 +16,14 @@ import type {
 import { FederationRepository } from '../persistence/repositories';
 import { WeightsStore } from '../storage/weights-store';
 import type { CreateFederationInput } from './dto/create-federation.input';
+import { InitialModels } from './initial-models';
 
 @Injectable()
 export class FederationsService {
   constructor(
     private readonly federations: FederationRepository,
     private readonly store: WeightsStore,
-    private readonly config: CoordinatorConfigService,
+    private readonly initialModels: InitialModels,
     private readonly orchestrator: RoundOrchestrator,
   ) {}
 
@@ -38,7 +37,7 @@ export class FederationsService {
     return this.federations.list(page, status);
   }
 
-  /** Checks the config, reads the initial model from the artifacts, stores it as model version 0. */
+  /** Checks the config, reads the initial model (artifacts, a model version or a checkpoint), stores it as version 0. */
   async create(input: CreateFederationInput): Promise<FederationRecord> {
     const quorum = input.quorum ?? input.sitesPerRound;
     if (quorum > input.sitesPerRound) {
@@ -52,7 +51,7 @@ export class FederationsService {
     if (await this.federations.getByName(input.name)) {
       throw new ConflictException(`a federation named "${input.name}" already exists`);
     }
-    const initial = await this.readInitialModel(input.modelConfigName);
+    const initial = await this.initialModels.choose(input.modelConfigName, input.initialModel);
     const config: FederationConfigRecord = {
       strategy: input.strategy,
       rounds: input.rounds,
@@ -64,6 +63,7 @@ export class FederationsService {
       learningRate: input.learningRate,
       model: initial.model,
       strategyParams: definedOnly({ ...(input.strategyParams ?? {}) }),
+      trainingData: input.trainingData,
     };
     try {
       // Builds the strategy once now, so bad parameters fail here and not at the first aggregation.
@@ -86,6 +86,7 @@ export class FederationsService {
     const versionId = randomUUID();
     const bytes = new Uint8Array(initial.weights.buffer, initial.weights.byteOffset, initial.weights.byteLength);
     const stored = await this.store.writeAtomic(modelVersionFile(federation.id, 0, versionId), bytes);
+    federation.config.initialModel = { ...initial.source, sha256: stored.sha256 };
     await this.federations.create(federation, {
       id: versionId,
       federationId: federation.id,
@@ -124,15 +125,6 @@ export class FederationsService {
     const cancelled = await this.orchestrator.cancel(id, reason ?? 'cancelled by an administrator');
     if (!cancelled) throw await this.refusal(id, 'cancel', 'CREATED, RUNNING or PAUSED');
     return cancelled;
-  }
-
-  private async readInitialModel(name: string): Promise<Awaited<ReturnType<typeof readArtifactModel>>> {
-    try {
-      return await readArtifactModel(this.config.get('artifactsDir'), name);
-    } catch (error) {
-      if (error instanceof ArtifactModelError) throw new BadRequestException(error.message);
-      throw error;
-    }
   }
 
   private async refusal(id: string, action: string, expected: string): Promise<Error> {

@@ -8,7 +8,9 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
 import { FedstrokeError } from '@fedstroke/common';
 import { loadSegmentationModel, type SegmentationModel } from '@fedstroke/inference';
+import type { ModelProvenance } from '@fedstroke/runtime';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
+import { modelVersionProvenance } from '../model-versions/model-provenance';
 import { ModelVersionsService } from '../model-versions/model-versions.service';
 import type { ModelVersionRecord } from '../persistence/records';
 import { FederationRepository } from '../persistence/repositories';
@@ -22,6 +24,7 @@ export class ModelNotAvailableError extends FedstrokeError {
 export interface ChosenModel {
   version: ModelVersionRecord;
   config: string;
+  training: ModelProvenance;
 }
 
 interface CacheEntry {
@@ -46,7 +49,7 @@ export class ModelCatalog implements OnApplicationShutdown {
     const version = versionId ? await this.byId(versionId) : await this.newest();
     const federation = await this.federations.get(version.federationId);
     if (!federation) throw new ModelNotAvailableError(`model version ${version.id} belongs to no known federation`);
-    return { version, config: federation.config.model.name };
+    return { version, config: federation.config.model.name, training: modelVersionProvenance(federation, version) };
   }
 
   /** Runs `use` with the loaded model, loading it on first use. */
@@ -106,7 +109,12 @@ export class ModelCatalog implements OnApplicationShutdown {
   private async load(chosen: ChosenModel): Promise<SegmentationModel> {
     const weights = await this.versions.readWeights(chosen.version);
     const model = await loadSegmentationModel(
-      { artifactsDir: join(this.config.get('artifactsDir'), chosen.config), weights, version: chosen.version.id },
+      {
+        artifactsDir: join(this.config.get('artifactsDir'), chosen.config),
+        weights,
+        version: chosen.version.id,
+        training: chosen.training,
+      },
       { intraOpNumThreads: this.config.get('inference').threads, provider: this.config.get('inference').provider },
     );
     if (model.info.sha256 !== chosen.version.sha256) {

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FedstrokeError } from '@fedstroke/common';
-import { readSafetensors } from '@fedstroke/runtime';
+import { type ParameterLayout, readSafetensors } from '@fedstroke/runtime';
 import type { ModelConfigRecord } from '../persistence/records';
 
 export class ArtifactModelError extends FedstrokeError {
@@ -22,12 +22,25 @@ interface ManifestSubset {
   parameters?: Array<{ name: string; offset: number; size: number }>;
 }
 
-export async function readArtifactModel(
-  artifactsDir: string,
-  name: string,
-): Promise<{ model: ModelConfigRecord; weights: Float32Array }> {
-  const folder = join(artifactsDir, name);
-  const manifestPath = join(folder, 'manifest.json');
+/** What checking foreign weights against a config needs: its name, parameter names, shapes and offsets. */
+export type ConfigLayout = ParameterLayout & { parameterLayoutSha256: string };
+
+/** The config's manifest, for weights uploaded from elsewhere (e.g. PyTorch) to be checked against. */
+export async function readParameterLayout(artifactsDir: string, name: string): Promise<ConfigLayout> {
+  const manifestPath = join(artifactsDir, name, 'manifest.json');
+  const manifest = await readManifest(manifestPath, name);
+  if (!Array.isArray(manifest.parameters) || manifest.parameters.length === 0) {
+    throw new ArtifactModelError(`${manifestPath} lists no parameters (names and shapes) to check weights against`);
+  }
+  return {
+    config: { name },
+    parameters: manifest.parameters as ConfigLayout['parameters'],
+    parameterCount: manifest.parameterCount,
+    parameterLayoutSha256: manifest.parameterLayoutSha256,
+  };
+}
+
+async function readManifest(manifestPath: string, name: string): Promise<ManifestSubset> {
   let manifest: ManifestSubset;
   try {
     manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as ManifestSubset;
@@ -45,6 +58,16 @@ export async function readArtifactModel(
   if (typeof manifest.parameterLayoutSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(manifest.parameterLayoutSha256)) {
     throw new ArtifactModelError(`${manifestPath}: parameterLayoutSha256 must be 64 lowercase hex characters`);
   }
+  return manifest;
+}
+
+export async function readArtifactModel(
+  artifactsDir: string,
+  name: string,
+): Promise<{ model: ModelConfigRecord; weights: Float32Array }> {
+  const folder = join(artifactsDir, name);
+  const manifestPath = join(folder, 'manifest.json');
+  const manifest = await readManifest(manifestPath, name);
   const checkpointPath = join(folder, 'checkpoint.safetensors');
   const { tensors } = await readSafetensors(checkpointPath);
   const weights = new Float32Array(manifest.parameterCount);

@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CheckpointStore } from './checkpoints/checkpoint-store';
+import { CheckpointsController } from './checkpoints/checkpoints.controller';
 import { ModelVersionsResolver } from './model-versions.resolver';
 import { ModelVersionsService } from './model-versions.service';
 
-@Module({ providers: [ModelVersionsResolver, ModelVersionsService], exports: [ModelVersionsService] })
+@Module({
+  controllers: [CheckpointsController],
+  providers: [ModelVersionsResolver, ModelVersionsService, CheckpointStore],
+  exports: [ModelVersionsService, CheckpointStore],
+})
 export class ModelVersionsModule {}

@@ -1,10 +1,11 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, ID, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Roles } from '../auth/roles.decorator';
 import { toPage } from '../common/page.model';
 import { ModelVersionsArgs } from './dto/model-versions.args';
 import { ModelVersion, ModelVersionPage } from './models/model-version.model';
 import { ModelVersionsService } from './model-versions.service';
+import { ModelTraining } from './models/model-training.model';
 
 @Resolver(() => ModelVersion)
 export class ModelVersionsResolver {
@@ -14,6 +15,11 @@ export class ModelVersionsResolver {
   @Roles('ADMIN', 'READONLY', 'INFERENCE')
   async modelVersion(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<ModelVersion> {
     return ModelVersion.from(await this.versions.get(id));
+  }
+
+  @ResolveField(() => ModelTraining, { description: 'How this model was trained (federation, rounds, data).' })
+  async training(@Parent() version: ModelVersion): Promise<ModelTraining> {
+    return ModelTraining.from(await this.versions.provenance(version.id));
   }
 
   @Query(() => ModelVersionPage, { description: 'Global models of a federation by round (0 = initial).' })

@@ -21,6 +21,22 @@ export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export type Metrics = Record<string, number>;
 
+/** What the sites train on, as the federation's creator declared it; results name it. */
+export const TRAINING_DATA_KINDS = ['SYNTHETIC', 'REAL', 'UNDECLARED'] as const;
+export type TrainingDataKind = (typeof TRAINING_DATA_KINDS)[number];
+
+/** Where a federation's round-0 model came from. */
+export const INITIAL_MODEL_SOURCES = ['ARTIFACTS', 'MODEL_VERSION', 'CHECKPOINT'] as const;
+export type InitialModelSource = (typeof INITIAL_MODEL_SOURCES)[number];
+
+export interface InitialModelRecord {
+  source: InitialModelSource;
+  /** The model version or uploaded checkpoint id; null for the artifacts' own checkpoint. */
+  id: string | null;
+  /** sha256 of the contiguous float32 weights the federation started from. */
+  sha256: string;
+}
+
 export interface ModelConfigRecord {
   /** Artifact configuration name (a folder under FEDSTROKE_ARTIFACTS_DIR). */
   name: string;
@@ -59,6 +75,10 @@ export interface FederationConfigRecord {
   learningRate: number;
   model: ModelConfigRecord;
   strategyParams: StrategyParamsRecord;
+  /** Absent on federations created before it was recorded: read as UNDECLARED. */
+  trainingData?: TrainingDataKind;
+  /** Absent on federations created before it was recorded: they started from the artifacts' checkpoint. */
+  initialModel?: InitialModelRecord;
 }
 
 export interface FederationRecord {

@@ -39,3 +39,21 @@ export function torchLoadStrict(
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+/** A freshly initialized PyTorch UNet3D of `config`'s shape, saved as safetensors at `out` (torch_save_state_dict.py). */
+export function torchSaveStateDict(
+  out: string,
+  config: { inChannels: number; baseFilters: number; levels: number; featuresCap: number },
+  seed = 1,
+): void {
+  execFileSync(
+    TORCH_PYTHON,
+    [
+      join(__dirname, 'torch_save_state_dict.py'),
+      out,
+      ...['--in-channels', String(config.inChannels), '--base', String(config.baseFilters)],
+      ...['--levels', String(config.levels), '--cap', String(config.featuresCap), '--seed', String(seed)],
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+}

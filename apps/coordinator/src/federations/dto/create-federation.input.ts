@@ -1,4 +1,4 @@
-import { Field, Float, InputType, Int } from '@nestjs/graphql';
+import { Field, Float, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -6,6 +6,7 @@ import {
   IsNumber,
   IsOptional,
   IsPositive,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -13,8 +14,30 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { STRATEGY_NAMES, type StrategyName } from '../../persistence/records';
-import { StrategyEnum } from '../models/federation.model';
+import {
+  STRATEGY_NAMES,
+  type StrategyName,
+  TRAINING_DATA_KINDS,
+  type TrainingDataKind,
+} from '../../persistence/records';
+import { StrategyEnum, TrainingDataEnum } from '../models/federation.model';
+
+@InputType({
+  description:
+    "What the federation starts from instead of the config's random checkpoint: one of the two, validated against " +
+    "the config's manifest (parameter names, shapes, finite values).",
+})
+export class InitialModelInput {
+  @Field(() => ID, { nullable: true, description: 'A model version (of any federation with the same layout).' })
+  @IsOptional()
+  @IsUUID()
+  modelVersionId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'A checkpoint uploaded with POST /checkpoints?config=NAME.' })
+  @IsOptional()
+  @IsUUID()
+  checkpointId?: string | null;
+}
 
 @InputType()
 export class StrategyParamsInput {
@@ -139,4 +162,14 @@ export class CreateFederationInput {
   @ValidateNested()
   @Type(() => StrategyParamsInput)
   strategyParams?: StrategyParamsInput;
+
+  @Field(() => TrainingDataEnum, { defaultValue: 'UNDECLARED', description: 'What the sites train on.' })
+  @IsIn(TRAINING_DATA_KINDS)
+  trainingData: TrainingDataKind = 'UNDECLARED';
+
+  @Field(() => InitialModelInput, { nullable: true, description: "Default: the config's artifacts checkpoint." })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InitialModelInput)
+  initialModel?: InitialModelInput | null;
 }

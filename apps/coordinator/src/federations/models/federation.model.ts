@@ -1,12 +1,17 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { date } from '../../common/metric.model';
 import { Paginated } from '../../common/page.model';
+import { initialModel } from '../../model-versions/model-provenance';
 import {
   FEDERATION_STATUSES,
   type FederationRecord,
   type FederationStatus,
+  INITIAL_MODEL_SOURCES,
+  type InitialModelSource,
   STRATEGY_NAMES,
   type StrategyName,
+  TRAINING_DATA_KINDS,
+  type TrainingDataKind,
 } from '../../persistence/records';
 
 export const FederationStatusEnum = Object.fromEntries(FEDERATION_STATUSES.map((s) => [s, s])) as {
@@ -21,6 +26,34 @@ registerEnumType(StrategyEnum, {
     'FEDAVG: sample-weighted mean. FEDPROX: FedAvg + proximal term on sites (proximalMu). FEDADAM/FEDYOGI: server ' +
     'optimizer on the averaged delta. MEDIAN: coordinate-wise median. TRIMMED_MEAN: mean without the extremes.',
 });
+
+export const TrainingDataEnum = Object.fromEntries(TRAINING_DATA_KINDS.map((s) => [s, s])) as {
+  [K in TrainingDataKind]: K;
+};
+registerEnumType(TrainingDataEnum, {
+  name: 'TrainingData',
+  description: 'What the sites train on, as declared at creation; every segmentation result names it.',
+});
+
+export const InitialModelSourceEnum = Object.fromEntries(INITIAL_MODEL_SOURCES.map((s) => [s, s])) as {
+  [K in InitialModelSource]: K;
+};
+registerEnumType(InitialModelSourceEnum, {
+  name: 'InitialModelSource',
+  description:
+    "ARTIFACTS: the config's seeded random checkpoint. MODEL_VERSION: another federation's model version. " +
+    'CHECKPOINT: weights uploaded with POST /checkpoints (e.g. trained in PyTorch).',
+});
+
+@ObjectType({ description: 'What a federation started from (its round-0 model).' })
+export class InitialModel {
+  @Field(() => InitialModelSourceEnum)
+  source!: InitialModelSource;
+  @Field(() => ID, { nullable: true, description: 'The model version or checkpoint id.' })
+  id!: string | null;
+  @Field(() => String, { nullable: true, description: 'sha256 of the starting float32 weights.' })
+  sha256!: string | null;
+}
 
 @ObjectType({ description: 'The artifact configuration a federation trains: its parameter count and layout hash.' })
 export class ModelConfig {
@@ -88,6 +121,10 @@ export class FederationConfig {
   model!: ModelConfig;
   @Field(() => StrategyParams)
   strategyParams!: StrategyParams;
+  @Field(() => TrainingDataEnum)
+  trainingData!: TrainingDataKind;
+  @Field(() => InitialModel)
+  initialModel!: InitialModel;
 }
 
 @ObjectType()
@@ -110,8 +147,14 @@ export class Federation {
   statusReason!: string | null;
 
   static from(record: FederationRecord): Federation {
+    const start = initialModel(record);
     return Object.assign(new Federation(), {
       ...record,
+      config: {
+        ...record.config,
+        trainingData: record.config.trainingData ?? 'UNDECLARED',
+        initialModel: { ...start, sha256: start.sha256 || null },
+      },
       createdAt: new Date(record.createdAt),
       startedAt: date(record.startedAt),
       endedAt: date(record.endedAt),

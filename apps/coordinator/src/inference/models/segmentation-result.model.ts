@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import type { SegmentationSummary } from '@fedstroke/inference';
+import { ModelTraining } from '../../model-versions/models/model-training.model';
 
 @ObjectType()
 export class Lesion {
@@ -19,6 +20,11 @@ export class SegmentationModelInfo {
   sha256!: string;
   @Field({ description: 'Artifacts config name, e.g. bench.' })
   config!: string;
+  @Field(() => ModelTraining, {
+    nullable: true,
+    description: 'How the model was trained (null on results stored before this was recorded).',
+  })
+  training!: ModelTraining | null;
 }
 
 @ObjectType()
