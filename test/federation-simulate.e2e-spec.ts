@@ -4,11 +4,21 @@
  * report. Checks what a researcher reads: rounds completed by every site, the figures, the report's plots.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildOnce, generateSmallDataset, lastJsonLine, readSimulateRun, ROOT, simulateArgs } from './federation-kit';
+import { torchLoadStrict } from '../libs/runtime/src/testing/torch-oracle';
+import {
+  buildOnce,
+  FEDSTROKE_BIN,
+  generateSmallDataset,
+  lastJsonLine,
+  readSimulateRun,
+  ROOT,
+  simulateArgs,
+} from './federation-kit';
 
 const run = promisify(execFile);
 let root: string;
@@ -53,7 +63,51 @@ describe('fedstroke simulate', () => {
     expect(federated.overlays.map((o) => o.role)).toEqual(['best', 'median', 'worst']);
     expect(federated.overlays[0]).not.toHaveProperty('pngBase64');
 
+    // The final federated model is in the run folder as a model export, named by summary.json and the report...
+    expect(summary.model).toMatchObject({ path: join(runDir, 'model'), roundIndex: 3 });
+    const model = summary.model!;
+    const exported = JSON.parse(readFileSync(model.manifest, 'utf8'));
+    expect(exported.provenance).toMatchObject({
+      kind: 'federated',
+      untrained: false,
+      federationId: summary.federation.id,
+      modelVersionId: model.modelVersionId,
+      roundIndex: 3,
+      rounds: 3,
+      trainingData: 'synthetic',
+    });
+    // ...with exactly the weights the coordinator stored for that version...
+    const versions = join(runDir, 'coordinator', 'models', summary.federation.id);
+    const stored = readdirSync(versions).find((f) => f.endsWith(`${model.modelVersionId}.f32`));
+    const sha = createHash('sha256')
+      .update(readFileSync(join(versions, stored!)))
+      .digest('hex');
+    expect(model.sha256).toBe(sha);
+    // ...and PyTorch loads it with strict=True.
+    const image = { data: new Float32Array(3 * 8 ** 3).fill(0.25), shape: [1, 3, 8, 8, 8] };
+    expect(torchLoadStrict(model.manifest, model.weights, image).names).toHaveLength(exported.parameters.length);
+
+    // `fedstroke export` from the run's coordinator data directory writes the same model file.
+    const out = join(root, 'exported');
+    const { stdout: exportJson } = await run(
+      process.execPath,
+      [
+        FEDSTROKE_BIN,
+        'export',
+        model.modelVersionId,
+        '--data-dir',
+        join(runDir, 'coordinator'),
+        '--out',
+        out,
+        '--json',
+      ],
+      { cwd: ROOT },
+    );
+    expect(JSON.parse(exportJson).provenance).toEqual(exported.provenance);
+    expect(readFileSync(join(out, 'model.safetensors')).equals(readFileSync(model.weights))).toBe(true);
+
     const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('href="model/model.safetensors"');
     expect(html.match(/class="chart line-chart"/g)).toHaveLength(3);
     expect(html).toContain('class="chart histogram"');
     expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(3);

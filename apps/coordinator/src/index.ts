@@ -8,3 +8,4 @@ export {
 } from './config/coordinator-config';
 export type { InferenceConfig, InferenceConfigInput } from './config/inference-config';
 export { ConfigError } from './config/config.error';
+export { readStoredModelVersion, type StoredModelVersion } from './model-versions/stored-model-version';

@@ -110,5 +110,15 @@ export interface SimulationReport {
   profile: SimulationProfile;
   federation: { id: string; name: string; status: string; graphqlUrl: string };
   rounds: RoundRow[];
+  /** The final federated model as a model export in the run folder (model.safetensors + manifest.json). */
+  model?: {
+    path: string;
+    manifest: string;
+    weights: string;
+    /** sha256 of the float32 weights: the coordinator's model version sha256. */
+    sha256: string;
+    modelVersionId: string;
+    roundIndex: number;
+  };
   approaches: ApproachResult[];
 }

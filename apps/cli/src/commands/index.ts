@@ -4,6 +4,7 @@ import { registerBaselineJobCommand } from './baseline-job.command';
 import { registerCoordinatorCommand } from './coordinator.command';
 import { registerBenchCommand } from './bench.command';
 import { registerEvaluateCommand } from './evaluate.command';
+import { registerExportCommand } from './export.command';
 import { registerGradCommand } from './grad.command';
 import { registerInspectCommand } from './inspect.command';
 import { registerSegmentCommand } from './segment.command';
@@ -22,6 +23,7 @@ export const commands: Array<(program: Command) => void> = [
   registerSynthCommand,
   registerInspectCommand,
   registerSegmentCommand,
+  registerExportCommand,
   registerSimulateCommand,
   registerCoordinatorCommand,
   registerSiteCommand,

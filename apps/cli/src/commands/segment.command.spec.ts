@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { StudyInputError } from '@fedstroke/inference';
-import { maxAffineDifference, readNifti } from '@fedstroke/nifti';
+import { maxAffineDifference, readNifti, readNiftiHeader } from '@fedstroke/nifti';
+import { loadArtifacts, type ModelProvenance, writeModelExport } from '@fedstroke/runtime';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
 import { CASE_DIR, CASE_DWI, T2 } from '../../../../libs/inference/src/testing/bad-studies';
 import { registerSegmentCommand } from './segment.command';
@@ -35,30 +36,40 @@ describe('fedstroke segment', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('segments an ISLES22 case folder (--case) and writes a mask with the DWI shape and affine', async () => {
-    const out = join(dir, 'mask.nii.gz');
-    const json = JSON.parse(
-      await runCli([
-        '--case',
-        CASE_DIR,
-        '--out',
-        out,
-        '--config',
-        'tiny',
-        '--artifacts',
-        models,
-        '--threads',
-        '1',
-        '--json',
-      ]),
+  const trainedBy: ModelProvenance = {
+    kind: 'federated',
+    untrained: false,
+    federationId: '3b1c0d2e-0000-4000-8000-000000000001',
+    federationName: 'isles-fedavg',
+    modelVersionId: '5c2f1a9e-0000-4000-8000-000000000002',
+    roundIndex: 3,
+    rounds: 3,
+    strategy: 'FEDAVG',
+    trainingData: 'synthetic',
+    startedFrom: 'the "tiny" artifacts checkpoint',
+  };
+  const common = () => ['--config', 'tiny', '--artifacts', models, '--threads', '1', '--json'];
+
+  it('segments an ISLES22 case folder (--case) with a model export, naming the model and its training', async () => {
+    const { manifest, initialParameters } = await loadArtifacts(join(models, 'tiny'));
+    const exportDir = join(dir, 'trained');
+    await writeModelExport(
+      exportDir,
+      manifest,
+      initialParameters.map((w, i) => w + 1e-3 * Math.cos(i)),
+      trainedBy,
     );
+    const out = join(dir, 'mask.nii.gz');
+    const json = JSON.parse(await runCli(['--case', CASE_DIR, '--out', out, '--model', exportDir, ...common()]));
     expect(json.out).toBe(out);
     expect(json.grid.shape).toEqual([112, 112, 73]);
     expect(json.model).toEqual({
-      version: 'tiny/checkpoint',
+      version: trainedBy.modelVersionId,
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
       config: 'tiny',
+      training: trainedBy,
     });
+    expect(json).toMatchObject({ untrained: false, warnings: [] });
     expect(json.qcWarnings.map((w: { code: string }) => w.code)).toEqual(['FLAIR_MISSING', 'FLAIR_ZERO_FILLED']);
     const mask = await readNifti(out);
     const dwi = await readNifti(CASE_DWI);
@@ -67,13 +78,50 @@ describe('fedstroke segment', () => {
     expect(mask.data.reduce((sum, v) => sum + v, 0)).toBe(
       json.lesions.reduce((sum: number, l: { voxels: number }) => sum + l.voxels, 0),
     );
+    expect((await readNiftiHeader(out)).description).toBe(
+      `fedstroke tiny sha ${json.model.sha256.slice(0, 12)} fed 3b1c0d2e r3/3 synthetic`,
+    );
+  });
+
+  it("refuses the config's untrained checkpoint unless --allow-untrained, and then says so", async () => {
+    const out = join(dir, 'untrained.nii.gz');
+    await expect(runCli(['--case', CASE_DIR, '--out', out, ...common()])).rejects.toThrow(
+      /refusing to segment with the ".*tiny" checkpoint: these are untrained initial weights.*--allow-untrained/,
+    );
+    // The same weights under another name are refused too.
+    const checkpoint = join(models, 'tiny', 'checkpoint.safetensors');
+    await expect(runCli(['--case', CASE_DIR, '--out', out, '--model', checkpoint, ...common()])).rejects.toThrow(
+      /refusing to segment with --model .*checkpoint\.safetensors \(the "tiny" artifacts checkpoint\)/,
+    );
+    const json = JSON.parse(await runCli(['--case', CASE_DIR, '--out', out, '--allow-untrained', ...common()]));
+    expect(json).toMatchObject({ untrained: true, warnings: [expect.stringMatching(/^UNTRAINED MODEL/)] });
+    expect(json.model).toMatchObject({ version: 'tiny/checkpoint', training: { kind: 'initial', untrained: true } });
+    expect((await readNiftiHeader(out)).description).toMatch(/^fedstroke tiny sha [0-9a-f]{12} UNTRAINED undeclared$/);
+    const text = await runCli([
+      '--case',
+      CASE_DIR,
+      '--out',
+      out,
+      '--allow-untrained',
+      '--config',
+      'tiny',
+      '--artifacts',
+      models,
+      '--threads',
+      '1',
+    ]);
+    expect(text).toMatch(/^WARNING UNTRAINED MODEL/);
+    expect(text).toMatch(/trained: no \(the "tiny" artifacts checkpoint\)/);
   });
 
   it('refuses a T2 given as ADC before any compute, and a half-given study', async () => {
     const out = join(dir, 'never.nii.gz');
-    const run = runCli(['--dwi', CASE_DWI, '--adc', T2, '--out', out, '--config', 'tiny', '--artifacts', models]);
+    const study = ['--dwi', CASE_DWI, '--adc', T2, '--out', out, '--allow-untrained'];
+    const run = runCli([...study, '--config', 'tiny', '--artifacts', models]);
     await expect(run).rejects.toBeInstanceOf(StudyInputError);
     await expect(run).rejects.toThrow(/are not on the same voxel grid/);
-    await expect(runCli(['--dwi', CASE_DWI, '--out', out])).rejects.toThrow(/give --dwi FILE and --adc FILE/);
+    await expect(runCli(['--dwi', CASE_DWI, '--out', out, '--allow-untrained'])).rejects.toThrow(
+      /give --dwi FILE and --adc FILE/,
+    );
   });
 });

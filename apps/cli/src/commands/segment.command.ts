@@ -1,13 +1,12 @@
+import { join } from 'node:path';
 import { InvalidArgumentError } from '@fedstroke/common';
 import {
   DEFAULT_WINDOW,
-  fetchModelVersion,
   findCaseFiles,
   inspectStudy,
   loadSegmentationModel,
   loadStudy,
   segmentStudy,
-  type SegmentationModelSource,
   type SegmentationSummary,
   type StudyFiles,
   summarizeSegmentation,
@@ -16,6 +15,7 @@ import {
 import { loadArtifacts } from '@fedstroke/runtime';
 import { ensureArtifacts } from '@fedstroke/unet';
 import type { Command } from 'commander';
+import { checkModelFlags, checkTrained, segmentModelSource } from './segment-model';
 
 interface SegmentFlags {
   dwi?: string;
@@ -36,10 +36,11 @@ interface SegmentFlags {
   threshold: string;
   minLesionVoxels: string;
   maxVoxels?: string;
+  allowUntrained?: boolean;
   json?: boolean;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type SegmentOutput = SegmentationSummary & { out: string; prob?: string; untrained: boolean; warnings: string[] };
 
 export function registerSegmentCommand(program: Command): void {
   program
@@ -58,8 +59,13 @@ export function registerSegmentCommand(program: Command): void {
     .option('--prob <file>', 'also write the probability map (float32)')
     .option(
       '--model <path|version>',
-      'weights: a .safetensors checkpoint, a raw float32 model version file, or a model version id fetched from ' +
-        '--coordinator (token in FEDSTROKE_INFERENCE_TOKEN); default the config checkpoint',
+      "trained weights: a model export folder (`fedstroke export`, a simulate run's model/), a .safetensors " +
+        'checkpoint, a raw float32 model version file, or a model version id fetched from --coordinator (token in ' +
+        'FEDSTROKE_INFERENCE_TOKEN); required unless --allow-untrained',
+    )
+    .option(
+      '--allow-untrained',
+      "run untrained initial weights (the config's checkpoint when no --model is given); the output says so",
     )
     .option('--config <name>', 'model config (artifacts in <artifacts>/<name>, generated if absent)', 'bench')
     .option('--artifacts <dir>', 'root folder of the artifact folders', 'onnx-models')
@@ -79,7 +85,8 @@ export function registerSegmentCommand(program: Command): void {
     });
 }
 
-async function segment(flags: SegmentFlags): Promise<SegmentationSummary & { out: string; prob?: string }> {
+async function segment(flags: SegmentFlags): Promise<SegmentOutput> {
+  checkModelFlags(flags, join(flags.artifacts, flags.config));
   const files = await studyFiles(flags);
   const limits = flags.maxVoxels === undefined ? {} : { maxVoxels: integer('--max-voxels', flags.maxVoxels, 1) };
   const options = {
@@ -95,16 +102,27 @@ async function segment(flags: SegmentFlags): Promise<SegmentationSummary & { out
   const artifactsDir = await ensureArtifacts(flags.artifacts, flags.config, flags.provider, (line: string) => {
     if (!flags.json) process.stderr.write(`${line}\n`);
   });
-  const model = await loadSegmentationModel(await modelSource(flags, artifactsDir), {
+  const { manifest } = await loadArtifacts(artifactsDir);
+  const model = await loadSegmentationModel(await segmentModelSource(flags, artifactsDir, manifest), {
     provider: flags.provider,
     intraOpNumThreads: flags.threads === undefined ? undefined : integer('--threads', flags.threads, 1),
   });
   try {
+    checkTrained(model, flags);
     // The study goes through the preprocessing the model records, as its training cases did.
     const study = await loadStudy(files, model.preprocessing, { limits });
     const result = await segmentStudy(study, model, options);
     await writeSegmentation(result, flags.out, flags.prob);
-    return { ...summarizeSegmentation(result), out: flags.out, ...(flags.prob ? { prob: flags.prob } : {}) };
+    const { untrained } = result.model.training;
+    return {
+      ...summarizeSegmentation(result),
+      out: flags.out,
+      ...(flags.prob ? { prob: flags.prob } : {}),
+      untrained,
+      warnings: untrained
+        ? ['UNTRAINED MODEL: segmented with untrained initial weights (--allow-untrained); the mask means nothing']
+        : [],
+    };
   } finally {
     await model.release();
   }
@@ -123,22 +141,11 @@ async function studyFiles(flags: SegmentFlags): Promise<StudyFiles> {
   return { dwi: flags.dwi, adc: flags.adc, ...(flags.flair ? { flair: flags.flair } : {}) };
 }
 
-async function modelSource(flags: SegmentFlags, artifactsDir: string): Promise<SegmentationModelSource> {
-  if (flags.model === undefined || !UUID.test(flags.model)) return { artifactsDir, weights: flags.model };
-  const token = process.env.FEDSTROKE_INFERENCE_TOKEN;
-  if (!flags.coordinator || !token) {
-    throw new InvalidArgumentError(
-      `--model ${flags.model} is a model version id: give --coordinator URL and set FEDSTROKE_INFERENCE_TOKEN`,
-    );
-  }
-  const { manifest } = await loadArtifacts(artifactsDir);
-  const weights = await fetchModelVersion(flags.coordinator, flags.model, token, manifest);
-  return { artifactsDir, weights, version: flags.model };
-}
-
-function describe(summary: SegmentationSummary & { out: string; prob?: string }, flags: SegmentFlags): string {
+function describe(summary: SegmentOutput, flags: SegmentFlags): string {
   const t = summary.timings;
+  const training = summary.model.training;
   const lines = [
+    ...summary.warnings.map((w) => `WARNING ${w}`),
     `mask ${summary.out} (${summary.grid.shape.join('x')}, DWI affine)${summary.prob ? `, probabilities ${summary.prob}` : ''}`,
     `lesions: ${summary.lesionCount}, total ${summary.lesionVolumeMl.toFixed(2)} mL`,
     ...summary.lesions
@@ -149,11 +156,19 @@ function describe(summary: SegmentationSummary & { out: string; prob?: string },
       ),
     `model ${summary.model.config} ${summary.model.version} sha256 ${summary.model.sha256.slice(0, 16)}…` +
       `${flags.threads ? ` on ${flags.threads} thread(s)` : ''}`,
+    `trained: ${describeTraining(training)}`,
     `time: load ${t.loadMs.toFixed(0)} ms, preprocess ${t.preprocessMs.toFixed(0)} ms, inference ${t.inferenceMs.toFixed(0)} ms, ` +
       `postprocess ${t.postprocessMs.toFixed(0)} ms, total ${t.totalMs.toFixed(0)} ms`,
     ...summary.qcWarnings.map((w) => `QC ${w.code}: ${w.message}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function describeTraining(t: SegmentationSummary['model']['training']): string {
+  if (t.untrained) return `no (${t.startedFrom ?? 'initial weights'})`;
+  if (t.kind === 'unknown') return 'unknown (a weights file without a model export manifest)';
+  const rounds = t.roundIndex !== null ? `round ${t.roundIndex}${t.rounds ? ` of ${t.rounds}` : ''}` : '';
+  return `federation ${t.federationName ?? ''} (${t.federationId}), ${rounds}, ${t.strategy ?? ''}, data ${t.trainingData}`;
 }
 
 function integer(flag: string, value: string, min: number): number {

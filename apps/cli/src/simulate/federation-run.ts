@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { RoundRow } from '@fedstroke/report';
+import type { ModelProvenance } from '@fedstroke/runtime';
+import { fetchModelVersionInfo } from '../models/coordinator-model';
 import { AdminClient, roundStatusCurl, type RoundView } from './admin-client';
 import { logPath, type ManagedProcess, startCoordinatorProcess, startSiteProcess } from './child-process';
 import { ProgressMonitor } from './progress-monitor';
@@ -21,6 +23,8 @@ export interface FederationOutcome {
   rounds: RoundRow[];
   finalWeights: Float32Array;
   finalRound: number;
+  /** The final global model's version id and how the coordinator says it was trained. */
+  finalModel: { versionId: string; training: ModelProvenance };
   /** Still running when the caller asked to keep serving. */
   coordinator: ManagedProcess;
 }
@@ -30,7 +34,14 @@ const FINAL_STATUSES = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 
 export async function runFederation(
   options: SimulationOptions,
-  context: { runId: string; runDir: string; port: number; folders: SiteFolder[]; say: (line: string) => void },
+  context: {
+    runId: string;
+    runDir: string;
+    port: number;
+    folders: SiteFolder[];
+    synthetic: boolean;
+    say: (line: string) => void;
+  },
 ): Promise<FederationOutcome> {
   const { runDir, folders, say } = context;
   const adminToken = randomBytes(24).toString('hex');
@@ -66,6 +77,7 @@ export async function runFederation(
       learningRate: options.learningRate,
       strategy: options.strategy,
       strategyParams: strategyParams(options),
+      trainingData: context.synthetic ? 'SYNTHETIC' : 'REAL',
     });
     for (const site of registered) {
       const child = startSiteProcess({
@@ -117,6 +129,7 @@ export async function runFederation(
     const rounds = (await admin.rounds(federationId)).map((round) => toRoundRow(round, registered));
     if (!view.latestModelVersion) throw new Error(`federation ${federationId} has no model version`);
     const finalWeights = await admin.downloadModel(view.latestModelVersion.id);
+    const { training } = await fetchModelVersionInfo(url, view.latestModelVersion.id, adminToken);
     return {
       federationId,
       federationName,
@@ -126,6 +139,7 @@ export async function runFederation(
       rounds,
       finalWeights,
       finalRound: view.latestModelVersion.roundIndex,
+      finalModel: { versionId: view.latestModelVersion.id, training },
       coordinator,
     };
   } catch (error) {

@@ -7,13 +7,14 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { discoverDataset, type DiscoveredDataset, type DatasetSplit } from '@fedstroke/isles';
 import { loadArtifacts, type Manifest } from '@fedstroke/runtime';
-import { generateDataset, SYNTH_DEFAULTS } from '@fedstroke/synth';
+import { generateDataset, SYNTH_DEFAULTS, SYNTH_MANIFEST } from '@fedstroke/synth';
 import { resolveSplit } from '@fedstroke/training';
 import { ensureArtifacts } from '@fedstroke/unet';
 import type { SimulationOptions } from './simulation-options';
 
 export interface PreparedInputs {
   dataDir: string;
+  /** The embedded default, or a --data folder that `fedstroke synth` wrote (it holds synth.json). */
   synthetic: boolean;
   dataset: DiscoveredDataset;
   split: DatasetSplit;
@@ -22,9 +23,8 @@ export interface PreparedInputs {
 }
 
 export async function prepareInputs(options: SimulationOptions, say: (line: string) => void): Promise<PreparedInputs> {
-  const synthetic = options.data === undefined;
   const dataDir = options.data ?? options.synthDir;
-  if (synthetic && !(await exists(join(dataDir, 'rawdata')))) {
+  if (options.data === undefined && !(await exists(join(dataDir, 'rawdata')))) {
     say(`no dataset at ${dataDir}: generating the synthetic three-center set`);
     await generateDataset({
       outDir: dataDir,
@@ -36,6 +36,7 @@ export async function prepareInputs(options: SimulationOptions, say: (line: stri
     });
   }
   const artifactsDir = await ensureArtifacts(options.artifactsRoot, options.config, options.provider, say);
+  const synthetic = options.data === undefined || (await exists(join(dataDir, SYNTH_MANIFEST)));
   const { manifest } = await loadArtifacts(artifactsDir);
   const dataset = await discoverDataset(dataDir, {
     policy: 'skip',

@@ -15,7 +15,7 @@ import {
   type ApproachResult,
   type SimulationReport,
 } from '@fedstroke/report';
-import { InferenceModel } from '@fedstroke/runtime';
+import { InferenceModel, MODEL_EXPORT_MANIFEST, type ModelExportManifest, writeModelExport } from '@fedstroke/runtime';
 import { loadTrainingCases } from '@fedstroke/training';
 import { BASELINE_JOB_FORMAT, type BaselineJob } from './baseline-job';
 import { runBaselineJobs } from './baseline-lanes';
@@ -52,9 +52,18 @@ export async function runSimulation(
   say(`independent test set: ${inputs.split.test.length} cases (never given to a site)`);
 
   const port = options.port ?? (await choosePort(4000));
-  const federation = await runFederation(options, { runId, runDir, port, folders, say });
+  const federation = await runFederation(options, {
+    runId,
+    runDir,
+    port,
+    folders,
+    synthetic: inputs.synthetic,
+    say,
+  });
   try {
     if (federation.status !== 'COMPLETED') say(`federation ended ${federation.status}; reporting its latest model`);
+    const model = await writeFinalModel(runDir, inputs, federation);
+    say(`final federated model: ${model.path} (${model.manifest.pytorch}, strict=True)`);
     const sets = await loadEvaluationSets(inputs, folders, options);
     const approaches: ApproachResult[] = [await evaluateFederated(federation, inputs, sets, options, runDir)];
     if (options.baselines) approaches.push(...(await runBaselines(inputs, folders, options, runDir, say)));
@@ -90,6 +99,14 @@ export async function runSimulation(
         graphqlUrl: federation.graphqlUrl,
       },
       rounds: federation.rounds,
+      model: {
+        path: model.path,
+        manifest: join(model.path, MODEL_EXPORT_MANIFEST),
+        weights: join(model.path, model.manifest.weights.file),
+        sha256: model.manifest.weights.parameterSha256,
+        modelVersionId: federation.finalModel.versionId,
+        roundIndex: federation.finalRound,
+      },
       approaches,
     };
     await writeReport(runDir, report);
@@ -104,6 +121,25 @@ export async function runSimulation(
   } finally {
     if (!options.serve) await federation.coordinator.stop();
   }
+}
+
+/**
+ * The final global model as a model export in the run folder (runs/<id>/model: model.safetensors + manifest.json),
+ * the same format `fedstroke export` writes, so a researcher can load it into PyTorch or `fedstroke segment --model`.
+ */
+async function writeFinalModel(
+  runDir: string,
+  inputs: PreparedInputs,
+  federation: FederationOutcome,
+): Promise<{ path: string; manifest: ModelExportManifest }> {
+  const path = join(runDir, 'model');
+  const manifest = await writeModelExport(
+    path,
+    inputs.manifest,
+    federation.finalWeights,
+    federation.finalModel.training,
+  );
+  return { path, manifest };
 }
 
 /** Each site's validation cases and the test set, loaded once in this process (the evaluator's view). */

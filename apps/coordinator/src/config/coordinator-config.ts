@@ -129,7 +129,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Coo
   });
 }
 
-function parseDatabaseUrl(url: string | undefined, dataDir: string, poolSize: number): DatabaseConfig {
+export function parseDatabaseUrl(url: string | undefined, dataDir: string, poolSize: number): DatabaseConfig {
   if (url === undefined) return { kind: 'sqlite', file: join(dataDir, 'coordinator.sqlite') };
   if (/^postgres(ql)?:\/\//.test(url)) {
     return { kind: 'postgres', url, poolSize: integerInRange('FEDSTROKE_DATABASE_POOL_SIZE', poolSize, 1, 100) };

@@ -17,6 +17,11 @@ export class ModelVersionsResolver {
     return ModelVersion.from(await this.versions.get(id));
   }
 
+  @ResolveField(() => String, { description: 'The artifacts config these weights are for (e.g. bench).' })
+  async config(@Parent() version: ModelVersion): Promise<string> {
+    return (await this.versions.federationOf(await this.versions.get(version.id))).config.model.name;
+  }
+
   @ResolveField(() => ModelTraining, { description: 'How this model was trained (federation, rounds, data).' })
   async training(@Parent() version: ModelVersion): Promise<ModelTraining> {
     return ModelTraining.from(await this.versions.provenance(version.id));

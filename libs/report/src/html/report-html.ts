@@ -95,6 +95,13 @@ function testCasesTable(approaches: readonly ApproachResult[]): string {
   return table(['test case', ...approaches.map((a) => `Dice ${a.name}`), 'GT volume mL'], rows);
 }
 
+/** Where the final federated model is, and how to load it. */
+function modelParagraph(report: SimulationReport): string {
+  const m = report.model;
+  if (!m) return '';
+  return `<p>Final federated model (round ${m.roundIndex}, version <code>${escapeXml(m.modelVersionId)}</code>, sha256 <code>${escapeXml(m.sha256)}</code>): <a href="model/model.safetensors"><code>${escapeXml(m.weights)}</code></a> with <a href="model/manifest.json"><code>manifest.json</code></a>; it loads into the PyTorch reference with <code>load_state_dict(..., strict=True)</code> and into <code>fedstroke segment --model ${escapeXml(m.path)}</code>.</p>`;
+}
+
 export function renderReportHtml(report: SimulationReport): string {
   const p = report.profile;
   const sites = report.data.sites.map((s) => `${s.name} (${s.train} train, ${s.val} val)`).join(', ');
@@ -105,6 +112,7 @@ export function renderReportHtml(report: SimulationReport): string {
 <p>${escapeXml(report.createdAt)} · ${report.wallTimeSeconds.toFixed(0)} s wall time · data <code>${escapeXml(report.data.dir)}</code>${report.data.synthetic ? ' (synthetic three-center set)' : ''}</p>
 <p>Model <b>${escapeXml(p.modelConfig)}</b> (${p.parameterCount.toLocaleString('en')} parameters), ${escapeXml(p.strategy)}, ${p.rounds} rounds × ${p.localSteps} local steps × ${p.sites} sites = ${p.totalOptimizerSteps} optimizer steps per approach; batch ${p.batchSize} patches of ${p.patchSize.join('×')}, learning rate ${p.learningRate}.</p>
 <p>Sites: ${escapeXml(sites)}; independent test set: ${report.data.testCases} cases held out from every site. Federation <code>${escapeXml(report.federation.id)}</code> ended ${escapeXml(report.federation.status)} (GraphQL ${escapeXml(report.federation.graphqlUrl)}).</p>
+${modelParagraph(report)}
 <h2>Summary</h2>
 ${table(SUMMARY_COLUMNS, summaryRows(report.approaches), 'summary')}
 <h2>Learning curves</h2>
