@@ -119,6 +119,7 @@ describe('coordinator on PostgreSQL', () => {
     expect(await query('SELECT name FROM kysely_migration ORDER BY name')).toEqual([
       { name: '0001-initial' },
       { name: '0002-inference' },
+      { name: '0003-serving' },
     ]);
     expect(await query('SELECT id FROM inference_uploads')).toEqual([{ id: uploaded.body.uploadId }]);
     expect(await query(`SELECT action, outcome FROM inference_audit`)).toEqual([

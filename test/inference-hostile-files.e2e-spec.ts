@@ -17,7 +17,7 @@ import {
   bootInferenceCoordinator,
   CASE_ADC,
   CASE_DWI,
-  createTinyModelVersion,
+  createServedModelVersion,
   download,
   gql,
   type InferenceWorkspace,
@@ -53,7 +53,7 @@ beforeAll(async () => {
   mkdirSync(join(root, 'folder.nii.gz'));
   await writeShapedStudy(join(root, 'line_dwi.nii'), [1, 1, 32767]);
   coordinator = await bootInferenceCoordinator(workspace, { root, maxUploadBytes: 8 * 1024 * 1024, threads: 1 });
-  version = await createTinyModelVersion(coordinator.url);
+  version = await createServedModelVersion(coordinator.url);
 });
 
 afterAll(async () => {

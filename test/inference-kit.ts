@@ -1,22 +1,29 @@
 /**
  * Helpers for the inference end-to-end tests: a workspace whose artifacts folder holds the real `tiny` artifacts
  * (generated with the unet lib when onnx-models/tiny is absent), a coordinator booted with inference settings, a
- * federation whose round-0 model is the version the jobs run, and the HTTP calls of the binary endpoints.
+ * trained, served model version for the jobs to run, and the HTTP calls of the binary endpoints.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readNifti, writeNifti } from '@fedstroke/nifti';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
 import type { CoordinatorApp, InferenceConfigInput } from '../apps/coordinator/src';
 import {
   ADMIN_TOKEN,
   bootCoordinator,
+  downloadModel,
+  eventually,
   gql,
   gqlOk,
   INFERENCE_TOKEN,
+  startFederation,
+  takeTask,
   type UploadReply,
   uploadBytes,
+  uploadUpdate,
+  waitForFederation,
 } from './coordinator-kit';
 
 export { uploadBytes, type UploadReply };
@@ -58,31 +65,63 @@ export function bootInferenceCoordinator(
   return bootCoordinator(workspace, logs, { inference });
 }
 
-/** Creates a federation on the tiny config; its initial global model (round 0) is the version inference uses. */
-export async function createTinyModelVersion(url: string): Promise<{ id: string; sha256: string }> {
-  const created = await gqlOk<{ createFederation: { id: string } }>(
-    url,
-    ADMIN_TOKEN,
-    `mutation ($input: CreateFederationInput!) { createFederation(input: $input) { id } }`,
-    {
-      input: {
-        name: `inference-${Date.now()}`,
-        modelConfigName: 'tiny',
-        rounds: 1,
-        sitesPerRound: 1,
-        deadlineSeconds: 60,
-        localSteps: 1,
-        learningRate: 0.001,
-      },
-    },
-  );
-  const data = await gqlOk<{ federation: { latestModelVersion: { id: string; sha256: string } } }>(
-    url,
-    ADMIN_TOKEN,
-    'query ($id: ID!) { federation(id: $id) { latestModelVersion { id sha256 } } }',
-    { id: created.createFederation.id },
-  );
-  return data.federation.latestModelVersion;
+/**
+ * A trained model version that inference serves: a one-round federation on the tiny config in which one site (over
+ * raw HTTP) sends the initial weights moved a little and reports `valDice`; when the federation completes, the serving
+ * policy (valDice ≥ 0.5 by default) promotes its round-1 model. Round 0 is never served, so tests need this.
+ */
+export async function createServedModelVersion(
+  url: string,
+  options: { valDice?: number; waitForServing?: boolean } = {},
+): Promise<{ id: string; sha256: string; federationId: string }> {
+  const name = `inference-${Date.now()}-${Math.random().toString(16).slice(2, 8)}`;
+  const { sites, federationId } = await startFederation(url, [`${name}-site`], {
+    name,
+    rounds: 1,
+    deadlineSeconds: 60,
+    localSteps: 1,
+    trainingData: 'SYNTHETIC',
+  });
+  const task = await takeTask(url, sites[0], federationId);
+  const { weights } = await downloadModel(url, sites[0].token, task.modelDownloadPath);
+  const trained = weights.map((w, i) => w + 1e-3 * Math.cos(i));
+  const upload = await uploadUpdate(url, sites[0], task, trained, { metrics: { valDice: options.valDice ?? 0.8 } });
+  if (upload.status !== 202) throw new Error(`the kit's update was refused: ${JSON.stringify(upload.body)}`);
+  const done = await waitForFederation(url, federationId, (f) => f.status === 'COMPLETED');
+  const version = done.federation.latestModelVersion;
+  if (options.waitForServing ?? true) {
+    await eventually(async () => {
+      const serving = await gqlOk<{ servingModel: { modelVersion: { id: string } } | null }>(
+        url,
+        ADMIN_TOKEN,
+        '{ servingModel { modelVersion { id } } }',
+      );
+      return serving.servingModel?.modelVersion.id === version.id ? true : undefined;
+    });
+  }
+  return { id: version.id, sha256: version.sha256, federationId };
+}
+
+/**
+ * A small study, a 24x24x16 crop of the real case that the tiny model segments in well under a second. At 4 mm voxels
+ * the crop spans a head-sized 96x96x64 mm (at 2 mm, 48 mm would be no head: refused).
+ */
+export async function writeSmallStudy(root: string): Promise<{ dwi: string; adc: string }> {
+  const dwi = await readNifti(CASE_DWI);
+  const adc = await readNifti(CASE_ADC);
+  const crop = (data: Float32Array) => {
+    const out = new Float32Array(24 * 24 * 16);
+    for (let k = 0; k < 16; k++)
+      for (let j = 0; j < 24; j++)
+        for (let i = 0; i < 24; i++) out[i + 24 * (j + 24 * k)] = data[44 + i + 112 * (44 + j + 112 * (28 + k))];
+    return out;
+  };
+  const affine = Float64Array.from(dwi.affine, (v, i) => (i < 12 && i % 4 !== 3 ? 2 * v : v));
+  const small = { ...dwi, affine, spacing: dwi.spacing.map((s) => 2 * s) as [number, number, number] };
+  const files = { dwi: join(root, 'small_dwi.nii.gz'), adc: join(root, 'small_adc.nii.gz') };
+  await writeNifti(files.dwi, { ...small, data: crop(dwi.data), shape: [24, 24, 16] });
+  await writeNifti(files.adc, { ...small, data: crop(adc.data), shape: [24, 24, 16] });
+  return files;
 }
 
 export async function uploadFile(url: string, token: string | null, file: string, name?: string): Promise<UploadReply> {
@@ -99,7 +138,7 @@ export const JOB = `query ($id: ID!) {
     error { code message }
     result {
       lesionVolumeMl lesionCount lesions { volumeMl centroidMm voxels }
-      model { version sha256 config }
+      model { version sha256 config training { kind untrained federationId roundIndex rounds trainingData } }
       timings { loadMs preprocessMs inferenceMs postprocessMs totalMs }
       qcWarnings { code message }
       grid { shape spacing affine }
@@ -120,7 +159,19 @@ export interface JobView {
     lesionVolumeMl: number;
     lesionCount: number;
     lesions: Array<{ volumeMl: number; centroidMm: number[]; voxels: number }>;
-    model: { version: string; sha256: string; config: string };
+    model: {
+      version: string;
+      sha256: string;
+      config: string;
+      training: {
+        kind: string;
+        untrained: boolean;
+        federationId: string;
+        roundIndex: number;
+        rounds: number;
+        trainingData: string;
+      } | null;
+    };
     timings: Record<string, number>;
     qcWarnings: Array<{ code: string; message: string }>;
     grid: { shape: number[]; spacing: number[]; affine: number[][] };

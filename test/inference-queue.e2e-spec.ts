@@ -3,15 +3,13 @@
  * queue of 4 (each ends in a job that succeeds or in an immediate QUEUE_FULL), a job stopped by the timeout, and
  * results deleted after the retention time.
  */
-import { join } from 'node:path';
-import { readNifti, writeNifti } from '@fedstroke/nifti';
 import type { CoordinatorApp } from '../apps/coordinator/src';
 import { INFERENCE_TOKEN } from './coordinator-kit';
 import {
   bootInferenceCoordinator,
   CASE_ADC,
   CASE_DWI,
-  createTinyModelVersion,
+  createServedModelVersion,
   download,
   gql,
   type InferenceWorkspace,
@@ -20,6 +18,7 @@ import {
   SEGMENT,
   uploadFile,
   waitForJob,
+  writeSmallStudy,
 } from './inference-kit';
 
 type SegmentReply = Awaited<ReturnType<typeof gql<{ segmentStudy: JobView }>>>;
@@ -52,7 +51,7 @@ describe('queue overflow: 20 concurrent requests against a queue of 4', () => {
   beforeAll(async () => {
     workspace = await makeInferenceWorkspace();
     coordinator = await bootInferenceCoordinator(workspace, { concurrency: 1, queueCapacity: 4, threads: 1 });
-    await createTinyModelVersion(coordinator.url);
+    await createServedModelVersion(coordinator.url);
   });
   afterAll(async () => {
     await coordinator?.close();
@@ -106,23 +105,8 @@ describe('job timeout and result retention', () => {
   beforeAll(async () => {
     workspace = await makeInferenceWorkspace();
     coordinator = await bootInferenceCoordinator(workspace, { jobTimeoutMs: 1500, retentionMs: 1500, threads: 1 });
-    await createTinyModelVersion(coordinator.url);
-    // A small study (a 24x24x16 crop of the real case) that the tiny model segments well inside the timeout.
-    const dwi = await readNifti(CASE_DWI);
-    const adc = await readNifti(CASE_ADC);
-    const crop = (data: Float32Array) => {
-      const out = new Float32Array(24 * 24 * 16);
-      for (let k = 0; k < 16; k++)
-        for (let j = 0; j < 24; j++)
-          for (let i = 0; i < 24; i++) out[i + 24 * (j + 24 * k)] = data[44 + i + 112 * (44 + j + 112 * (28 + k))];
-      return out;
-    };
-    smallFiles = { dwi: join(workspace.root, 'small_dwi.nii.gz'), adc: join(workspace.root, 'small_adc.nii.gz') };
-    // At 4 mm voxels the crop spans a head-sized 96x96x64 mm (at 2 mm, 48 mm would be no head: refused).
-    const affine = Float64Array.from(dwi.affine, (v, i) => (i < 12 && i % 4 !== 3 ? 2 * v : v));
-    const small = { ...dwi, affine, spacing: dwi.spacing.map((s) => 2 * s) as [number, number, number] };
-    await writeNifti(smallFiles.dwi, { ...small, data: crop(dwi.data), shape: [24, 24, 16] });
-    await writeNifti(smallFiles.adc, { ...small, data: crop(adc.data), shape: [24, 24, 16] });
+    await createServedModelVersion(coordinator.url);
+    smallFiles = await writeSmallStudy(workspace.root);
   });
   afterAll(async () => {
     await coordinator?.close();
@@ -183,7 +167,7 @@ describe('shutdown and restart', () => {
     let running: string;
     let waiting: string;
     try {
-      await createTinyModelVersion(first.url);
+      await createServedModelVersion(first.url);
       const study = await uploadCase(first.url);
       const input = { dwi: { uploadId: study.dwi }, adc: { uploadId: study.adc }, tta: true };
       running = (await gql<{ segmentStudy: JobView }>(first.url, INFERENCE_TOKEN, SEGMENT, { input })).data!

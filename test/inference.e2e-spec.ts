@@ -17,7 +17,7 @@ import {
   bootInferenceCoordinator,
   CASE_ADC,
   CASE_DWI,
-  createTinyModelVersion,
+  createServedModelVersion,
   download,
   FIXTURES,
   gql,
@@ -33,7 +33,7 @@ import {
 
 let workspace: InferenceWorkspace;
 let coordinator: CoordinatorApp;
-let version: { id: string; sha256: string };
+let version: { id: string; sha256: string; federationId: string };
 let bad: BadStudyFiles;
 let dwiUpload: string;
 const logs: string[] = [];
@@ -53,7 +53,7 @@ beforeAll(async () => {
     { root: FIXTURES, maxUploadBytes: 8 * 1024 * 1024, threads: 2 },
     logs,
   );
-  version = await createTinyModelVersion(coordinator.url);
+  version = await createServedModelVersion(coordinator.url);
 });
 
 afterAll(async () => {
@@ -100,7 +100,20 @@ describe('segmentStudy end to end (real ISLES22 case, tiny model)', () => {
     job = await waitForJob(coordinator.url, id);
     expect(job.status).toBe('SUCCEEDED');
     const result = job.result!;
-    expect(result.model).toEqual({ version: version.id, sha256: version.sha256, config: 'tiny' });
+    // The result names the model and how it was trained.
+    expect(result.model).toEqual({
+      version: version.id,
+      sha256: version.sha256,
+      config: 'tiny',
+      training: {
+        kind: 'federated',
+        untrained: false,
+        federationId: version.federationId,
+        roundIndex: 1,
+        rounds: 1,
+        trainingData: 'synthetic',
+      },
+    });
     expect(result.grid.shape).toEqual([112, 112, 73]);
     expect(result.lesionCount).toBe(result.lesions.length);
     expect(result.lesions.reduce((sum, l) => sum + l.volumeMl, 0)).toBeCloseTo(result.lesionVolumeMl, 6);

@@ -19,6 +19,7 @@ import { ParticipationsModule } from './participations/participations.module';
 import { PersistenceModule } from './persistence/persistence.module';
 import { RoundEventsModule } from './rounds/round-events.module';
 import { RoundsModule } from './rounds/rounds.module';
+import { ServingModule } from './serving/serving.module';
 import { SitesModule } from './sites/sites.module';
 import { StorageModule } from './storage/storage.module';
 import { SiteTasksModule } from './tasks/site-tasks.module';
@@ -53,6 +54,7 @@ export class AppModule {
         MetricsModule,
         AuthModule,
         RoundEventsModule,
+        ServingModule,
         OrchestrationModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -33,6 +33,24 @@ describe('coordinator config', () => {
     });
     expect(config.readonlyToken).toBeUndefined();
     expect(config.inference.root).toBeUndefined();
+    expect(config.serving).toEqual({ policy: 'completed-federation', metric: 'valDice', minValue: 0.5 });
+  });
+
+  it('reads the serving policy and refuses a bad one, naming the variable', () => {
+    const env = { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_DATA_DIR: '/srv/fed' };
+    const config = configFromEnvironment({
+      ...env,
+      FEDSTROKE_SERVING_POLICY: 'manual',
+      FEDSTROKE_SERVING_METRIC: 'valDiceGlobal',
+      FEDSTROKE_SERVING_MIN_METRIC: '0.65',
+    });
+    expect(config.serving).toEqual({ policy: 'manual', metric: 'valDiceGlobal', minValue: 0.65 });
+    expect(() => configFromEnvironment({ ...env, FEDSTROKE_SERVING_POLICY: 'newest' })).toThrow(
+      'FEDSTROKE_SERVING_POLICY must be one of completed-federation, manual (got "newest")',
+    );
+    expect(() => configFromEnvironment({ ...env, FEDSTROKE_SERVING_MIN_METRIC: 'high' })).toThrow(
+      /FEDSTROKE_SERVING_MIN_METRIC must be a number \(got "high"\)/,
+    );
   });
 
   it('reads every variable', () => {

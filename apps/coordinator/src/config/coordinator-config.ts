@@ -12,6 +12,12 @@ import {
   inferenceInputFromEnvironment,
   resolveInferenceConfig,
 } from './inference-config';
+import {
+  resolveServingConfig,
+  type ServingConfig,
+  type ServingConfigInput,
+  servingInputFromEnvironment,
+} from './serving-config';
 
 /** SQLite: one file. PostgreSQL: a server by URL and how many connections the coordinator may hold open. */
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
@@ -49,10 +55,12 @@ export interface CoordinatorConfig {
   logLevel: LogLevel;
   /** Clinical inference (`segmentStudy`): queue, limits, retention; see inference-config.ts. */
   inference: InferenceConfig;
+  /** Which model inference serves without a promotion: see serving-config.ts. */
+  serving: ServingConfig;
 }
 
 /** What callers may pass: everything but the admin token and data directory has a default. */
-export type CoordinatorConfigInput = Partial<Omit<CoordinatorConfig, 'database' | 'inference'>> & {
+export type CoordinatorConfigInput = Partial<Omit<CoordinatorConfig, 'database' | 'inference' | 'serving'>> & {
   adminToken: string;
   dataDir: string;
   /** `sqlite:///abs/file.sqlite`, `file:relative.sqlite` or `postgres://…`; default: `<dataDir>/coordinator.sqlite`. */
@@ -61,6 +69,8 @@ export type CoordinatorConfigInput = Partial<Omit<CoordinatorConfig, 'database' 
   databasePoolSize?: number;
   /** Any inference setting left out takes its default. */
   inference?: InferenceConfigInput;
+  /** Any serving setting left out takes its default. */
+  serving?: ServingConfigInput;
 };
 
 const MIN_TOKEN_LENGTH = 16;
@@ -91,6 +101,7 @@ export function resolveCoordinatorConfig(input: CoordinatorConfigInput): Coordin
     longPollMaxSeconds: integerInRange('FEDSTROKE_LONG_POLL_MAX_SECONDS', input.longPollMaxSeconds ?? 30, 0, 600),
     logLevel: logLevel(input.logLevel ?? 'info'),
     inference: resolveInferenceConfig(input.inference),
+    serving: resolveServingConfig(input.serving),
   };
   const roleTokens = [config.adminToken, config.readonlyToken, config.inferenceToken].filter((t) => t !== undefined);
   if (new Set(roleTokens).size !== roleTokens.length) {
@@ -126,6 +137,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Coo
     longPollMaxSeconds: optionalInteger('FEDSTROKE_LONG_POLL_MAX_SECONDS', env.FEDSTROKE_LONG_POLL_MAX_SECONDS),
     logLevel: nonEmpty(env.FEDSTROKE_LOG_LEVEL) as LogLevel | undefined,
     inference: inferenceInputFromEnvironment(env),
+    serving: servingInputFromEnvironment(env),
   });
 }
 

@@ -9,6 +9,7 @@ import { StudyInputError } from '@fedstroke/inference';
 import { TransientRefusalError } from '../storage/storage-errors';
 import { PayloadTooLargeError } from '../storage/weights-store';
 import { QueueFullError } from './job-queue';
+import { ServingError } from '../serving/serving-errors';
 import { ModelNotAvailableError } from './model-catalog.service';
 import { StudySourceError } from './study-sources';
 
@@ -18,6 +19,9 @@ function statusOf(error: FedstrokeError): number {
   if (error instanceof PayloadTooLargeError) return HttpStatus.PAYLOAD_TOO_LARGE;
   if (error instanceof StudyInputError) return HttpStatus.UNPROCESSABLE_ENTITY;
   if (error instanceof ModelNotAvailableError) return HttpStatus.NOT_FOUND;
+  if (error instanceof ServingError) {
+    return error.code === 'NO_SERVING_MODEL' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.CONFLICT;
+  }
   if (error instanceof StudySourceError) {
     return error.code === 'PATH_OUTSIDE_ROOT' || error.code === 'SERVER_PATHS_DISABLED'
       ? HttpStatus.FORBIDDEN

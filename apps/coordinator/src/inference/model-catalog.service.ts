@@ -1,8 +1,9 @@
 /**
- * Which model a job runs: a federation model version by id, or by default the newest global model of any
- * federation. A version is its federation's artifacts config (the inference graph) plus its stored weights; loaded
- * models are kept in a small LRU so consecutive jobs do not pay the session start-up, and an evicted model is
- * released only once no job uses it.
+ * Which model a job runs: the serving model (serving/serving-models.service.ts: promoted by an administrator or by
+ * the completed-federation policy), or a model version asked for by id that was promoted and not withdrawn — never
+ * round 0, never the newest model of whatever federation. A version is its federation's artifacts config (the
+ * inference graph) plus its stored weights; loaded models are kept in a small LRU so consecutive jobs do not pay the
+ * session start-up, and an evicted model is released only once no job uses it.
  */
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { modelVersionProvenance } from '../model-versions/model-provenance';
 import { ModelVersionsService } from '../model-versions/model-versions.service';
 import type { ModelVersionRecord } from '../persistence/records';
 import { FederationRepository } from '../persistence/repositories';
+import { ServingModels } from '../serving/serving-models.service';
 
 export class ModelNotAvailableError extends FedstrokeError {
   constructor(message: string) {
@@ -32,21 +34,20 @@ interface CacheEntry {
   users: number;
 }
 
-const PAGE = 100;
-
 @Injectable()
 export class ModelCatalog implements OnApplicationShutdown {
   private readonly cache = new Map<string, CacheEntry>();
 
   constructor(
     private readonly versions: ModelVersionsService,
+    private readonly serving: ServingModels,
     private readonly federations: FederationRepository,
     private readonly config: CoordinatorConfigService,
   ) {}
 
-  /** The version asked for, or the newest global model; a clear error when there is none. */
+  /** The serving model, or the promoted version asked for; a ServingError (NO_SERVING_MODEL, …) otherwise. */
   async choose(versionId?: string | null): Promise<ChosenModel> {
-    const version = versionId ? await this.byId(versionId) : await this.newest();
+    const version = await this.serving.forInference(versionId);
     const federation = await this.federations.get(version.federationId);
     if (!federation) throw new ModelNotAvailableError(`model version ${version.id} belongs to no known federation`);
     return { version, config: federation.config.model.name, training: modelVersionProvenance(federation, version) };
@@ -77,32 +78,6 @@ export class ModelCatalog implements OnApplicationShutdown {
     const entries = [...this.cache.values()];
     this.cache.clear();
     await Promise.all(entries.map((e) => e.model.then((m) => m.release()).catch(() => undefined)));
-  }
-
-  private async byId(id: string): Promise<ModelVersionRecord> {
-    try {
-      return await this.versions.get(id);
-    } catch {
-      throw new ModelNotAvailableError(`model version ${id} does not exist`);
-    }
-  }
-
-  private async newest(): Promise<ModelVersionRecord> {
-    let best: ModelVersionRecord | null = null;
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.federations.list({ offset, limit: PAGE });
-      for (const federation of page.items) {
-        const latest = await this.versions.latest(federation.id);
-        if (latest && (!best || latest.createdAt > best.createdAt)) best = latest;
-      }
-      if (offset + PAGE >= page.totalCount) break;
-    }
-    if (!best) {
-      throw new ModelNotAvailableError(
-        'no global model exists yet: create a federation (its initial model is round 0) or pass modelVersionId',
-      );
-    }
-    return best;
   }
 
   /** Loads the version's weights; the sha256 the model reports (hashed once, on load) must be the recorded one. */

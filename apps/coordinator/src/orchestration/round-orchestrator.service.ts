@@ -23,6 +23,7 @@ import {
   RoundRepository,
 } from '../persistence/repositories';
 import { ProgressPublisher } from '../rounds/progress-publisher.service';
+import { ServingModels } from '../serving/serving-models.service';
 import { StoredFileCorruptError, WeightsStore } from '../storage/weights-store';
 import { readAcceptedUpdates } from './accepted-updates';
 import { type AggregationOutcome, AggregationPort } from './aggregation.port';
@@ -51,6 +52,7 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     private readonly aggregator: AggregationPort,
     private readonly normBounds: UpdateNormBounds,
     private readonly progress: ProgressPublisher,
+    private readonly serving: ServingModels,
     private readonly metrics: MetricsService,
     private readonly log: JsonLogger,
   ) {}
@@ -311,6 +313,8 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     if (next) return this.announceOpened(federation, next);
     this.log.event('info', 'federation.completed', { federationId: federation.id, rounds: federation.config.rounds });
     await this.progress.publish('FEDERATION_COMPLETED', federation.id, null);
+    // The serving policy may now promote its final model (a crash before this is caught up at the next boot).
+    await this.serving.federationCompleted(federation.id);
   }
 
   private async announceOpened(federation: FederationRecord, round: RoundRecord): Promise<void> {

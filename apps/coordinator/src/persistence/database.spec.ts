@@ -21,7 +21,7 @@ import { maskPostgresUrl } from './engines/postgres-url';
 import type { SchemaMigration } from './migration';
 import { loadMigrations, migrate } from './migrator';
 
-const STEPS = ['0001-initial', '0002-inference'];
+const STEPS = ['0001-initial', '0002-inference', '0003-serving'];
 const TABLES = [
   'federations',
   'inference_audit',
@@ -30,6 +30,7 @@ const TABLES = [
   'model_versions',
   'participations',
   'rounds',
+  'serving_events',
   'sites',
 ];
 

@@ -36,7 +36,12 @@ export class SegmentStudyInput {
   @Type(() => StudyFileInput)
   flair?: StudyFileInput | null;
 
-  @Field(() => ID, { nullable: true, description: 'Default: the newest global model of any federation.' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Default: the serving model (query servingModel); none is a NO_SERVING_MODEL refusal. A given id must have ' +
+      'been promoted and not withdrawn (MODEL_NOT_SERVED otherwise).',
+  })
   @IsOptional()
   @IsUUID()
   modelVersionId?: string | null;
