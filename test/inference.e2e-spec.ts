@@ -153,6 +153,9 @@ describe('segmentStudy end to end (real ISLES22 case, tiny model)', () => {
     const cli = JSON.parse(stdout);
     expect(cli.model.version).toBe(version.id);
     expect(cli.model.sha256).toBe(version.sha256);
+    // The CLI names the same training as the coordinator's result.
+    expect(cli.model.training).toMatchObject(job.result!.model.training!);
+    expect(cli.untrained).toBe(false);
     expect(cli.lesionCount).toBe(job.result!.lesionCount);
     const fromCli = await readNifti(join(workspace.root, 'cli_mask.nii.gz'));
     expect(Buffer.from(fromCli.data.buffer).equals(Buffer.from(served.data.buffer))).toBe(true);
@@ -162,6 +165,26 @@ describe('segmentStudy end to end (real ISLES22 case, tiny model)', () => {
     for (let i = 0; i < cliProb.data.length; i++)
       worst = Math.max(worst, Math.abs(cliProb.data[i] - servedProb.data[i]));
     expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('exports the served model version over the API as model.safetensors + manifest.json', async () => {
+    const out = join(workspace.root, 'exported');
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [
+        join(ROOT, 'dist/apps/cli/src/main.js'),
+        ...['export', version.id, '--coordinator', coordinator.url, '--out', out],
+        ...['--artifacts', workspace.artifactsDir, '--json'],
+      ],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FEDSTROKE_INFERENCE_TOKEN: INFERENCE_TOKEN } },
+    );
+    const manifest = JSON.parse(stdout);
+    expect(manifest).toMatchObject({
+      format: 'fedstroke-model/1',
+      weights: { file: 'model.safetensors', parameterSha256: version.sha256 },
+      provenance: { kind: 'federated', modelVersionId: version.id, federationId: version.federationId, roundIndex: 1 },
+    });
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toEqual(manifest);
   });
 
   it('segments a study named by paths under the inference root', async () => {
