@@ -252,6 +252,15 @@ describe('inference result in NiiVue', () => {
     const study = dataset.cases[0];
     const dwi = await uploadFile(world.url, INFERENCE_TOKEN, study.dwi, 'dwi.nii.gz');
     const adc = await uploadFile(world.url, INFERENCE_TOKEN, study.adc, 'adc.nii.gz');
+    // Inference serves only a promoted model; the tiny model after a few short rounds misses the serving policy's
+    // validation bar, so the administrator promotes it.
+    const promoted = await gql(
+      world.url,
+      world.adminToken,
+      'mutation ($id: ID!) { promoteModelVersion(id: $id, reason: "dashboard test") { modelVersion { id } } }',
+      { id: done.latestModelVersion!.id },
+    );
+    expect(promoted.errors).toBeUndefined();
     const segment = async (extra: Record<string, unknown>) => {
       const submitted = await gql<{ segmentStudy: { id: string } }>(world.url, INFERENCE_TOKEN, SEGMENT, {
         input: {

@@ -58,6 +58,8 @@ async function segmentCli(out: string): Promise<void> {
       'segment',
       ...['--dwi', files.dwi, '--adc', files.adc, '--flair', files.flair!],
       ...['--out', out, '--config', 'tiny', '--artifacts', models, '--threads', '1', '--json'],
+      // Both sides run the artifacts' own (untrained) weights, which segment refuses unless told.
+      '--allow-untrained',
     ]);
   } finally {
     spy.mockRestore();
