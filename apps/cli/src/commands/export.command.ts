@@ -7,9 +7,9 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError } from '@fedstroke/common';
 import { fetchModelVersion } from '@fedstroke/inference';
 import { loadArtifacts, type ModelExportManifest, type ModelProvenance, writeModelExport } from '@fedstroke/runtime';
+import { ensureArtifacts } from '@fedstroke/unet';
 import type { Command } from 'commander';
 import { readStoredModelVersion } from '../../../coordinator/src';
-import { ensureArtifacts } from '../models/artifacts-folder';
 import { coordinatorToken, fetchModelVersionInfo } from '../models/coordinator-model';
 
 interface ExportFlags {
@@ -62,7 +62,9 @@ export async function exportModelVersion(versionId: string, flags: ExportFlags):
     ? await fromDataDir(versionId, flags.dataDir, flags.databaseUrl)
     : await fromApi(versionId, flags.coordinator as string);
   const { manifest } = await loadArtifacts(
-    await ensureArtifacts(flags.artifacts, resolved.config, Boolean(flags.json)),
+    await ensureArtifacts(flags.artifacts, resolved.config, 'cpu', (line) => {
+      if (!flags.json) process.stderr.write(`${line}\n`);
+    }),
   );
   return writeModelExport(resolve(flags.out), manifest, await resolved.weights(manifest), resolved.provenance);
 }

@@ -1,20 +1,19 @@
 /**
  * A coordinator's model version over its API, for a workstation: which config it belongs to and how it was trained
- * (GraphQL `modelVersion { config training }`); its weights come from GET /models/:id (libs/inference's
- * fetchModelVersion, checked against the sha256 and layout headers). The token is an inference or admin token.
+ * (GraphQL `modelVersion { config training }`, the ModelVersionInfo operation of admin.graphql); its weights come from
+ * GET /models/:id (libs/inference's fetchModelVersion, checked against the sha256 and layout headers). The token is an
+ * inference or admin token.
  */
 import { InvalidArgumentError } from '@fedstroke/common';
-import { SegmentationModelError } from '@fedstroke/inference';
 import type { ModelProvenance } from '@fedstroke/runtime';
+import { AdminClient } from '../simulate/admin-client';
+import { ModelVersionInfoDocument } from '../simulate/admin-operations.generated';
 
 export interface CoordinatorModelInfo {
   config: string;
   sha256: string;
   training: ModelProvenance;
 }
-
-const QUERY = `query ($id: ID!) { modelVersion(id: $id) { sha256 config training {
-  kind untrained federationId federationName modelVersionId roundIndex rounds strategy trainingData startedFrom } } }`;
 
 /** The token a command uses to read model versions: FEDSTROKE_INFERENCE_TOKEN, else FEDSTROKE_ADMIN_TOKEN. */
 export function coordinatorToken(flag: string, versionId: string): string {
@@ -32,25 +31,13 @@ export async function fetchModelVersionInfo(
   versionId: string,
   token: string,
 ): Promise<CoordinatorModelInfo> {
-  const endpoint = `${url.replace(/\/+$/, '')}/graphql`;
-  let body: { data?: { modelVersion?: CoordinatorModelInfo }; errors?: Array<{ message: string }> };
-  try {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: QUERY, variables: { id: versionId } }),
-    });
-    body = (await response.json()) as typeof body;
-  } catch (error) {
-    throw new SegmentationModelError(
-      `model version ${versionId}: cannot ask ${endpoint} (${(error as Error).message})`,
-    );
-  }
-  const info = body.data?.modelVersion;
-  if (!info) {
-    throw new SegmentationModelError(
-      `model version ${versionId}: ${endpoint} answered ${body.errors?.map((e) => e.message).join('; ') ?? 'no data'}`,
-    );
-  }
-  return info;
+  const { modelVersion } = await new AdminClient(url, token).request(
+    `modelVersion ${versionId}`,
+    ModelVersionInfoDocument,
+    {
+      id: versionId,
+    },
+  );
+  // The schema types kind and trainingData as strings; the coordinator writes them from ModelProvenance.
+  return { ...modelVersion, training: modelVersion.training as ModelProvenance };
 }

@@ -7,6 +7,8 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type CreateFederationInput = {
   deadlineSeconds: number;
+  /** Default: the config's artifacts checkpoint. */
+  initialModel?: InitialModelInput | null | undefined;
   learningRate: number;
   localSteps: number;
   minUpdatesAtDeadline?: number;
@@ -20,6 +22,8 @@ export type CreateFederationInput = {
   sitesPerRound: number;
   strategy?: Strategy;
   strategyParams?: StrategyParamsInput | null | undefined;
+  /** What the sites train on. */
+  trainingData?: TrainingData;
 };
 
 export type FederationStatus =
@@ -29,6 +33,14 @@ export type FederationStatus =
   | 'FAILED'
   | 'PAUSED'
   | 'RUNNING';
+
+/** What the federation starts from instead of the config's random checkpoint: one of the two, validated against the config's manifest (parameter names, shapes, finite values). */
+export type InitialModelInput = {
+  /** A checkpoint uploaded with POST /checkpoints?config=NAME. */
+  checkpointId?: string | null | undefined;
+  /** A model version (of any federation with the same layout). */
+  modelVersionId?: string | null | undefined;
+};
 
 /** ASSIGNED: training. ACCEPTED: update stored for aggregation. REJECTED: update refused (see rejectionReason). FAILED: the site reported a failure. DROPPED: the round closed before its update arrived. */
 export type ParticipationStatus =
@@ -69,6 +81,12 @@ export type StrategyParamsInput = {
   trimRatio?: number | null | undefined;
 };
 
+/** What the sites train on, as declared at creation; every segmentation result names it. */
+export type TrainingData =
+  | 'REAL'
+  | 'SYNTHETIC'
+  | 'UNDECLARED';
+
 export type RegisterSiteMutationVariables = Exact<{
   name: string;
 }>;
@@ -104,6 +122,13 @@ export type RoundsQueryVariables = Exact<{
 
 
 export type RoundsQuery = { rounds: { hasMore: boolean, items: Array<{ id: string, index: number, status: RoundStatus, startedAt: string, endedAt: string | null, failureReason: string | null, metrics: Array<{ name: string, value: number }>, participants: Array<{ siteId: string, status: ParticipationStatus, numSamples: number | null, rejectionReason: string | null, metrics: Array<{ name: string, value: number }> }> }> } };
+
+export type ModelVersionInfoQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ModelVersionInfoQuery = { modelVersion: { sha256: string, config: string, training: { kind: string, untrained: boolean, federationId: string | null, federationName: string | null, modelVersionId: string | null, roundIndex: number | null, rounds: number | null, strategy: string | null, trainingData: string, startedFrom: string | null } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -194,3 +219,23 @@ export const RoundsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RoundsQuery, RoundsQueryVariables>;
+export const ModelVersionInfoDocument = new TypedDocumentString(`
+    query ModelVersionInfo($id: ID!) {
+  modelVersion(id: $id) {
+    sha256
+    config
+    training {
+      kind
+      untrained
+      federationId
+      federationName
+      modelVersionId
+      roundIndex
+      rounds
+      strategy
+      trainingData
+      startedFrom
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ModelVersionInfoQuery, ModelVersionInfoQueryVariables>;

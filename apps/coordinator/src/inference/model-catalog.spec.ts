@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadArtifacts } from '@fedstroke/runtime';
+import { loadArtifacts, UNKNOWN_PROVENANCE } from '@fedstroke/runtime';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
 import { resolveCoordinatorConfig } from '../config/coordinator-config';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import type { ModelVersionsService } from '../model-versions/model-versions.service';
 import type { ModelVersionRecord } from '../persistence/records';
 import type { FederationRepository } from '../persistence/repositories';
+import type { ServingModels } from '../serving/serving-models.service';
 import { ModelCatalog, ModelNotAvailableError } from './model-catalog.service';
 
 const ARTIFACTS = join(__dirname, '../../../../onnx-models');
@@ -30,7 +31,8 @@ describe('ModelCatalog', () => {
       artifactsDir: ARTIFACTS,
       inference: { threads: 1 },
     });
-    return new ModelCatalog(versions, federations, new CoordinatorConfigService(config));
+    // The serving model is chosen before a model is loaded (choose); withModel, tested here, does not ask it.
+    return new ModelCatalog(versions, {} as ServingModels, federations, new CoordinatorConfigService(config));
   }
 
   const version = (weights: Float32Array): ModelVersionRecord => ({
@@ -49,7 +51,7 @@ describe('ModelCatalog', () => {
   it('serves stored weights that hash to the recorded sha256', async () => {
     const catalog = catalogServing(initial);
     const recorded = version(initial);
-    await expect(catalog.withModel({ version: recorded, config: 'tiny' }, async (m) => m.info.sha256)).resolves.toBe(
+    await expect(catalog.withModel({ version: recorded, config: 'tiny', training: UNKNOWN_PROVENANCE }, async (m) => m.info.sha256)).resolves.toBe(
       recorded.sha256,
     );
     await catalog.onApplicationShutdown();
@@ -60,7 +62,7 @@ describe('ModelCatalog', () => {
     tampered[5] += 1;
     const catalog = catalogServing(tampered);
     const error = await catalog
-      .withModel({ version: version(initial), config: 'tiny' }, async () => 'served')
+      .withModel({ version: version(initial), config: 'tiny', training: UNKNOWN_PROVENANCE }, async () => 'served')
       .catch((e) => e);
     expect(error).toBeInstanceOf(ModelNotAvailableError);
     expect((error as Error).message).toMatch(
