@@ -13,8 +13,11 @@ export interface UpdateExpectation {
   parameterCount: number;
   /** The round's global model, for the norm bound on the update's delta. */
   global: Float32Array;
-  /** The bound on ||w − global||₂ in force this round, and where it came from (UpdateNormBounds). */
-  normBound: UpdateNormBound;
+  /**
+   * The bound on ||w − global||₂ in force this round, and where it came from (UpdateNormBounds); null when the base
+   * model is unreadable, so the norm cannot be measured (aggregation then refuses the round).
+   */
+  normBound: UpdateNormBound | null;
 }
 
 /** A refusal carries its stable code (sent to the site) and the reason recorded on the participation. */

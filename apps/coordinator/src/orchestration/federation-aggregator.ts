@@ -30,9 +30,11 @@ export class FederationAggregator extends AggregationPort {
       roundId: expectation.roundId,
       baseModelId: expectation.baseModelId,
       minSamples: 1,
-      maxNorm: expectation.normBound.bound,
-      maxNormRule: expectation.normBound.rule,
-      global: expectation.global,
+      ...(expectation.normBound && {
+        maxNorm: expectation.normBound.bound,
+        maxNormRule: expectation.normBound.rule,
+        global: expectation.global,
+      }),
     });
     return result.ok
       ? { accepted: true }

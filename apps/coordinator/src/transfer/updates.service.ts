@@ -29,7 +29,12 @@ import { ProgressPublisher } from '../rounds/progress-publisher.service';
 import { StorageFaultError } from '../storage/storage-errors';
 import { INCOMING_UPDATES_DIR, updateFile } from '../storage/update-files';
 import { UploadGate } from '../storage/upload-gate';
-import { PayloadTooLargeError, type ReceivedBody, WeightsStore } from '../storage/weights-store';
+import {
+  PayloadTooLargeError,
+  type ReceivedBody,
+  StoredFileCorruptError,
+  WeightsStore,
+} from '../storage/weights-store';
 import { RefusalException } from './refusal-response';
 
 export interface UploadReceipt {
@@ -195,7 +200,7 @@ export class UpdatesService {
       return { code: 'LENGTH_MISMATCH', reason };
     }
     const weights = await this.store.readFloat32Absolute(body.tmpPath);
-    const global = await this.globalWeights(round.baseModelVersionId);
+    const global = await this.globalForNormCheck(federation, round);
     const verdict = this.aggregator.validate(
       {
         siteId: participation.siteId,
@@ -211,8 +216,8 @@ export class UpdatesService {
         baseModelId: round.baseModelVersionId,
         layoutSha256: federation.config.model.parameterLayoutSha256,
         parameterCount: federation.config.model.parameterCount,
-        global,
-        normBound: await this.normBounds.forRound(federation, round, global),
+        global: global ?? new Float32Array(0),
+        normBound: global ? await this.normBounds.forRound(federation, round, global) : null,
       },
     );
     return verdict.accepted ? null : { code: verdict.code, reason: verdict.reason };
@@ -256,6 +261,24 @@ export class UpdatesService {
     // A rejection can be the last outstanding report of the round.
     void this.orchestrator.kick(federation.id);
     throw new RefusalException(code, reason, participation.id);
+  }
+
+  /**
+   * The round's global model, to measure the update's norm against; null when its file no longer matches its sha256.
+   * The update is then received without the norm check: aggregation re-reads that base model and fails the round.
+   */
+  private async globalForNormCheck(federation: FederationRecord, round: RoundRecord): Promise<Float32Array | null> {
+    try {
+      return await this.globalWeights(round.baseModelVersionId);
+    } catch (error) {
+      if (!(error instanceof StoredFileCorruptError)) throw error;
+      this.log.event('warn', 'update.norm_unchecked', {
+        federationId: federation.id,
+        roundIndex: round.index,
+        reason: error.message,
+      });
+      return null;
+    }
   }
 
   private async globalWeights(versionId: string): Promise<Float32Array> {
