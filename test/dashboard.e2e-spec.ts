@@ -19,6 +19,7 @@ import {
   launchBrowser,
   openDashboard,
   screenshot,
+  signIn,
   type TestBrowser,
   unlabelledControls,
   waitInPage,
@@ -88,6 +89,20 @@ describe('signing in', () => {
     expect(await page.$('#role')).toBeNull();
     expect(await page.$('#token')).not.toBeNull();
     await screenshot(page, '01-wrong-token');
+  });
+
+  it('follows a link opened the instant the signed-in page first renders', async () => {
+    // Before its first effects run, as a fast machine or a quick click can: the route must not stay at home.
+    const { page } = await open();
+    await page.evaluate((target) => {
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector('#role')) return;
+        observer.disconnect();
+        location.hash = target;
+      }).observe(document.body, { childList: true, subtree: true });
+    }, `#/federations/${federationId}`);
+    await signIn(page, READONLY_TOKEN);
+    await page.waitForSelector('#round-counter', { timeout: 10_000 });
   });
 });
 

@@ -30,6 +30,8 @@ export function useRoute(): Route {
   useEffect(() => {
     const update = () => setRoute(parseRoute(location.hash));
     addEventListener('hashchange', update);
+    // Effects run after the first paint: a hash that changed in between fired no event this listener saw.
+    update();
     return () => removeEventListener('hashchange', update);
   }, []);
   return route;
