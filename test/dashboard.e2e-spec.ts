@@ -94,13 +94,11 @@ describe('signing in', () => {
   it('follows a link opened the instant the signed-in page first renders', async () => {
     // Before its first effects run, as a fast machine or a quick click can: the route must not stay at home.
     const { page } = await open();
-    await page.evaluate((target) => {
-      new MutationObserver((_, observer) => {
-        if (!document.querySelector('#role')) return;
-        observer.disconnect();
-        location.hash = target;
-      }).observe(document.body, { childList: true, subtree: true });
-    }, `#/federations/${federationId}`);
+    await page.evaluate(`new MutationObserver((_, observer) => {
+      if (!document.querySelector('#role')) return;
+      observer.disconnect();
+      location.hash = '#/federations/${federationId}';
+    }).observe(document.body, { childList: true, subtree: true })`);
     await signIn(page, READONLY_TOKEN);
     await page.waitForSelector('#round-counter', { timeout: 10_000 });
   });
