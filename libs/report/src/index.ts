@@ -15,3 +15,8 @@ export * from './png/slices';
 export * from './png/overlay';
 export * from './html/report-charts';
 export * from './html/report-html';
+export * from './quality/study-quality';
+export * from './svg/scatter-chart';
+export * from './html/html-table';
+export * from './html/quality-section';
+export * from './svg/side-by-side';

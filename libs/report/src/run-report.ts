@@ -3,6 +3,7 @@
  * (numbers, strings, arrays) so it serialises as is; the PNG overlays ride along as base64 for the HTML only.
  */
 import type { CaseSetSummary } from '@fedstroke/metrics';
+import type { StudyQuality } from './quality/study-quality';
 
 export const SUMMARY_FORMAT = 'fedstroke-simulate-summary/1';
 
@@ -106,6 +107,8 @@ export interface SimulationReport {
     synthetic: boolean;
     sites: Array<{ name: string; folder: string; train: number; val: number }>;
     testCases: number;
+    /** Case id → center for every evaluated case whose center is known (the synthetic set's site map). */
+    caseCenters?: Record<string, string>;
   };
   profile: SimulationProfile;
   federation: { id: string; name: string; status: string; graphqlUrl: string };
@@ -121,4 +124,6 @@ export interface SimulationReport {
     roundIndex: number;
   };
   approaches: ApproachResult[];
+  /** The study's view of the test set (studyQuality of the approaches); report.html renders the same figures. */
+  quality?: StudyQuality;
 }

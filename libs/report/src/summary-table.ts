@@ -3,6 +3,7 @@
  * reference study reports (Dice mean ± sd, median, shares > 0.8 and < 0.5; AVD, ALD, lesion-wise F1).
  */
 import type { CaseSetSummary } from '@fedstroke/metrics';
+import type { StudyQuality } from './quality/study-quality';
 import type { ApproachResult } from './run-report';
 
 export const SUMMARY_COLUMNS = [
@@ -56,4 +57,30 @@ export function formatTable(header: readonly string[], rows: ReadonlyArray<reado
 
 export function formatSummaryTable(approaches: readonly ApproachResult[]): string {
   return formatTable(SUMMARY_COLUMNS, summaryRows(approaches));
+}
+
+/**
+ * The study's side-by-side view on the test set, one row per approach kind (local-only models pooled): Dice per
+ * lesion-volume class (with its case count), the shares above 0.8 and below 0.5, lesion-wise F1 and ALD.
+ */
+export function formatQualityTable(quality: StudyQuality): string {
+  const header = [
+    'approach',
+    'n',
+    ...quality.volumeClasses.map((c) => `Dice ${c}`),
+    '>0.8',
+    '<0.5',
+    'lesion F1',
+    'ALD',
+  ];
+  const rows = quality.byKind.map((a) => [
+    a.name,
+    String(a.overall.n),
+    ...a.byVolume.map((g) => (g.dice ? `${g.dice.mean.toFixed(3)} (${g.n})` : '- (0)')),
+    `${(100 * (a.overall.shareDiceAbove08 ?? 0)).toFixed(0)}%`,
+    `${(100 * (a.overall.shareDiceBelow05 ?? 0)).toFixed(0)}%`,
+    (a.overall.lesionF1?.mean ?? NaN).toFixed(3),
+    (a.overall.ald?.mean ?? NaN).toFixed(2),
+  ]);
+  return formatTable(header, rows);
 }

@@ -9,14 +9,17 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { preprocessingOf, writeSplit } from '@fedstroke/isles';
 import {
+  formatQualityTable,
   formatSummaryTable,
   renderReportHtml,
+  studyQuality,
   SUMMARY_FORMAT,
   type ApproachResult,
   type SimulationReport,
 } from '@fedstroke/report';
 import { InferenceModel, MODEL_EXPORT_MANIFEST, type ModelExportManifest, writeModelExport } from '@fedstroke/runtime';
 import { loadTrainingCases } from '@fedstroke/training';
+import { evaluatedCaseCenters } from './case-centers';
 import { BASELINE_JOB_FORMAT, type BaselineJob } from './baseline-job';
 import { runBaselineJobs } from './baseline-lanes';
 import { evaluateApproach, type EvaluationSets } from './evaluate-approach';
@@ -67,6 +70,8 @@ export async function runSimulation(
     const sets = await loadEvaluationSets(inputs, folders, options);
     const approaches: ApproachResult[] = [await evaluateFederated(federation, inputs, sets, options, runDir)];
     if (options.baselines) approaches.push(...(await runBaselines(inputs, folders, options, runDir, say)));
+    const caseCenters = await evaluatedCaseCenters(inputs.dataDir, inputs.split);
+    const quality = studyQuality(approaches, caseCenters);
     const report: SimulationReport = {
       format: SUMMARY_FORMAT,
       runId,
@@ -77,6 +82,7 @@ export async function runSimulation(
         synthetic: inputs.synthetic,
         sites: folders.map((f) => ({ name: f.name, folder: f.dir, train: f.train.length, val: f.val.length })),
         testCases: inputs.split.test.length,
+        caseCenters,
       },
       profile: {
         modelConfig: options.config,
@@ -108,9 +114,11 @@ export async function runSimulation(
         roundIndex: federation.finalRound,
       },
       approaches,
+      quality,
     };
     await writeReport(runDir, report);
     say(`\n${formatSummaryTable(report.approaches)}\n`);
+    say(`test set as the study reports it:\n${formatQualityTable(quality)}\n`);
     say(
       `report: ${join(runDir, 'report.html')} · summary: ${join(runDir, 'summary.json')} · ${report.wallTimeSeconds.toFixed(0)} s`,
     );

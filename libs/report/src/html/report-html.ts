@@ -6,22 +6,15 @@ import type { CaseSetSummary } from '@fedstroke/metrics';
 import { SUMMARY_COLUMNS, summaryRows } from '../summary-table';
 import { escapeXml } from '../svg/escape';
 import type { ApproachResult, SimulationReport } from '../run-report';
+import { htmlTable } from './html-table';
+import { qualitySection } from './quality-section';
+import { studyQuality, volumeClassOf } from '../quality/study-quality';
 import { computeCurveChart, roundDiceChart, roundLossChart, testDiceHistogram } from './report-charts';
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;font-size:.9rem}
 td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}.figures{display:flex;flex-wrap:wrap;gap:1rem}
 figure{margin:0}figcaption{font-size:.85rem;color:#555}.legend-gt{color:#00c853}.legend-pred{color:#e62828}code{background:#f3f3f3;padding:0 .2rem}`;
-
-const isFigure = (cell: string) => /^[-+\d.±\s%]*$/.test(cell);
-
-function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, className = ''): string {
-  const head = header.map((h) => `<th>${escapeXml(h)}</th>`).join('');
-  const body = rows
-    .map((row) => `<tr>${row.map((c) => `<td${isFigure(c) ? ' class="num"' : ''}>${escapeXml(c)}</td>`).join('')}</tr>`)
-    .join('');
-  return `<table${className ? ` class="${className}"` : ''}><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
-}
 
 function summaryLine(s: CaseSetSummary): string[] {
   return [
@@ -43,7 +36,7 @@ function perSiteTable(approaches: readonly ApproachResult[]): string {
     ...a.validation.perSite.map((v) => [a.name, v.site, ...summaryLine(v.summary)]),
     [a.name, 'all sites', ...summaryLine(a.validation.pooled.summary)],
   ]);
-  return table(['model', 'validation split', ...SET_COLUMNS], rows);
+  return htmlTable(['model', 'validation split', ...SET_COLUMNS], rows);
 }
 
 function overlays(a: ApproachResult): string {
@@ -76,23 +69,31 @@ function roundsTable(report: SimulationReport): string {
       reasons,
     ];
   });
-  return table(
+  return htmlTable(
     ['round', 'status', 'seconds', 'accepted', 'rejected', 'dropped/failed', 'train loss', 'val Dice', 'notes'],
     rows,
   );
 }
 
-function testCasesTable(approaches: readonly ApproachResult[]): string {
+function testCasesTable(report: SimulationReport): string {
+  const { approaches } = report;
+  const centers = report.data.caseCenters ?? {};
   const ids = [...new Set(approaches.flatMap((a) => a.test.cases.map((c) => c.id)))].sort();
-  const rows = ids.map((id) => [
-    id,
-    ...approaches.map((a) => {
-      const c = a.test.cases.find((row) => row.id === id);
-      return c ? c.dice.toFixed(3) : '';
-    }),
-    (approaches[0].test.cases.find((c) => c.id === id)?.gtVolumeMl ?? NaN).toFixed(2),
-  ]);
-  return table(['test case', ...approaches.map((a) => `Dice ${a.name}`), 'GT volume mL'], rows);
+  const rows = ids.map((id) => {
+    const volume = approaches[0].test.cases.find((c) => c.id === id)?.gtVolumeMl ?? NaN;
+    return [
+      id,
+      centers[id] ?? '',
+      ...approaches.map((a) => {
+        const c = a.test.cases.find((row) => row.id === id);
+        return c ? c.dice.toFixed(3) : '';
+      }),
+      volume.toFixed(2),
+      volumeClassOf(volume),
+    ];
+  });
+  const header = ['test case', 'center', ...approaches.map((a) => `Dice ${a.name}`), 'GT volume mL', 'volume class'];
+  return htmlTable(header, rows);
 }
 
 /** Where the final federated model is, and how to load it. */
@@ -114,20 +115,21 @@ export function renderReportHtml(report: SimulationReport): string {
 <p>Sites: ${escapeXml(sites)}; independent test set: ${report.data.testCases} cases held out from every site. Federation <code>${escapeXml(report.federation.id)}</code> ended ${escapeXml(report.federation.status)} (GraphQL ${escapeXml(report.federation.graphqlUrl)}).</p>
 ${modelParagraph(report)}
 <h2>Summary</h2>
-${table(SUMMARY_COLUMNS, summaryRows(report.approaches), 'summary')}
+${htmlTable(SUMMARY_COLUMNS, summaryRows(report.approaches), 'summary')}
 <h2>Learning curves</h2>
 <div class="figures">${roundDiceChart(report)}${roundLossChart(report)}${computeCurveChart(report)}</div>
 <h2>Validation by site</h2>
 ${perSiteTable(report.approaches)}
 <h2>Per-case Dice distribution</h2>
 <div class="figures">${testDiceHistogram(report)}</div>
+${qualitySection(report, studyQuality(report.approaches, report.data.caseCenters))}
 <h2>Overlays: best, median and worst test cases</h2>
 <p>DWI slice with the <span class="legend-gt">ground truth</span> and the <span class="legend-pred">prediction</span> contours.</p>
 ${report.approaches.map(overlays).join('\n')}
 <h2>Rounds</h2>
 ${roundsTable(report)}
 <h2>Test cases</h2>
-${testCasesTable(report.approaches)}
+${testCasesTable(report)}
 </body></html>
 `;
 }

@@ -47,3 +47,21 @@ export function formatTick(value: number): string {
   if (Number.isInteger(value)) return String(value);
   return String(Number(value.toPrecision(3)));
 }
+
+/** Maps [domainMin, domainMax] (both > 0) onto [rangeMin, rangeMax] on a log10 axis; values ≤ 0 map to rangeMin. */
+export function logScale(
+  domain: readonly [number, number],
+  range: readonly [number, number],
+): (value: number) => number {
+  const toLog = linearScale([Math.log10(domain[0]), Math.log10(domain[1])], range);
+  return (value) => (value > 0 ? toLog(Math.log10(value)) : range[0]);
+}
+
+/** Powers of ten covering [min, max] (both > 0): the ticks of a log axis. */
+export function decadeTicks(min: number, max: number): number[] {
+  if (!(min > 0) || !(max >= min)) return [];
+  const ticks: number[] = [];
+  for (let e = Math.ceil(Math.log10(min) - 1e-9); e <= Math.floor(Math.log10(max) + 1e-9); e++)
+    ticks.push(Number((10 ** e).toPrecision(1)));
+  return ticks;
+}
