@@ -8,3 +8,8 @@ export * from './case-generator';
 export * from './dataset-writer';
 export type { LesionPattern, BorderKind } from './lesions';
 export { FLAIR_VISIBLE_AFTER_HOURS } from './lesions';
+export * from './realism/brain-histogram';
+export * from './realism/threshold-rule';
+export * from './realism/artefact-regions';
+export * from './realism/realism-check';
+export * from './realism/realism-plot';

@@ -11,6 +11,7 @@ import { registerSegmentCommand } from './segment.command';
 import { registerSimulateCommand } from './simulate.command';
 import { registerSiteCommand } from './site.command';
 import { registerSynthCommand } from './synth.command';
+import { registerSynthRealismCommand } from './synth-realism.command';
 import { registerTrainCommand } from './train.command';
 
 /** Every CLI command, one file each. Add a command by adding its register function here. */
@@ -21,6 +22,7 @@ export const commands: Array<(program: Command) => void> = [
   registerGradCommand,
   registerBenchCommand,
   registerSynthCommand,
+  registerSynthRealismCommand,
   registerInspectCommand,
   registerSegmentCommand,
   registerExportCommand,
