@@ -60,23 +60,75 @@ describe('generateCase over a set of 30 default-size cases', () => {
     for (const c of cases) expect(c.facts.flairVisible).toBe(c.facts.onsetHours > 4.5);
   });
 
+  /** Mean inside the mask, and over brain voxels two voxels in-plane or one slice away from it (the bias field and
+   * grey matter make a whole-brain mean a poor reference). */
+  function lesionAndSurroundings(c: SynthCase, image: Float32Array): [number, number] {
+    const mask = c.mask.volume.data;
+    const dwi = c.dwi.volume.data;
+    const [nx, ny] = c.mask.volume.shape;
+    const offsets = [2, -2, 2 * nx, -2 * nx, nx * ny, -nx * ny];
+    const nearLesion = (i: number) => mask[i] === 0 && dwi[i] > 0 && offsets.some((o) => mask[i + o] === 1);
+    return [meanWhere(image, (i) => mask[i] === 1), meanWhere(image, nearLesion)];
+  }
+
   it('keeps lesions inside the brain, brighter on DWI and darker on ADC than the tissue around them', () => {
     for (const c of cases) {
       const mask = c.mask.volume.data;
       const dwi = c.dwi.volume.data;
-      const [nx, ny] = c.mask.volume.shape;
       let outside = 0;
       for (let i = 0; i < mask.length; i++) if (mask[i] && dwi[i] === 0) outside++;
       expect(outside).toBe(0);
-      // The surroundings: brain voxels two voxels in-plane or one slice away from a lesion voxel (the bias field
-      // and grey matter make a whole-brain mean a poor reference).
+      const [dwiIn, dwiNear] = lesionAndSurroundings(c, dwi);
+      // 1.03, not more: a tiny blurry embolic shower is mostly partial-volume border (0.26 mL in 14 voxels at
+      // center-3 reaches 1.049 here), while designed gains start at 1.36.
+      expect(dwiIn).toBeGreaterThan(1.03 * dwiNear);
+      const [adcIn, adcNear] = lesionAndSurroundings(c, c.adc.volume.data);
+      if (c.facts.adcPseudoNormal) continue; // next test
+      expect(adcIn).toBeLessThan(0.95 * adcNear);
+    }
+  });
+
+  it('draws older lesions whose ADC has pseudo-normalised while DWI and FLAIR stay bright', () => {
+    // Medians: the ring around a lesion holds CSF partial volume that drags a mean up.
+    const ratio = (c: SynthCase, image: Float32Array) => {
+      const mask = c.mask.volume.data;
+      const [nx, ny] = c.mask.volume.shape;
       const offsets = [2, -2, 2 * nx, -2 * nx, nx * ny, -nx * ny];
-      const nearLesion = (i: number) => mask[i] === 0 && dwi[i] > 0 && offsets.some((o) => mask[i + o] === 1);
-      const inLesion = (i: number) => mask[i] === 1;
-      // 1.05, not more: a tiny blurry lesion at the low-contrast center is mostly partial-volume border (about
-      // 1.08 in the worst of 270 cases drawn over nine seeds), while designed gains start at 1.36 there.
-      expect(meanWhere(dwi, inLesion)).toBeGreaterThan(1.05 * meanWhere(dwi, nearLesion));
-      expect(meanWhere(c.adc.volume.data, inLesion)).toBeLessThan(0.95 * meanWhere(c.adc.volume.data, nearLesion));
+      const dwi = c.dwi.volume.data;
+      const inside = Array.from(image).filter((_, i) => mask[i] === 1);
+      const ring = Array.from(image).filter(
+        (_, i) => mask[i] === 0 && dwi[i] > 0 && offsets.some((o) => mask[i + o] === 1),
+      );
+      return median(inside) / median(ring);
+    };
+    const older = cases.filter((c) => c.facts.adcPseudoNormal);
+    expect(older.map((c) => c.facts.id)).toEqual(['sub-strokecase0005', 'sub-strokecase0010']);
+    for (const c of older) {
+      expect(c.facts.onsetHours).toBeGreaterThan(168);
+      expect(c.facts.flairVisible).toBe(true);
+      expect(ratio(c, c.dwi.volume.data)).toBeGreaterThan(1.1);
+      expect(ratio(c, c.adc.volume.data)).toBeGreaterThan(0.85);
+    }
+    // Acute lesions, measured the same way, are clearly restricted.
+    const acute = cases.filter((c) => !c.facts.adcPseudoNormal).map((c) => ratio(c, c.adc.volume.data));
+    expect(median(acute)).toBeLessThan(0.8);
+  });
+
+  it("stores ADC in each center's units and range, with partial volume between tissue and CSF as in real scans", () => {
+    for (const c of cases) {
+      const adc = c.adc.volume.data;
+      const dwi = c.dwi.volume.data;
+      const inBrain = Array.from(adc).filter((_, i) => dwi[i] !== 0);
+      const center = centerProfile(Number(c.facts.center.slice(-1)) - 1, seed);
+      const [low, high] = center.adcRange.map((v) => v * center.adcUnit * (1 + 1e-9 * Math.sign(v)));
+      expect(Math.min(...inBrain)).toBeGreaterThanOrEqual(low);
+      expect(Math.max(...inBrain)).toBeLessThanOrEqual(high);
+      if (center.datatypes.adc === 'int16') expect(inBrain.every(Number.isInteger)).toBe(true);
+      // Voxels between tissue (≤ 1.2) and CSF (≈ 3): 29% in the real ISLES'22 case, 10-13% before borders had
+      // partial volume, 27-34% now.
+      const between = inBrain.filter((v) => v / center.adcUnit > 1.2 && v / center.adcUnit < 2.6).length;
+      expect(between / inBrain.length).toBeGreaterThan(0.18);
+      expect(between / inBrain.length).toBeLessThan(0.45);
     }
   });
 
@@ -96,15 +148,18 @@ describe('generateCase over a set of 30 default-size cases', () => {
     const [one, two, three] = ['center-1', 'center-2', 'center-3'].map((name) => median(byCenter(name)));
     expect(one).toBeGreaterThan(2 * two);
     expect(two).toBeGreaterThan(1.5 * three);
-    // Noise: spread of neighbouring-voxel differences in white matter-like regions, relative to the median.
+    // Noise: median second difference along x over the median (it cancels smooth structure, not sharp borders).
+    // Center-2 draws 2.2× center-1's noise; the figure gives about 1.36× because its b=800 also lowers the
+    // CSF/tissue contrast, so its borders add less than center-1's.
     const roughness = (c: SynthCase) => {
       const d = c.dwi.volume.data;
       const diffs = new Float64Array(d.length);
       let n = 0;
-      for (let i = 1; i < d.length; i++) if (d[i] > 0 && d[i - 1] > 0) diffs[n++] = Math.abs(d[i] - d[i - 1]);
+      for (let i = 1; i < d.length - 1; i++)
+        if (d[i - 1] > 0 && d[i] > 0 && d[i + 1] > 0) diffs[n++] = Math.abs(d[i - 1] - 2 * d[i] + d[i + 1]);
       return median(diffs.subarray(0, n)) / brainMedian(c);
     };
     const noise = (name: string) => median(cases.filter((c) => c.facts.center === name).map(roughness));
-    expect(noise('center-2')).toBeGreaterThan(1.5 * noise('center-1'));
+    expect(noise('center-2')).toBeGreaterThan(1.25 * noise('center-1'));
   });
 });

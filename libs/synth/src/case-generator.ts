@@ -4,8 +4,8 @@ import { BrainModel } from './anatomy';
 import { CenterProfile, StoredDatatype } from './centers';
 import { dwiGrid, flairGrid, Grid } from './grids';
 import { drawLesion, drawMimics, LesionPlan, Mimic } from './lesions';
-import { renderGrid, SequenceContrast } from './render';
-import { acquire } from './scanner';
+import { DiffusionContrast, FlairContrast, renderDiffusion, renderFlair } from './render';
+import { acquire, acquireDiffusion } from './scanner';
 
 export interface SynthCaseRequest {
   seed: number;
@@ -25,6 +25,7 @@ export interface SynthCaseFacts {
   border: LesionPlan['border'];
   onsetHours: number;
   flairVisible: boolean;
+  adcPseudoNormal: boolean;
   designedVolumeMl: number;
   mimics: Mimic['kind'][];
 }
@@ -65,47 +66,38 @@ export function generateCase(request: SynthCaseRequest): SynthCase {
   const lesion = drawLesion(pathology, brain);
   const mimics = drawMimics(pathology, brain);
 
-  const contrasts = sequenceContrasts(center, lesion);
-  const onDwi = renderGrid(dwi, brain, lesion, mimics, [contrasts.dwi, contrasts.adc], true);
-  const onFlair = renderGrid(flair, brain, lesion, mimics, [contrasts.flair], false);
+  const onDwi = renderDiffusion(dwi, brain, lesion, mimics, diffusionContrast(center, lesion, anatomy));
+  const onFlair = renderFlair(flair, brain, lesion, mimics, flairContrast(center, lesion));
   const jitter = () => noise.range(0.9, 1.1);
-  const dwiData = acquire(
-    onDwi.images[0],
+  const diffusion = acquireDiffusion(
+    onDwi.s0,
+    onDwi.sb,
     onDwi.brain,
     dwi,
     {
-      scale: center.dwiScale * jitter(),
-      gamma: center.gamma,
-      noise: center.noise.dwi,
-      rician: true,
-      biasStrength: center.biasStrength,
-      datatype: center.datatypes.dwi,
-    },
-    noise,
-  );
-  const adcData = acquire(
-    onDwi.images[1],
-    onDwi.brain,
-    dwi,
-    {
-      scale: center.adcUnit,
-      gamma: 1,
-      noise: center.noise.adc * contrasts.adc.white,
-      rician: false,
-      biasStrength: 0,
-      datatype: center.datatypes.adc,
+      dwi: {
+        scale: center.dwiScale * jitter(),
+        gamma: center.gamma,
+        noise: center.noise.dwi,
+        biasStrength: center.biasStrength,
+        datatype: center.datatypes.dwi,
+      },
+      b0Noise: center.noise.b0,
+      b: center.bValue / 1000,
+      adcUnit: center.adcUnit,
+      adcRange: center.adcRange,
+      adcDatatype: center.datatypes.adc,
     },
     noise,
   );
   const flairData = acquire(
-    onFlair.images[0],
+    onFlair.image,
     onFlair.brain,
     flair,
     {
       scale: center.flairScale * jitter(),
       gamma: center.gamma,
       noise: center.noise.flair,
-      rician: true,
       biasStrength: center.biasStrength * 1.2,
       datatype: center.datatypes.flair,
     },
@@ -128,52 +120,52 @@ export function generateCase(request: SynthCaseRequest): SynthCase {
       border: lesion.border,
       onsetHours: lesion.onsetHours,
       flairVisible: lesion.flairVisible,
+      adcPseudoNormal: lesion.adcPseudoNormal,
       designedVolumeMl: lesion.designedVolumeMl,
       mimics: mimics.map((mimic) => mimic.kind),
     },
-    dwi: { volume: volume(dwi, dwiData, 'dwi'), datatype: center.datatypes.dwi },
-    adc: { volume: volume(dwi, adcData, 'adc'), datatype: center.datatypes.adc },
+    dwi: { volume: volume(dwi, diffusion.dwi, 'dwi'), datatype: center.datatypes.dwi },
+    adc: { volume: volume(dwi, diffusion.adc, 'adc'), datatype: center.datatypes.adc },
     flair: { volume: volume(flair, flairData, 'FLAIR'), datatype: center.datatypes.flair },
-    mask: { volume: volume(dwi, Float32Array.from(onDwi.lesionMask!), 'msk'), datatype: 'uint8' },
+    mask: { volume: volume(dwi, Float32Array.from(onDwi.lesionMask), 'msk'), datatype: 'uint8' },
   };
 }
 
 /**
- * Tissue and lesion signals per sequence, relative to white matter (ADC in 10^-3 mm²/s, from published adult
- * values: WM ≈ 0.72, GM ≈ 0.84, CSF ≈ 3.0). DWI b=1000: CSF dark, lesion bright; ADC: lesion dark; FLAIR: CSF
- * suppressed, lesion bright only after ~4.5 h, leukoaraiosis bright.
+ * Diffusion properties from published adult values (ADC in 10^-3 mm²/s: white matter ≈ 0.75, cortex ≈ 0.87, CSF
+ * ≈ 3.0, with a smooth regional variation of 6-12%; CSF has about 2.8× white matter's b=0 signal, hence dark on DWI), the center's grey/white DWI ratio and
+ * b-value, and this case's lesion. Choroid plexus: DWI 1.1-2× white matter with an ADC of 0.9-1.4, far below the
+ * CSF around it. The bright cortical ribbon adds 10-45% to the DWI of part of the cortex with a normal ADC.
  */
-function sequenceContrasts(
-  center: CenterProfile,
-  lesion: LesionPlan,
-): Record<'dwi' | 'adc' | 'flair', SequenceContrast> {
+function diffusionContrast(center: CenterProfile, lesion: LesionPlan, anatomy: Random): DiffusionContrast {
+  const b = center.bValue / 1000;
+  const white = 0.75;
+  const csf = 3;
   return {
-    dwi: {
-      sequence: 'dwi',
-      white: 1,
-      grey: center.greyWhiteRatio,
-      csf: 0.3,
-      leukoaraiosisGain: 0.08,
-      lesion: 1 + (lesion.dwiGain - 1) * center.lesionContrast,
-      susceptibility: 1 + 0.6 * center.susceptibility,
-    },
-    adc: {
-      sequence: 'adc',
-      white: 0.72,
-      grey: 0.84,
-      csf: 3,
-      leukoaraiosisGain: 0.25,
-      lesion: lesion.adcRatio,
-      susceptibility: 1 - 0.1 * center.susceptibility,
-    },
-    flair: {
-      sequence: 'flair',
-      white: 1,
-      grey: 1 + (center.greyWhiteRatio - 1) * 0.8,
-      csf: 0.15,
-      leukoaraiosisGain: 0.6,
-      lesion: 1 + lesion.flairGain,
-      susceptibility: 1,
-    },
+    b,
+    white: { dwi: 1, adc: white },
+    grey: { dwi: center.greyWhiteRatio, adc: 0.87 },
+    // DWI relative to white matter: S0 ratio × e^(-b·ΔADC); 0.29 at b=1000, 0.45 at b=800.
+    csf: { dwi: 2.8 * Math.exp(-b * (csf - white)), adc: csf },
+    choroid: { dwi: anatomy.range(1.1, 2), adc: anatomy.range(0.9, 1.4) },
+    // Leukoaraiosis: longer T2 (S0 × 1.5) and freer diffusion (ADC × 1.35): a little brighter on DWI, clearly on ADC.
+    leukoaraiosis: { dwi: 1.5 * Math.exp(-b * white * 0.35), adc: 1.35 },
+    ribbonGain: anatomy.range(0.1, 0.45),
+    textureAdc: anatomy.range(0.06, 0.12),
+    textureDwi: anatomy.range(0.03, 0.07),
+    lesion: { dwi: 1 + (lesion.dwiGain - 1) * center.lesionContrast, adc: lesion.adcRatio },
+    susceptibilityGain: 3 * center.susceptibility,
+  };
+}
+
+/** FLAIR: CSF suppressed, lesion bright only after ~4.5 h, leukoaraiosis bright, choroid plexus a little bright. */
+function flairContrast(center: CenterProfile, lesion: LesionPlan): FlairContrast {
+  return {
+    white: 1,
+    grey: 1 + (center.greyWhiteRatio - 1) * 0.8,
+    csf: 0.15,
+    choroid: 1.1,
+    leukoaraiosisGain: 0.6,
+    lesion: 1 + lesion.flairGain,
   };
 }

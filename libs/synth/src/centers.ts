@@ -21,15 +21,23 @@ export interface CenterProfile {
   flairScale: number;
   /** ADC stored in 10^-3 mm²/s (1) or in 10^-6 mm²/s (1000), as some scanners export it. */
   adcUnit: number;
-  /** Noise standard deviation as a fraction of the white-matter signal (Rician on DWI and FLAIR, Gaussian on ADC). */
-  noise: { dwi: number; flair: number; adc: number };
+  /** Diffusion weighting of the DWI (s/mm²): sets the DWI contrast of every ADC difference (DWI = S0·e^(-b·ADC)). */
+  bValue: number;
+  /** The ADC values the scanner can store, in 10^-3 mm²/s: fits below 0 clipped or kept, a cap (e.g. 12 bits). */
+  adcRange: [number, number];
+  /**
+   * Rician noise standard deviation as a fraction of the white-matter DWI (b0: of the b=0 image, on the same scale)
+   * and FLAIR signal. The ADC's noise follows from the DWI's and the b=0 image's through their log ratio, so it is
+   * small in tissue and large in CSF, where the DWI signal is low.
+   */
+  noise: { dwi: number; flair: number; b0: number };
   /** Standard deviation of the log bias-field polynomial coefficients: 0 is a flat coil profile. */
   biasStrength: number;
   /** Grey/white matter signal ratio on DWI and FLAIR. */
   greyWhiteRatio: number;
   /** Multiplies the lesion's DWI hyperintensity (b-value and sequence differences). */
   lesionContrast: number;
-  /** Strength of the skull-base EPI susceptibility artefact on DWI (stronger at 3T). */
+  /** Strength of the skull-base EPI susceptibility pile-up on DWI (stronger at 3T): 1 makes it up to 4× white matter. */
   susceptibility: number;
   /** Intensity transfer exponent: the scanner's reconstruction is not linear in the same way everywhere. */
   gamma: number;
@@ -40,14 +48,18 @@ export interface CenterProfile {
 export const CURATED_CENTERS: readonly CenterProfile[] = [
   {
     name: 'center-1',
-    description: '3T, 32-channel coil: high SNR, marked bias, fine FLAIR in-plane with 5 mm slices, float32 export',
+    description:
+      '3T, 32-channel coil, b=1000: high SNR, marked bias, strong skull-base artefacts, fine FLAIR in-plane with 5 mm ' +
+      'slices, float32 export with ADC fits below 0 kept',
     dwiSpacingScale: [1, 1],
     flairSpacingScale: [0.48, 1.67],
     flairTiltDegrees: 6,
     dwiScale: 1000,
     flairScale: 400,
     adcUnit: 1,
-    noise: { dwi: 0.045, flair: 0.035, adc: 0.06 },
+    bValue: 1000,
+    adcRange: [-0.5, 6],
+    noise: { dwi: 0.045, flair: 0.035, b0: 0.05 },
     biasStrength: 0.14,
     greyWhiteRatio: 1.25,
     lesionContrast: 1,
@@ -57,14 +69,18 @@ export const CURATED_CENTERS: readonly CenterProfile[] = [
   },
   {
     name: 'center-2',
-    description: '1.5T, b=800: low SNR, weaker lesion contrast, flat bias, coarse FLAIR with 4 mm slices, int16 export',
+    description:
+      '1.5T, b=800: low SNR, weaker lesion contrast, flat bias, mild artefacts, coarse FLAIR with 4 mm slices, int16 ' +
+      'DWI and FLAIR, ADC clipped to 0-4',
     dwiSpacingScale: [0.94, 1.05],
     flairSpacingScale: [0.6, 1.33],
     flairTiltDegrees: -4,
     dwiScale: 300,
     flairScale: 1800,
     adcUnit: 1,
-    noise: { dwi: 0.1, flair: 0.08, adc: 0.11 },
+    bValue: 800,
+    adcRange: [0, 4],
+    noise: { dwi: 0.1, flair: 0.08, b0: 0.1 },
     biasStrength: 0.05,
     greyWhiteRatio: 1.15,
     lesionContrast: 0.8,
@@ -74,14 +90,18 @@ export const CURATED_CENTERS: readonly CenterProfile[] = [
   },
   {
     name: 'center-3',
-    description: '3T, older head coil: medium SNR, strong bias, 6 mm FLAIR slices, ADC in 10^-6 mm²/s, int16 export',
+    description:
+      '3T, older head coil, b=1000: medium SNR, strong bias, 6 mm FLAIR slices, int16 export with ADC in 10^-6 mm²/s ' +
+      'capped at 12 bits (4095)',
     dwiSpacingScale: [1.04, 0.93],
     flairSpacingScale: [0.4, 2],
     flairTiltDegrees: 10,
     dwiScale: 120,
     flairScale: 90,
     adcUnit: 1000,
-    noise: { dwi: 0.07, flair: 0.055, adc: 0.08 },
+    bValue: 1000,
+    adcRange: [0, 4.095],
+    noise: { dwi: 0.07, flair: 0.055, b0: 0.07 },
     biasStrength: 0.25,
     greyWhiteRatio: 1.35,
     lesionContrast: 1.1,
@@ -108,7 +128,13 @@ export function centerProfile(index: number, seed: number): CenterProfile {
     dwiScale: logUniform(random, 100, 1000),
     flairScale: logUniform(random, 90, 1800),
     adcUnit: pick([1, 1000]),
-    noise: { dwi: random.range(0.045, 0.1), flair: random.range(0.035, 0.08), adc: random.range(0.06, 0.11) },
+    bValue: pick([800, 1000]),
+    adcRange: pick<[number, number]>([
+      [-0.5, 6],
+      [0, 4],
+      [0, 4.095],
+    ]),
+    noise: { dwi: random.range(0.045, 0.1), flair: random.range(0.035, 0.08), b0: random.range(0.05, 0.1) },
     biasStrength: random.range(0.05, 0.25),
     greyWhiteRatio: random.range(1.15, 1.35),
     lesionContrast: random.range(0.8, 1.1),

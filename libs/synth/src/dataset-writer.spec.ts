@@ -63,6 +63,7 @@ describe('generateDataset', () => {
       'border',
       'onset_hours',
       'flair_visible',
+      'adc_pseudonormal',
       'lesion_volume_ml',
       'lesion_count',
       'mimics',

@@ -156,6 +156,7 @@ async function writeMetadata(
   siteMap: SiteMap,
 ): Promise<void> {
   const header = ['participant_id', 'center', 'lesion_pattern', 'border', 'onset_hours', 'flair_visible'];
+  header.push('adc_pseudonormal');
   header.push('lesion_volume_ml', 'lesion_count', 'mimics');
   const rows = cases.map((c) =>
     [
@@ -165,6 +166,7 @@ async function writeMetadata(
       c.border,
       c.onsetHours.toFixed(1),
       c.flairVisible ? 'yes' : 'no',
+      c.adcPseudoNormal ? 'yes' : 'no',
       c.lesionVolumeMl.toFixed(3),
       c.lesionCount,
       c.mimics.join(',') || 'n/a',
@@ -179,7 +181,7 @@ async function writeMetadata(
   };
   const manifest = {
     generator: 'fedstroke synth',
-    version: 1,
+    version: 2,
     seed: options.seed,
     cases: options.cases,
     sites: options.sites,

@@ -14,6 +14,8 @@ export interface LesionPlan {
   /** Time since symptom onset: FLAIR turns bright after about 4.5 h (the DWI–FLAIR mismatch). */
   onsetHours: number;
   flairVisible: boolean;
+  /** Scanned 7–10 days after onset: the ADC has climbed back to near normal while DWI stays bright (T2). */
+  adcPseudoNormal: boolean;
   /** Volume the shape was designed for, before clipping to the parenchyma (the mask measures the real one). */
   designedVolumeMl: number;
   field: BlobField;
@@ -27,7 +29,7 @@ export interface LesionPlan {
 
 /** Look-alikes that are not acute infarcts and are not in the mask: they make ADC and FLAIR matter. */
 export interface Mimic {
-  kind: 'chronic-infarct' | 'subacute-shine-through';
+  kind: 'chronic-infarct' | 't2-shine-through';
   field: BlobField;
   dwi: number;
   adc: number;
@@ -36,6 +38,10 @@ export interface Mimic {
 
 const ML = 1000; // mm³ per mL
 export const FLAIR_VISIBLE_AFTER_HOURS = 4.5;
+/** The ADC of an infarct is lowest over the first days and back to near normal by 7-10 days. */
+export const ADC_PSEUDO_NORMAL_AFTER_HOURS = 168;
+const ADC_LOWEST_UNTIL_HOURS = 72;
+const ADC_NORMAL_BY_HOURS = 200;
 
 /** A point inside parenchyma (not CSF, not at the very edge), near `near` when given. */
 function parenchymaPoint(random: Random, brain: BrainModel, near?: { centre: Vec3; radius: number }): Vec3 {
@@ -90,7 +96,8 @@ function elongatedBlobs(random: Random, brain: BrainModel, volumeMl: number, wid
 /**
  * Draws the acute lesion. Total volume is log-uniform over 0.25–70 mL (about a quarter under 1 mL, a fifth over
  * 20 mL); embolic showers are many foci of 0.01–0.5 mL each; onset is log-uniform over 0.5–48 h, so about half the
- * lesions are FLAIR-visible.
+ * lesions are FLAIR-visible, except one case in ten scanned 7–10 days after onset, when the ADC has pseudo-normalised
+ * (ratio about 0.88–1.05) and only DWI (T2 shine-through) and FLAIR still show the infarct.
  */
 export function drawLesion(random: Random, brain: BrainModel): LesionPlan {
   const pattern = weighted<LesionPattern>(random, {
@@ -123,11 +130,12 @@ export function drawLesion(random: Random, brain: BrainModel): LesionPlan {
   const onsetHours = logUniform(random, 0.5, 48);
   const flairVisible = onsetHours > FLAIR_VISIBLE_AFTER_HOURS;
   const maturity = Math.min(1, (onsetHours - FLAIR_VISIBLE_AFTER_HOURS) / 24);
-  return {
+  const plan: LesionPlan = {
     pattern,
     border,
     onsetHours,
     flairVisible,
+    adcPseudoNormal: false,
     designedVolumeMl,
     field: new BlobField(blobs),
     dwiGain: onsetHours < 3 ? random.range(1.45, 1.9) : random.range(1.6, 2.6),
@@ -135,9 +143,29 @@ export function drawLesion(random: Random, brain: BrainModel): LesionPlan {
     flairGain: flairVisible ? (0.25 + 0.45 * maturity) * random.range(0.8, 1.2) : random.range(0, 0.06),
     texture: [random.range(0, 0.3), (2 * Math.PI) / random.range(6, 14), random.range(0, 6.3), ...unitVector(random)],
   };
+  // Drawn after the rest, so the lesion keeps its shape and place for a seed.
+  return random.chance(0.1) ? olderLesion(random, plan) : plan;
 }
 
-/** Old infarcts (high ADC, dark FLAIR cavity) and subacute shine-through (bright DWI and FLAIR, ADC not low). */
+/** The same infarct scanned 7–10 days after onset: ADC back towards normal, DWI bright from T2, FLAIR bright. */
+function olderLesion(random: Random, plan: LesionPlan): LesionPlan {
+  const onsetHours = random.range(ADC_PSEUDO_NORMAL_AFTER_HOURS, 240);
+  const recovery = Math.min(1, (onsetHours - ADC_LOWEST_UNTIL_HOURS) / (ADC_NORMAL_BY_HOURS - ADC_LOWEST_UNTIL_HOURS));
+  return {
+    ...plan,
+    onsetHours,
+    flairVisible: true,
+    adcPseudoNormal: true,
+    dwiGain: random.range(1.4, 2),
+    adcRatio: plan.adcRatio + (random.range(0.9, 1.05) - plan.adcRatio) * recovery,
+    flairGain: 0.7 * random.range(0.8, 1.2),
+  };
+}
+
+/**
+ * Old infarcts (high ADC, dark FLAIR cavity) and T2 shine-through (vasogenic oedema, demyelination, gliosis: long
+ * T2 makes DWI bright although the ADC is raised, not restricted; bright on FLAIR).
+ */
 export function drawMimics(random: Random, brain: BrainModel): Mimic[] {
   const mimics: Mimic[] = [];
   if (random.chance(0.35)) {
@@ -146,7 +174,8 @@ export function drawMimics(random: Random, brain: BrainModel): Mimic[] {
   }
   if (random.chance(0.45)) {
     const blob = compactBlob(random, parenchymaPoint(random, brain), logUniform(random, 0.3, 6), 1.2);
-    mimics.push({ kind: 'subacute-shine-through', field: new BlobField([blob]), dwi: 1.4, adc: 1.05, flair: 1.45 });
+    const [dwi, adc, flair] = [random.range(1.3, 1.8), random.range(1.2, 1.6), random.range(1.35, 1.8)];
+    mimics.push({ kind: 't2-shine-through', field: new BlobField([blob]), dwi, adc, flair });
   }
   return mimics;
 }

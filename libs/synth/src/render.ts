@@ -1,90 +1,187 @@
-import { BrainModel, Tissue, TISSUE_SLOTS } from './anatomy';
+import { borderWidths, BrainModel, Tissue, TISSUE_SLOTS } from './anatomy';
 import { Grid, voxelToLocal } from './grids';
 import type { LesionPlan, Mimic } from './lesions';
 
 // Math's functions as module constants: hot loops then skip a global lookup per call, which is slow inside
 // vm contexts (jest runs every test file in one) and free everywhere else.
-const { sin } = Math;
+const { exp, sin } = Math;
 
-export type Sequence = 'dwi' | 'adc' | 'flair';
+/**
+ * Diffusion tissue properties: each compartment's DWI signal relative to white matter at the center's b-value, and
+ * its ADC in 10^-3 mm²/s. A voxel's b=0 and b=b signals are the partial-volume sums of its compartments'
+ * (S0 = DWI · e^(b·ADC)), so the ADC of a mixed voxel is the log ratio of the sums, as a scanner measures it: a
+ * CSF border raises it far more than its share.
+ */
+export interface DiffusionContrast {
+  /** b-value in units of 1000 s/mm² (1 for b=1000). */
+  b: number;
+  white: { dwi: number; adc: number };
+  grey: { dwi: number; adc: number };
+  csf: { dwi: number; adc: number };
+  choroid: { dwi: number; adc: number };
+  /** White matter at full leukoaraiosis: DWI and ADC multipliers. */
+  leukoaraiosis: { dwi: number; adc: number };
+  /** Extra DWI of grey matter at full cortical-ribbon weight. */
+  ribbonGain: number;
+  /** Relative ADC and DWI change of parenchyma per unit of the regional texture field. */
+  textureAdc: number;
+  textureDwi: number;
+  /** DWI and ADC multipliers at the lesion core (field = 1). */
+  lesion: { dwi: number; adc: number };
+  /** DWI (and b=0) pile-up at full susceptibility weight: 1 + gain. */
+  susceptibilityGain: number;
+}
 
-/** Noise-free signal of one sequence, relative to white matter (ADC in 10^-3 mm²/s). */
-export interface SequenceContrast {
-  sequence: Sequence;
+/** FLAIR tissue signals relative to white matter (CSF suppressed). */
+export interface FlairContrast {
   white: number;
   grey: number;
   csf: number;
-  /** Relative signal change of white matter at full leukoaraiosis. */
+  choroid: number;
   leukoaraiosisGain: number;
-  /** Multiplier at the lesion core (field = 1). */
   lesion: number;
-  /** Multiplier at full susceptibility artefact. */
-  susceptibility: number;
 }
 
-export interface RenderedGrid {
-  /** One noise-free image per requested contrast, in its order; 0 outside the brain. */
-  images: Float32Array[];
+export interface DiffusionImages {
+  /** Noise-free b=0 and b=b signals (white matter DWI = 1); 0 outside the brain. */
+  s0: Float32Array;
+  sb: Float32Array;
   /** The skull-strip mask (brain fraction ≥ 0.5). */
   brain: Uint8Array;
-  /** Lesion mask (lesion field ≥ 0.5 on parenchyma), when asked for. */
-  lesionMask?: Uint8Array;
+  /** Lesion mask: the voxel centre is inside the lesion surface and the voxel mostly parenchyma. */
+  lesionMask: Uint8Array;
 }
 
 /**
- * Samples anatomy, the acute lesion and the mimics at every voxel centre of `grid` and mixes tissue signals by
- * partial volume. Lesion and mimic changes apply to parenchyma only (never to CSF), so lesions stay inside the brain.
+ * Walks every voxel centre of `grid` in brain-local mm (three additions per step) and calls `visit(index, x, y, z)`.
  */
-export function renderGrid(
+function walkGrid(
   grid: Grid,
   brain: BrainModel,
-  lesion: LesionPlan,
-  mimics: readonly Mimic[],
-  contrasts: readonly SequenceContrast[],
-  withMask: boolean,
-): RenderedGrid {
+  visit: (index: number, x: number, y: number, z: number) => void,
+): void {
   const [nx, ny, nz] = grid.shape;
-  const total = nx * ny * nz;
-  const images = contrasts.map(() => new Float32Array(total));
-  const brainMask = new Uint8Array(total);
-  const lesionMask = withMask ? new Uint8Array(total) : undefined;
   const m = voxelToLocal(grid, brain.poseRotation, brain.poseCentre);
-  const tissue = new Float64Array(TISSUE_SLOTS);
-  const mimicValues = new Float64Array(mimics.length);
   let index = 0;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       let x = m[3] + m[1] * j + m[2] * k;
       let y = m[7] + m[5] * j + m[6] * k;
       let z = m[11] + m[9] * j + m[10] * k;
-      for (let i = 0; i < nx; i++, index++, x += m[0], y += m[4], z += m[8]) {
-        brain.sample(x, y, z, tissue);
-        if (tissue[Tissue.Brain] < 0.5) continue;
-        brainMask[index] = 1;
-        const white = tissue[Tissue.White];
-        const grey = tissue[Tissue.Grey];
-        const csf = tissue[Tissue.Csf];
-        const parenchyma = white + grey;
-        const field = lesion.field.value(x, y, z);
-        // Texture inside the lesion (patchy diffusion restriction) changes the signal, never the mask.
-        const t = lesion.texture;
-        const signalField =
-          field > 0.01 ? field * (1 - t[0] * (0.5 + 0.5 * sin(t[1] * (x * t[3] + y * t[4] + z * t[5]) + t[2]))) : 0;
-        const artefact = tissue[Tissue.Susceptibility];
-        for (let n = 0; n < mimics.length; n++) mimicValues[n] = mimics[n].field.value(x, y, z);
-        if (lesionMask && field >= 0.5 && parenchyma >= 0.5) lesionMask[index] = 1;
-        for (let c = 0; c < contrasts.length; c++) {
-          const contrast = contrasts[c];
-          let tissueSignal =
-            white * contrast.white * (1 + contrast.leukoaraiosisGain * tissue[Tissue.Leukoaraiosis]) +
-            grey * contrast.grey;
-          tissueSignal *= 1 + (contrast.lesion - 1) * signalField;
-          for (let n = 0; n < mimics.length; n++)
-            tissueSignal *= 1 + (mimics[n][contrast.sequence] - 1) * mimicValues[n];
-          images[c][index] = (tissueSignal + csf * contrast.csf) * (1 + (contrast.susceptibility - 1) * artefact);
-        }
-      }
+      for (let i = 0; i < nx; i++, index++, x += m[0], y += m[4], z += m[8]) visit(index, x, y, z);
     }
   }
-  return { images, brain: brainMask, lesionMask };
+}
+
+/** The size of a voxel as one length: the root mean square of its edges (mm). */
+export function voxelFootprint(grid: Grid): number {
+  const [a, b, c] = grid.spacing;
+  return Math.sqrt((a * a + b * b + c * c) / 3);
+}
+
+/** Tissue borders, lesion and mimics as `grid`'s voxels see them: partial-volume borders (borderWidths, withFootprint). */
+function seenBy(grid: Grid, lesion: LesionPlan, mimics: readonly Mimic[]) {
+  const size = voxelFootprint(grid);
+  return {
+    edges: borderWidths(size),
+    lesionField: lesion.field.withFootprint(size),
+    mimicFields: mimics.map((mimic) => mimic.field.withFootprint(size)),
+  };
+}
+
+/** The lesion's signal weight at a point: its soft field with the patchy texture of diffusion restriction. */
+function lesionSignal(lesion: LesionPlan, field: number, x: number, y: number, z: number): number {
+  if (field <= 0.01) return 0;
+  const t = lesion.texture;
+  return field * (1 - t[0] * (0.5 + 0.5 * sin(t[1] * (x * t[3] + y * t[4] + z * t[5]) + t[2])));
+}
+
+/**
+ * Renders the DWI grid: noise-free b=0 and b=b images, the brain mask and the lesion mask. Lesion and mimic changes
+ * apply to parenchyma only (never to CSF), so lesions stay inside the brain.
+ */
+export function renderDiffusion(
+  grid: Grid,
+  brain: BrainModel,
+  lesion: LesionPlan,
+  mimics: readonly Mimic[],
+  c: DiffusionContrast,
+): DiffusionImages {
+  const total = grid.shape[0] * grid.shape[1] * grid.shape[2];
+  const out: DiffusionImages = {
+    s0: new Float32Array(total),
+    sb: new Float32Array(total),
+    brain: new Uint8Array(total),
+    lesionMask: new Uint8Array(total),
+  };
+  const { edges, lesionField, mimicFields } = seenBy(grid, lesion, mimics);
+  const tissue = new Float64Array(TISSUE_SLOTS);
+  const b = c.b;
+  const csfS0 = c.csf.dwi * exp(b * c.csf.adc);
+  const choroidS0 = c.choroid.dwi * exp(b * c.choroid.adc);
+  walkGrid(grid, brain, (index, x, y, z) => {
+    brain.sample(x, y, z, tissue, edges);
+    if (tissue[Tissue.Brain] < 0.5) return;
+    out.brain[index] = 1;
+    const white = tissue[Tissue.White];
+    const grey = tissue[Tissue.Grey];
+    const choroid = tissue[Tissue.Choroid];
+    const csf = tissue[Tissue.Csf] - choroid;
+    // The mask is the rater's: the sharp lesion surface, where most of the voxel is parenchyma.
+    if (white + grey >= 0.5 && lesion.field.value(x, y, z) >= 0.5) out.lesionMask[index] = 1;
+    // Parenchymal changes (lesion with its texture, mimics) as DWI and ADC multipliers.
+    const signal = lesionSignal(lesion, lesionField.value(x, y, z), x, y, z);
+    let dwiChange = 1 + (c.lesion.dwi - 1) * signal;
+    let adcChange = 1 + (c.lesion.adc - 1) * signal;
+    for (let n = 0; n < mimics.length; n++) {
+      const w = mimicFields[n].value(x, y, z);
+      if (w <= 0.005) continue;
+      dwiChange *= 1 + (mimics[n].dwi - 1) * w;
+      adcChange *= 1 + (mimics[n].adc - 1) * w;
+    }
+    const leuko = tissue[Tissue.Leukoaraiosis];
+    const regional = tissue[Tissue.Texture];
+    const adcRegional = 1 + c.textureAdc * regional;
+    dwiChange *= 1 + c.textureDwi * regional;
+    const ribbon = 1 + c.ribbonGain * tissue[Tissue.Ribbon];
+    const whiteB = c.white.dwi * (1 + (c.leukoaraiosis.dwi - 1) * leuko) * dwiChange;
+    const whiteAdc = c.white.adc * (1 + (c.leukoaraiosis.adc - 1) * leuko) * adcChange * adcRegional;
+    const greyB = c.grey.dwi * ribbon * dwiChange;
+    const greyAdc = c.grey.adc * adcChange * adcRegional;
+    // EPI pile-up scales both images alike: brighter DWI, unchanged ADC.
+    const pileUp = 1 + c.susceptibilityGain * tissue[Tissue.Susceptibility];
+    out.sb[index] = pileUp * (white * whiteB + grey * greyB + csf * c.csf.dwi + choroid * c.choroid.dwi);
+    out.s0[index] =
+      pileUp *
+      (white * whiteB * exp(b * whiteAdc) + grey * greyB * exp(b * greyAdc) + csf * csfS0 + choroid * choroidS0);
+  });
+  return out;
+}
+
+/** Renders FLAIR on its own grid, with its own (thick-slice) partial volume. */
+export function renderFlair(
+  grid: Grid,
+  brain: BrainModel,
+  lesion: LesionPlan,
+  mimics: readonly Mimic[],
+  c: FlairContrast,
+): { image: Float32Array; brain: Uint8Array } {
+  const total = grid.shape[0] * grid.shape[1] * grid.shape[2];
+  const image = new Float32Array(total);
+  const brainMask = new Uint8Array(total);
+  const { edges, lesionField, mimicFields } = seenBy(grid, lesion, mimics);
+  const tissue = new Float64Array(TISSUE_SLOTS);
+  walkGrid(grid, brain, (index, x, y, z) => {
+    brain.sample(x, y, z, tissue, edges);
+    if (tissue[Tissue.Brain] < 0.5) return;
+    brainMask[index] = 1;
+    const choroid = tissue[Tissue.Choroid];
+    let signal =
+      tissue[Tissue.White] * c.white * (1 + c.leukoaraiosisGain * tissue[Tissue.Leukoaraiosis]) +
+      tissue[Tissue.Grey] * c.grey;
+    signal *= 1 + (c.lesion - 1) * lesionSignal(lesion, lesionField.value(x, y, z), x, y, z);
+    for (let n = 0; n < mimics.length; n++) signal *= 1 + (mimics[n].flair - 1) * mimicFields[n].value(x, y, z);
+    image[index] = signal + (tissue[Tissue.Csf] - choroid) * c.csf + choroid * c.choroid;
+  });
+  return { image, brain: brainMask };
 }
