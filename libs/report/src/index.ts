@@ -20,3 +20,4 @@ export * from './svg/scatter-chart';
 export * from './html/html-table';
 export * from './html/quality-section';
 export * from './svg/side-by-side';
+export * from './svg/chart-frame';

@@ -2,10 +2,10 @@
  * The per-case Dice distribution as an SVG bar chart; several groups (validation, test, or federated vs baselines)
  * share the bins and are drawn side by side within each bin.
  */
+import { axes, CHART_MARGIN, chartSvg, yGrid } from './chart-frame';
 import { escapeXml } from './escape';
-import { CHART_MARGIN } from './line-chart';
 import { seriesColor } from './palette';
-import { formatTick, linearScale, niceTicks } from './scale';
+import { linearScale, niceTicks } from './scale';
 
 export interface HistogramGroup {
   name: string;
@@ -62,19 +62,8 @@ export function histogramSvg(groups: readonly HistogramGroup[], options: Histogr
       return `<g class="histogram-group" data-name="${escapeXml(group.name)}">${rects}</g>`;
     })
     .join('');
-  const yTicks = niceTicks(0, maxCount, 5)
-    .filter((t) => Number.isInteger(t))
-    .map(
-      (t) =>
-        `<line x1="${m.left}" x2="${width - m.right}" y1="${y(t).toFixed(2)}" y2="${y(t).toFixed(2)}" stroke="#e5e5e5"/>` +
-        `<text x="${m.left - 6}" y="${(y(t) + 4).toFixed(2)}" text-anchor="end">${t}</text>`,
-    )
-    .join('');
-  const xTicks = niceTicks(range[0], range[1], 5)
-    .map(
-      (t) => `<text x="${x(t).toFixed(2)}" y="${height - m.bottom + 16}" text-anchor="middle">${formatTick(t)}</text>`,
-    )
-    .join('');
+  const yTicks = niceTicks(0, maxCount, 5).filter((t) => Number.isInteger(t));
+  const xTicks = niceTicks(range[0], range[1], 5);
   const legend = groups
     .map((group, g) => {
       const ly = m.top + g * 16;
@@ -85,17 +74,7 @@ export function histogramSvg(groups: readonly HistogramGroup[], options: Histogr
       );
     })
     .join('');
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart histogram" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11" role="img" aria-label="${escapeXml(options.title)}">` +
-    `<title>${escapeXml(options.title)}</title>` +
-    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>` +
-    yTicks +
-    bars +
-    `<line x1="${m.left}" x2="${width - m.right}" y1="${height - m.bottom}" y2="${height - m.bottom}" stroke="#333"/>` +
-    xTicks +
-    `<text x="${(m.left + width - m.right) / 2}" y="${height - 8}" text-anchor="middle">${escapeXml(options.xLabel)}</text>` +
-    `<text transform="translate(14 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle">cases</text>` +
-    legend +
-    `</svg>`
-  );
+  const frame = { kind: 'histogram', width, height, title: options.title, xLabel: options.xLabel, yLabel: 'cases' };
+  const xAxis = axes(xTicks, x, width, height, { yAxis: false, tickMarks: false });
+  return chartSvg(frame, yGrid(yTicks, y, width) + bars + xAxis + legend);
 }

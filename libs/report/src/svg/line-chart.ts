@@ -2,9 +2,10 @@
  * Learning curves as a standalone SVG string: one polyline per series over shared axes, with ticks, axis labels and
  * a legend. Points with a non-finite coordinate break the line (a round without a figure leaves a gap).
  */
+import { axes, CHART_MARGIN, chartSvg, yGrid } from './chart-frame';
 import { escapeXml } from './escape';
 import { seriesColor } from './palette';
-import { extent, formatTick, linearScale, niceTicks } from './scale';
+import { extent, linearScale, niceTicks } from './scale';
 
 export interface ChartPoint {
   x: number;
@@ -29,8 +30,7 @@ export interface LineChartOptions {
   height?: number;
 }
 
-/** Plot-area margins (px): room for tick labels, axis labels and the title. */
-export const CHART_MARGIN = { top: 32, right: 16, bottom: 44, left: 56 } as const;
+export { CHART_MARGIN } from './chart-frame';
 
 /** The `d` attribute of a polyline through the points (pixel coordinates, 2 decimals); gaps at non-finite values. */
 export function seriesPath(
@@ -71,20 +71,6 @@ export function lineChartSvg(series: readonly LineSeries[], options: LineChartOp
 
   const xTicks = niceTicks(xDomain[0], xDomain[1], 6);
   const yTicks = niceTicks(yDomain[0], yDomain[1], 5);
-  const grid = yTicks
-    .map(
-      (t) =>
-        `<line x1="${m.left}" x2="${width - m.right}" y1="${y(t).toFixed(2)}" y2="${y(t).toFixed(2)}" stroke="#e5e5e5"/>` +
-        `<text x="${m.left - 6}" y="${(y(t) + 4).toFixed(2)}" text-anchor="end">${formatTick(t)}</text>`,
-    )
-    .join('');
-  const xAxis = xTicks
-    .map(
-      (t) =>
-        `<line x1="${x(t).toFixed(2)}" x2="${x(t).toFixed(2)}" y1="${height - m.bottom}" y2="${height - m.bottom + 4}" stroke="#333"/>` +
-        `<text x="${x(t).toFixed(2)}" y="${height - m.bottom + 16}" text-anchor="middle">${formatTick(t)}</text>`,
-    )
-    .join('');
   const lines = series
     .map((s, i) => {
       const color = s.color ?? seriesColor(i);
@@ -107,18 +93,6 @@ export function lineChartSvg(series: readonly LineSeries[], options: LineChartOp
       );
     })
     .join('');
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart line-chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11" role="img" aria-label="${escapeXml(options.title)}">` +
-    `<title>${escapeXml(options.title)}</title>` +
-    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>` +
-    grid +
-    `<line x1="${m.left}" x2="${width - m.right}" y1="${height - m.bottom}" y2="${height - m.bottom}" stroke="#333"/>` +
-    `<line x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${height - m.bottom}" stroke="#333"/>` +
-    xAxis +
-    `<text x="${(m.left + width - m.right) / 2}" y="${height - 8}" text-anchor="middle">${escapeXml(options.xLabel)}</text>` +
-    `<text transform="translate(14 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>` +
-    lines +
-    legend +
-    `</svg>`
-  );
+  const frame = { kind: 'line-chart', width, height, ...options };
+  return chartSvg(frame, yGrid(yTicks, y, width) + axes(xTicks, x, width, height) + lines + legend);
 }

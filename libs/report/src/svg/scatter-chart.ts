@@ -3,8 +3,8 @@
  * grey scale too), an optional log10 x axis and dashed vertical guides (e.g. the 1 mL and 10 mL class limits).
  * Each marker carries its label as a tooltip and its values as data attributes, so a test can read them back.
  */
+import { axes, CHART_MARGIN, chartSvg, yGrid } from './chart-frame';
 import { escapeXml } from './escape';
-import { CHART_MARGIN } from './line-chart';
 import { seriesColor } from './palette';
 import { decadeTicks, extent, formatTick, linearScale, logScale, niceTicks } from './scale';
 
@@ -79,20 +79,6 @@ export function scatterChartSvg(series: readonly ScatterSeries[], options: Scatt
   const x = options.xLog ? logScale(xDomain, xRange) : linearScale(xDomain, xRange);
   const y = linearScale(yDomain, [height - m.bottom, m.top]);
   const xTicks = options.xLog ? decadeTicks(xDomain[0], xDomain[1]) : niceTicks(xDomain[0], xDomain[1], 6);
-  const grid = niceTicks(yDomain[0], yDomain[1], 5)
-    .map(
-      (t) =>
-        `<line x1="${m.left}" x2="${width - m.right}" y1="${y(t).toFixed(2)}" y2="${y(t).toFixed(2)}" stroke="#e5e5e5"/>` +
-        `<text x="${m.left - 6}" y="${(y(t) + 4).toFixed(2)}" text-anchor="end">${formatTick(t)}</text>`,
-    )
-    .join('');
-  const xAxis = xTicks
-    .map(
-      (t) =>
-        `<line x1="${x(t).toFixed(2)}" x2="${x(t).toFixed(2)}" y1="${height - m.bottom}" y2="${height - m.bottom + 4}" stroke="#333"/>` +
-        `<text x="${x(t).toFixed(2)}" y="${height - m.bottom + 16}" text-anchor="middle">${formatTick(t)}</text>`,
-    )
-    .join('');
   const guides = (options.guides ?? [])
     .filter((g) => g >= xDomain[0] && g <= xDomain[1])
     .map(
@@ -127,21 +113,9 @@ export function scatterChartSvg(series: readonly ScatterSeries[], options: Scatt
       );
     })
     .join('');
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart scatter-chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11" role="img" aria-label="${escapeXml(options.title)}">` +
-    `<title>${escapeXml(options.title)}</title>` +
-    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>` +
-    grid +
-    guides +
-    `<line x1="${m.left}" x2="${width - m.right}" y1="${height - m.bottom}" y2="${height - m.bottom}" stroke="#333"/>` +
-    `<line x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${height - m.bottom}" stroke="#333"/>` +
-    xAxis +
-    `<text x="${(m.left + width - m.right) / 2}" y="${height - 8}" text-anchor="middle">${escapeXml(options.xLabel)}</text>` +
-    `<text transform="translate(14 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>` +
-    markers +
-    legend +
-    `</svg>`
-  );
+  const frame = { kind: 'scatter-chart', width, height, ...options };
+  const grid = yGrid(niceTicks(yDomain[0], yDomain[1], 5), y, width);
+  return chartSvg(frame, grid + guides + axes(xTicks, x, width, height) + markers + legend);
 }
 
 /** Whole decades around the positive values (a log axis reads best from power of ten to power of ten). */
