@@ -122,7 +122,7 @@ export class BrainModel {
     this.sulcusHalfWidth = 0.5 + 1.2 * atrophy;
     this.ventricleScale = 0.8 + 0.9 * atrophy;
     this.leukoaraiosis = random.chance(0.6) ? random.range(0.2, 1) * (0.4 + 0.6 * atrophy) : 0;
-    this.susceptibility = random.range(0.3, 1);
+    this.susceptibility = random.range(0.5, 1);
     // Drawn last, so everything above stays as it was for a seed.
     this.artefacts = new SkullBaseArtefacts(random, this.axes, this.axes[2] * LOWER_FLATTENING, this.susceptibility);
     this.choroidRadius = random.range(2.5, 4.5);

@@ -154,7 +154,9 @@ function diffusionContrast(center: CenterProfile, lesion: LesionPlan, anatomy: R
     textureAdc: anatomy.range(0.06, 0.12),
     textureDwi: anatomy.range(0.03, 0.07),
     lesion: { dwi: 1 + (lesion.dwiGain - 1) * center.lesionContrast, adc: lesion.adcRatio },
-    susceptibilityGain: 3 * center.susceptibility,
+    susceptibilityGain: 6 * center.susceptibility,
+    // The b=0 image piles up 80-105% as much (eddy-current distortion differs between the two): ADC × 0.85-1.01.
+    b0PileUpRatio: anatomy.range(0.8, 1.05),
   };
 }
 

@@ -37,7 +37,7 @@ export interface CenterProfile {
   greyWhiteRatio: number;
   /** Multiplies the lesion's DWI hyperintensity (b-value and sequence differences). */
   lesionContrast: number;
-  /** Strength of the skull-base EPI susceptibility pile-up on DWI (stronger at 3T): 1 makes it up to 4× white matter. */
+  /** Strength of the skull-base EPI susceptibility pile-up on DWI (stronger at 3T): 1 makes it up to 7× white matter, as in the real ISLES22 case. */
   susceptibility: number;
   /** Intensity transfer exponent: the scanner's reconstruction is not linear in the same way everywhere. */
   gamma: number;

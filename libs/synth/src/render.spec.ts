@@ -51,6 +51,7 @@ function contrast(overrides: Partial<DiffusionContrast> = {}): DiffusionContrast
     textureDwi: 0.05,
     lesion: { dwi: 2, adc: 0.6 },
     susceptibilityGain: 3,
+    b0PileUpRatio: 1,
     ...overrides,
   };
 }

@@ -28,8 +28,9 @@ export interface DiffusionContrast {
   textureDwi: number;
   /** DWI and ADC multipliers at the lesion core (field = 1). */
   lesion: { dwi: number; adc: number };
-  /** DWI (and b=0) pile-up at full susceptibility weight: 1 + gain. */
+  /** DWI pile-up at full susceptibility weight: 1 + gain; the b=0 image's is 1 + gain × b0PileUpRatio. */
   susceptibilityGain: number;
+  b0PileUpRatio: number;
 }
 
 /** FLAIR tissue signals relative to white matter (CSF suppressed). */
@@ -148,11 +149,11 @@ export function renderDiffusion(
     const whiteAdc = c.white.adc * (1 + (c.leukoaraiosis.adc - 1) * leuko) * adcChange * adcRegional;
     const greyB = c.grey.dwi * ribbon * dwiChange;
     const greyAdc = c.grey.adc * adcChange * adcRegional;
-    // EPI pile-up scales both images alike: brighter DWI, unchanged ADC.
-    const pileUp = 1 + c.susceptibilityGain * tissue[Tissue.Susceptibility];
-    out.sb[index] = pileUp * (white * whiteB + grey * greyB + csf * c.csf.dwi + choroid * c.choroid.dwi);
+    // EPI pile-up scales both images (nearly) alike: much brighter DWI, an ADC from unchanged to a little low.
+    const pileUp = c.susceptibilityGain * tissue[Tissue.Susceptibility];
+    out.sb[index] = (1 + pileUp) * (white * whiteB + grey * greyB + csf * c.csf.dwi + choroid * c.choroid.dwi);
     out.s0[index] =
-      pileUp *
+      (1 + pileUp * c.b0PileUpRatio) *
       (white * whiteB * exp(b * whiteAdc) + grey * greyB * exp(b * greyAdc) + csf * csfS0 + choroid * choroidS0);
   });
   return out;
