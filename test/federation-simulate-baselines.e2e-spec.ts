@@ -93,7 +93,14 @@ describe('fedstroke simulate --baselines', () => {
       expect(approach.curve.map((p) => p.steps)).toEqual([approach.optimizerSteps / 2, approach.optimizerSteps]);
     }
 
+    // The study's side-by-side view pools the three local-only models (each test case once per model).
+    expect(summary.quality?.byKind.map((k) => [k.name, k.overall.n])).toEqual([
+      ['federated', 3],
+      ['centralized', 3],
+      ['local-only (3 models pooled)', 9],
+    ]);
     const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('<table class="side-by-side">');
     expect(html).toContain('Dice centralized');
     for (const site of sites) expect(html).toContain(`Dice local-only ${site}`);
     expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(15);

@@ -106,10 +106,20 @@ describe('fedstroke simulate', () => {
     expect(JSON.parse(exportJson).provenance).toEqual(exported.provenance);
     expect(readFileSync(join(out, 'model.safetensors')).equals(readFileSync(model.weights))).toBe(true);
 
+    // The study's view: every test case has its center, and the quality section is stored and drawn.
+    expect(Object.keys(summary.data.caseCenters ?? {})).toEqual(
+      expect.arrayContaining(federated.test.cases.map((c) => c.id)),
+    );
+    expect(summary.quality?.byKind.map((k) => k.name)).toEqual(['federated']);
+    expect(summary.quality?.centers).toEqual(['center-1', 'center-2', 'center-3']);
+    expect(summary.quality?.approaches[0].byVolume.reduce((n, g) => n + g.n, 0)).toBe(3);
+
     const html = readFileSync(join(runDir, 'report.html'), 'utf8');
     expect(html).toContain('href="model/model.safetensors"');
     expect(html.match(/class="chart line-chart"/g)).toHaveLength(3);
     expect(html).toContain('class="chart histogram"');
+    expect(html.match(/<svg [^>]*class="chart scatter-chart"[\s\S]*?<\/svg>/)?.[0].match(/data-x=/g)).toHaveLength(3);
+    expect(html).toContain('<table class="by-center">');
     expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(3);
 
     // Accepted updates are gone once their rounds ended; the four model versions (rounds 0-3) stay.
