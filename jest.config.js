@@ -1,15 +1,15 @@
-// Unit specs live beside their sources (libs/**, apps/**); cross-app end-to-end tests live in test/.
+// Two tiers, each a jest project with its own timeout: unit specs beside their sources (libs/**, apps/**: pure code,
+// in-process databases and ONNX Runtime sessions), and end-to-end tests in test/ (real processes, HTTP, browsers).
+// `npm run test:unit` and `npm run test:e2e` run one tier; `npm test` runs both.
 const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
 
-/** @type {import('jest').Config} */
-module.exports = {
+/** What every tier shares: the ORT-aware environment, swc, the path aliases. */
+const common = {
   testEnvironment: '<rootDir>/test/jest/ort-realm-environment.ts',
-  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',
@@ -25,7 +25,28 @@ module.exports = {
     ],
   },
   moduleNameMapper,
-  testTimeout: 60000,
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      roots: ['<rootDir>/libs', '<rootDir>/apps'],
+      testMatch: ['**/*.spec.ts'],
+      // An in-process test that needs more than this is an end-to-end test in disguise.
+      testTimeout: 60_000,
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.e2e-spec.ts', '**/*.spec.ts'],
+      // Coordinators, site agents and browsers as real processes on a shared two-core machine.
+      testTimeout: 180_000,
+    },
+  ],
   // Two cores: one worker per core keeps heavy ONNX Runtime tests from starving each other.
   maxWorkers: 2,
 };
