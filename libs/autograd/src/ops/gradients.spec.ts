@@ -10,7 +10,20 @@ import * as R from '../testing/reference-ops';
 const FORWARD_TOLERANCE = 1e-5;
 const VJP_TOLERANCE = 1e-4;
 
+/**
+ * Each test draws its inputs from seeds fixed by its own name, so a test sees the same numbers whether it runs alone
+ * (`-t`), in another order, or after a test was added above it.
+ */
 let seedCounter = 1;
+beforeEach(() => {
+  seedCounter = seedOf(expect.getState().currentTestName ?? '');
+});
+/** FNV-1a over the name: a stable 32-bit seed, never 0. */
+function seedOf(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return hash || 1;
+}
 function input(name: string, shape: number[], requiresGrad = true, scale = 1): CheckInput {
   return { name, shape, data: randomNormal(R.size(shape), seedCounter++, scale), requiresGrad };
 }
