@@ -54,17 +54,25 @@ describe('JobQueue', () => {
 
   it('aborts a job past the timeout and frees its slot only once it has stopped', async () => {
     const log: string[] = [];
-    const queue = new JobQueue(1, 1, 20);
-    const slow = gatedTask('slow', log);
-    const next = gatedTask('next', log);
-    queue.submit(slow.task);
-    queue.submit(next.task);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(log.slice(0, 3)).toEqual(['start slow', 'timeout slow', 'abort slow']);
-    expect(log).toContain('start next');
-    next.release();
-    await tick();
-    expect(queue.stats()).toEqual({ running: 0, waiting: 0 });
+    // The queue's own clock is faked: the timeout fires when the test says so, not after a real wait.
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const queue = new JobQueue(1, 1, 20);
+      const slow = gatedTask('slow', log);
+      const next = gatedTask('next', log);
+      queue.submit(slow.task);
+      queue.submit(next.task);
+      await jest.advanceTimersByTimeAsync(19);
+      expect(log).toEqual(['start slow']);
+      await jest.advanceTimersByTimeAsync(1);
+      await tick();
+      expect(log).toEqual(['start slow', 'timeout slow', 'abort slow', 'start next']);
+      next.release();
+      await tick();
+      expect(queue.stats()).toEqual({ running: 0, waiting: 0 });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('on close drops the waiting jobs, aborts the running ones and resolves once they stopped', async () => {
