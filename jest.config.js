@@ -1,4 +1,5 @@
-// Two tiers, each a jest project with its own timeout: unit specs beside their sources (libs/**, apps/**: pure code,
+// Two tiers, each a jest project with its own timeout (set by a setup file: jest reads testTimeout from the root
+// config only): unit specs beside their sources (libs/**, apps/**: pure code,
 // in-process databases and ONNX Runtime sessions), and end-to-end tests in test/ (real processes, HTTP, browsers).
 // `npm run test:unit` and `npm run test:e2e` run one tier; `npm test` runs both.
 const { compilerOptions } = require('./tsconfig.json');
@@ -35,16 +36,16 @@ module.exports = {
       displayName: 'unit',
       roots: ['<rootDir>/libs', '<rootDir>/apps'],
       testMatch: ['**/*.spec.ts'],
-      // An in-process test that needs more than this is an end-to-end test in disguise.
-      testTimeout: 60_000,
+      // An in-process test that needs more than 60 s is an end-to-end test in disguise.
+      setupFilesAfterEnv: ['<rootDir>/test/jest/unit-timeout.ts'],
     },
     {
       ...common,
       displayName: 'e2e',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts', '**/*.spec.ts'],
-      // Coordinators, site agents and browsers as real processes on a shared two-core machine.
-      testTimeout: 180_000,
+      // Coordinators, site agents and browsers as real processes on a shared two-core machine: 180 s.
+      setupFilesAfterEnv: ['<rootDir>/test/jest/e2e-timeout.ts'],
     },
   ],
   // Two cores: one worker per core keeps heavy ONNX Runtime tests from starving each other.
