@@ -36,6 +36,8 @@ beforeAll(async () => {
   coordinator = await bootCoordinator(workspace);
   sites = await registerSites(coordinator.url, ['alpha', 'beta', 'gamma']);
   federationId = await createFederation(coordinator.url, {
+    // gamma is registered but no member: it has no assignment and may not download the federation's models.
+    siteIds: [sites[0].id, sites[1].id],
     name: 'auth',
     rounds: 1,
     sitesPerRound: 2,
@@ -54,6 +56,7 @@ afterAll(async () => {
 
 const FEDERATIONS = '{ federations { totalCount items { id } } }';
 const CREATE = `mutation { createFederation(input: { name: "nope", modelConfigName: "tiny", rounds: 1, sitesPerRound: 1,
+  siteIds: ["00000000-0000-4000-8000-000000000000"],
   deadlineSeconds: 5, localSteps: 1, learningRate: 0.1 }) { id } }`;
 
 function code(result: { errors?: Array<{ extensions?: { code?: string } }> }): string | undefined {
@@ -154,7 +157,7 @@ describe('coordinator auth', () => {
     const outsider = await download(sites[2].token);
     expect(outsider.status).toBe(403);
     expect(((await outsider.json()) as { message: string }).message).toMatch(
-      /site gamma has no assignment in the federation/,
+      /site gamma is not a member of the federation of model version/,
     );
     expect((await download(INFERENCE_TOKEN)).status).toBe(200);
   });

@@ -181,14 +181,18 @@ export async function createFederation(url: string, input: Record<string, unknow
 
 export const START_FEDERATION = 'mutation ($id: ID!) { startFederation(id: $id) { status } }';
 
-/** Registers the sites, creates a federation over all of them (each round asks every site) and starts it. */
+/** Registers the sites, creates a federation of them all (each round asks every member) and starts it. */
 export async function startFederation(
   url: string,
   siteNames: string[],
   input: Record<string, unknown>,
 ): Promise<{ sites: SiteHandle[]; federationId: string }> {
   const sites = await registerSites(url, siteNames);
-  const federationId = await createFederation(url, { sitesPerRound: siteNames.length, ...input });
+  const federationId = await createFederation(url, {
+    sitesPerRound: siteNames.length,
+    siteIds: sites.map((s) => s.id),
+    ...input,
+  });
   await gqlOk(url, ADMIN_TOKEN, START_FEDERATION, { id: federationId });
   return { sites, federationId };
 }

@@ -153,6 +153,7 @@ describe('coordinator rounds', () => {
   it('runs two FedAvg rounds over three sites: sample-weighted aggregate, queryable and subscribable progress', async () => {
     const sites = await registerSites(coordinator.url, ['hospital-a', 'hospital-b', 'hospital-c']);
     const federationId = await createFederation(coordinator.url, {
+      siteIds: sites.map((s) => s.id),
       name: 'isles-fedavg',
       rounds: 2,
       sitesPerRound: 3,
@@ -246,6 +247,7 @@ describe('coordinator rounds', () => {
     const names = ['nan', 'short', 'stale', 'corrupt', 'huge', 'good-1', 'good-2'];
     const sites = await registerSites(coordinator.url, names);
     const federationId = await createFederation(coordinator.url, {
+      siteIds: sites.map((s) => s.id),
       name: 'faults',
       rounds: 2,
       sitesPerRound: 7,
@@ -306,6 +308,7 @@ describe('coordinator rounds', () => {
   it('closes a round at the deadline with fewer sites, drops the silent one, refuses its late update, and fails an empty round', async () => {
     const sites = await registerSites(coordinator.url, ['fast-1', 'fast-2', 'silent']);
     const federationId = await createFederation(coordinator.url, {
+      siteIds: sites.map((s) => s.id),
       name: 'deadline',
       rounds: 3,
       sitesPerRound: 3,
@@ -366,6 +369,7 @@ describe('coordinator rounds', () => {
   it('pauses (no tasks; waiting sites told at once), resumes, and cancels (waiting sites told to stop at once)', async () => {
     const [site, bystander] = await registerSites(coordinator.url, ['only', 'bystander']);
     const federationId = await createFederation(coordinator.url, {
+      siteIds: [site.id, bystander.id],
       name: 'control',
       rounds: 5,
       sitesPerRound: 1,
@@ -443,9 +447,14 @@ describe('coordinator rounds', () => {
   });
 
   it('refuses bad federation configs with messages naming the field, and sends FedProx μ to sites', async () => {
+    const [site, revoked] = await registerSites(coordinator.url, ['prox-site', 'revoked-site']);
+    await gqlOk(coordinator.url, ADMIN_TOKEN, 'mutation ($id: ID!) { revokeSite(id: $id) { status } }', {
+      id: revoked.id,
+    });
     const create = (input: Record<string, unknown>) =>
       gql(coordinator.url, ADMIN_TOKEN, CREATE_FEDERATION, {
         input: {
+          siteIds: [site.id],
           name: 'bad',
           modelConfigName: MODEL_NAME,
           rounds: 1,
@@ -470,9 +479,18 @@ describe('coordinator rounds', () => {
       /beta1 must not be greater than/,
     );
     expect(await message({ name: 'has space' })).toMatch(/name may only hold letters, digits/);
+    // Members: an empty list is refused (no "everyone" default), as are unknown, revoked and repeated sites.
+    expect(await message({ siteIds: [] })).toMatch(/^siteIds is empty: name the member sites/);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect(await message({ siteIds: [unknown] })).toBe(`siteIds: site ${unknown} is not registered`);
+    expect(await message({ siteIds: [revoked.id] })).toMatch(/site revoked-site .* is REVOKED; only an ACTIVE site/);
+    expect(await message({ siteIds: [site.id, site.id] })).toMatch(/names .* more than once/);
+    expect(await message({ siteIds: [site.id], minUpdatesAtDeadline: 2 })).toMatch(
+      /names 1 site\(s\) but minUpdatesAtDeadline is 2: no round could aggregate/,
+    );
 
-    const [site] = await registerSites(coordinator.url, ['prox-site']);
     const federationId = await createFederation(coordinator.url, {
+      siteIds: [site.id],
       name: 'prox',
       strategy: 'FEDPROX',
       strategyParams: { proximalMu: 0.05 },

@@ -28,6 +28,7 @@ import {
   buildOnce,
   eventually,
   federationInput,
+  ids,
   type FederationWorld,
   makeWorld,
   registerAll,
@@ -44,6 +45,7 @@ const maskColoured = (r: number, g: number, b: number) => r - b > 60 && g - b > 
 let world: FederationWorld;
 let browser: TestBrowser;
 let federationId: string;
+let members: string[];
 let readonly: DashboardPage;
 let admin: DashboardPage;
 const pages: DashboardPage[] = [];
@@ -67,9 +69,9 @@ beforeAll(async () => {
     FEDSTROKE_INFERENCE_TOKEN: INFERENCE_TOKEN,
     FEDSTROKE_INFERENCE_THREADS: '1',
   });
-  await registerAll(world);
+  members = ids(await registerAll(world));
   federationId = await world.admin.createFederation(
-    federationInput('dashboard-live', { rounds: ROUNDS, localSteps: 2, deadlineSeconds: 120 }),
+    federationInput('dashboard-live', members, { rounds: ROUNDS, localSteps: 2, deadlineSeconds: 120 }),
   );
   browser = await launchBrowser();
 }, 120_000);
@@ -229,7 +231,7 @@ describe('admin', () => {
   });
 
   it('cancels a federation with the reason given', async () => {
-    const other = await world.admin.createFederation(federationInput('dashboard-cancel'));
+    const other = await world.admin.createFederation(federationInput('dashboard-cancel', members));
     const { page } = admin;
     await page.goto(`${world.url}/dashboard/#/federations/${other}`);
     await page.waitForSelector('[data-action=cancel]');

@@ -62,9 +62,19 @@ describe('a site uploading garbage', () => {
   it('is rejected with a recorded reason while the federation continues with the honest sites', async () => {
     world = await makeWorld('bad-update');
     const honest = world.folders.slice(0, 2);
-    for (const folder of honest) world.tokens.set(folder.name, (await world.admin.registerSite(folder.name)).token);
+    const members: string[] = [];
+    for (const folder of honest) {
+      const site = await world.admin.registerSite(folder.name);
+      world.tokens.set(folder.name, site.token);
+      members.push(site.id);
+    }
     const rogue = await world.admin.registerSite('rogue');
-    const input = federationInput('bad-update', { rounds: 3, quorum: 2, minUpdatesAtDeadline: 2, localSteps: 6 });
+    const input = federationInput('bad-update', [...members, rogue.id], {
+      rounds: 3,
+      quorum: 2,
+      minUpdatesAtDeadline: 2,
+      localSteps: 6,
+    });
     const federationId = await world.admin.createFederation(input);
     await world.admin.startFederation(federationId);
     // The rogue takes its slot first, then the honest agents start.

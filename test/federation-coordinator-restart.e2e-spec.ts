@@ -8,6 +8,7 @@ import {
   bootCoordinator,
   eventually,
   federationInput,
+  ids,
   makeWorld,
   registerAll,
   startSite,
@@ -23,9 +24,9 @@ afterEach(async () => world?.cleanup());
 describe('coordinator restart', () => {
   it('resumes the federation after a crash with every completed round and model version intact', async () => {
     world = await makeWorld('restart-coordinator');
-    await registerAll(world);
+    const sites = await registerAll(world);
     const federationId = await world.admin.createFederation(
-      federationInput('restart-coordinator', { rounds: 3, localSteps: 6 }),
+      federationInput('restart-coordinator', ids(sites), { rounds: 3, localSteps: 6 }),
     );
     for (const folder of world.folders) startSite(world, folder, federationId);
     await world.admin.startFederation(federationId);

@@ -142,6 +142,9 @@ export function bootCoordinator(root: string, adminToken: string, port: number, 
   });
 }
 
+/** The ids of registered sites (a federation's members). */
+export const ids = (sites: ReadonlyArray<{ id: string }>): string[] => sites.map((site) => site.id);
+
 export async function registerAll(world: FederationWorld): Promise<Array<{ id: string; name: string }>> {
   const sites = [];
   for (const folder of world.folders) {
@@ -152,9 +155,15 @@ export async function registerAll(world: FederationWorld): Promise<Array<{ id: s
   return sites;
 }
 
-export function federationInput(name: string, overrides: Partial<FederationInput> = {}): FederationInput {
+/** A small federation of the given member sites. */
+export function federationInput(
+  name: string,
+  siteIds: string[],
+  overrides: Partial<FederationInput> = {},
+): FederationInput {
   return {
     name,
+    siteIds,
     modelConfigName: MODEL,
     rounds: 2,
     sitesPerRound: 3,

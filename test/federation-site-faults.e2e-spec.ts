@@ -11,6 +11,7 @@ import {
   buildOnce,
   eventually,
   federationInput,
+  ids,
   logEvents,
   makeWorld,
   registerAll,
@@ -45,7 +46,7 @@ describe('site faults', () => {
     world = await makeWorld('kill-site');
     const sites = await registerAll(world);
     const federationId = await world.admin.createFederation(
-      federationInput('kill-site', { rounds: 2, quorum: 2, minUpdatesAtDeadline: 2, localSteps: 30 }),
+      federationInput('kill-site', ids(sites), { rounds: 2, quorum: 2, minUpdatesAtDeadline: 2, localSteps: 30 }),
     );
     for (const folder of world.folders) startSite(world, folder, federationId);
     await world.admin.startFederation(federationId);
@@ -66,9 +67,9 @@ describe('site faults', () => {
 
   it('resumes the same participation after the site agent itself restarts', async () => {
     world = await makeWorld('restart-site');
-    await registerAll(world);
+    const sites = await registerAll(world);
     const federationId = await world.admin.createFederation(
-      federationInput('restart-site', { rounds: 1, quorum: 3, minUpdatesAtDeadline: 3, localSteps: 60 }),
+      federationInput('restart-site', ids(sites), { rounds: 1, quorum: 3, minUpdatesAtDeadline: 3, localSteps: 60 }),
     );
     for (const folder of world.folders) startSite(world, folder, federationId);
     await world.admin.startFederation(federationId);
@@ -102,10 +103,16 @@ describe('site faults', () => {
   it('keeps waiting while its federation is paused and exits cleanly once it is cancelled', async () => {
     world = await makeWorld('site-lifecycle');
     const folder = world.folders[0];
-    world.tokens.set(folder.name, (await world.admin.registerSite(folder.name)).token);
+    const registered = await world.admin.registerSite(folder.name);
+    world.tokens.set(folder.name, registered.token);
     const holder = await world.admin.registerSite('holder');
     const id = await world.admin.createFederation(
-      federationInput('site-lifecycle', { rounds: 2, sitesPerRound: 1, quorum: 1, minUpdatesAtDeadline: 1 }),
+      federationInput('site-lifecycle', [registered.id, holder.id], {
+        rounds: 2,
+        sitesPerRound: 1,
+        quorum: 1,
+        minUpdatesAtDeadline: 1,
+      }),
     );
     await world.admin.startFederation(id);
     // Another site holds the round's only slot, so the agent has nothing to do but wait.

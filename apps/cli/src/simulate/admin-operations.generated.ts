@@ -19,6 +19,8 @@ export type CreateFederationInput = {
   /** Default: sitesPerRound. */
   quorum?: number | null | undefined;
   rounds: number;
+  /** The member sites (registered, ACTIVE): only they are given its rounds and download its models. At least minUpdatesAtDeadline sites; an empty list is refused. addFederationSite / removeFederationSite change it. */
+  siteIds: Array<string>;
   sitesPerRound: number;
   strategy?: Strategy;
   strategyParams?: StrategyParamsInput | null | undefined;

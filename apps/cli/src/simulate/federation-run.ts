@@ -67,6 +67,7 @@ export async function runFederation(
     const federationName = context.runId;
     const federationId = await admin.createFederation({
       name: federationName,
+      siteIds: registered.map((site) => site.id),
       modelConfigName: options.config,
       rounds: options.rounds,
       sitesPerRound: folders.length,

@@ -17,6 +17,7 @@ import { FederationRepository } from '../persistence/repositories';
 import { WeightsStore } from '../storage/weights-store';
 import type { CreateFederationInput } from './dto/create-federation.input';
 import { InitialModels } from './initial-models';
+import { FederationMembershipService } from './federation-membership.service';
 
 @Injectable()
 export class FederationsService {
@@ -25,6 +26,7 @@ export class FederationsService {
     private readonly store: WeightsStore,
     private readonly initialModels: InitialModels,
     private readonly orchestrator: RoundOrchestrator,
+    private readonly membership: FederationMembershipService,
   ) {}
 
   async get(id: string): Promise<FederationRecord> {
@@ -51,6 +53,7 @@ export class FederationsService {
     if (await this.federations.getByName(input.name)) {
       throw new ConflictException(`a federation named "${input.name}" already exists`);
     }
+    const siteIds = await this.membership.checkInitialMembers(input.siteIds, input.minUpdatesAtDeadline);
     const initial = await this.initialModels.choose(input.modelConfigName, input.initialModel);
     const config: FederationConfigRecord = {
       strategy: input.strategy,
@@ -87,16 +90,20 @@ export class FederationsService {
     const bytes = new Uint8Array(initial.weights.buffer, initial.weights.byteOffset, initial.weights.byteLength);
     const stored = await this.store.writeAtomic(modelVersionFile(federation.id, 0, versionId), bytes);
     federation.config.initialModel = { ...initial.source, sha256: stored.sha256 };
-    await this.federations.create(federation, {
-      id: versionId,
-      federationId: federation.id,
-      roundIndex: 0,
-      sha256: stored.sha256,
-      sizeBytes: stored.sizeBytes,
-      file: stored.file,
-      metrics: {},
-      createdAt: now,
-    });
+    await this.federations.create(
+      federation,
+      {
+        id: versionId,
+        federationId: federation.id,
+        roundIndex: 0,
+        sha256: stored.sha256,
+        sizeBytes: stored.sizeBytes,
+        file: stored.file,
+        metrics: {},
+        createdAt: now,
+      },
+      { siteIds, at: now, reason: 'named at creation' },
+    );
     return federation;
   }
 

@@ -17,6 +17,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { modelVersionFile } from '../model-versions/model-versions.service';
 import type { FederationRecord, RoundRecord } from '../persistence/records';
 import {
+  FederationMemberRepository,
   FederationRepository,
   ModelVersionRepository,
   ParticipationRepository,
@@ -44,6 +45,7 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     private readonly federations: FederationRepository,
+    private readonly members: FederationMemberRepository,
     private readonly rounds: RoundRepository,
     private readonly participations: ParticipationRepository,
     private readonly modelVersions: ModelVersionRepository,
@@ -175,6 +177,16 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     }
     if (counts.total >= sitesPerRound && counts.assigned === 0) {
       return { close: true, why: `all ${counts.total} assigned site(s) have reported` };
+    }
+    // Fewer members can still come than there are seats (one was revoked or removed): once every one of them has
+    // reported and enough updates are in to aggregate, waiting for the deadline would gain nothing.
+    const { minUpdatesAtDeadline } = federation.config;
+    if (
+      counts.assigned === 0 &&
+      counts.accepted >= minUpdatesAtDeadline &&
+      (await this.members.countUnseated(federation.id, round.id)) === 0
+    ) {
+      return { close: true, why: `every member that can still take part has reported (${counts.accepted} accepted)` };
     }
     return { close: false };
   }

@@ -2,6 +2,7 @@
 import type { DatabaseHandle } from './database-handle';
 import type {
   DatabaseHealth,
+  FederationMemberRepository,
   FederationRepository,
   ModelVersionRepository,
   ParticipationRepository,
@@ -9,6 +10,7 @@ import type {
   SiteRepository,
 } from './repositories';
 import { SqlDatabaseHealth } from './sql/database-health';
+import { SqlFederationMemberRepository } from './sql/federation-member.repository';
 import { SqlFederationRepository } from './sql/federation.repository';
 import { SqlModelVersionRepository } from './sql/model-version.repository';
 import { SqlParticipationRepository } from './sql/participation.repository';
@@ -17,6 +19,7 @@ import { SqlSiteRepository } from './sql/site.repository';
 
 export interface CoreRepositories {
   federations: FederationRepository;
+  members: FederationMemberRepository;
   sites: SiteRepository;
   rounds: RoundRepository;
   participations: ParticipationRepository;
@@ -27,6 +30,7 @@ export interface CoreRepositories {
 export function buildCoreRepositories(handle: DatabaseHandle): CoreRepositories {
   return {
     federations: new SqlFederationRepository(handle),
+    members: new SqlFederationMemberRepository(handle),
     sites: new SqlSiteRepository(handle),
     rounds: new SqlRoundRepository(handle),
     participations: new SqlParticipationRepository(handle),

@@ -10,6 +10,7 @@ import { buildCoreRepositories, type CoreRepositories } from './core-repositorie
 import { closeDatabase, type DatabaseHandle, openDatabase } from './database-handle';
 import {
   DatabaseHealth,
+  FederationMemberRepository,
   FederationRepository,
   ModelVersionRepository,
   ParticipationRepository,
@@ -52,6 +53,7 @@ function core<K extends keyof CoreRepositories>(
     handleProvider,
     { provide: CORE_REPOSITORIES, inject: [DATABASE_HANDLE], useFactory: buildCoreRepositories },
     core(FederationRepository, 'federations'),
+    core(FederationMemberRepository, 'members'),
     core(SiteRepository, 'sites'),
     core(RoundRepository, 'rounds'),
     core(ParticipationRepository, 'participations'),
@@ -61,6 +63,7 @@ function core<K extends keyof CoreRepositories>(
   exports: [
     DATABASE_HANDLE,
     FederationRepository,
+    FederationMemberRepository,
     SiteRepository,
     RoundRepository,
     ParticipationRepository,

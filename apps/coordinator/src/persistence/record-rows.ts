@@ -5,13 +5,21 @@
 import type { ParticipationCounts } from './repositories';
 import type {
   FederationRecord,
+  MembershipEventRecord,
   ModelVersionRecord,
   ParticipationRecord,
   ParticipationStatus,
   RoundRecord,
   SiteRecord,
 } from './records';
-import type { FederationsTable, ModelVersionsTable, ParticipationsTable, RoundsTable, SitesTable } from './tables';
+import type {
+  FederationMemberEventsTable,
+  FederationsTable,
+  ModelVersionsTable,
+  ParticipationsTable,
+  RoundsTable,
+  SitesTable,
+} from './tables';
 
 export function toFederation(row: FederationsTable): FederationRecord {
   return {
@@ -158,6 +166,26 @@ export function modelVersionRow(version: ModelVersionRecord): ModelVersionsTable
     file: version.file,
     metrics_json: JSON.stringify(version.metrics),
     created_at: version.createdAt,
+  };
+}
+
+export function toMembershipEvent(row: Omit<FederationMemberEventsTable, 'seq'>): MembershipEventRecord {
+  return {
+    at: row.at,
+    federationId: row.federation_id,
+    siteId: row.site_id,
+    action: row.action,
+    reason: row.reason,
+  };
+}
+
+export function membershipEventRow(event: MembershipEventRecord): Omit<FederationMemberEventsTable, 'seq'> {
+  return {
+    at: event.at,
+    federation_id: event.federationId,
+    site_id: event.siteId,
+    action: event.action,
+    reason: event.reason,
   };
 }
 

@@ -16,6 +16,10 @@ export type ParticipationStatus = (typeof PARTICIPATION_STATUSES)[number];
 export const SITE_STATUSES = ['ACTIVE', 'REVOKED'] as const;
 export type SiteStatus = (typeof SITE_STATUSES)[number];
 
+/** How a federation's membership changed; every change is kept (federation_member_events). */
+export const MEMBERSHIP_ACTIONS = ['ADD', 'REMOVE'] as const;
+export type MembershipAction = (typeof MEMBERSHIP_ACTIONS)[number];
+
 export const STRATEGY_NAMES = ['FEDAVG', 'FEDPROX', 'FEDADAM', 'FEDYOGI', 'MEDIAN', 'TRIMMED_MEAN'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
@@ -100,6 +104,22 @@ export interface SiteRecord {
   createdAt: number;
   revokedAt: number | null;
   lastSeenAt: number | null;
+}
+
+/** A site named as a member of a federation: only members get its tasks and download its models. */
+export interface FederationMemberRecord {
+  federationId: string;
+  site: SiteRecord;
+  addedAt: number;
+}
+
+/** One entry of a federation's membership audit. */
+export interface MembershipEventRecord {
+  at: number;
+  federationId: string;
+  siteId: string;
+  action: MembershipAction;
+  reason: string;
 }
 
 export interface RoundRecord {

@@ -108,7 +108,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s database written by release 0
     expect(releaseLedger.map((row) => row.version)).toEqual([1, 2]);
 
     // Only the steps written after the release run: its own are adopted, not applied again.
-    expect(await migrate(handle, await loadMigrations())).toEqual(['0003-serving']);
+    expect(await migrate(handle, await loadMigrations())).toEqual(['0003-serving', '0004-federation-members']);
     expect(await existingTables(handle.db, engine, ['schema_migrations', 'sites'])).toEqual(new Set(['sites']));
     const ledger = await sql<{
       name: string;
@@ -118,6 +118,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s database written by release 0
       { name: '0001-initial', timestamp: new Date(releaseLedger[0].applied_at).toISOString() },
       { name: '0002-inference', timestamp: new Date(releaseLedger[1].applied_at).toISOString() },
       { name: '0003-serving', timestamp: expect.any(String) },
+      { name: '0004-federation-members', timestamp: expect.any(String) },
     ]);
     expect(await readBack(handle)).toEqual(released);
     expect(await migrate(handle, await loadMigrations())).toEqual([]);
@@ -132,6 +133,16 @@ describe.each(['sqlite', 'postgres'] as const)('%s database written by release 0
     expect(open).toMatchObject({ index: 3, status: 'OPEN' });
     const training = (await repos.participations.listByStatus(open!.id, 'ASSIGNED')) as ParticipationRecord[];
     expect(training).toHaveLength(1);
+    // Each federation's members are the sites that had taken part in it, recorded in the membership audit.
+    for (const { id } of released.federations) {
+      const tookPart = released.participations.filter((p: ParticipationRecord) => p.federationId === id);
+      const siteIds = [...new Set(tookPart.map((p: ParticipationRecord) => p.siteId))].sort();
+      expect((await repos.members.list(id)).map((m) => m.site.id).sort()).toEqual(siteIds);
+      const events = await repos.members.events(id);
+      expect(events.map((e) => e.siteId).sort()).toEqual(siteIds);
+      expect(new Set(events.map((e) => e.action))).toEqual(new Set(siteIds.length > 0 ? ['ADD'] : []));
+    }
+    expect((await repos.members.list(federation.id)).length).toBeGreaterThan(0);
     expect(await repos.participations.findOpenAssignment(training[0].siteId)).toEqual(training[0]);
 
     const receipt = { numSamples: 9, metrics: { loss: 0.125 }, bytesReceived: 4000, updateSha256: 'e'.repeat(64) };
@@ -181,7 +192,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s database written by release 0
     try {
       const describe = engine === 'sqlite' ? describeSqliteSchema : describePostgresSchema;
       const expected = await describe(fresh);
-      expect(Object.keys(expected)).toHaveLength(9);
+      expect(Object.keys(expected)).toHaveLength(11);
       expect(await describe(handle)).toEqual(expected);
     } finally {
       await fresh.close();

@@ -83,6 +83,8 @@ const participation = (id: string, siteId: string): ParticipationRecord => ({
   updateSha256: null,
   updateFile: null,
 });
+/** s4 is registered but no member of f1. */
+const members = { siteIds: ['s1', 's2', 's3'], at: T + 1, reason: 'named at creation' };
 const receipt = {
   numSamples: 5,
   metrics: { loss: 1 },
@@ -123,8 +125,8 @@ describe.each(['sqlite', 'postgres'] as const)('%s repositories', (kind) => {
         : { kind, url: await server.createDatabase(), poolSize: 4 },
     );
     repos = buildCoreRepositories(handle);
-    for (const id of ['s1', 's2', 's3']) await repos.sites.create(site(id));
-    await repos.federations.create(federation, version('v0', 0));
+    for (const id of ['s1', 's2', 's3', 's4']) await repos.sites.create(site(id));
+    await repos.federations.create(federation, version('v0', 0), members);
     await repos.rounds.open(round('r1', 1, 'v0'));
   });
   afterEach(async () => {
@@ -163,8 +165,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s repositories', (kind) => {
     expect(await participations.assign(participation('p3', 's3'), 2)).toBeNull();
     expect((await participations.findOpenAssignment('s1'))?.id).toBe('p1');
     expect(await participations.find('r1', 's2')).toEqual(participation('p2', 's2'));
-    expect(await participations.siteTookPart('f1', 's1')).toBe(true);
-    expect(await participations.siteTookPart('f1', 's3')).toBe(false);
+    expect(await participations.assign(participation('p4', 's4'), 5)).toBeNull();
     await repos.rounds.close('r1', T + 5, 'closed');
     expect(await participations.findOpenAssignment('s1')).toBeNull();
     expect(await participations.assign(participation('p4', 's3'), 3)).toBeNull();
@@ -306,6 +307,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s repositories', (kind) => {
       await federations.create(
         { ...federation, id: `f${n}`, name: `fed-${n}`, status: 'CREATED', createdAt: T + n },
         { ...version(`v0-f${n}`, 0), federationId: `f${n}` },
+        { ...members, siteIds: [] },
       );
     }
     const firstTwo = await federations.list({ offset: 0, limit: 2 });
@@ -316,7 +318,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s repositories', (kind) => {
     expect(created).toMatchObject({ totalCount: 2, items: [{ id: 'f3' }] });
     expect((await federations.listByStatus('CREATED')).map((f) => f.id)).toEqual(['f2', 'f3']);
 
-    expect(await sites.list({ offset: 1, limit: 1 })).toMatchObject({ totalCount: 3, items: [{ id: 's2' }] });
+    expect(await sites.list({ offset: 1, limit: 1 })).toMatchObject({ totalCount: 4, items: [{ id: 's2' }] });
     await participations.assign(participation('p1', 's1'), 3);
     await participations.assign(participation('p2', 's2'), 3);
     expect(await participations.list('r1', { offset: 1, limit: 10 })).toMatchObject({
@@ -380,10 +382,59 @@ describe.each(['sqlite', 'postgres'] as const)('%s repositories', (kind) => {
     expect(await sites.findByTokenHash('unknown')).toBeNull();
     await sites.touch('s1', T + 20);
     expect((await sites.get('s1'))?.lastSeenAt).toBe(T + 20);
-    expect(await sites.revoke('s1', T + 21)).toMatchObject({ status: 'REVOKED', revokedAt: T + 21 });
-    expect(await sites.revoke('s1', T + 22)).toMatchObject({ revokedAt: T + 21 });
-    expect(await sites.revoke('nope', T + 22)).toBeNull();
+    expect(await sites.revoke('s1', T + 21, 'revoked')).toMatchObject({
+      site: { status: 'REVOKED', revokedAt: T + 21 },
+      dropped: [],
+    });
+    expect(await sites.revoke('s1', T + 22, 'revoked')).toMatchObject({ site: { revokedAt: T + 21 } });
+    expect(await sites.revoke('nope', T + 22, 'revoked')).toBeNull();
     expect(await rejection(sites.create({ ...site('s4'), name: 's1' }))).toMatch(UNIQUE_VIOLATION);
+  });
+
+  it('names the members: only they are assigned, and every change is in the audit', async () => {
+    const { members: memberships, participations } = repos;
+    expect((await memberships.list('f1')).map((m) => [m.site.id, m.addedAt])).toEqual([
+      ['s1', T + 1],
+      ['s2', T + 1],
+      ['s3', T + 1],
+    ]);
+    expect(await memberships.isMember('f1', 's4')).toBe(false);
+    expect(await participations.assign(participation('p4', 's4'), 4)).toBeNull();
+    expect(await memberships.add('f1', 's4', { at: T + 5, reason: 'joined the network' })).toBe(true);
+    expect(await memberships.add('f1', 's4', { at: T + 6, reason: 'twice' })).toBe(false);
+    expect(await memberships.federationsOf('s4')).toEqual(['f1']);
+    expect(await participations.assign(participation('p4', 's4'), 4)).not.toBeNull();
+    expect(await memberships.countUnseated('f1', 'r1')).toBe(3);
+
+    // Removal drops the open seat (the round need not wait for it) and is audited; a non-member is not removed.
+    const dropped = await memberships.remove('f1', 's4', { at: T + 7, reason: 'left' }, 'removed from f1');
+    expect(dropped?.map((p) => [p.id, p.status, p.rejectionReason])).toEqual([['p4', 'DROPPED', 'removed from f1']]);
+    expect(await memberships.remove('f1', 's4', { at: T + 8, reason: 'again' }, 'x')).toBeNull();
+    expect(await memberships.isMember('f1', 's4')).toBe(false);
+    expect(await memberships.federationsOf('s4')).toEqual([]);
+    expect((await memberships.events('f1')).map((e) => [e.action, e.siteId, e.reason, e.at])).toEqual([
+      ['ADD', 's1', 'named at creation', T + 1],
+      ['ADD', 's2', 'named at creation', T + 1],
+      ['ADD', 's3', 'named at creation', T + 1],
+      ['ADD', 's4', 'joined the network', T + 5],
+      ['REMOVE', 's4', 'left', T + 7],
+    ]);
+  });
+
+  it('revoking a site drops its open seat and counts it out of the sites a round may still hear from', async () => {
+    const { members: memberships, participations, sites } = repos;
+    await participations.assign(participation('p1', 's1'), 3);
+    await participations.assign(participation('p2', 's2'), 3);
+    await participations.accept('p2', T + 5, receipt);
+    expect(await memberships.countUnseated('f1', 'r1')).toBe(1);
+    const revoked = await sites.revoke('s1', T + 6, 'site revoked');
+    expect(revoked?.dropped.map((p) => [p.id, p.status, p.rejectionReason])).toEqual([
+      ['p1', 'DROPPED', 'site revoked'],
+    ]);
+    expect(await participations.get('p2')).toMatchObject({ status: 'ACCEPTED' });
+    await sites.revoke('s3', T + 7, 'site revoked');
+    expect(await memberships.countUnseated('f1', 'r1')).toBe(0);
+    expect(await participations.assign(participation('p3', 's3'), 3)).toBeNull();
   });
 
   it('answers the readiness ping and names its backend', async () => {

@@ -5,8 +5,10 @@
  * cancel) are single methods, each run in one transaction, so a crash never leaves half of one.
  */
 import type {
+  FederationMemberRecord,
   FederationRecord,
   FederationStatus,
+  MembershipEventRecord,
   ModelVersionRecord,
   Page,
   PageRequest,
@@ -16,9 +18,22 @@ import type {
   SiteRecord,
 } from './records';
 
+/** When and why a federation's membership changed (kept in its membership audit). */
+export interface MembershipChange {
+  at: number;
+  reason: string;
+}
+
 export abstract class FederationRepository {
-  /** Inserts the federation together with its initial model version (round 0). */
-  abstract create(federation: FederationRecord, initialModel: ModelVersionRecord): Promise<void>;
+  /**
+   * Inserts the federation together with its initial model version (round 0) and its member sites (each recorded
+   * as an ADD in the membership audit), in one transaction.
+   */
+  abstract create(
+    federation: FederationRecord,
+    initialModel: ModelVersionRecord,
+    members: { siteIds: readonly string[] } & MembershipChange,
+  ): Promise<void>;
   abstract get(id: string): Promise<FederationRecord | null>;
   abstract getByName(name: string): Promise<FederationRecord | null>;
   abstract list(page: PageRequest, status?: FederationStatus): Promise<Page<FederationRecord>>;
@@ -38,8 +53,44 @@ export abstract class SiteRepository {
   abstract getByName(name: string): Promise<SiteRecord | null>;
   abstract findByTokenHash(tokenSha256: string): Promise<SiteRecord | null>;
   abstract list(page: PageRequest): Promise<Page<SiteRecord>>;
-  abstract revoke(id: string, at: number): Promise<SiteRecord | null>;
+  /**
+   * Revokes the site and drops its ASSIGNED participations in open rounds (with `dropReason`), in one transaction,
+   * so no round waits for a site that can no longer upload. Null when there is no such site.
+   */
+  abstract revoke(
+    id: string,
+    at: number,
+    dropReason: string,
+  ): Promise<{ site: SiteRecord; dropped: ParticipationRecord[] } | null>;
   abstract touch(id: string, at: number): Promise<void>;
+}
+
+/**
+ * Which sites belong to which federation: only members are assigned its rounds and may download its models. Every
+ * change is recorded in the membership audit (`events`).
+ */
+export abstract class FederationMemberRepository {
+  /** The federation's members with their sites, in the order they were added. */
+  abstract list(federationId: string): Promise<FederationMemberRecord[]>;
+  abstract isMember(federationId: string, siteId: string): Promise<boolean>;
+  /** The ids of the federations the site is a member of. */
+  abstract federationsOf(siteId: string): Promise<string[]>;
+  /** Adds the site and records ADD, in one transaction; false when it already is a member. */
+  abstract add(federationId: string, siteId: string, change: MembershipChange): Promise<boolean>;
+  /**
+   * Removes the site, drops its ASSIGNED participation in the federation's open round (with `dropReason`) and
+   * records REMOVE, in one transaction. Returns the dropped participations, or null when it was not a member.
+   */
+  abstract remove(
+    federationId: string,
+    siteId: string,
+    change: MembershipChange,
+    dropReason: string,
+  ): Promise<ParticipationRecord[] | null>;
+  /** The membership audit, oldest first. */
+  abstract events(federationId: string): Promise<MembershipEventRecord[]>;
+  /** Active members without a participation in the round: the sites the round may still hear from. */
+  abstract countUnseated(federationId: string, roundId: string): Promise<number>;
 }
 
 export interface RoundOutcome {
@@ -100,8 +151,6 @@ export abstract class ParticipationRepository {
   abstract list(roundId: string, page: PageRequest): Promise<Page<ParticipationRecord>>;
   abstract listByStatus(roundId: string, status: ParticipationStatus): Promise<ParticipationRecord[]>;
   abstract counts(roundId: string): Promise<ParticipationCounts>;
-  /** Whether the site has ever taken part in the federation (it may then download its models). */
-  abstract siteTookPart(federationId: string, siteId: string): Promise<boolean>;
   /** The site's ASSIGNED participation in any OPEN round (a restarted site picks up where it was). */
   abstract findOpenAssignment(siteId: string): Promise<ParticipationRecord | null>;
   /** A site's participations in any of `statuses`, across federations, most recently updated first. */
@@ -111,8 +160,9 @@ export abstract class ParticipationRepository {
     page: PageRequest,
   ): Promise<Page<ParticipationRecord>>;
   /**
-   * Assigns the site to the round if the round is still OPEN, has fewer than `maxParticipants` and the site has
-   * no participation in it yet. Returns the new record, or null when any of those fail.
+   * Assigns the site to the round if the round is still OPEN, has fewer than `maxParticipants`, the site is ACTIVE
+   * and a member of the federation, and it has no participation in the round yet. Returns the new record, or null
+   * when any of those fail.
    */
   abstract assign(participation: ParticipationRecord, maxParticipants: number): Promise<ParticipationRecord | null>;
   /** ASSIGNED → ACCEPTED with the stored update, only while the round is OPEN. False otherwise. */

@@ -3,7 +3,8 @@
  * hand back the same JS types (engines/postgres-engine.ts makes node-postgres return BIGINT as a number and json as
  * text, as better-sqlite3 does), so one set of types serves both. Nested values are JSON text (`…_json`).
  */
-import type { FederationStatus, ParticipationStatus, RoundStatus, SiteStatus } from './records';
+import type { Generated } from 'kysely';
+import type { FederationStatus, MembershipAction, ParticipationStatus, RoundStatus, SiteStatus } from './records';
 
 export interface FederationsTable {
   id: string;
@@ -69,6 +70,21 @@ export interface ParticipationsTable {
   update_file: string | null;
 }
 
+export interface FederationMembersTable {
+  federation_id: string;
+  site_id: string;
+  added_at: number;
+}
+
+export interface FederationMemberEventsTable {
+  seq: Generated<number>;
+  at: number;
+  federation_id: string;
+  site_id: string;
+  action: MembershipAction;
+  reason: string;
+}
+
 /** The tables every coordinator has; a feature adds its own with `db.withTables<…>()` (see inference-rows.ts). */
 export interface CoreTables {
   federations: FederationsTable;
@@ -76,4 +92,6 @@ export interface CoreTables {
   model_versions: ModelVersionsTable;
   rounds: RoundsTable;
   participations: ParticipationsTable;
+  federation_members: FederationMembersTable;
+  federation_member_events: FederationMemberEventsTable;
 }

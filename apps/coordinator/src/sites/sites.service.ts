@@ -2,8 +2,9 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { randomUUID } from 'node:crypto';
 import { generateSiteToken, sha256Hex } from '../auth/site-token';
 import { JsonLogger } from '../logging/json-logger';
+import { RoundOrchestrator } from '../orchestration/round-orchestrator.service';
 import type { Page, PageRequest, ParticipationRecord, ParticipationStatus, SiteRecord } from '../persistence/records';
-import { ParticipationRepository, SiteRepository } from '../persistence/repositories';
+import { FederationMemberRepository, ParticipationRepository, SiteRepository } from '../persistence/repositories';
 
 /** What counts as a failure of a site: it reported one, its update was refused, or the round closed without it. */
 export const SITE_FAILURE_STATUSES: readonly ParticipationStatus[] = ['FAILED', 'REJECTED', 'DROPPED'];
@@ -13,6 +14,8 @@ export class SitesService {
   constructor(
     private readonly sites: SiteRepository,
     private readonly participations: ParticipationRepository,
+    private readonly members: FederationMemberRepository,
+    private readonly orchestrator: RoundOrchestrator,
     private readonly log: JsonLogger,
   ) {}
 
@@ -53,10 +56,22 @@ export class SitesService {
     return { site, token };
   }
 
+  /**
+   * Revokes the site: its token stops working at once, and its seat in any open round is dropped, so that round
+   * closes as soon as the other sites have reported instead of waiting for its deadline. It stays listed as a member
+   * (the audit shows who took part); a revoked member is never assigned.
+   */
   async revoke(id: string): Promise<SiteRecord> {
-    await this.get(id);
-    const revoked = (await this.sites.revoke(id, Date.now())) as SiteRecord;
-    this.log.event('info', 'site.revoked', { siteId: id, name: revoked.name });
-    return revoked;
+    const site = await this.get(id);
+    const revoked = await this.sites.revoke(id, Date.now(), `site ${site.name} was revoked while it trained`);
+    if (!revoked) throw new NotFoundException(`site ${id} does not exist`);
+    this.log.event('info', 'site.revoked', {
+      siteId: id,
+      name: revoked.site.name,
+      droppedParticipations: revoked.dropped.map((p) => p.id).join(','),
+    });
+    // Its federations' open rounds may now have heard from every site that can still report.
+    for (const federationId of await this.members.federationsOf(id)) void this.orchestrator.kick(federationId);
+    return revoked.site;
   }
 }

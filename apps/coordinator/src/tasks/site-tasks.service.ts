@@ -5,7 +5,13 @@
  * returns as soon as that federation changes status (paused, resumed, completed, cancelled), saying so, so an agent
  * learns at once that its federation has ended instead of at the end of its wait.
  */
-import { ConflictException, Injectable, NotFoundException, type OnModuleDestroy } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { modelDownloadPath, updateUploadPath } from '@fedstroke/protocol';
 import type { SitePrincipal } from '../auth/principal';
@@ -16,6 +22,7 @@ import { RoundOrchestrator } from '../orchestration/round-orchestrator.service';
 import { proximalMu } from '../orchestration/strategy-config';
 import type { FederationRecord, ParticipationRecord, RoundRecord } from '../persistence/records';
 import {
+  FederationMemberRepository,
   FederationRepository,
   ModelVersionRepository,
   ParticipationRepository,
@@ -35,6 +42,7 @@ export class SiteTasksService implements OnModuleDestroy {
 
   constructor(
     private readonly federations: FederationRepository,
+    private readonly members: FederationMemberRepository,
     private readonly rounds: RoundRepository,
     private readonly participations: ParticipationRepository,
     private readonly modelVersions: ModelVersionRepository,
@@ -56,7 +64,7 @@ export class SiteTasksService implements OnModuleDestroy {
     await this.sites.touch(site.siteId, Date.now());
     // Read before the database, so that a wake-up sent while this poll looks is not missed.
     let wakeups = this.events.wakeupCount;
-    let federation = await this.named(options.federationId);
+    let federation = await this.named(options.federationId, site);
     const statusAtStart = federation?.status ?? null;
     const waitMs = Math.min(options.waitSeconds, this.config.get('longPollMaxSeconds')) * 1000;
     const until = Date.now() + waitMs;
@@ -72,7 +80,7 @@ export class SiteTasksService implements OnModuleDestroy {
       }
       await this.events.waitForWork(until - Date.now(), this.shutdown.signal, wakeups);
       wakeups = this.events.wakeupCount;
-      federation = await this.named(options.federationId);
+      federation = await this.named(options.federationId, site);
     }
   }
 
@@ -99,10 +107,17 @@ export class SiteTasksService implements OnModuleDestroy {
     return (await this.participations.get(participation.id)) as ParticipationRecord;
   }
 
-  private async named(federationId: string | undefined): Promise<FederationRecord | null> {
+  /** The federation a poll names, which the site must be a member of. */
+  private async named(federationId: string | undefined, site: SitePrincipal): Promise<FederationRecord | null> {
     if (!federationId) return null;
     const federation = await this.federations.get(federationId);
     if (!federation) throw new NotFoundException(`federation ${federationId} does not exist`);
+    if (!(await this.members.isMember(federationId, site.siteId))) {
+      throw new ForbiddenException(
+        `site ${site.siteName} is not a member of federation ${federation.name} (${federationId}); ` +
+          'the administrator adds it with addFederationSite',
+      );
+    }
     return federation;
   }
 
@@ -114,9 +129,10 @@ export class SiteTasksService implements OnModuleDestroy {
       if (federation.status !== 'RUNNING') return null;
       return this.trainTask(federation, (await this.rounds.get(current.roundId)) as RoundRecord, current);
     }
-    const candidates = named
-      ? [named].filter((f) => f.status === 'RUNNING')
-      : await this.federations.listByStatus('RUNNING');
+    const memberOf = new Set(await this.members.federationsOf(site.siteId));
+    const candidates = (named ? [named] : await this.federations.listByStatus('RUNNING')).filter(
+      (f) => f.status === 'RUNNING' && memberOf.has(f.id),
+    );
     for (const federation of candidates) {
       const round = await this.rounds.latest(federation.id);
       if (round?.status !== 'OPEN' || (await this.participations.find(round.id, site.siteId))) continue;

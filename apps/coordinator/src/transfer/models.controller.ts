@@ -7,14 +7,14 @@ import type { Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelVersionsService } from '../model-versions/model-versions.service';
-import { FederationRepository, ParticipationRepository } from '../persistence/repositories';
+import { FederationMemberRepository, FederationRepository } from '../persistence/repositories';
 
 @Controller(ROUTES.models)
 export class ModelsController {
   constructor(
     private readonly versions: ModelVersionsService,
     private readonly federations: FederationRepository,
-    private readonly participations: ParticipationRepository,
+    private readonly members: FederationMemberRepository,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -27,13 +27,10 @@ export class ModelsController {
     @Res() response: ServerResponse,
   ): Promise<void> {
     const version = await this.versions.get(versionId);
-    // A site sees the models of federations it has been assigned to, not every hospital network's weights.
-    if (
-      principal.role === 'SITE' &&
-      !(await this.participations.siteTookPart(version.federationId, principal.siteId))
-    ) {
+    // A site sees the models of the federations it is a member of, not every hospital network's weights.
+    if (principal.role === 'SITE' && !(await this.members.isMember(version.federationId, principal.siteId))) {
       throw new ForbiddenException(
-        `site ${principal.siteName} has no assignment in the federation of model version ${versionId}`,
+        `site ${principal.siteName} is not a member of the federation of model version ${versionId}`,
       );
     }
     const federation = await this.federations.get(version.federationId);

@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   IsIn,
   IsInt,
   IsNumber,
@@ -114,6 +115,15 @@ export class CreateFederationInput {
   @Field({ description: 'Artifact configuration name: FEDSTROKE_ARTIFACTS_DIR/<name>/manifest.json must exist.' })
   @Matches(/^[A-Za-z0-9._-]+$/, { message: 'modelConfigName may only hold letters, digits, ".", "-" and "_"' })
   modelConfigName!: string;
+
+  @Field(() => [ID], {
+    description:
+      'The member sites (registered, ACTIVE): only they are given its rounds and download its models. At least ' +
+      'minUpdatesAtDeadline sites; an empty list is refused. addFederationSite / removeFederationSite change it.',
+  })
+  @ArrayMaxSize(10000)
+  @IsUUID('all', { each: true })
+  siteIds!: string[];
 
   @Field(() => StrategyEnum, { defaultValue: 'FEDAVG' })
   @IsIn(STRATEGY_NAMES)

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseHandle } from '../database-handle';
-import { federationRow, modelVersionRow, rowOrNull, toFederation } from '../record-rows';
+import { federationRow, membershipEventRow, modelVersionRow, rowOrNull, toFederation } from '../record-rows';
 import type { FederationRecord, FederationStatus, ModelVersionRecord, Page, PageRequest } from '../records';
-import { FederationRepository } from '../repositories';
+import { FederationRepository, type MembershipChange } from '../repositories';
 import type { CoreTables } from '../tables';
 import { pageOf } from './page-of';
 
@@ -14,10 +14,28 @@ export class SqlFederationRepository extends FederationRepository {
     this.db = handle.db;
   }
 
-  async create(federation: FederationRecord, initialModel: ModelVersionRecord): Promise<void> {
+  async create(
+    federation: FederationRecord,
+    initialModel: ModelVersionRecord,
+    members: { siteIds: readonly string[] } & MembershipChange,
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('federations').values(federationRow(federation)).execute();
       await trx.insertInto('model_versions').values(modelVersionRow(initialModel)).execute();
+      if (members.siteIds.length === 0) return;
+      const { at, reason } = members;
+      await trx
+        .insertInto('federation_members')
+        .values(members.siteIds.map((siteId) => ({ federation_id: federation.id, site_id: siteId, added_at: at })))
+        .execute();
+      await trx
+        .insertInto('federation_member_events')
+        .values(
+          members.siteIds.map((siteId) =>
+            membershipEventRow({ at, reason, federationId: federation.id, siteId, action: 'ADD' }),
+          ),
+        )
+        .execute();
     });
   }
 

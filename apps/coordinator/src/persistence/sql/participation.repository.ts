@@ -69,17 +69,6 @@ export class SqlParticipationRepository extends ParticipationRepository {
     return toParticipationCounts(rows);
   }
 
-  async siteTookPart(federationId: string, siteId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('participations')
-      .select('id')
-      .where('federation_id', '=', federationId)
-      .where('site_id', '=', siteId)
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
   async findOpenAssignment(siteId: string): Promise<ParticipationRecord | null> {
     const row = await this.db
       .selectFrom('participations as p')
@@ -101,7 +90,10 @@ export class SqlParticipationRepository extends ParticipationRepository {
   ): Promise<Page<ParticipationRecord>> {
     if (statuses.length === 0) return { items: [], totalCount: 0 };
     return pageOf(
-      this.db.selectFrom('participations').where('site_id', '=', siteId).where('status', 'in', [...statuses]),
+      this.db
+        .selectFrom('participations')
+        .where('site_id', '=', siteId)
+        .where('status', 'in', [...statuses]),
       request,
       (q) => q.selectAll().orderBy('updated_at', 'desc').orderBy('id', 'desc'),
       toParticipation,
@@ -127,6 +119,16 @@ export class SqlParticipationRepository extends ParticipationRepository {
         .$if(this.rowLocks, (q) => q.forUpdate())
         .executeTakeFirst();
       if (round?.status !== 'OPEN') return null;
+      // Read after the round lock: a revocation or a removal from the federation that took the lock first is seen.
+      const eligible = await trx
+        .selectFrom('sites as s')
+        .innerJoin('federation_members as m', 'm.site_id', 's.id')
+        .select('s.id')
+        .where('s.id', '=', participation.siteId)
+        .where('s.status', '=', 'ACTIVE')
+        .where('m.federation_id', '=', participation.federationId)
+        .executeTakeFirst();
+      if (!eligible) return null;
       const taken = await trx
         .selectFrom('participations')
         .select((eb) => eb.fn.countAll<number>().as('n'))

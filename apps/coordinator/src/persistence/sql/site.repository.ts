@@ -1,17 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseHandle } from '../database-handle';
+import { takesRowLocks } from '../engines/engine-differences';
 import { rowOrNull, siteRow, toSite } from '../record-rows';
-import type { Page, PageRequest, SiteRecord } from '../records';
+import type { Page, PageRequest, ParticipationRecord, SiteRecord } from '../records';
 import { SiteRepository } from '../repositories';
 import type { CoreTables, SitesTable } from '../tables';
+import { dropOpenAssignments } from './open-assignments';
 import { pageOf } from './page-of';
 
 export class SqlSiteRepository extends SiteRepository {
   private readonly db: Kysely<CoreTables>;
+  private readonly rowLocks: boolean;
 
   constructor(handle: DatabaseHandle) {
     super();
     this.db = handle.db;
+    this.rowLocks = takesRowLocks(handle.engine);
   }
 
   async create(site: SiteRecord): Promise<void> {
@@ -39,14 +43,22 @@ export class SqlSiteRepository extends SiteRepository {
     );
   }
 
-  async revoke(id: string, at: number): Promise<SiteRecord | null> {
-    const row = await this.db
-      .updateTable('sites')
-      .set((eb) => ({ status: 'REVOKED', revoked_at: eb.fn.coalesce('revoked_at', eb.val(at)) }))
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
-    return rowOrNull(row, toSite);
+  async revoke(
+    id: string,
+    at: number,
+    dropReason: string,
+  ): Promise<{ site: SiteRecord; dropped: ParticipationRecord[] } | null> {
+    return this.db.transaction().execute(async (trx) => {
+      // The open rounds are locked before the status changes, for the order `assign` relies on.
+      const dropped = await dropOpenAssignments(trx, this.rowLocks, { siteId: id }, at, dropReason);
+      const row = await trx
+        .updateTable('sites')
+        .set((eb) => ({ status: 'REVOKED', revoked_at: eb.fn.coalesce('revoked_at', eb.val(at)) }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? null : { site: toSite(row), dropped };
+    });
   }
 
   async touch(id: string, at: number): Promise<void> {

@@ -1,0 +1,188 @@
+/**
+ * A federation names its member sites: a registered site that is not a member gets none of its rounds and cannot
+ * download its models; the administrator adds and removes members, and each change is in the membership audit.
+ * Removing a member or revoking a site drops its seat in the open round, so the round does not wait for the
+ * deadline.
+ */
+import type { CoordinatorApp } from '../apps/coordinator/src';
+import {
+  ADMIN_TOKEN,
+  bootCoordinator,
+  constant,
+  createFederation,
+  downloadModel,
+  gql,
+  gqlOk,
+  makeWorkspace,
+  NEXT_TASK,
+  READONLY_TOKEN,
+  registerSites,
+  START_FEDERATION,
+  takeTask,
+  uploadUpdate,
+  viewFederation,
+  waitForFederation,
+  type Workspace,
+} from './coordinator-kit';
+
+let workspace: Workspace;
+let coordinator: CoordinatorApp;
+
+beforeAll(async () => {
+  workspace = makeWorkspace();
+  coordinator = await bootCoordinator(workspace);
+});
+
+afterAll(async () => {
+  await coordinator.close();
+  workspace.cleanup();
+});
+
+/** Far beyond how long any of these rounds may take to close once every seat has reported. */
+const DEADLINE_SECONDS = 600;
+
+const MEMBERS = `query ($id: ID!) { federation(id: $id) {
+  members { site { id name } addedAt } membershipEvents { action siteId reason at } } }`;
+const ADD = `mutation ($f: ID!, $s: ID!, $reason: String) {
+  addFederationSite(federationId: $f, siteId: $s, reason: $reason) { id } }`;
+const REMOVE = `mutation ($f: ID!, $s: ID!, $reason: String) {
+  removeFederationSite(federationId: $f, siteId: $s, reason: $reason) { id } }`;
+const REVOKE = 'mutation ($id: ID!) { revokeSite(id: $id) { status } }';
+
+interface Membership {
+  federation: {
+    members: Array<{ site: { id: string; name: string }; addedAt: string }>;
+    membershipEvents: Array<{ action: string; siteId: string; reason: string; at: string }>;
+  };
+}
+
+const code = (result: { errors?: Array<{ extensions?: { code?: string } }> }) => result.errors?.[0]?.extensions?.code;
+
+describe('federation membership', () => {
+  it('gives a registered non-member no task and no model; members are added and removed by the admin', async () => {
+    const [alpha, beta, outsider] = await registerSites(coordinator.url, ['alpha', 'beta', 'outsider']);
+    const federationId = await createFederation(coordinator.url, {
+      name: 'members-only',
+      siteIds: [alpha.id, beta.id],
+      rounds: 1,
+      sitesPerRound: 3,
+      quorum: 3,
+      minUpdatesAtDeadline: 2,
+      deadlineSeconds: DEADLINE_SECONDS,
+    });
+    await gqlOk(coordinator.url, ADMIN_TOKEN, START_FEDERATION, { id: federationId });
+    const modelPath = `/models/${(await viewFederation(coordinator.url, federationId)).federation.latestModelVersion.id}`;
+
+    // The outsider: refused by name, idle without one, and its download refused.
+    const named = await gql(coordinator.url, outsider.token, NEXT_TASK, { federationId, wait: 0 });
+    expect(code(named)).toBe('FORBIDDEN');
+    expect(named.errors?.[0].message).toBe(
+      `site outsider is not a member of federation members-only (${federationId}); the administrator adds it with addFederationSite`,
+    );
+    const anyFederation = await gqlOk<{ nextTask: { kind: string } }>(coordinator.url, outsider.token, NEXT_TASK, {
+      wait: 0,
+    });
+    expect(anyFederation.nextTask.kind).toBe('WAIT');
+    const refused = await fetch(`${coordinator.url}${modelPath}`, {
+      headers: { authorization: `Bearer ${outsider.token}` },
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('site outsider is not a member of the federation of model version');
+
+    // A member trains and downloads.
+    const alphaTask = await takeTask(coordinator.url, alpha, federationId);
+    expect((await downloadModel(coordinator.url, alpha.token, alphaTask.modelDownloadPath)).response.status).toBe(200);
+
+    // Only the admin changes membership; a read-only token reads it.
+    expect(code(await gql(coordinator.url, READONLY_TOKEN, ADD, { f: federationId, s: outsider.id }))).toBe(
+      'FORBIDDEN',
+    );
+    await gqlOk(coordinator.url, ADMIN_TOKEN, ADD, { f: federationId, s: outsider.id, reason: 'joined the study' });
+    const again = await gql(coordinator.url, ADMIN_TOKEN, ADD, { f: federationId, s: outsider.id });
+    expect(code(again)).toBe('CONFLICT');
+    const outsiderTask = await takeTask(coordinator.url, outsider, federationId);
+    expect((await downloadModel(coordinator.url, outsider.token, modelPath)).response.status).toBe(200);
+
+    // Removed again while it trains: its seat is dropped, it gets nothing more and cannot download.
+    await gqlOk(coordinator.url, ADMIN_TOKEN, REMOVE, { f: federationId, s: outsider.id, reason: 'consent withdrawn' });
+    expect(code(await gql(coordinator.url, ADMIN_TOKEN, REMOVE, { f: federationId, s: outsider.id }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(code(await gql(coordinator.url, outsider.token, NEXT_TASK, { federationId }))).toBe('FORBIDDEN');
+    expect((await downloadModel(coordinator.url, outsider.token, modelPath)).response.status).toBe(403);
+    expect((await uploadUpdate(coordinator.url, outsider, outsiderTask, constant(9))).status).toBe(409);
+
+    // The two members report and the round closes at once: the dropped seat is not waited for.
+    const betaTask = await takeTask(coordinator.url, beta, federationId);
+    expect((await uploadUpdate(coordinator.url, alpha, alphaTask, constant(1))).status).toBe(202);
+    expect((await uploadUpdate(coordinator.url, beta, betaTask, constant(3))).status).toBe(202);
+    const done = await waitForFederation(coordinator.url, federationId, (f) => f.status === 'COMPLETED');
+    expect(done.federation.currentRound.counts).toMatchObject({ accepted: 2, dropped: 1 });
+
+    const membership = await gqlOk<Membership>(coordinator.url, READONLY_TOKEN, MEMBERS, { id: federationId });
+    expect(membership.federation.members.map((m) => m.site.name).sort()).toEqual(['alpha', 'beta']);
+    expect(membership.federation.membershipEvents.map((e) => [e.action, e.siteId, e.reason])).toEqual([
+      ['ADD', alpha.id, 'named at creation'],
+      ['ADD', beta.id, 'named at creation'],
+      ['ADD', outsider.id, 'joined the study'],
+      ['REMOVE', outsider.id, 'consent withdrawn'],
+    ]);
+  });
+
+  it('revoking a site that trains drops its seat, and the round completes without waiting for the deadline', async () => {
+    const sites = await registerSites(coordinator.url, ['east', 'west', 'north']);
+    const federationId = await createFederation(coordinator.url, {
+      name: 'revoke-mid-round',
+      siteIds: sites.map((s) => s.id),
+      rounds: 1,
+      sitesPerRound: 3,
+      quorum: 3,
+      minUpdatesAtDeadline: 2,
+      deadlineSeconds: DEADLINE_SECONDS,
+    });
+    await gqlOk(coordinator.url, ADMIN_TOKEN, START_FEDERATION, { id: federationId });
+    const tasks = [];
+    for (const site of sites) tasks.push(await takeTask(coordinator.url, site, federationId));
+    expect((await uploadUpdate(coordinator.url, sites[0], tasks[0], constant(1))).status).toBe(202);
+    expect((await uploadUpdate(coordinator.url, sites[1], tasks[1], constant(2))).status).toBe(202);
+    expect((await viewFederation(coordinator.url, federationId)).federation.currentRound.status).toBe('OPEN');
+
+    await gqlOk(coordinator.url, ADMIN_TOKEN, REVOKE, { id: sites[2].id });
+    const done = await waitForFederation(coordinator.url, federationId, (f) => f.status === 'COMPLETED');
+    expect(done.federation.currentRound.counts).toMatchObject({ accepted: 2, dropped: 1, assigned: 0 });
+    const round = await gqlOk<{
+      round: { participants: Array<{ siteId: string; status: string; rejectionReason: string }> };
+    }>(
+      coordinator.url,
+      READONLY_TOKEN,
+      'query ($id: ID!) { round(id: $id) { participants { siteId status rejectionReason } } }',
+      { id: tasks[2].roundId },
+    );
+    expect(round.round.participants.find((p) => p.siteId === sites[2].id)).toEqual({
+      siteId: sites[2].id,
+      status: 'DROPPED',
+      rejectionReason: 'site north was revoked while it trained',
+    });
+  });
+
+  it('a round whose last unseated member is revoked closes once the others have reported', async () => {
+    const sites = await registerSites(coordinator.url, ['south-1', 'south-2', 'south-3']);
+    const federationId = await createFederation(coordinator.url, {
+      name: 'revoke-before-asking',
+      siteIds: sites.map((s) => s.id),
+      rounds: 1,
+      sitesPerRound: 3,
+      quorum: 3,
+      minUpdatesAtDeadline: 2,
+      deadlineSeconds: DEADLINE_SECONDS,
+    });
+    await gqlOk(coordinator.url, ADMIN_TOKEN, START_FEDERATION, { id: federationId });
+    for (const [i, site] of sites.slice(0, 2).entries()) {
+      const task = await takeTask(coordinator.url, site, federationId);
+      expect((await uploadUpdate(coordinator.url, site, task, constant(i + 1))).status).toBe(202);
+    }
+    await gqlOk(coordinator.url, ADMIN_TOKEN, REVOKE, { id: sites[2].id });
+    const done = await waitForFederation(coordinator.url, federationId, (f) => f.status === 'COMPLETED');
+    expect(done.federation.currentRound.counts).toMatchObject({ accepted: 2, total: 2 });
+  });
+});
