@@ -212,9 +212,10 @@ describe.each(['sqlite', 'postgres'] as const)('%s repositories', (kind) => {
     }
     await participations.reject('p1', T + 5, 'NaN in update', { numSamples: 3, bytesReceived: 10 });
     await participations.reject('p1', T + 6, 'sent again', { bytesReceived: 7, metrics: { loss: 2 } });
+    // The first reason stays: a later refusal of the same participation does not hide why it was rejected.
     expect(await participations.get('p1')).toMatchObject({
       status: 'REJECTED',
-      rejectionReason: 'sent again',
+      rejectionReason: 'NaN in update',
       numSamples: 3,
       bytesReceived: 17,
       metrics: { loss: 2 },

@@ -167,7 +167,7 @@ export abstract class ParticipationRepository {
   abstract assign(participation: ParticipationRecord, maxParticipants: number): Promise<ParticipationRecord | null>;
   /** ASSIGNED → ACCEPTED with the stored update, only while the round is OPEN. False otherwise. */
   abstract accept(id: string, at: number, receipt: UpdateReceipt & { updateFile: string }): Promise<boolean>;
-  /** ASSIGNED → REJECTED; on a terminal participation only the reason is recorded. */
+  /** ASSIGNED → REJECTED with its reason; a participation that already has a reason keeps it (the first one). */
   abstract reject(id: string, at: number, reason: string, receipt: Partial<UpdateReceipt>): Promise<void>;
   /** ASSIGNED → FAILED (the site reported it could not train). False if not ASSIGNED. */
   abstract fail(id: string, at: number, reason: string): Promise<boolean>;

@@ -93,8 +93,17 @@ export class UpdatesService {
     }
     if (participation.status !== 'ASSIGNED' || round.status !== 'OPEN') {
       const [code, reason] = notReceivable(round, participation);
-      // A late or repeated update is recorded (reason only; an ACCEPTED participation is never altered).
+      // A late or repeated update is recorded on a participation without a reason yet; the participation keeps its
+      // first reason (an ACCEPTED one is never altered), so this one is logged.
       await this.participations.reject(participation.id, Date.now(), reason, {});
+      this.log.event('warn', 'update.refused', {
+        federationId: federation.id,
+        roundIndex: round.index,
+        siteId: participation.siteId,
+        participationStatus: participation.status,
+        code,
+        reason,
+      });
       throw new RefusalException(code, reason, participation.id);
     }
     const headers = parseUpdateHeaders(request.headers);

@@ -174,8 +174,9 @@ export class SqlParticipationRepository extends ParticipationRepository {
   }
 
   async reject(id: string, at: number, reason: string, receipt: Partial<UpdateReceipt>): Promise<void> {
-    // A terminal participation keeps its status and only records the reason; what the receipt leaves out (undefined,
-    // which Kysely omits from the SET) keeps its stored value.
+    // A terminal participation keeps its status, and every participation keeps its first reason: a later refusal
+    // (a repeated or late upload) must not hide why it was refused; the caller logs the later ones. What the receipt
+    // leaves out (undefined, which Kysely omits from the SET) keeps its stored value.
     await this.db
       .updateTable('participations')
       .set((eb) => ({
@@ -185,7 +186,7 @@ export class SqlParticipationRepository extends ParticipationRepository {
           .then('REJECTED' as ParticipationStatus)
           .else(eb.ref('status'))
           .end(),
-        rejection_reason: reason,
+        rejection_reason: eb.fn.coalesce('rejection_reason', eb.val(reason)),
         updated_at: at,
         num_samples: receipt.numSamples ?? undefined,
         metrics_json: receipt.metrics ? JSON.stringify(receipt.metrics) : undefined,
