@@ -58,7 +58,7 @@ export class AppModule {
         OrchestrationModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [TokenAuthenticator, JsonLogger],
+          inject: [TokenAuthenticator, JsonLogger, CoordinatorConfigService],
           useFactory: graphqlOptions,
         }),
         FederationsModule,

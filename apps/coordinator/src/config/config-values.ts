@@ -19,6 +19,15 @@ export function optionalInteger(variable: string, raw: string | undefined): numb
   return Number(raw);
 }
 
+/** A true/false variable (also 1/0, yes/no); unset or empty keeps the default (undefined). */
+export function optionalBoolean(variable: string, raw: string | undefined): boolean | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = raw.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(value)) return true;
+  if (['false', '0', 'no'].includes(value)) return false;
+  throw new ConfigError(variable, `must be true or false (got "${raw}")`);
+}
+
 export function requireNonEmpty(variable: string, value: string): string {
   if (value.trim() === '') throw new ConfigError(variable, 'must not be empty');
   return value;

@@ -34,6 +34,7 @@ describe('coordinator config', () => {
     expect(config.readonlyToken).toBeUndefined();
     expect(config.inference.root).toBeUndefined();
     expect(config.serving).toEqual({ policy: 'completed-federation', metric: 'valDice', minValue: 0.5 });
+    expect(config.graphql).toEqual({ anonymousIntrospection: false, maxQueryCost: 250_000 });
   });
 
   it('reads the serving policy and refuses a bad one, naming the variable', () => {
@@ -50,6 +51,24 @@ describe('coordinator config', () => {
     );
     expect(() => configFromEnvironment({ ...env, FEDSTROKE_SERVING_MIN_METRIC: 'high' })).toThrow(
       /FEDSTROKE_SERVING_MIN_METRIC must be a number \(got "high"\)/,
+    );
+  });
+
+  it('answers introspection anonymously only in development or when told to, and reads the cost limit', () => {
+    const env = { FEDSTROKE_ADMIN_TOKEN: ADMIN };
+    const graphql = (extra: Record<string, string>) => configFromEnvironment({ ...env, ...extra }).graphql;
+    expect(graphql({ NODE_ENV: 'production' }).anonymousIntrospection).toBe(false);
+    expect(graphql({ NODE_ENV: 'development' }).anonymousIntrospection).toBe(true);
+    expect(graphql({ FEDSTROKE_GRAPHQL_ANONYMOUS_INTROSPECTION: 'true' }).anonymousIntrospection).toBe(true);
+    expect(
+      graphql({ NODE_ENV: 'development', FEDSTROKE_GRAPHQL_ANONYMOUS_INTROSPECTION: 'false' }).anonymousIntrospection,
+    ).toBe(false);
+    expect(graphql({ FEDSTROKE_GRAPHQL_MAX_COST: '5000' }).maxQueryCost).toBe(5000);
+    expect(() => graphql({ FEDSTROKE_GRAPHQL_ANONYMOUS_INTROSPECTION: 'maybe' })).toThrow(
+      'FEDSTROKE_GRAPHQL_ANONYMOUS_INTROSPECTION must be true or false (got "maybe")',
+    );
+    expect(() => graphql({ FEDSTROKE_GRAPHQL_MAX_COST: '10' })).toThrow(
+      'FEDSTROKE_GRAPHQL_MAX_COST must be an integer in [100, 1000000000] (got 10)',
     );
   });
 

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config.error';
-import { integerInRange, nonEmpty, optionalInteger, requireNonEmpty } from './config-values';
+import { integerInRange, nonEmpty, optionalBoolean, optionalInteger, requireNonEmpty } from './config-values';
 import {
   type InferenceConfig,
   type InferenceConfigInput,
@@ -57,10 +57,21 @@ export interface CoordinatorConfig {
   inference: InferenceConfig;
   /** Which model inference serves without a promotion: see serving-config.ts. */
   serving: ServingConfig;
+  graphql: GraphqlConfig;
 }
 
+export interface GraphqlConfig {
+  /** Whether introspection answers without a token (with one, ADMIN, READONLY and INFERENCE always may). */
+  anonymousIntrospection: boolean;
+  /** The estimated cost an operation may have (graphql/query-cost.ts); a costlier one is refused before it runs. */
+  maxQueryCost: number;
+}
+
+/** The default query cost limit: about 30% above the heaviest operation the dashboard sends. */
+export const DEFAULT_MAX_QUERY_COST = 250_000;
+
 /** What callers may pass: everything but the admin token and data directory has a default. */
-export type CoordinatorConfigInput = Partial<Omit<CoordinatorConfig, 'database' | 'inference' | 'serving'>> & {
+export type CoordinatorConfigInput = Partial<Omit<CoordinatorConfig, 'database' | 'inference' | 'serving' | 'graphql'>> & {
   adminToken: string;
   dataDir: string;
   /** `sqlite:///abs/file.sqlite`, `file:relative.sqlite` or `postgres://…`; default: `<dataDir>/coordinator.sqlite`. */
@@ -71,6 +82,8 @@ export type CoordinatorConfigInput = Partial<Omit<CoordinatorConfig, 'database' 
   inference?: InferenceConfigInput;
   /** Any serving setting left out takes its default. */
   serving?: ServingConfigInput;
+  /** Default: anonymous introspection off, the default cost limit. */
+  graphql?: Partial<GraphqlConfig>;
 };
 
 const MIN_TOKEN_LENGTH = 16;
@@ -102,6 +115,15 @@ export function resolveCoordinatorConfig(input: CoordinatorConfigInput): Coordin
     logLevel: logLevel(input.logLevel ?? 'info'),
     inference: resolveInferenceConfig(input.inference),
     serving: resolveServingConfig(input.serving),
+    graphql: {
+      anonymousIntrospection: input.graphql?.anonymousIntrospection ?? false,
+      maxQueryCost: integerInRange(
+        'FEDSTROKE_GRAPHQL_MAX_COST',
+        input.graphql?.maxQueryCost ?? DEFAULT_MAX_QUERY_COST,
+        100,
+        1_000_000_000,
+      ),
+    },
   };
   const roleTokens = [config.adminToken, config.readonlyToken, config.inferenceToken].filter((t) => t !== undefined);
   if (new Set(roleTokens).size !== roleTokens.length) {
@@ -138,6 +160,13 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Coo
     logLevel: nonEmpty(env.FEDSTROKE_LOG_LEVEL) as LogLevel | undefined,
     inference: inferenceInputFromEnvironment(env),
     serving: servingInputFromEnvironment(env),
+    graphql: {
+      // Off outside development: the schema is a map of the API for anyone who can reach the port.
+      anonymousIntrospection:
+        optionalBoolean('FEDSTROKE_GRAPHQL_ANONYMOUS_INTROSPECTION', env.FEDSTROKE_GRAPHQL_ANONYMOUS_INTROSPECTION) ??
+        env.NODE_ENV === 'development',
+      maxQueryCost: optionalInteger('FEDSTROKE_GRAPHQL_MAX_COST', env.FEDSTROKE_GRAPHQL_MAX_COST),
+    },
   });
 }
 

@@ -31,7 +31,10 @@ const HTML = `<!doctype html>
 graphql-ws protocol on the same path, with the token in <code>connectionParams.authorization</code>.</p>
 <pre>curl -s http://HOST:PORT/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
   -d '{"query":"{ viewer { role } federations { items { id name status } } }"}'</pre>
-<p>Introspection is on, so any GraphQL client (GraphiQL, Insomnia, a notebook) can load the schema from this URL.</p>
+<p>Introspection answers an admin, read-only or inference token, so a GraphQL client (GraphiQL, Insomnia, a
+notebook) that sends the header loads the schema from this URL; without a token it is refused unless the
+coordinator runs with <code>FEDSTROKE_GRAPHQL_ANONYMOUS_INTROSPECTION=true</code>. Operations over a cost limit
+(<code>FEDSTROKE_GRAPHQL_MAX_COST</code>) are refused before they run.</p>
 </main>
 </body>
 </html>
