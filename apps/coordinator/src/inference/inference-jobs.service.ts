@@ -21,6 +21,7 @@ import {
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import type { InferenceConfig } from '../config/inference-config';
 import { JsonLogger } from '../logging/json-logger';
+import { MetricsService } from '../metrics/metrics.service';
 import type { Page, PageRequest } from '../persistence/records';
 import { WeightsStore } from '../storage/weights-store';
 import type { SegmentStudyInput } from './dto/segment-study.input';
@@ -64,10 +65,12 @@ export class InferenceJobsService implements OnApplicationBootstrap, BeforeAppli
     private readonly models: ModelCatalog,
     private readonly events: JobEvents,
     private readonly store: WeightsStore,
+    private readonly metrics: MetricsService,
     private readonly log: JsonLogger,
   ) {
     this.settings = config.get('inference');
     this.queue = new JobQueue(this.settings.concurrency, this.settings.queueCapacity, this.settings.jobTimeoutMs);
+    metrics.observeInferenceQueue(() => this.queue.stats());
   }
 
   /** Jobs a previous process left queued or running cannot resume (their inputs were in memory): fail them. */
@@ -137,6 +140,7 @@ export class InferenceJobsService implements OnApplicationBootstrap, BeforeAppli
       return job;
     } catch (error) {
       const code = error instanceof FedstrokeError ? error.code : 'INTERNAL';
+      this.metrics.inferenceRefused.inc({ code });
       await this.audit(caller, null, modelVersionId, modelSha256, inputs, 'REFUSED', code);
       throw error;
     }
@@ -289,8 +293,24 @@ export class InferenceJobsService implements OnApplicationBootstrap, BeforeAppli
       ...(terminal && changes.finishedAt === undefined ? { finishedAt: Date.now() } : {}),
       ...changes,
     });
-    if (job) this.events.publish(job);
+    if (job) {
+      this.count(job);
+      this.events.publish(job);
+    }
     return job;
+  }
+
+  /** The job just moved: into RUNNING (it waited this long) or to its final status (it computed this long). */
+  private count(job: InferenceJobRecord): void {
+    if (job.status === 'RUNNING' && job.startedAt !== null) {
+      this.metrics.inferenceQueueWaitSeconds.observe((job.startedAt - job.createdAt) / 1000);
+    } else if (job.status === 'SUCCEEDED' || job.status === 'FAILED' || job.status === 'TIMED_OUT') {
+      this.metrics.inferenceJobs.inc({ status: job.status });
+      const from = job.startedAt ?? job.createdAt;
+      if (job.finishedAt !== null) {
+        this.metrics.inferenceRunSeconds.observe({ status: job.status }, (job.finishedAt - from) / 1000);
+      }
+    }
   }
 
   private audit(

@@ -1,4 +1,5 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import { Roles } from '../auth/roles.decorator';
 import { MetricsService } from './metrics.service';
 
@@ -9,8 +10,9 @@ export class MetricsController {
   /** Prometheus scrape target; scrape it with the read-only token (`authorization` / `bearer_token` in Prometheus). */
   @Get('metrics')
   @Roles('ADMIN', 'READONLY')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  render(): string {
-    return this.metrics.render();
+  async render(@Res() response: ServerResponse): Promise<void> {
+    const text = await this.metrics.render();
+    response.writeHead(200, { 'Content-Type': this.metrics.contentType });
+    response.end(text);
   }
 }
