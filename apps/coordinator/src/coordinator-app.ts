@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FedstrokeError } from '@fedstroke/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
@@ -42,7 +43,12 @@ export async function createCoordinatorApp(
     abortOnError: false,
   });
   const dashboard = mountDashboard(app);
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await app.close();
+    throw listenError(error, config.port, config.host);
+  }
   const { port } = app.getHttpServer().address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}`;
@@ -54,6 +60,25 @@ export async function createCoordinatorApp(
     database: config.database.kind,
   });
   return { app, config, url, port, close: () => app.close() };
+}
+
+/** The port could not be had: named, with what to do, instead of Node's bare `listen EADDRINUSE`. */
+export class ListenError extends FedstrokeError {}
+
+function listenError(error: unknown, port: number, host: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new ListenError(
+      'PORT_IN_USE',
+      `port ${port} is in use on ${host} (another coordinator or program listens there): stop it, or choose ` +
+        'another port with --port or FEDSTROKE_PORT (0: any free port)',
+      { cause: error },
+    );
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    return new ListenError('CANNOT_LISTEN', `cannot listen on ${host}:${port} (${code})`, { cause: error });
+  }
+  return error;
 }
 
 function isResolved(input: CoordinatorConfig | CoordinatorConfigInput): input is CoordinatorConfig {
