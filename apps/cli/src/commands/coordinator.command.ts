@@ -1,5 +1,6 @@
 import { configFromEnvironment, createCoordinatorApp, type CoordinatorConfig } from '../../../coordinator/src';
 import type { Command } from 'commander';
+import { stopsGracefully, untilStopped } from '../stop-signals';
 
 interface CoordinatorFlags {
   port?: string;
@@ -12,7 +13,8 @@ interface CoordinatorFlags {
 /**
  * `fedstroke coordinator`: the coordinator as a process, configured from FEDSTROKE_* environment variables (the
  * admin token only ever comes from FEDSTROKE_ADMIN_TOKEN, never argv); flags override the rest. It prints JSON
- * log lines on stdout, the first being `coordinator.listening` with its URL, and stops cleanly on SIGTERM/SIGINT.
+ * log lines on stdout, the first being `coordinator.listening` with its URL, and stops cleanly on SIGTERM or SIGINT
+ * (stop-signals.ts), exiting 0. A port in use is named (PORT_IN_USE).
  */
 export function registerCoordinatorCommand(program: Command): void {
   program
@@ -36,16 +38,12 @@ export function registerCoordinatorCommand(program: Command): void {
         ...(flags.logLevel !== undefined && { FEDSTROKE_LOG_LEVEL: flags.logLevel }),
       };
       const config: CoordinatorConfig = configFromEnvironment(env);
+      stopsGracefully();
       const coordinator = await createCoordinatorApp(config);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          process.stdout.write(
-            `${JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'coordinator.stopping', signal })}\n`,
-          );
-          coordinator.close().then(resolve, resolve);
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-      });
+      const { signal } = await untilStopped();
+      process.stdout.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'coordinator.stopping', signal })}\n`,
+      );
+      await coordinator.close();
     });
 }

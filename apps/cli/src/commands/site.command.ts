@@ -8,6 +8,7 @@ import {
   type SiteAgentConfigInput,
 } from '../../../site/src';
 import type { Command } from 'commander';
+import { stopsGracefully } from '../stop-signals';
 
 interface SiteFlags {
   coordinator?: string;
@@ -59,13 +60,7 @@ export function registerSiteCommand(program: Command): void {
     .option('--log-level <level>', 'debug, info, warn, error or silent (FEDSTROKE_LOG_LEVEL)')
     .action(async (flags: SiteFlags) => {
       const config = resolveSiteConfig(mergeFlags(siteConfigFromEnvironment(process.env), flags));
-      const controller = new AbortController();
-      const stop = () => controller.abort(new Error('stopped by signal'));
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-      await new SiteAgent(config, new SiteLogger(config.logLevel)).run(controller.signal);
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
+      await new SiteAgent(config, new SiteLogger(config.logLevel)).run(stopsGracefully());
     });
 }
 

@@ -14,6 +14,7 @@ import { BaselinesProgressDisplay } from './baselines-progress-display';
 import { asBaselineProgress, BASELINE_PROGRESS_EVENT } from './baseline-progress';
 import { logPath, ManagedProcess } from './child-process';
 import { planLanes } from './lane-schedule';
+import { stopSignal } from '../stop-signals';
 
 export class BaselineRunError extends FedstrokeError {
   constructor(message: string) {
@@ -58,8 +59,12 @@ export async function runBaselineJobs(jobs: BaselineJob[], options: BaselineLane
     failure ??= error;
     void stopAll();
   };
-  const onSignal = (signal: NodeJS.Signals) =>
-    fail(new BaselineRunError(`baselines stopped by ${signal}; their logs are in ${join(options.runDir, 'logs')}`));
+  const onStop = () =>
+    fail(
+      new BaselineRunError(
+        `baselines ${(stopSignal.reason as Error).message}; their logs are in ${join(options.runDir, 'logs')}`,
+      ),
+    );
 
   const runJob = async (index: number): Promise<ApproachResult> => {
     const job = jobs[index];
@@ -91,15 +96,13 @@ export async function runBaselineJobs(jobs: BaselineJob[], options: BaselineLane
     }
   };
 
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  stopSignal.addEventListener('abort', onStop, { once: true });
   try {
     await Promise.all(plan.map((lane) => runLane(lane).catch(fail)));
     if (failure) throw failure;
     return results;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopSignal.removeEventListener('abort', onStop);
     await stopAll();
   }
 }

@@ -2,11 +2,14 @@
  * The coordinator and the site agents run as separate `fedstroke` processes, as they would on separate machines.
  * A ManagedProcess writes the child's stdout and stderr to a log file, lets the caller wait for a log event (the
  * coordinator's `coordinator.listening` line), and stops the child with SIGTERM, then SIGKILL after a grace period.
+ * Every child is registered with stop-signals.ts, so a SIGINT or SIGTERM of this process stops it too, and it stops
+ * by itself if this process dies without a word (its stdin, a pipe from here, closes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { FedstrokeError } from '@fedstroke/common';
+import { registerChild, STOP_WITH_PARENT_ENV } from '../stop-signals';
 
 export class ChildProcessError extends FedstrokeError {
   constructor(message: string) {
@@ -36,6 +39,9 @@ export class ManagedProcess {
   private readonly log: WriteStream;
   private readonly listeners = new Set<(event: LogEvent) => void>();
   private buffered = '';
+  /** The end of what the child wrote to stderr: why it failed, when it did. */
+  private stderrTail = '';
+  private stopping: Promise<void> | undefined;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(readonly options: StartOptions) {
@@ -43,15 +49,20 @@ export class ManagedProcess {
     this.log = createWriteStream(options.logFile, { flags: 'a' });
     this.child = spawn(process.execPath, [...fedstrokeCommand(), ...options.args], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env, [STOP_WITH_PARENT_ENV]: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    const deregister = registerChild(this);
     this.child.stdout?.on('data', (chunk: Buffer) => this.onOutput(chunk));
-    this.child.stderr?.on('data', (chunk: Buffer) => this.log.write(chunk));
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.log.write(chunk);
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000);
+    });
     // 'close' rather than 'exit': it comes after the child's stdout and stderr have ended, so when `exited` resolves
     // every line has been parsed and the log file is complete (its stream has finished writing).
     this.exited = new Promise((resolvePromise) =>
       this.child.once('close', (code, signal) => {
+        deregister();
         this.log.end(() => resolvePromise({ code, signal }));
       }),
     );
@@ -87,14 +98,25 @@ export class ManagedProcess {
         else resolvePromise(event as LogEvent);
       };
       this.listeners.add(listener);
-      void this.exited.then(({ code, signal }) =>
+      void this.exited.then(({ code, signal }) => {
+        const why = this.lastStderrLine();
         finish(
           new ChildProcessError(
-            `${this.options.name} exited (code ${code}, signal ${signal}) before it was ready; see ${this.options.logFile}`,
+            `${this.options.name} exited (code ${code}, signal ${signal}) before it was ready` +
+              `${why ? `: ${why}` : ''}; see ${this.options.logFile}`,
           ),
-        ),
-      );
+        );
+      });
     });
+  }
+
+  /** The child's last line on stderr (its own account of a failure), without the `fedstroke:` prefix. */
+  private lastStderrLine(): string | undefined {
+    const lines = this.stderrTail.split('\n').map((line) => line.trim());
+    return lines
+      .filter((line) => line !== '')
+      .pop()
+      ?.replace(/^fedstroke: /, '');
   }
 
   /** Adds a listener for every JSON log line. */
@@ -111,10 +133,14 @@ export class ManagedProcess {
   /** SIGTERM, then SIGKILL after `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-    await this.exited;
-    clearTimeout(timer);
+    // One SIGTERM however many callers ask (a second one would make a fedstroke child skip its clean stop).
+    this.stopping ??= (async () => {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+      await this.exited;
+      clearTimeout(timer);
+    })();
+    await this.stopping;
   }
 
   private onOutput(chunk: Buffer): void {
