@@ -1,13 +1,18 @@
+import { access } from 'node:fs/promises';
 import { InvalidArgumentError } from '@fedstroke/common';
+import { readSplit } from '@fedstroke/isles';
 import { EXECUTION_PROVIDERS, parseProvider } from '@fedstroke/runtime';
 import { integerFlag, nonNegativeNumberFlag, patchFlag } from './flag-parsers';
 import type { Command } from 'commander';
+import { portIsFree } from '../simulate/prepare-inputs';
 import { runSimulation } from '../simulate/run-simulation';
 import type { Strategy } from '../simulate/admin-operations.generated';
 import { SIMULATE_DEFAULTS, type SimulationOptions } from '../simulate/simulation-options';
+import { stopsGracefully, untilStopped } from '../stop-signals';
 
 interface SimulateFlags {
   data?: string;
+  split?: string;
   config: string;
   strategy: string;
   mu?: string;
@@ -48,6 +53,11 @@ export function registerSimulateCommand(program: Command): void {
         "Default data: the synthetic three-center set (generated if absent); --data runs on an ISLES'22 tree.",
     )
     .option('--data <dir>', "ISLES'22-layout dataset (default: the synthetic set in data/synth-default)")
+    .option(
+      '--split <file>',
+      'split JSON fixing which cases form each site and the test set, as train --split takes and every run writes ' +
+        '(default: site-map.json of the data if present, else a seeded 3-site split)',
+    )
     .option('--config <name>', 'model config (artifacts generated if absent)', SIMULATE_DEFAULTS.config)
     .option('--strategy <name>', `aggregation: ${STRATEGIES.join(', ')}`, SIMULATE_DEFAULTS.strategy)
     .option('--mu <value>', 'FedProx proximal weight μ (with --strategy FEDPROX)')
@@ -90,10 +100,14 @@ export function registerSimulateCommand(program: Command): void {
     .option('--sites <dir>', "where each site's own data folder is made", SIMULATE_DEFAULTS.sitesRoot)
     .option('--artifacts <dir>', 'root of the artifact folders', SIMULATE_DEFAULTS.artifactsRoot)
     .option('--baselines', 'also train centralized and local-only models on the same step budget')
-    .option('--serve', 'keep the coordinator serving GraphQL and the dashboard after the run (Ctrl-C to stop)')
+    .option(
+      '--serve',
+      'keep the coordinator serving GraphQL and the dashboard after the run (Ctrl-C or SIGTERM stops it)',
+    )
     .option('--quiet', 'no progress bars')
     .action(async (flags: SimulateFlags) => {
       const options = toOptions(flags);
+      await checkBeforeWork(options);
       const say = (line: string) => process.stderr.write(`${line}\n`);
       const result = await runSimulation(options, say);
       process.stdout.write(
@@ -101,9 +115,10 @@ export function registerSimulateCommand(program: Command): void {
       );
       if (options.serve) {
         say(
-          `serving ${result.report.federation.graphqlUrl} and the dashboard ${result.federation.dashboardUrl}; Ctrl-C to stop`,
+          `serving ${result.report.federation.graphqlUrl} and the dashboard ${result.federation.dashboardUrl}; Ctrl-C or SIGTERM stops it`,
         );
-        await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+        stopsGracefully();
+        await untilStopped();
         await result.federation.coordinator.stop();
       }
       if (result.report.federation.status !== 'COMPLETED') process.exitCode = 1;
@@ -116,6 +131,7 @@ function toOptions(flags: SimulateFlags): SimulationOptions {
     throw new InvalidArgumentError(`--strategy "${flags.strategy}": expected one of ${STRATEGIES.join(', ')}`);
   return {
     data: flags.data,
+    splitFile: flags.split,
     runId: flags.runId,
     runsRoot: flags.runs,
     sitesRoot: flags.sites,
@@ -144,6 +160,28 @@ function toOptions(flags: SimulateFlags): SimulationOptions {
     silent: Boolean(flags.quiet),
     synthDir: SIMULATE_DEFAULTS.synthDir,
   };
+}
+
+/** What can be checked before data are generated or a process starts: the files named, the port asked for. */
+async function checkBeforeWork(options: SimulationOptions): Promise<void> {
+  if (options.data !== undefined && !(await exists(options.data))) {
+    throw new InvalidArgumentError(`--data ${options.data}: no such folder`);
+  }
+  // Shape and disjoint sets now; that its cases exist is checked once the dataset is found.
+  if (options.splitFile !== undefined) await readSplit(options.splitFile);
+  if (options.port !== undefined && options.port !== 0 && !(await portIsFree(options.port))) {
+    throw new InvalidArgumentError(
+      `--port ${options.port}: port ${options.port} is in use on 127.0.0.1 (another coordinator or program listens ` +
+        'there); stop it or choose another port (--port 0: any free port)',
+    );
+  }
+}
+
+function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function momentumFlag(value: string): number {

@@ -10,6 +10,9 @@ import {
 } from '@fedstroke/training';
 import { ensureArtifacts } from '@fedstroke/unet';
 import type { Command } from 'commander';
+import { InvalidArgumentError } from '@fedstroke/common';
+import { parseProvider } from '@fedstroke/runtime';
+import { stopsGracefully } from '../stop-signals';
 import { integerFlag, nonNegativeNumberFlag, patchFlag } from './flag-parsers';
 
 /** Where the embedded default synthetic dataset lives (generated on first use). */
@@ -114,41 +117,27 @@ export function registerTrainCommand(program: Command): void {
     });
 }
 
+/**
+ * Every flag checked before any work starts (a bad --steps must not first generate the whole synthetic set), then
+ * the data and artifacts made if absent, then training; SIGINT or SIGTERM stops between steps and writes
+ * last.safetensors, so the run can be resumed.
+ */
 async function train(flags: TrainFlags): Promise<TrainingJobSummary> {
   const silent = Boolean(flags.quiet);
+  const checked = await checkTrainFlags(flags);
   const dataDir = flags.data ?? (await ensureDefaultDataset(silent));
   const artifactsDir = await ensureArtifacts(flags.artifacts, flags.config, flags.provider, (line: string) => {
     if (!silent) process.stderr.write(`${line}\n`);
   });
   const outDir = flags.out ?? join('runs', `train-${timestamp()}${flags.site ? `-site${flags.site}` : ''}`);
-  const controller = new AbortController();
-  // Ctrl-C stops between steps and writes last.safetensors, so the run can be resumed.
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
   try {
     return await runTrainingJob({
+      ...checked.job,
       dataDir,
       artifactsDir,
       outDir,
-      site: flags.site,
-      splitFile: flags.split,
-      provider: flags.provider,
-      threads: flags.threads === undefined ? undefined : integerFlag('--threads', flags.threads, 1),
-      minComponentVoxels: integerFlag('--min-component', flags.minComponent, 0),
       silent,
-      train: {
-        steps: integerFlag('--steps', flags.steps, 1),
-        batchSize: integerFlag('--batch', flags.batch, 1),
-        patchSize: patchFlag(flags.patch),
-        gradientAccumulation: integerFlag('--accumulate', flags.accumulate, 1),
-        learningRate: nonNegativeNumberFlag('--lr', flags.lr, false),
-        schedule: flags.schedule as LrScheduleKind,
-        warmupSteps: integerFlag('--warmup', flags.warmup, 0),
-        valEvery: integerFlag('--val-every', flags.valEvery, 0),
-        seed: integerFlag('--seed', flags.seed, 0),
-        resumeFrom: flags.resume,
-        signal: controller.signal,
-      },
+      train: { ...checked.train, signal: stopsGracefully() },
     });
   } catch (error) {
     if (error instanceof TrainingAbortedError)
@@ -156,9 +145,44 @@ async function train(flags: TrainFlags): Promise<TrainingJobSummary> {
         `resume with: fedstroke train ... --out ${outDir} --resume ${join(outDir, 'last.safetensors')}\n`,
       );
     throw error;
-  } finally {
-    process.off('SIGINT', onSignal);
   }
+}
+
+/** The flags as the training job takes them; throws InvalidArgumentError naming the first bad one. */
+async function checkTrainFlags(flags: TrainFlags) {
+  if (!(LR_SCHEDULE_KINDS as readonly string[]).includes(flags.schedule)) {
+    throw new InvalidArgumentError(`--schedule "${flags.schedule}": expected one of ${LR_SCHEDULE_KINDS.join(', ')}`);
+  }
+  parseProvider(flags.provider);
+  for (const [flag, path] of [
+    ['--data', flags.data],
+    ['--split', flags.split],
+    ['--resume', flags.resume],
+  ] as const) {
+    if (path !== undefined && !(await exists(path)))
+      throw new InvalidArgumentError(`${flag} ${path}: no such file or folder`);
+  }
+  return {
+    job: {
+      site: flags.site,
+      splitFile: flags.split,
+      provider: flags.provider,
+      threads: flags.threads === undefined ? undefined : integerFlag('--threads', flags.threads, 1),
+      minComponentVoxels: integerFlag('--min-component', flags.minComponent, 0),
+    },
+    train: {
+      steps: integerFlag('--steps', flags.steps, 1),
+      batchSize: integerFlag('--batch', flags.batch, 1),
+      patchSize: patchFlag(flags.patch),
+      gradientAccumulation: integerFlag('--accumulate', flags.accumulate, 1),
+      learningRate: nonNegativeNumberFlag('--lr', flags.lr, false),
+      schedule: flags.schedule as LrScheduleKind,
+      warmupSteps: integerFlag('--warmup', flags.warmup, 0),
+      valEvery: integerFlag('--val-every', flags.valEvery, 0),
+      seed: integerFlag('--seed', flags.seed, 0),
+      resumeFrom: flags.resume,
+    },
+  };
 }
 
 /** The embedded default dataset, generated with the synth lib's defaults the first time it is needed. */

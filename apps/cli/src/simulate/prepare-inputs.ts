@@ -47,18 +47,23 @@ export async function prepareInputs(options: SimulationOptions, say: (line: stri
   const split = await resolveSplit(
     dataDir,
     dataset.cases.map((c) => c.id),
+    options.splitFile,
   );
   return { dataDir, synthetic, dataset, split, artifactsDir, manifest };
 }
 
 /** `preferred` when nothing listens there, else a port the OS picks. */
 export async function choosePort(preferred: number): Promise<number> {
-  const free = await new Promise<boolean>((resolve) => {
+  return (await portIsFree(preferred)) ? preferred : 0;
+}
+
+/** Whether this process could listen on the port on loopback (where the coordinator child listens) now. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
-    server.listen(preferred, '127.0.0.1', () => server.close(() => resolve(true)));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
-  return free ? preferred : 0;
 }
 
 function exists(path: string): Promise<boolean> {

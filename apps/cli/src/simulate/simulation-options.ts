@@ -5,6 +5,11 @@ import type { Strategy } from './admin-operations.generated';
 export interface SimulationOptions {
   /** An ISLES'22 tree; default: the embedded synthetic three-center set (generated when absent). */
   data?: string;
+  /**
+   * Which cases form which site and the test set (a split JSON as `train --split` takes and every run writes);
+   * default: the data's site-map.json, else a seeded three-site split.
+   */
+  splitFile?: string;
   runId?: string;
   runsRoot: string;
   /** Where each site's own folder is made (site-1, site-2, ...). */

@@ -1,6 +1,6 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseSiteMap, readSplit, splitFromSiteMap, splitSites, type DatasetSplit } from '@fedstroke/isles';
+import { readSiteMap, readSplit, splitFromSiteMap, splitSites, type DatasetSplit } from '@fedstroke/isles';
 import { TrainingDataError } from '../errors';
 
 /** The study's split: three sites, a fifth of the cases held out as the independent test set, a fifth per site for validation. */
@@ -19,24 +19,36 @@ export async function resolveSplit(
   caseIds: readonly string[],
   splitFile?: string,
 ): Promise<DatasetSplit> {
-  if (splitFile) return readSplit(splitFile);
+  if (splitFile) return checkedAgainstDataset(await readSplit(splitFile), caseIds, splitFile, dataDir);
   const siteMapPath = join(dataDir, SITE_MAP_FILE);
   const fractions = {
     testFraction: DEFAULT_SPLIT.testFraction,
     valFraction: DEFAULT_SPLIT.valFraction,
     seed: DEFAULT_SPLIT.seed,
   };
-  if (await exists(siteMapPath)) {
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(siteMapPath, 'utf8'));
-    } catch (error) {
-      throw new TrainingDataError(`${siteMapPath}: not valid JSON (${(error as Error).message})`);
-    }
-    const siteMap = parseSiteMap(json, siteMapPath);
-    return splitFromSiteMap(caseIds, siteMap, fractions);
-  }
+  if (await exists(siteMapPath)) return splitFromSiteMap(caseIds, await readSiteMap(siteMapPath), fractions);
   return splitSites(caseIds, { ...fractions, sites: DEFAULT_SPLIT.sites });
+}
+
+/** A split file must name only cases the dataset has (a case that failed discovery, or a typo, is named). */
+function checkedAgainstDataset(
+  split: DatasetSplit,
+  caseIds: readonly string[],
+  file: string,
+  dataDir: string,
+): DatasetSplit {
+  const known = new Set(caseIds);
+  const named = [...split.test, ...split.sites.flatMap((site) => [...site.train, ...site.val])];
+  const unknown = named.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new TrainingDataError(
+      `${file} names ${unknown.length} case(s) that ${dataDir} does not have (or that were skipped as incomplete): ` +
+        `${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ', …' : ''}`,
+    );
+  }
+  const empty = split.sites.find((site) => site.train.length === 0);
+  if (empty) throw new TrainingDataError(`${file}: site ${empty.name} has no training case`);
+  return split;
 }
 
 async function exists(path: string): Promise<boolean> {
