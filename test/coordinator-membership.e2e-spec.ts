@@ -18,6 +18,7 @@ import {
   READONLY_TOKEN,
   registerSites,
   START_FEDERATION,
+  startFederation,
   takeTask,
   uploadUpdate,
   viewFederation,
@@ -55,6 +56,16 @@ interface Membership {
     membershipEvents: Array<{ action: string; siteId: string; reason: string; at: string }>;
   };
 }
+
+/** One round over three members that waits for all three (quorum 3) but aggregates two (minUpdatesAtDeadline). */
+const startThreeSiteRound = (name: string, siteNames: string[]) =>
+  startFederation(coordinator.url, siteNames, {
+    name,
+    rounds: 1,
+    quorum: 3,
+    minUpdatesAtDeadline: 2,
+    deadlineSeconds: DEADLINE_SECONDS,
+  });
 
 const code = (result: { errors?: Array<{ extensions?: { code?: string } }> }) => result.errors?.[0]?.extensions?.code;
 
@@ -130,17 +141,7 @@ describe('federation membership', () => {
   });
 
   it('revoking a site that trains drops its seat, and the round completes without waiting for the deadline', async () => {
-    const sites = await registerSites(coordinator.url, ['east', 'west', 'north']);
-    const federationId = await createFederation(coordinator.url, {
-      name: 'revoke-mid-round',
-      siteIds: sites.map((s) => s.id),
-      rounds: 1,
-      sitesPerRound: 3,
-      quorum: 3,
-      minUpdatesAtDeadline: 2,
-      deadlineSeconds: DEADLINE_SECONDS,
-    });
-    await gqlOk(coordinator.url, ADMIN_TOKEN, START_FEDERATION, { id: federationId });
+    const { sites, federationId } = await startThreeSiteRound('revoke-mid-round', ['east', 'west', 'north']);
     const tasks = [];
     for (const site of sites) tasks.push(await takeTask(coordinator.url, site, federationId));
     expect((await uploadUpdate(coordinator.url, sites[0], tasks[0], constant(1))).status).toBe(202);
@@ -166,17 +167,11 @@ describe('federation membership', () => {
   });
 
   it('a round whose last unseated member is revoked closes once the others have reported', async () => {
-    const sites = await registerSites(coordinator.url, ['south-1', 'south-2', 'south-3']);
-    const federationId = await createFederation(coordinator.url, {
-      name: 'revoke-before-asking',
-      siteIds: sites.map((s) => s.id),
-      rounds: 1,
-      sitesPerRound: 3,
-      quorum: 3,
-      minUpdatesAtDeadline: 2,
-      deadlineSeconds: DEADLINE_SECONDS,
-    });
-    await gqlOk(coordinator.url, ADMIN_TOKEN, START_FEDERATION, { id: federationId });
+    const { sites, federationId } = await startThreeSiteRound('revoke-before-asking', [
+      'south-1',
+      'south-2',
+      'south-3',
+    ]);
     for (const [i, site] of sites.slice(0, 2).entries()) {
       const task = await takeTask(coordinator.url, site, federationId);
       expect((await uploadUpdate(coordinator.url, site, task, constant(i + 1))).status).toBe(202);
