@@ -19,6 +19,7 @@ import {
   INFERENCE_TOKEN,
   makeWorkspace,
   PARAMETER_COUNT,
+  registerSites,
   type Workspace,
 } from './coordinator-kit';
 import { makeInferenceWorkspace, type InferenceWorkspace } from './inference-kit';
@@ -101,8 +102,10 @@ describe('a federation that starts from given weights (fake 1000-parameter confi
     const uploaded = await uploadCheckpoint(url, tensorW(weights));
     expect(uploaded.status).toBe(201);
     const checkpointId = uploaded.body.id as string;
+    const siteIds = (await registerSites(url, ['initial-model-site'])).map((site) => site.id);
     const first = await createFederation(url, {
       name: 'from-checkpoint',
+      siteIds,
       rounds: 1,
       sitesPerRound: 1,
       deadlineSeconds: 60,
@@ -124,6 +127,7 @@ describe('a federation that starts from given weights (fake 1000-parameter confi
     // Another federation continues from that one's model version.
     const second = await createFederation(url, {
       name: 'from-version',
+      siteIds,
       rounds: 1,
       sitesPerRound: 1,
       deadlineSeconds: 60,
@@ -142,6 +146,7 @@ describe('a federation that starts from given weights (fake 1000-parameter confi
         {
           input: {
             name: `bad-${Object.keys(initialModel).join('-')}`,
+            siteIds,
             modelConfigName: 'tiny',
             rounds: 1,
             sitesPerRound: 1,
@@ -181,8 +186,10 @@ describe('a federation that starts from PyTorch-trained weights (the real tiny U
     const expected = gatherParameters(decodeSafetensors(bytes, file).tensors, manifest, file);
     const uploaded = await uploadCheckpoint(coordinator.url, bytes);
     expect(uploaded.status).toBe(201);
+    const [site] = await registerSites(coordinator.url, ['pytorch-site']);
     const id = await createFederation(coordinator.url, {
       name: 'from-pytorch',
+      siteIds: [site.id],
       rounds: 1,
       sitesPerRound: 1,
       deadlineSeconds: 60,

@@ -9,7 +9,7 @@ import {
   bootInferenceCoordinator,
   CASE_ADC,
   CASE_DWI,
-  createTinyModelVersion,
+  createServedModelVersion,
   gql,
   type InferenceWorkspace,
   type JobView,
@@ -26,7 +26,8 @@ beforeAll(async () => {
   workspace = await makeInferenceWorkspace();
   // One job at a time and no waiting room: a second request while one computes is refused with QUEUE_FULL.
   coordinator = await bootInferenceCoordinator(workspace, { concurrency: 1, queueCapacity: 0, threads: 1 });
-  await createTinyModelVersion(coordinator.url);
+  // Inference serves only a promoted model: the kit's one-round federation (one site, one update) makes one.
+  await createServedModelVersion(coordinator.url);
 });
 
 afterAll(async () => {
@@ -80,8 +81,10 @@ it('counts inference jobs by status, the queue, refusals and durations, beside t
   expect(sample(done, 'process_cpu_seconds_total')).toBeGreaterThan(0);
   expect(done).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
   expect(done).toMatch(/^nodejs_heap_size_used_bytes \d/m);
-  // The federation metrics keep their names (createTinyModelVersion opened no round).
-  expect(sample(done, 'fedstroke_rounds_opened_total')).toBe(0);
-  expect(done).toMatch(/^# TYPE fedstroke_participations_total counter$/m);
+  // The federation metrics keep their names and count the kit's one round, its one accepted update, one aggregation.
+  expect(sample(done, 'fedstroke_rounds_opened_total')).toBe(1);
+  expect(sample(done, 'fedstroke_rounds_total{status="completed"}')).toBe(1);
+  expect(sample(done, 'fedstroke_participations_total{status="accepted"}')).toBe(1);
   expect(done).toMatch(/^# TYPE fedstroke_aggregation_seconds histogram$/m);
+  expect(sample(done, 'fedstroke_aggregation_seconds_count')).toBe(1);
 });

@@ -71,7 +71,9 @@ export interface GraphqlConfig {
 export const DEFAULT_MAX_QUERY_COST = 250_000;
 
 /** What callers may pass: everything but the admin token and data directory has a default. */
-export type CoordinatorConfigInput = Partial<Omit<CoordinatorConfig, 'database' | 'inference' | 'serving' | 'graphql'>> & {
+export type CoordinatorConfigInput = Partial<
+  Omit<CoordinatorConfig, 'database' | 'inference' | 'serving' | 'graphql'>
+> & {
   adminToken: string;
   dataDir: string;
   /** `sqlite:///abs/file.sqlite`, `file:relative.sqlite` or `postgres://…`; default: `<dataDir>/coordinator.sqlite`. */

@@ -5,7 +5,19 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { buildSchema, type GraphQLError, Kind, type OperationDefinitionNode, parse, type TypeNode } from 'graphql';
+import {
+  buildSchema,
+  type GraphQLError,
+  type GraphQLInputType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  Kind,
+  type OperationDefinitionNode,
+  parse,
+  typeFromAST,
+} from 'graphql';
 import { aliasFlood } from '../../../../test/support/alias-flood';
 import { DEFAULT_MAX_QUERY_COST } from '../config/coordinator-config';
 import { checkQueryCost, INTROSPECTION_COST, LIST_SIZE_GUESS, MAX_QUERY_NODES, queryCost } from './query-cost';
@@ -24,14 +36,24 @@ function clientDocuments(dir = join(ROOT, 'apps')): string[] {
   });
 }
 
-/** A value of each variable's type, so an operation can be costed as a client would send it. */
+/** A value of each variable's type (input objects with their required fields), as a client would send it. */
 function sampleVariables(operation: OperationDefinitionNode): Record<string, unknown> {
-  const sample = (type: TypeNode): unknown => {
-    if (type.kind === Kind.NON_NULL_TYPE) return sample(type.type);
-    if (type.kind === Kind.LIST_TYPE) return [sample(type.type)];
-    return { Int: 0, Float: 0, Boolean: false, ID: '00000000-0000-4000-8000-000000000000' }[type.name.value] ?? 'x';
+  const sample = (type: GraphQLInputType): unknown => {
+    if (isNonNullType(type)) return sample(type.ofType);
+    if (isListType(type)) return [sample(type.ofType)];
+    if (isEnumType(type)) return type.getValues()[0].value;
+    if (isInputObjectType(type)) {
+      const required = Object.values(type.getFields()).filter((field) => isNonNullType(field.type));
+      return Object.fromEntries(required.map((field) => [field.name, sample(field.type)]));
+    }
+    return { Int: 0, Float: 0, Boolean: false, ID: '00000000-0000-4000-8000-000000000000' }[type.name] ?? 'x';
   };
-  return Object.fromEntries((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, sample(v.type)]));
+  return Object.fromEntries(
+    (operation.variableDefinitions ?? []).map((v) => [
+      v.variable.name.value,
+      sample(typeFromAST(schema, v.type) as GraphQLInputType),
+    ]),
+  );
 }
 
 describe('query cost', () => {

@@ -5,7 +5,6 @@
  * A database from before this step has federations without members: each one's members become the sites that have
  * already taken part in it (so a running federation carries on with the same hospitals), recorded as ADD events.
  * A federation nobody has taken part in yet gets none: the administrator adds its sites with addFederationSite.
- * (Numbered 0004 so that it does not collide with 0003, taken by the serving work on another branch.)
  */
 import { type Kysely, sql } from 'kysely';
 import type { ColumnTypes } from '../engines/engine-differences';

@@ -83,7 +83,11 @@ describe.each(['sqlite', 'postgres'] as const)('%s serving repository', (kind) =
     );
     // The events point at real rows: a federation and two of its model versions.
     const core = buildCoreRepositories(handle);
-    await core.federations.create(federation, version('a', 0));
+    await core.federations.create(federation, version('a', 0), {
+      siteIds: [],
+      at: T,
+      reason: 'no members needed here',
+    });
     await core.rounds.open({
       id: 'r1',
       federationId: 'f1',
