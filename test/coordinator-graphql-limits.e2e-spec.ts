@@ -87,14 +87,20 @@ describe('GraphQL limits over HTTP', () => {
   });
 
   it('keeps /healthz answering while a heavy query it allows runs', async () => {
-    // 19 aliases over all 50 federations with their rounds, participants and models: just under the limit, a few
-    // thousand database reads. Before the reads yielded, /healthz got no answer until the query had finished.
-    const heavy = post(READONLY_TOKEN, { query: aliasFlood(19) });
+    // 6 aliases over all 50 federations with their rounds, participants and models: about a thousand database reads
+    // (19 fit under the limit, but take a minute on a loaded machine). Before the reads yielded, /healthz got no
+    // answer until the query had finished.
+    const queryStarted = performance.now();
+    let queryMs = 0;
+    const heavy = post(READONLY_TOKEN, { query: aliasFlood(6) });
     let finished = false;
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const latencies: number[] = [];
-    void heavy.finally(() => (finished = true));
+    void heavy.finally(() => {
+      finished = true;
+      queryMs = performance.now() - queryStarted;
+    });
     while (!finished) {
       const started = performance.now();
       const health = await fetch(`${coordinator.url}/healthz`);
@@ -105,14 +111,15 @@ describe('GraphQL limits over HTTP', () => {
     const { status, json } = await heavy;
     expect(status).toBe(200);
     expect(json.errors).toBeUndefined();
-    expect(Object.keys(json.data ?? {})).toHaveLength(19);
+    expect(Object.keys(json.data ?? {})).toHaveLength(6);
     expect((json.data?.a0 as { items: unknown[] }).items).toHaveLength(FEDERATIONS);
-    // Generous bounds (a shared, loaded machine): /healthz answered repeatedly during the query, each within a
-    // second, and the event loop was never held for more than a second at a time.
+    // Bounds relative to the query's own duration, not in seconds (the machine may be shared and loaded): /healthz
+    // answered repeatedly while the query ran, none waited for a third of it, nor did the event loop stall that long.
+    // Before the reads yielded, one /healthz waited for the whole query.
     expect(latencies.length).toBeGreaterThanOrEqual(3);
-    expect(Math.max(...latencies)).toBeLessThan(1000);
-    expect(delay.max / 1e6).toBeLessThan(1000);
-  }, 60_000);
+    expect(Math.max(...latencies)).toBeLessThan(queryMs / 3);
+    expect(delay.max / 1e6).toBeLessThan(queryMs / 3);
+  });
 
   it('answers a subscription sent over HTTP with a typed error and no error log line', async () => {
     const before = errorLines().length;
