@@ -8,6 +8,8 @@ export interface ClientUpdate {
   readonly weights: Float32Array;
   readonly numSamples: number;
   readonly metrics: Readonly<Record<string, number>>;
+  /** SCAFFOLD: the site's control-variate delta Δc_i = c_i⁺ − c_i (one value per parameter); absent otherwise. */
+  readonly controlDelta?: Float32Array;
 }
 
 /** A client update together with the identifiers it claims to answer; what `validateUpdate` checks. */

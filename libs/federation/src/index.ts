@@ -16,6 +16,8 @@ export { averageClientMetrics } from './strategies/strategy-support';
 export * from './strategies/fedavg.strategy';
 export * from './strategies/fed-adaptive.strategy';
 export * from './strategies/robust.strategy';
+export * from './strategies/scaffold.strategy';
+export * from './scaffold/control-variates';
 export * from './strategies/create-strategy';
 export * from './rounds/round-state';
 export * from './rounds/federation-state';

@@ -83,9 +83,11 @@ export const TARGET_RATIOS: Partial<Record<StrategyName, number>> = {
 
 export const DEFAULT_BENCH_STRATEGIES: StrategyName[] = ['fedavg', 'median', 'trimmed-mean'];
 
-function strategyConfig(strategy: StrategyName, beta: number): StrategyConfig {
+function strategyConfig(strategy: StrategyName, beta: number, sites: number): StrategyConfig {
   const base = { localSteps: 1, learningRate: 1, failurePolicy: { minResults: 1 } };
   switch (strategy) {
+    case 'scaffold':
+      return { name: 'scaffold', totalSites: sites, ...base };
     case 'fedprox':
       return { name: 'fedprox', proximalMu: 0.01, ...base };
     case 'trimmed-mean':
@@ -98,12 +100,18 @@ function strategyConfig(strategy: StrategyName, beta: number): StrategyConfig {
 function strategyTraffic(strategy: StrategyName, params: number, sites: number): Traffic {
   const model = params * Float32Array.BYTES_PER_ELEMENT;
   const adaptive = strategy === 'fedadam' || strategy === 'fedyogi';
+  // SCAFFOLD: + every site's control delta and c read; c written back.
+  if (strategy === 'scaffold') return { readBytes: (2 * sites + 1) * model, writtenBytes: 2 * model };
   // Adaptive: + global, m and v read; m and v written back.
   return { readBytes: (sites + (adaptive ? 3 : 0)) * model, writtenBytes: (adaptive ? 3 : 1) * model };
 }
 
 /** Site models near a shared global model, seeded; values of order 1e-2 (no denormals to slow anything). */
-function syntheticModels(params: number, sites: number): { global: Float32Array; results: ClientUpdate[] } {
+function syntheticModels(
+  params: number,
+  sites: number,
+  withControlDeltas: boolean,
+): { global: Float32Array; results: ClientUpdate[] } {
   const random = new Random(12345);
   const fill = (target: Float32Array, around?: Float32Array): void => {
     for (let j = 0; j < target.length; j++) target[j] = (around ? around[j] : 0) + random.range(-0.005, 0.005);
@@ -113,7 +121,11 @@ function syntheticModels(params: number, sites: number): { global: Float32Array;
   const results = Array.from({ length: sites }, (_, i): ClientUpdate => {
     const weights = new Float32Array(params);
     fill(weights, global);
-    return { siteId: `site-${i + 1}`, weights, numSamples: 100 * (i + 1), metrics: {} };
+    const update = { siteId: `site-${i + 1}`, weights, numSamples: 100 * (i + 1), metrics: {} };
+    if (!withControlDeltas) return update;
+    const controlDelta = new Float32Array(params);
+    fill(controlDelta);
+    return { ...update, controlDelta };
   });
   return { global, results };
 }
@@ -137,7 +149,7 @@ function elapsedMs(action: () => void): number {
 
 export function runAggregateBench(options: AggregateBenchOptions): AggregateBenchResult {
   const { params, sites, strategies, repeats, beta } = options;
-  const { global, results } = syntheticModels(params, sites);
+  const { global, results } = syntheticModels(params, sites, strategies.includes('scaffold'));
   const out = new Float32Array(params);
   // Entry 0 is the copy; entry i + 1 is strategies[i], each aggregating its own sequence of rounds.
   const runs: (() => void)[] = [
@@ -145,7 +157,7 @@ export function runAggregateBench(options: AggregateBenchOptions): AggregateBenc
       for (const r of results) out.set(r.weights);
     },
     ...strategies.map((name) => {
-      const strategy = createStrategy(strategyConfig(name, beta));
+      const strategy = createStrategy(strategyConfig(name, beta, sites));
       let roundIndex = 0;
       return (): void => void strategy.aggregate(global, results, out, roundIndex++);
     }),

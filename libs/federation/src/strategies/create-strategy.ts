@@ -8,6 +8,7 @@ import type { ServerOptimizerHyperparameters } from './fed-adaptive.strategy';
 import { FedAvgStrategy, FedProxStrategy } from './fedavg.strategy';
 import type { ServerMomentumHyperparameters } from './fedavg.strategy';
 import { MedianStrategy, TrimmedMeanStrategy } from './robust.strategy';
+import { ScaffoldStrategy, type ScaffoldHyperparameters } from './scaffold.strategy';
 import { STRATEGY_NAMES } from './strategy';
 import type { Strategy, StrategyName, StrategyOptions } from './strategy';
 
@@ -19,6 +20,7 @@ export type StrategyConfig = StrategyOptions &
     | ({ name: 'fedyogi' } & ServerOptimizerHyperparameters)
     | { name: 'median' }
     | { name: 'trimmed-mean'; beta: number }
+    | ({ name: 'scaffold' } & ScaffoldHyperparameters)
   );
 
 export function createStrategy(config: StrategyConfig): Strategy {
@@ -35,6 +37,8 @@ export function createStrategy(config: StrategyConfig): Strategy {
       return new MedianStrategy(config);
     case 'trimmed-mean':
       return new TrimmedMeanStrategy(config, config.beta);
+    case 'scaffold':
+      return new ScaffoldStrategy(config, config);
     default: {
       const unknown: never = config;
       throw new InvalidArgumentError(

@@ -2,13 +2,13 @@
  * The server side of one federated round, after Flower's `Strategy` (`configure_fit` / `aggregate_fit`): a strategy
  * says what sites should do this round and how their results become the next global model. Implementations are
  * small classes over the pure functions in ../aggregate; the only state any of them keeps is a server optimizer's
- * moments (FedAdam/FedYogi, FedAvg with server momentum), exposed through getState/setState as named tensors so a
+ * moments (FedAdam/FedYogi, FedAvg with server momentum) or SCAFFOLD's server control variate, exposed through getState/setState as named tensors so a
  * restarted coordinator continues exactly.
  */
 import type { AggregateResult, ClientUpdate } from '../client-update';
 import type { PrivacyOptions, PrivacyRecord } from '../privacy/clip-and-noise';
 
-export const STRATEGY_NAMES = ['fedavg', 'fedprox', 'fedadam', 'fedyogi', 'median', 'trimmed-mean'] as const;
+export const STRATEGY_NAMES = ['fedavg', 'fedprox', 'fedadam', 'fedyogi', 'median', 'trimmed-mean', 'scaffold'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** What happens when sites fail, after Flower's `min_fit_clients` / `accept_failures`. */
