@@ -12,6 +12,7 @@ function referenceStep(
   c: OptimizerSpec,
   global?: Float64Array,
   mu = 0,
+  correction?: Float64Array,
 ): void {
   for (let i = 0; i < p.length; i++) {
     let grad = g[i] + (global ? mu * (p[i] - global[i]) : 0);
@@ -21,7 +22,7 @@ function referenceStep(
     v[i] = c.beta2 * v[i] + (1 - c.beta2) * grad * grad;
     const mHat = m[i] / (1 - c.beta1 ** t);
     const vHat = v[i] / (1 - c.beta2 ** t);
-    p[i] -= (c.lr * mHat) / (Math.sqrt(vHat) + c.eps);
+    p[i] -= (c.lr * mHat) / (Math.sqrt(vHat) + c.eps) + (correction ? c.lr * correction[i] : 0);
   }
 }
 
@@ -54,6 +55,32 @@ describe('adamStep', () => {
     for (let i = 0; i < n; i++)
       worst = Math.max(worst, Math.abs(params[i] - p64[i]) / Math.max(1e-3, Math.abs(p64[i])));
     expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('adds lr · s to the step for a SCAFFOLD correction s, and leaves the rest of Adam as it was', () => {
+    const n = 500;
+    const random = new Random(11);
+    const rand = (): number => random.range(-0.5, 0.5);
+    const config: OptimizerSpec = { type: 'adamw', lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 };
+    const p64 = Float64Array.from({ length: n }, () => rand());
+    const correction64 = Float64Array.from({ length: n }, () => rand() * 0.1);
+    const m64 = new Float64Array(n);
+    const v64 = new Float64Array(n);
+    const params = Float32Array.from(p64);
+    const correction = Float32Array.from(correction64);
+    const state = createAdamState(n);
+    for (let t = 1; t <= 10; t++) {
+      const g64 = Float64Array.from({ length: n }, () => rand() * 0.01);
+      referenceStep(p64, g64, m64, v64, t, config, undefined, 0, correction64);
+      adamStep(params, Float32Array.from(g64), state, config, undefined, correction);
+    }
+    let worst = 0;
+    for (let i = 0; i < n; i++)
+      worst = Math.max(worst, Math.abs(params[i] - p64[i]) / Math.max(1e-3, Math.abs(p64[i])));
+    expect(worst).toBeLessThan(1e-5);
+    expect(() => adamStep(params, new Float32Array(n), state, config, undefined, new Float32Array(3))).toThrow(
+      /different lengths/,
+    );
   });
 
   it('moves each weight by about lr on the first step (bias correction), whatever the gradient scale', () => {

@@ -3,7 +3,9 @@
  * gradient) and torch.optim.AdamW (decoupled decay: p ← p·(1 − lr·wd) before the update), both bias-corrected:
  *   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,  p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε)
  * One fused loop, no allocation per step. An optional FedProx proximal term μ/2‖w − w_global‖² adds μ(w − w_global)
- * to the gradient inside the same loop (Li et al., "Federated Optimization in Heterogeneous Networks", 2020).
+ * to the gradient inside the same loop (Li et al., "Federated Optimization in Heterogeneous Networks", 2020), and an
+ * optional step correction s (SCAFFOLD's c − c_i, Karimireddy et al., ICML 2020) is added to the step direction:
+ *   p ← p − lr · (m̂ / (√v̂ + ε) + s)
  */
 import type { OptimizerSpec } from './manifest';
 
@@ -32,13 +34,15 @@ export function adamStep(
   state: AdamState,
   config: OptimizerSpec,
   proximal?: ProximalTerm,
+  stepCorrection?: Float32Array,
 ): void {
   const n = params.length;
   if (
     grads.length !== n ||
     state.m.length !== n ||
     state.v.length !== n ||
-    (proximal && proximal.global.length !== n)
+    (proximal && proximal.global.length !== n) ||
+    (stepCorrection && stepCorrection.length !== n)
   ) {
     throw new RangeError(`adamStep: buffers of different lengths (params ${n}, grads ${grads.length})`);
   }
@@ -52,6 +56,9 @@ export function adamStep(
   // Without a proximal term, reading params as "global" makes (p − global) exactly 0: one loop serves both cases.
   const global = proximal ? proximal.global : params;
   const mu = proximal ? proximal.mu : 0;
+  // Likewise a correction read from the (finite) gradients with weight 0 leaves the step as it is.
+  const correction = stepCorrection ?? grads;
+  const correctionLr = stepCorrection ? lr : 0;
   const { m, v } = state;
   const oneMinusBeta1 = 1 - beta1;
   const oneMinusBeta2 = 1 - beta2;
@@ -62,6 +69,6 @@ export function adamStep(
     const vi = beta2 * v[i] + oneMinusBeta2 * g * g;
     m[i] = mi;
     v[i] = vi;
-    params[i] = p * decay - (stepSize * mi) / (Math.sqrt(vi) / sqrtBias2 + eps);
+    params[i] = p * decay - (stepSize * mi) / (Math.sqrt(vi) / sqrtBias2 + eps) - correctionLr * correction[i];
   }
 }

@@ -132,6 +132,25 @@ describe('TrainingSession (hand-built ONNX fixture)', () => {
     await session.release();
   });
 
+  it('moves the step by lr · s with a SCAFFOLD step correction s, and refuses a correction of another length', async () => {
+    const session = await TrainingSession.create(artifacts);
+    const w0 = session.getContiguousParameters();
+    const correction = Float32Array.from([0.3, -0.2, 0.1]);
+    session.setStepCorrection(correction);
+    correction.fill(0); // the session keeps its own copy
+    await session.trainStep(image, label);
+    const gradient = session.getContiguousGradients();
+    session.optimizerStep();
+    const plain = w0.slice();
+    adamStep(plain, gradient, createAdamState(3), session.manifest.optimizer);
+    const lr = session.getLearningRate();
+    const expected = plain.map((w, i) => w - lr * [0.3, -0.2, 0.1][i]);
+    expect(close(session.getContiguousParameters(), expected, 1e-6)).toBe(true);
+    expect(() => session.setStepCorrection(new Float32Array(2))).toThrow(/step correction holds 2 values/);
+    expect(() => session.setStepCorrection(Float32Array.from([0, NaN, 0]))).toThrow(/value #1 is NaN/);
+    await session.release();
+  });
+
   it('round-trips parameters and resumes from a checkpoint with optimizer state, step for step', async () => {
     const a = await TrainingSession.create(artifacts);
     for (let step = 0; step < 3; step++) {

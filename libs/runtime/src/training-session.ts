@@ -54,6 +54,7 @@ export class TrainingSession {
   private optimizerState: AdamState;
   private readonly optimizerConfig: OptimizerSpec;
   private proximal?: { global: Float32Array; mu: number };
+  private stepCorrection?: Float32Array;
   private evalSession?: Promise<ort.InferenceSession>;
   private inferenceSession?: Promise<ort.InferenceSession>;
 
@@ -152,7 +153,10 @@ export class TrainingSession {
     return loss;
   }
 
-  /** One Adam/AdamW step on the accumulated gradients (plus the FedProx term when set). Does not reset them. */
+  /**
+   * One Adam/AdamW step on the accumulated gradients (plus the FedProx term and the step correction when set). Does
+   * not reset them.
+   */
   optimizerStep(): void {
     if (this.accumulatedSteps === 0) {
       throw new FedstrokeError(
@@ -160,7 +164,14 @@ export class TrainingSession {
         'optimizerStep called with no gradients: run trainStep first (after lazyResetGrad)',
       );
     }
-    adamStep(this.parameters, this.gradients, this.optimizerState, this.optimizerConfig, this.proximal);
+    adamStep(
+      this.parameters,
+      this.gradients,
+      this.optimizerState,
+      this.optimizerConfig,
+      this.proximal,
+      this.stepCorrection,
+    );
   }
 
   /** Gradients are reset lazily: the next trainStep overwrites instead of adding. */
@@ -234,6 +245,26 @@ export class TrainingSession {
     }
     assertFiniteParameters(globalWeights, this.manifest, 'FedProx global weights');
     this.proximal = { global: globalWeights.slice(), mu };
+  }
+
+  /**
+   * SCAFFOLD: adds lr · s to every optimizer step's move (s = c − c_i, see adam.ts); `null` switches it off. Copied, so
+   * the caller may reuse its buffer.
+   */
+  setStepCorrection(correction: Float32Array | null): void {
+    if (correction === null) {
+      this.stepCorrection = undefined;
+      return;
+    }
+    if (correction.length !== this.parameters.length) {
+      throw new WeightsError(
+        `step correction holds ${correction.length} values, the model has ${this.parameters.length} parameters`,
+      );
+    }
+    const bad = correction.findIndex((value) => !Number.isFinite(value));
+    if (bad >= 0)
+      throw new FedstrokeError('INVALID_ARGUMENT', `step correction value #${bad} is ${correction[bad]}, expected finite`);
+    this.stepCorrection = correction.slice();
   }
 
   setLearningRate(lr: number): void {
