@@ -28,6 +28,8 @@ export interface TrainableSession {
   loadParametersBuffer(buffer: Float32Array): void;
   /** FedProx anchor and strength; null weights (or mu 0) turn the proximal term off. */
   setProximal(globalWeights: Float32Array | null, mu: number): void;
+  /** SCAFFOLD: s = c − c_i added to each optimizer step's direction (the move is lr · s more); null turns it off. */
+  setStepCorrection(correction: Float32Array | null): void;
   /** Fresh Adam moments and step count. */
   resetOptimizer(): void;
   /** Writes parameters and optimizer state (safetensors); `metadata` travels in the file header. */

@@ -136,6 +136,26 @@ describe('trainLocal (linear model)', () => {
     expect(plain.numSamples).toBe(train.length);
   });
 
+  it('serves a SCAFFOLD round: the correction steers every step, Σ lr is reported, and the next call drops it', async () => {
+    const global = Float32Array.from([0.5, -0.5, 0.1]);
+    const options = { ...base, steps: 10, learningRate: 0.05, augment: NO_AUGMENT, initialWeights: global };
+    const plain = await trainLocal(await session(), { train }, options);
+    expect(plain.stepSizeSum).toBeCloseTo(
+      plain.learningRates.reduce((a, b) => a + b),
+      12,
+    );
+    const zero = await trainLocal(await session(), { train }, { ...options, stepCorrection: new Float32Array(3) });
+    expect(zero.weights).toEqual(plain.weights);
+    const correction = Float32Array.from([2, -2, 0]);
+    const reused = await session();
+    const corrected = await trainLocal(reused, { train }, { ...options, stepCorrection: correction });
+    // Each step moves lr · s further: against s, by about Σ lr · ‖s‖² (the gradients change a little on the way).
+    const along = corrected.weights.reduce((sum, w, i) => sum + (w - plain.weights[i]) * correction[i], 0);
+    expect(along).toBeLessThan(-0.5 * corrected.stepSizeSum * 8);
+    const again = await trainLocal(reused, { train }, options);
+    expect(again.weights).toEqual(plain.weights);
+  });
+
   it('accumulates gradients over micro-batches', async () => {
     const result = await trainLocal(await session(), { train }, { ...base, steps: 3, gradientAccumulation: 3 });
     expect(result.samplesSeen).toBe(3 * 2 * 3);

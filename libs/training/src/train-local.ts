@@ -35,6 +35,8 @@ export interface TrainLocalResult {
   /** Mean training loss per optimizer step, from step 1 (a resumed run includes the earlier steps). */
   losses: number[];
   learningRates: number[];
+  /** Σ of learningRates: SCAFFOLD's K·η for a round whose rate varies (a resumed run includes the earlier steps). */
+  stepSizeSum: number;
   valHistory: ValidationEntry[];
   best: { step: number; dice: number } | null;
   /** Mean of the last (up to) 10 losses: a steadier figure than the last loss. */
@@ -53,7 +55,8 @@ export const BEST_CHECKPOINT = 'best.safetensors';
  *
  * The same function is a federated round's local update: pass the global model as `initialWeights`, the round's
  * local steps as `steps` (with `scheduleOffset`/`scheduleSteps` to place them in the federation-wide schedule) and
- * optionally `proximalMu` (FedProx); the result carries the new weights and the sample count.
+ * optionally `proximalMu` (FedProx) or `stepCorrection` (SCAFFOLD); the result carries the new weights and the sample
+ * count.
  */
 export async function trainLocal(
   session: TrainableSession,
@@ -83,6 +86,8 @@ export async function trainLocal(
   }
   // FedProx anchors the proximal term at the weights this call starts from (the global model of the round).
   session.setProximal(opts.proximalMu > 0 ? session.getContiguousParameters() : null, opts.proximalMu);
+  // Set for every call (null when absent) so that a session reused for another job never keeps an old correction.
+  session.setStepCorrection(opts.stepCorrection ?? null);
 
   const rng = Random.fromState(state.rngState);
   const batch = createBatchBuffer(opts.batchSize, session.manifest.config.inChannels, opts.patchSize);
@@ -137,6 +142,7 @@ export async function trainLocal(
     stepsDone: final.step,
     losses: final.losses,
     learningRates: final.learningRates,
+    stepSizeSum: final.learningRates.reduce((sum, rate) => sum + rate, 0),
     valHistory: final.valHistory,
     best: final.best,
     finalLoss: recent.length > 0 ? recent.reduce((a, b) => a + b, 0) / recent.length : NaN,

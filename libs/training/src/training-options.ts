@@ -48,6 +48,11 @@ export interface TrainLocalOptions {
   initialWeights?: Float32Array;
   /** FedProx: adds μ/2‖w − w₀‖² (w₀: the starting weights of this call) to the local objective. */
   proximalMu?: number;
+  /**
+   * SCAFFOLD: the correction c − c_i added to every step's direction. The result's stepSizeSum (Σ of the learning
+   * rates used) is what the site's control-variate update divides by.
+   */
+  stepCorrection?: Float32Array;
   /** Start each call with fresh Adam moments (default true for a fresh call; a resume restores them). */
   resetOptimizer?: boolean;
   /** Where best.safetensors, last.safetensors (weights + optimizer + loop state) go; nothing is written without it. */
@@ -81,10 +86,21 @@ export interface ValidationEntry {
 export type ResolvedTrainOptions = Required<
   Omit<
     TrainLocalOptions,
-    'initialWeights' | 'checkpointDir' | 'resumeFrom' | 'signal' | 'onStep' | 'onValidation' | 'validation' | 'progress'
+    | 'initialWeights'
+    | 'stepCorrection'
+    | 'checkpointDir'
+    | 'resumeFrom'
+    | 'signal'
+    | 'onStep'
+    | 'onValidation'
+    | 'validation'
+    | 'progress'
   >
 > &
-  Pick<TrainLocalOptions, 'initialWeights' | 'checkpointDir' | 'resumeFrom' | 'signal' | 'onStep' | 'onValidation'> & {
+  Pick<
+    TrainLocalOptions,
+    'initialWeights' | 'stepCorrection' | 'checkpointDir' | 'resumeFrom' | 'signal' | 'onStep' | 'onValidation'
+  > & {
     validation: ValidationOptions;
     progress: NonNullable<TrainLocalOptions['progress']>;
   };
