@@ -11,3 +11,4 @@ export * from './lesion-detection';
 export * from './case-metrics';
 export * from './lesion-figures';
 export * from './summary';
+export * from './detection-selection';

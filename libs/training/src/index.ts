@@ -14,6 +14,7 @@ export * from './loop-state';
 export * from './validate';
 export * from './train-local';
 export * from './evaluate-cases';
+export * from './detection-grid';
 export * from './load-cases';
 export * from './job/resolve-split';
 export * from './job/training-job';

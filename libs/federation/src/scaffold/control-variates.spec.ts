@@ -30,7 +30,13 @@ describe('SCAFFOLD at a site', () => {
     const y = Float32Array.from(x);
     for (let k = 0; k < 2; k++) for (let j = 0; j < 2; j++) y[j] -= 0.1 * (y[j] - b[j] + correction[j]);
     close(y, [0.228, 0.418]);
-    const { next, delta } = scaffoldSiteControl({ global: x, local: y, serverControl: c, siteControl: ci, stepSizeSum: 0.2 });
+    const { next, delta } = scaffoldSiteControl({
+      global: x,
+      local: y,
+      serverControl: c,
+      siteControl: ci,
+      stepSizeSum: 0.2,
+    });
     close(next, [-0.94, -1.89]);
     close(delta, [-1.24, -1.89]);
   });
