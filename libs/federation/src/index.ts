@@ -22,3 +22,4 @@ export * from './strategies/create-strategy';
 export * from './rounds/round-state';
 export * from './rounds/federation-state';
 export * from './rounds/next-step';
+export * from './personalization/local-parameters';

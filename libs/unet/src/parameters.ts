@@ -80,3 +80,11 @@ export function normBiasFreeParameters(config: UNetConfig): Set<string> {
     parameterDefs(config).flatMap((p) => (p.role === 'conv.bias' && p.name !== 'head.bias' ? [p.name] : [])),
   );
 }
+
+/**
+ * The affine γ (weight) and β (bias) of every InstanceNorm: what a FedBN-style site keeps local, since they absorb
+ * each center's feature statistics (704 of the `bench` U-Net's 351,593 parameters).
+ */
+export function instanceNormParameterNames(config: UNetConfig): Set<string> {
+  return new Set(parameterDefs(config).flatMap((p) => (p.role.startsWith('norm.') ? [p.name] : [])));
+}
