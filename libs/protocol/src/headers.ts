@@ -15,9 +15,14 @@ export const UPDATE_HEADERS = {
   numSamples: 'x-fedstroke-num-samples',
   /** Optional JSON object of finite numbers (local metrics), at most MAX_METRICS_HEADER_BYTES. */
   metrics: 'x-fedstroke-metrics',
+  /** Optional: the parts of the body in order, comma-separated (update-parts.ts); absent means "weights". */
+  parts: 'x-fedstroke-update-parts',
 } as const;
 
-/** Response headers of GET /models/:versionId (the body is the raw float32 weights). */
+/**
+ * Response headers of GET /models/:versionId (the body is the raw float32 weights) and of
+ * GET /models/:versionId/control-variate (SCAFFOLD's server control variate, the same layout).
+ */
 export const MODEL_HEADERS = {
   sha256: 'x-fedstroke-sha256',
   versionId: 'x-fedstroke-model-version',

@@ -8,5 +8,6 @@ export * from './sha256';
 export * from './float32-codec';
 export * from './body-reader';
 export * from './update-headers';
+export * from './update-parts';
 export * from './refusals';
 export * from './graphql-http';

@@ -12,6 +12,8 @@ export const ROUTES = {
   /** GET models/:versionId */
   models: 'models',
   modelVersion: ':versionId',
+  /** GET models/:versionId/control-variate (SCAFFOLD's c after the round that made the version) */
+  modelControlVariate: ':versionId/control-variate',
   /** POST rounds/:roundId/updates */
   rounds: 'rounds',
   roundUpdates: ':roundId/updates',
@@ -29,6 +31,10 @@ export const INFERENCE_UPLOADS_PATH = `/${ROUTES.inference}/${ROUTES.inferenceUp
 
 export function modelDownloadPath(versionId: string): string {
   return `/${ROUTES.models}/${encodeURIComponent(versionId)}`;
+}
+
+export function controlVariatePath(versionId: string): string {
+  return `${modelDownloadPath(versionId)}/control-variate`;
 }
 
 export function updateUploadPath(roundId: string): string {

@@ -19,6 +19,7 @@ describe('parseUpdateHeaders', () => {
         layoutSha256: 'b'.repeat(64),
         numSamples: 12,
         metrics: { loss: 0.25, val_dice: 0.7 },
+        parts: ['weights'],
       },
     });
     expect(parseUpdateHeaders({ ...valid, [UPDATE_HEADERS.metrics]: undefined })).toMatchObject({
@@ -35,6 +36,9 @@ describe('parseUpdateHeaders', () => {
     [UPDATE_HEADERS.numSamples, '2.5', /x-fedstroke-num-samples must be a positive integer/],
     [UPDATE_HEADERS.metrics, '[1]', /x-fedstroke-metrics must be a JSON object of numbers/],
     [UPDATE_HEADERS.metrics, '{"loss":"low"}', /"loss" must be a short name with a finite number value/],
+    [UPDATE_HEADERS.parts, 'control-delta,weights', /x-fedstroke-update-parts must list weights, control-delta/],
+    [UPDATE_HEADERS.parts, 'weights,weights', /each once/],
+    [UPDATE_HEADERS.parts, 'weights,gradients', /x-fedstroke-update-parts must list/],
   ])('refuses a bad %s (%j)', (header, value, message) => {
     const result = parseUpdateHeaders({ ...valid, [header]: value });
     expect(result.ok).toBe(false);
@@ -50,9 +54,14 @@ describe('updateRequestHeaders', () => {
       layoutSha256: 'd'.repeat(64),
       numSamples: 7,
       metrics: { trainLoss: 0.125 },
+      parts: ['weights' as const],
     };
     const headers = updateRequestHeaders(metadata);
     expect(headers['content-type']).toBe('application/octet-stream');
+    expect(headers[UPDATE_HEADERS.parts]).toBeUndefined(); // what every site sent before SCAFFOLD
     expect(parseUpdateHeaders(headers)).toEqual({ ok: true, value: metadata });
+    const scaffold = { ...metadata, parts: ['weights' as const, 'control-delta' as const] };
+    expect(updateRequestHeaders(scaffold)[UPDATE_HEADERS.parts]).toBe('weights,control-delta');
+    expect(parseUpdateHeaders(updateRequestHeaders(scaffold))).toEqual({ ok: true, value: scaffold });
   });
 });

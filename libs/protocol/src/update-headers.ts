@@ -4,6 +4,7 @@
  */
 import { MAX_METRICS_HEADER_BYTES, UPDATE_HEADERS } from './headers';
 import { isSha256Hex } from './sha256';
+import { parseUpdateParts, type UpdatePart } from './update-parts';
 
 export interface UpdateMetadata {
   /** sha256 of the body. */
@@ -12,14 +13,21 @@ export interface UpdateMetadata {
   layoutSha256: string;
   numSamples: number;
   metrics: Record<string, number>;
+  /** What the body holds, in order (update-parts.ts); ["weights"] unless the site says otherwise. */
+  parts: UpdatePart[];
 }
 
 export type ParsedUpdateHeaders = { ok: true; value: UpdateMetadata } | { ok: false; reason: string };
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 
-export function updateRequestHeaders(metadata: UpdateMetadata): Record<string, string> {
+/** `parts` defaults to ["weights"] (no header sent, as every site sent before SCAFFOLD). */
+export function updateRequestHeaders(
+  metadata: Omit<UpdateMetadata, 'parts'> & { parts?: readonly UpdatePart[] },
+): Record<string, string> {
+  const parts = (metadata.parts ?? ['weights']).join(',');
   return {
+    ...(parts !== 'weights' && { [UPDATE_HEADERS.parts]: parts }),
     'content-type': 'application/octet-stream',
     [UPDATE_HEADERS.sha256]: metadata.sha256,
     [UPDATE_HEADERS.baseModelVersion]: metadata.baseModelVersionId,
@@ -51,7 +59,12 @@ export function parseUpdateHeaders(headers: HeaderBag): ParsedUpdateHeaders {
   }
   const metrics = parseMetrics(get(UPDATE_HEADERS.metrics));
   if (typeof metrics === 'string') return fail(metrics);
-  return { ok: true, value: { sha256, baseModelVersionId, layoutSha256, numSamples: Number(samples), metrics } };
+  const parts = parseUpdateParts(get(UPDATE_HEADERS.parts));
+  if (typeof parts === 'string') return fail(parts);
+  return {
+    ok: true,
+    value: { sha256, baseModelVersionId, layoutSha256, numSamples: Number(samples), metrics, parts },
+  };
 }
 
 function parseMetrics(raw: string | undefined): Record<string, number> | string {
