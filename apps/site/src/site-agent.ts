@@ -10,17 +10,22 @@
  *
  * Every coordinator call is retried with jittered exponential back-off, so a coordinator restart is a pause, not a
  * failure. Progress of the current round is journaled on disk, so an agent restart resumes the same participation
- * (the coordinator hands it back) from its checkpoint or re-uploads its finished update.
+ * (the coordinator hands it back) from its checkpoint or re-uploads its finished update. What the site learns across
+ * rounds (SCAFFOLD's c_i, FedBN's local norms) lives in its learning state and advances when an update is accepted.
  */
 import { join } from 'node:path';
 import { describePreprocessing, preprocessingOf, type PreprocessingSpec } from '@fedstroke/isles';
 import { TrainingSession } from '@fedstroke/runtime';
+import { parameterRanges, rangesSize } from '@fedstroke/federation';
+import { isDetectionMetric } from '@fedstroke/metrics';
 import { TrainingAbortedError } from '@fedstroke/training';
+import { instanceNormParameterNames } from '@fedstroke/unet';
 import type { SiteAgentConfig } from './config/site-config';
 import { loadSiteDataset, SiteDataError, type SiteDataset } from './data/site-dataset';
 import { SiteLogger } from './logging/site-logger';
-import { RoundJournal } from './state/round-journal';
-import { trainLocalRound } from './training/local-round';
+import { SiteLearningState } from './state/learning-state';
+import { type LearningCommit, RoundJournal } from './state/round-journal';
+import { type LocalRoundOptions, trainLocalRound } from './training/local-round';
 import { backoffDelayMs, sleep, withRetry, type BackoffPolicy } from './transport/backoff';
 import {
   CoordinatorClient,
@@ -46,6 +51,7 @@ const KEEP_ROUND_FOLDERS = 4;
 export class SiteAgent {
   private readonly client: CoordinatorClient;
   private readonly journal: RoundJournal;
+  private readonly learning: SiteLearningState;
   private readonly policy: BackoffPolicy;
   private session: { name: string; session: TrainingSession } | null = null;
   private dataset: { preprocessing: string; data: SiteDataset } | null = null;
@@ -57,6 +63,7 @@ export class SiteAgent {
   ) {
     this.client = new CoordinatorClient(config.coordinatorUrl, config.token);
     this.journal = new RoundJournal(config.stateDir);
+    this.learning = new SiteLearningState(config.stateDir);
     this.policy = {
       baseMs: config.retryBaseMs,
       maxMs: config.retryMaxMs,
@@ -133,11 +140,11 @@ export class SiteAgent {
       participationId: task.participationId,
     };
     this.log.event('info', 'round.assigned', { ...fields, localSteps: task.localSteps, deadlineAt: task.deadlineAt });
-    let update: UpdatePayload | null;
+    let journaled: { update: UpdatePayload; commit: LearningCommit } | null;
     try {
-      update = await this.journal.loadUpdate(task.participationId);
-      if (update) this.log.event('info', 'round.update_recovered', fields);
-      else update = await this.train(task, signal);
+      journaled = await this.journal.loadUpdate(task.participationId);
+      if (journaled) this.log.event('info', 'round.update_recovered', fields);
+      else journaled = await this.train(task, signal);
     } catch (error) {
       if (signal.aborted) throw error;
       if (error instanceof TrainingAbortedError) {
@@ -148,17 +155,25 @@ export class SiteAgent {
       await this.reportFailure(task, error, signal);
       return;
     }
+    const { update, commit } = journaled;
     const outcome = await this.retry('uploadUpdate', () => this.client.uploadUpdate(task, update, signal), signal);
+    const accepted = outcome.kind === 'ACCEPTED' || outcome.kind === 'ALREADY_ACCEPTED';
+    // Before the outcome is recorded: a crash in between commits the same values again after the re-upload.
+    if (accepted) await this.commitLearning(task, commit);
     await this.journal.recordOutcome(task.participationId, outcome);
     await this.journal.prune(KEEP_ROUND_FOLDERS);
-    this.logOutcome(outcome, { ...fields, numSamples: update.numSamples, ...update.metrics });
-    if (outcome.kind === 'ACCEPTED' || outcome.kind === 'ALREADY_ACCEPTED') this.roundsCompleted++;
+    this.logOutcome(outcome, { ...fields, numSamples: update.numSamples, ...roundFigures(update.metrics) });
+    if (accepted) this.roundsCompleted++;
   }
 
-  private async train(task: TrainingTask, signal: AbortSignal): Promise<UpdatePayload> {
+  private async train(
+    task: TrainingTask,
+    signal: AbortSignal,
+  ): Promise<{ update: UpdatePayload; commit: LearningCommit }> {
     const session = await this.sessionFor(task);
     const dataset = await this.datasetFor(preprocessingOf(session.manifest, task.modelConfigName).spec);
-    const globalWeights = await this.download(task, signal);
+    const globalWeights = await this.download('downloadModel', () => this.client.downloadModel(task, signal), signal);
+    const learning = await this.learningInputs(task, session, signal);
     const resumeFrom = await this.journal.resumableCheckpoint(task.participationId);
     const fields = { federationId: task.federationId, roundIndex: task.roundIndex };
     this.log.event('info', 'round.training', {
@@ -170,9 +185,10 @@ export class SiteAgent {
     });
     // Work past the deadline would be refused as late: stop between steps instead.
     const untilDeadline = Math.max(0, Date.parse(task.deadlineAt) - Date.now());
-    const update = await trainLocalRound({
+    const result = await trainLocalRound({
       task,
       globalWeights,
+      ...learning,
       session,
       dataset,
       config: this.config,
@@ -181,14 +197,57 @@ export class SiteAgent {
       signal: AbortSignal.any([signal, AbortSignal.timeout(untilDeadline)]),
       onStep: (step, loss) => this.log.event('debug', 'round.step', { ...fields, step, loss }),
     });
-    await this.journal.saveUpdate(task.participationId, update);
-    return update;
+    await this.journal.saveUpdate(task.participationId, result.update, result.commit);
+    return result;
   }
 
-  private async download(task: TrainingTask, signal: AbortSignal): Promise<Float32Array> {
+  /** SCAFFOLD's c (downloaded) and c_i, and FedBN's local norms, as far as the task asks for them. */
+  private async learningInputs(
+    task: TrainingTask,
+    session: TrainingSession,
+    signal: AbortSignal,
+  ): Promise<Pick<LocalRoundOptions, 'scaffold' | 'localNorms'>> {
+    const { manifest } = session;
+    const layout = { parameterLayoutSha256: task.parameterLayoutSha256 };
+    const inputs: Pick<LocalRoundOptions, 'scaffold' | 'localNorms'> = {};
+    if (task.controlVariatePath) {
+      const serverControl = await this.download(
+        'downloadControlVariate',
+        () => this.client.downloadControlVariate(task, signal),
+        signal,
+      );
+      const stored = await this.learning.read(task.federationId, 'scaffold-control', {
+        ...layout,
+        length: task.parameterCount,
+      });
+      inputs.scaffold = { serverControl, siteControl: stored?.values ?? new Float32Array(task.parameterCount) };
+    }
+    if (task.localNorms) {
+      const ranges = parameterRanges(manifest.parameters, instanceNormParameterNames(manifest.config));
+      const stored = await this.learning.read(task.federationId, 'local-norms', {
+        ...layout,
+        length: rangesSize(ranges),
+      });
+      inputs.localNorms = { ranges, values: stored?.values ?? null };
+    }
+    return inputs;
+  }
+
+  private async commitLearning(task: TrainingTask, commit: LearningCommit): Promise<void> {
+    const tag = { parameterLayoutSha256: task.parameterLayoutSha256, roundIndex: task.roundIndex };
+    for (const [name, values] of Object.entries(commit) as Array<[keyof LearningCommit, Float32Array]>) {
+      await this.learning.write(task.federationId, name, values, tag);
+    }
+  }
+
+  private async download(
+    operation: string,
+    fetchBody: () => Promise<Float32Array>,
+    signal: AbortSignal,
+  ): Promise<Float32Array> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.retry('downloadModel', () => this.client.downloadModel(task, signal), signal);
+        return await this.retry(operation, fetchBody, signal);
       } catch (error) {
         if (!(error instanceof ModelIntegrityError) || attempt >= MODEL_DOWNLOAD_ATTEMPTS) throw error;
         this.log.event('warn', 'model.integrity_retry', { attempt, message: error.message });
@@ -275,4 +334,9 @@ export class SiteAgent {
         }),
     });
   }
+}
+
+/** The update's metrics without the detection grid's figures (some 90 numbers that would drown the log line). */
+function roundFigures(metrics: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(metrics).filter(([name]) => !isDetectionMetric(name)));
 }

@@ -1,5 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DETECTION_CASES_METRIC, selectDetectionSettings } from '@fedstroke/metrics';
+import { TrainingSession } from '@fedstroke/runtime';
 import { learningRateAt } from '@fedstroke/training';
-import { roundSchedule, validatesThisRound } from './local-round';
+import { writeLinearArtifacts } from '../../../../libs/runtime/src/testing/linear-artifacts';
+import { blobCases } from '../../../../libs/training/src/testing/blob-cases';
+import { type LocalRoundOptions, type LocalRoundTask, roundSchedule, trainLocalRound, validatesThisRound } from './local-round';
 
 describe('roundSchedule', () => {
   it('places round r at (r−1)·localSteps of a poly schedule spanning every round of the task', () => {
@@ -37,5 +44,81 @@ describe('validatesThisRound', () => {
     expect(rounds(1, 4)).toEqual([1, 2, 3, 4]);
     expect(rounds(4, 10)).toEqual([4, 8, 10]);
     expect(rounds(5, 10)).toEqual([5, 10]);
+  });
+});
+
+describe('trainLocalRound', () => {
+  let dir: string;
+  let artifacts: string;
+  const dataset = { train: blobCases(4, [12, 12, 8], 1), val: blobCases(2, [12, 12, 8], 2), splitSource: 'test' };
+  const config = {
+    batchSize: 2,
+    patchSize: [4, 4, 8] as [number, number, number],
+    seed: 3,
+    warmupSteps: 0,
+    validateGlobal: false,
+    validateEveryRounds: 1,
+    keepOptimizerState: false,
+    checkpointEvery: 0,
+  };
+  const task = { roundIndex: 1, totalRounds: 2, localSteps: 6, learningRate: 0.05, proximalMu: 0 };
+  const global = Float32Array.from([0.2, -0.1, 0.05]);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fedstroke-local-round-'));
+    artifacts = join(dir, 'linear');
+    await writeLinearArtifacts(artifacts, { inChannels: 2, spatialMultiple: 4 });
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const round = async (extra: Partial<LocalRoundOptions>, roundTask: LocalRoundTask = task) =>
+    trainLocalRound({
+      task: roundTask,
+      globalWeights: global,
+      session: await TrainingSession.create(artifacts, { intraOpNumThreads: 1 }),
+      dataset,
+      config,
+      checkpointDir: join(dir, `checkpoint-${Math.random()}`),
+      ...extra,
+    });
+
+  it('SCAFFOLD: sends Δc_i = (x − y)/Σ lr − c and keeps c_i⁺ = c_i + Δc_i for when the update is accepted', async () => {
+    const serverControl = Float32Array.from([0.01, -0.02, 0.03]);
+    const siteControl = Float32Array.from([0.05, 0, -0.01]);
+    const { update, commit } = await round({ scaffold: { serverControl, siteControl } });
+    const plain = await round({});
+    expect(update.weights).not.toEqual(plain.update.weights); // the correction steered the steps
+    // Σ lr of the round: the poly schedule over 2 × 6 steps, first 6 of them (learningRateAt is tested elsewhere).
+    const rates = Array.from({ length: 6 }, (_, k) =>
+      learningRateAt({ kind: 'poly', baseLr: 0.05, totalSteps: 12, warmupSteps: 0 }, k),
+    );
+    const stepSizeSum = rates.reduce((a, b) => a + b);
+    global.forEach((x, j) => {
+      const delta = (x - update.weights[j]) / stepSizeSum - serverControl[j];
+      expect(update.controlDelta?.[j]).toBeCloseTo(delta, 5);
+      expect(commit['scaffold-control']?.[j]).toBeCloseTo(siteControl[j] + delta, 5);
+    });
+    expect(plain.update.controlDelta).toBeUndefined();
+    expect(plain.commit).toEqual({});
+  });
+
+  it('FedBN: trains from the site’s own values of the local ranges and keeps what they became', async () => {
+    const ranges = [{ offset: 2, size: 1 }]; // the bias of the linear model stands in for an InstanceNorm's β
+    const first = await round({ localNorms: { ranges, values: null } });
+    expect(first.commit['local-norms']).toEqual(Float32Array.from([first.update.weights[2]]));
+    const own = Float32Array.from([-3]);
+    const second = await round({ localNorms: { ranges, values: own } });
+    // Starting from β = −3 instead of the global 0.05, a few small steps stay near −3.
+    expect(second.update.weights[2]).toBeLessThan(-2.5);
+    expect(second.commit['local-norms']?.[0]).toBe(second.update.weights[2]);
+  });
+
+  it('the last round of a selecting federation scores the global model on the grid, as update metrics', async () => {
+    const grid = { thresholds: [0.4, 0.6], minLesionVoxels: [0, 5] };
+    const { update } = await round({}, { ...task, detectionGrid: grid });
+    expect(update.metrics[DETECTION_CASES_METRIC]).toBe(2);
+    const chosen = selectDetectionSettings([update.metrics], grid);
+    expect(chosen).not.toBeNull();
+    expect(Object.keys(update.metrics).filter((name) => name.startsWith('detect:t'))).toHaveLength(12);
   });
 });

@@ -1,10 +1,23 @@
 /**
- * One federated round on this site: start from the global model, train the round's local steps on the site's own
- * training cases (FedProx μ when the task sets it), validate on the site's validation cases, and return the new
- * weights with the sample count and the numbers the coordinator aggregates. Nothing here touches the network.
+ * One federated round on this site: start from the global model (with this site's own InstanceNorm parameters over
+ * it when the federation keeps them local), train the round's local steps on the site's own training cases (FedProx
+ * μ, or SCAFFOLD's correction c − c_i, when the task says), validate on the site's validation cases, and return the
+ * new weights with the sample count, the numbers the coordinator aggregates, SCAFFOLD's Δc_i, and what the site
+ * keeps for its next round once the update is accepted. In the last round of a federation that chooses its
+ * lesion-detection settings, the global model is also scored on the task's grid. Nothing here touches the network.
  */
 import {
+  scaffoldCorrection,
+  scaffoldSiteControl,
+  takeLocalParameters,
+  withLocalParameters,
+  type ParameterRange,
+} from '@fedstroke/federation';
+import { detectionReport, type DetectionGrid } from '@fedstroke/metrics';
+import { type PatchPredictor } from '@fedstroke/runtime';
+import {
   DEFAULT_VALIDATION,
+  scoreDetectionGrid,
   trainLocal,
   validateDice,
   type LrScheduleKind,
@@ -12,6 +25,7 @@ import {
 } from '@fedstroke/training';
 import type { SiteAgentConfig } from '../config/site-config';
 import type { SiteDataset } from '../data/site-dataset';
+import type { LearningCommit } from '../state/round-journal';
 import type { UpdatePayload } from '../transport/coordinator-client';
 import type { TrainingTask } from '../transport/site-task';
 
@@ -28,9 +42,9 @@ export const SITE_METRICS = {
 } as const;
 
 export interface LocalRoundOptions {
-  task: TrainingTask;
+  task: LocalRoundTask;
   globalWeights: Float32Array;
-  session: TrainableSession;
+  session: TrainableSession & PatchPredictor;
   dataset: SiteDataset;
   config: Pick<
     SiteAgentConfig,
@@ -48,6 +62,22 @@ export interface LocalRoundOptions {
   /** Aborts between steps (shutdown, or the round's deadline has passed). */
   signal?: AbortSignal;
   onStep?: (step: number, loss: number) => void;
+  /** SCAFFOLD: the round's server control variate c and this site's c_i (zeros before its first accepted round). */
+  scaffold?: { serverControl: Float32Array; siteControl: Float32Array };
+  /** FedBN: the ranges this site keeps local and its values of them (null before its first accepted round). */
+  localNorms?: { ranges: ParameterRange[]; values: Float32Array | null };
+}
+
+/** What of the task one round reads (TrainingTask; tests build it by hand). */
+export type LocalRoundTask = Pick<
+  TrainingTask,
+  'roundIndex' | 'totalRounds' | 'localSteps' | 'learningRate' | 'proximalMu'
+> & { detectionGrid?: DetectionGrid | null };
+
+export interface LocalRoundResult {
+  update: UpdatePayload;
+  /** Written into the site's learning state once the coordinator accepts the update. */
+  commit: LearningCommit;
 }
 
 /**
@@ -78,14 +108,25 @@ export function validatesThisRound(
   return task.roundIndex >= task.totalRounds || task.roundIndex % everyRounds === 0;
 }
 
-export async function trainLocalRound(options: LocalRoundOptions): Promise<UpdatePayload> {
-  const { task, session, dataset, config } = options;
+export async function trainLocalRound(options: LocalRoundOptions): Promise<LocalRoundResult> {
+  const { task, session, dataset, config, scaffold, localNorms } = options;
   const metrics: Record<string, number> = {};
-  if (config.validateGlobal && dataset.val.length > 0) {
+  if ((config.validateGlobal || task.detectionGrid) && dataset.val.length > 0) {
     session.loadParametersBuffer(options.globalWeights);
-    const entry = await validateDice(session, dataset.val, 0, DEFAULT_VALIDATION, config.patchSize);
-    metrics[SITE_METRICS.valDiceGlobal] = entry.meanDice;
+    if (config.validateGlobal) {
+      const entry = await validateDice(session, dataset.val, 0, DEFAULT_VALIDATION, config.patchSize);
+      metrics[SITE_METRICS.valDiceGlobal] = entry.meanDice;
+    }
+    if (task.detectionGrid) {
+      // The model the coordinator will serve, through segment's own window: means only, no per-case figures.
+      const scores = await scoreDetectionGrid(session, dataset.val, task.detectionGrid);
+      Object.assign(metrics, detectionReport(scores, dataset.val.length));
+    }
   }
+  const start =
+    localNorms?.values != null
+      ? withLocalParameters(options.globalWeights, localNorms.ranges, localNorms.values)
+      : options.globalWeights;
   const started = Date.now();
   const result = await trainLocal(
     session,
@@ -99,8 +140,9 @@ export async function trainLocalRound(options: LocalRoundOptions): Promise<Updat
       // Each round draws other patches; the same round redrawn after a restart draws the same ones.
       seed: (config.seed + task.roundIndex * 7919) % 2 ** 31,
       valEvery: 0,
-      initialWeights: options.globalWeights,
+      initialWeights: start,
       proximalMu: task.proximalMu,
+      ...(scaffold && { stepCorrection: scaffoldCorrection(scaffold.serverControl, scaffold.siteControl) }),
       resetOptimizer: !config.keepOptimizerState,
       checkpointDir: options.checkpointDir,
       checkpointEvery: config.checkpointEvery,
@@ -120,5 +162,19 @@ export async function trainLocalRound(options: LocalRoundOptions): Promise<Updat
     metrics[SITE_METRICS.valDice] = lastValidation.meanDice;
     metrics[SITE_METRICS.valCases] = lastValidation.caseDice.length;
   }
-  return { weights: result.weights, numSamples: result.numSamples, metrics };
+  const update: UpdatePayload = { weights: result.weights, numSamples: result.numSamples, metrics };
+  const commit: LearningCommit = {};
+  if (scaffold) {
+    const control = scaffoldSiteControl({
+      global: start,
+      local: result.weights,
+      serverControl: scaffold.serverControl,
+      siteControl: scaffold.siteControl,
+      stepSizeSum: result.stepSizeSum,
+    });
+    update.controlDelta = control.delta;
+    commit['scaffold-control'] = control.next;
+  }
+  if (localNorms) commit['local-norms'] = takeLocalParameters(result.weights, localNorms.ranges);
+  return { update, commit };
 }

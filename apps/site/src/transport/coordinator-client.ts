@@ -7,6 +7,8 @@
  */
 import {
   float32ToBytes,
+  joinUpdateBody,
+  MODEL_HEADERS,
   GRAPHQL_PATH,
   type GraphqlDocument,
   type GraphqlResponseBody,
@@ -46,6 +48,8 @@ export interface UpdatePayload {
   weights: Float32Array;
   numSamples: number;
   metrics: Record<string, number>;
+  /** SCAFFOLD: Δc_i, sent after the weights in the same body (update parts "weights,control-delta"). */
+  controlDelta?: Float32Array;
 }
 
 const GRAPHQL_TIMEOUT_MS = 30_000;
@@ -110,14 +114,47 @@ export class CoordinatorClient {
     }
   }
 
+  /**
+   * SCAFFOLD: the server control variate c of the task's round (after the round that made its base model), read
+   * like a model: length and the sha256 the coordinator states in its header checked.
+   */
+  async downloadControlVariate(task: TrainingTask, signal?: AbortSignal): Promise<Float32Array> {
+    const path = task.controlVariatePath;
+    if (!path)
+      throw new ModelIntegrityError(`round ${task.roundIndex} of ${task.federationName} has no control variate`);
+    const response = await this.send('downloadControlVariate', path, { method: 'GET' }, TRANSFER_TIMEOUT_MS, signal);
+    if (!response.ok) throw await this.httpError('downloadControlVariate', response);
+    try {
+      const body = await readFloat32Body(response.body, {
+        source: `control variate of model ${task.baseModelVersionId}`,
+        parameterCount: task.parameterCount,
+        sha256: response.headers.get(MODEL_HEADERS.sha256),
+      });
+      return body.weights;
+    } catch (cause) {
+      if (cause instanceof WireFormatError) throw new ModelIntegrityError(cause.message, { cause });
+      if (signal?.aborted) throw cause;
+      throw new CoordinatorCallError(
+        'downloadControlVariate',
+        true,
+        `connection lost while reading the body (${describe(cause)})`,
+        { cause },
+      );
+    }
+  }
+
   async uploadUpdate(task: TrainingTask, update: UpdatePayload, signal?: AbortSignal): Promise<UploadOutcome> {
-    const body = float32ToBytes(update.weights);
+    // One body, one sha256: Δc_i travels after the weights (@fedstroke/protocol update-parts.ts).
+    const body = float32ToBytes(
+      joinUpdateBody(update.controlDelta ? [update.weights, update.controlDelta] : [update.weights]),
+    );
     const headers = updateRequestHeaders({
       sha256: sha256Hex(body),
       baseModelVersionId: task.baseModelVersionId,
       layoutSha256: task.parameterLayoutSha256,
       numSamples: update.numSamples,
       metrics: update.metrics,
+      parts: update.controlDelta ? ['weights', 'control-delta'] : ['weights'],
     });
     const response = await this.send(
       'uploadUpdate',

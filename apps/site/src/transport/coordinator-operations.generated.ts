@@ -25,13 +25,14 @@ export type SiteStatus =
   | 'ACTIVE'
   | 'REVOKED';
 
-/** FEDAVG: sample-weighted mean. FEDPROX: FedAvg + proximal term on sites (proximalMu). FEDADAM/FEDYOGI: server optimizer on the averaged delta. MEDIAN: coordinate-wise median. TRIMMED_MEAN: mean without the extremes. */
+/** FEDAVG: sample-weighted mean. FEDPROX: FedAvg + proximal term on sites (proximalMu). FEDADAM/FEDYOGI: server optimizer on the averaged delta. MEDIAN: coordinate-wise median. TRIMMED_MEAN: mean without the extremes. SCAFFOLD: FedAvg with control variates that correct each site's local steps for client drift. */
 export type Strategy =
   | 'FEDADAM'
   | 'FEDAVG'
   | 'FEDPROX'
   | 'FEDYOGI'
   | 'MEDIAN'
+  | 'SCAFFOLD'
   | 'TRIMMED_MEAN';
 
 /** TRAIN: `training` says what to do. WAIT: nothing now, ask again after retryAfterSeconds. FINISHED: the federation named in nextTask(federationId) has ended (federationStatus and reason say how). */
@@ -51,7 +52,7 @@ export type NextTaskMutationVariables = Exact<{
 }>;
 
 
-export type NextTaskMutation = { nextTask: { kind: TaskKind, retryAfterSeconds: number, federationStatus: FederationStatus | null, reason: string | null, training: { participationId: string, federationId: string, federationName: string, roundId: string, roundIndex: number, totalRounds: number, baseModelVersionId: string, baseModelSha256: string, modelDownloadPath: string, updateUploadPath: string, modelConfigName: string, parameterCount: number, parameterLayoutSha256: string, strategy: Strategy, localSteps: number, learningRate: number, proximalMu: number, deadlineAt: string, maxUpdateBytes: number } | null } };
+export type NextTaskMutation = { nextTask: { kind: TaskKind, retryAfterSeconds: number, federationStatus: FederationStatus | null, reason: string | null, training: { participationId: string, federationId: string, federationName: string, roundId: string, roundIndex: number, totalRounds: number, baseModelVersionId: string, baseModelSha256: string, modelDownloadPath: string, updateUploadPath: string, modelConfigName: string, parameterCount: number, parameterLayoutSha256: string, strategy: Strategy, localSteps: number, learningRate: number, proximalMu: number, controlVariatePath: string | null, localNorms: boolean, deadlineAt: string, maxUpdateBytes: number, detectionGrid: { thresholds: Array<number>, minLesionVoxels: Array<number> } | null } | null } };
 
 export type ReportFailureMutationVariables = Exact<{
   roundId: string;
@@ -114,6 +115,12 @@ export const NextTaskDocument = new TypedDocumentString(`
       localSteps
       learningRate
       proximalMu
+      controlVariatePath
+      localNorms
+      detectionGrid {
+        thresholds
+        minLesionVoxels
+      }
       deadlineAt
       maxUpdateBytes
     }
