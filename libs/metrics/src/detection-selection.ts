@@ -28,6 +28,20 @@ export interface DetectionFigures {
 
 export const DEFAULT_DETECTION_SETTINGS: DetectionSettings = { threshold: 0.5, minLesionVoxels: 0 };
 
+/** The model-version metrics that carry chosen settings; inference applies them unless the caller says otherwise. */
+export const DETECTION_SETTINGS_METRICS = {
+  threshold: 'detectionThreshold',
+  minLesionVoxels: 'detectionMinLesionVoxels',
+} as const;
+
+/** The settings recorded in a model version's metrics, or null when it records none (or nonsense). */
+export function recordedDetectionSettings(metrics: Readonly<Record<string, number>>): DetectionSettings | null {
+  const threshold = metrics[DETECTION_SETTINGS_METRICS.threshold];
+  const minLesionVoxels = metrics[DETECTION_SETTINGS_METRICS.minLesionVoxels];
+  if (!(threshold > 0 && threshold < 1) || !Number.isInteger(minLesionVoxels) || minLesionVoxels < 0) return null;
+  return { threshold, minLesionVoxels };
+}
+
 /** Thresholds around 0.5 and lesion sizes from none to ~0.6 mL at 2 mm voxels (the smallest true foci are ~10). */
 export const DEFAULT_DETECTION_GRID: DetectionGrid = {
   thresholds: [0.3, 0.4, 0.5, 0.6, 0.7],

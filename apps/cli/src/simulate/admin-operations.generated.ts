@@ -60,19 +60,22 @@ export type RoundStatus =
   | 'FAILED'
   | 'OPEN';
 
-/** FEDAVG: sample-weighted mean. FEDPROX: FedAvg + proximal term on sites (proximalMu). FEDADAM/FEDYOGI: server optimizer on the averaged delta. MEDIAN: coordinate-wise median. TRIMMED_MEAN: mean without the extremes. */
+/** FEDAVG: sample-weighted mean. FEDPROX: FedAvg + proximal term on sites (proximalMu). FEDADAM/FEDYOGI: server optimizer on the averaged delta. MEDIAN: coordinate-wise median. TRIMMED_MEAN: mean without the extremes. SCAFFOLD: FedAvg with control variates that correct each site's local steps for client drift. */
 export type Strategy =
   | 'FEDADAM'
   | 'FEDAVG'
   | 'FEDPROX'
   | 'FEDYOGI'
   | 'MEDIAN'
+  | 'SCAFFOLD'
   | 'TRIMMED_MEAN';
 
 export type StrategyParamsInput = {
   beta1?: number | null | undefined;
   beta2?: number | null | undefined;
   clipNorm?: number | null | undefined;
+  detectionSelection?: boolean | null | undefined;
+  localNorms?: boolean | null | undefined;
   maxUpdateNorm?: number | null | undefined;
   noiseMultiplier?: number | null | undefined;
   noiseSeed?: number | null | undefined;

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '@fedstroke/common';
 import { createStrategy } from '@fedstroke/federation';
 import { modelVersionFile } from '../model-versions/model-versions.service';
 import { RoundOrchestrator } from '../orchestration/round-orchestrator.service';
-import { toStrategyConfig } from '../orchestration/strategy-config';
+import { assertCompatibleOptions, toStrategyConfig } from '../orchestration/strategy-config';
 import type {
   FederationConfigRecord,
   FederationRecord,
@@ -70,6 +70,7 @@ export class FederationsService {
     };
     try {
       // Builds the strategy once now, so bad parameters fail here and not at the first aggregation.
+      assertCompatibleOptions(config);
       createStrategy(toStrategyConfig(config));
     } catch (error) {
       if (error instanceof InvalidArgumentError) throw new BadRequestException(error.message);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FedstrokeError } from '@fedstroke/common';
+import { DEFAULT_DETECTION_SETTINGS, recordedDetectionSettings } from '@fedstroke/metrics';
 import {
   inspectStudy,
   loadStudy,
@@ -171,6 +172,8 @@ export class InferenceJobsService implements OnApplicationBootstrap, BeforeAppli
         );
       },
     });
+    // What the federation chose on its sites' validation splits, when it did; the caller's own figures win.
+    const recorded = recordedDetectionSettings(pending.model.version.metrics) ?? DEFAULT_DETECTION_SETTINGS;
     const job: InferenceJobRecord = {
       id,
       status: 'QUEUED',
@@ -181,8 +184,8 @@ export class InferenceJobsService implements OnApplicationBootstrap, BeforeAppli
       inputs,
       options: {
         returnProbability: input.returnProbability ?? false,
-        threshold: input.threshold ?? 0.5,
-        minLesionVoxels: input.minLesionVoxels ?? 0,
+        threshold: input.threshold ?? recorded.threshold,
+        minLesionVoxels: input.minLesionVoxels ?? recorded.minLesionVoxels,
         tta: input.tta ?? false,
       },
       result: null,

@@ -10,6 +10,12 @@ import {
   type UpdateEnvelope,
   validateUpdate,
 } from '@fedstroke/federation';
+import {
+  DETECTION_SETTINGS_METRICS,
+  isDetectionMetric,
+  selectDetectionSettings,
+  type DetectionChoice,
+} from '@fedstroke/metrics';
 import type { FederationRecord } from '../persistence/records';
 import {
   type AggregationOutcome,
@@ -52,7 +58,10 @@ export class FederationAggregator extends AggregationPort {
     if (isStatefulStrategy(strategy) && input.serverState) strategy.setState(fromServerState(input.serverState));
     const round = strategy.configureRound(input.roundIndex, input.global);
     const result = strategy.aggregate(input.global, input.updates, undefined, input.roundIndex);
-    const { client, ...counts } = result.metrics;
+    const { client: allClient, ...counts } = result.metrics;
+    // The sites' detection-grid figures are inputs to the choice below, not round metrics (some 90 of them).
+    const client = Object.fromEntries(Object.entries(allClient).filter(([name]) => !isDetectionMetric(name)));
+    const detection = selectDetectionSettings(input.updates.map((u) => u.metrics));
     const aggregation: Record<string, string | number> = {
       strategy: strategy.name,
       updates: counts.numResults,
@@ -73,11 +82,33 @@ export class FederationAggregator extends AggregationPort {
         numSamples: counts.numSamples,
         [UPDATE_NORM_MEDIAN_METRIC]: median(norms),
         [UPDATE_NORM_MAX_METRIC]: Math.max(...norms),
+        ...(detection && detectionMetrics(detection)),
       },
       aggregation,
       serverState: state ? toServerState(state) : null,
     };
   }
+}
+
+/**
+ * The chosen detection settings and their pooled validation figures, recorded on the round and on the model version
+ * it makes (DETECTION_SETTINGS_METRICS name the two that inference applies).
+ */
+function detectionMetrics(choice: DetectionChoice): Record<string, number> {
+  return {
+    [DETECTION_SETTINGS_METRICS.threshold]: choice.threshold,
+    [DETECTION_SETTINGS_METRICS.minLesionVoxels]: choice.minLesionVoxels,
+    detectionValDice: choice.chosen.dice,
+    detectionValLesionF1: choice.chosen.lesionF1,
+    detectionValAld: choice.chosen.ald,
+    ...(choice.defaults && {
+      detectionDefaultValDice: choice.defaults.dice,
+      detectionDefaultValLesionF1: choice.defaults.lesionF1,
+      detectionDefaultValAld: choice.defaults.ald,
+    }),
+    detectionValCases: choice.cases,
+    detectionSites: choice.sites,
+  };
 }
 
 function toServerState(state: StrategyState): ServerState {

@@ -15,6 +15,6 @@ import { UpdateNormBounds } from './update-norm-bounds';
     UpdateNormBounds,
     { provide: AggregationPort, useClass: FederationAggregator },
   ],
-  exports: [RoundOrchestrator, AggregationPort, UpdateNormBounds],
+  exports: [RoundOrchestrator, AggregationPort, UpdateNormBounds, ServerStateStore],
 })
 export class OrchestrationModule {}

@@ -31,6 +31,7 @@ import { type AggregationOutcome, AggregationPort } from './aggregation.port';
 import { DeadlineTimers } from './deadline-timers';
 import { SerialQueues } from './serial-queues';
 import { ServerStateStore } from './server-state.store';
+import { updateParts } from './strategy-config';
 import { UpdateNormBounds } from './update-norm-bounds';
 
 const STEP_RETRY_MS = 5000;
@@ -224,7 +225,10 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
       if (!(error instanceof StoredFileCorruptError)) throw error;
       return this.failRound(federation, round, `base model version ${base.id} is unusable: ${error.message}`);
     }
-    const { updates, excluded } = await readAcceptedUpdates(this.store, accepted);
+    const { updates, excluded } = await readAcceptedUpdates(this.store, accepted, {
+      parameterCount: federation.config.model.parameterCount,
+      parts: updateParts(federation.config),
+    });
     for (const update of excluded) {
       this.log.event('error', 'round.update_excluded', {
         federationId: federation.id,

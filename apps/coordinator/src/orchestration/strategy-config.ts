@@ -2,7 +2,9 @@
  * Maps a federation's stored config onto libs/federation's StrategyConfig. Defaults for knobs the administrator
  * left out live here, in one place, so the round record shows exactly what was applied.
  */
+import { InvalidArgumentError } from '@fedstroke/common';
 import type { StrategyConfig } from '@fedstroke/federation';
+import type { UpdatePart } from '@fedstroke/protocol';
 import type { FederationConfigRecord } from '../persistence/records';
 
 export const DEFAULT_PROXIMAL_MU = 0.01;
@@ -42,7 +44,37 @@ export function toStrategyConfig(config: FederationConfigRecord): StrategyConfig
       return { ...common, name: 'median' };
     case 'TRIMMED_MEAN':
       return { ...common, name: 'trimmed-mean', beta: params.trimRatio ?? DEFAULT_TRIM_RATIO };
+    case 'SCAFFOLD':
+      // N of the paper: c moves by (1/N) Σ Δc_i, N being every site the federation invites to a round.
+      return {
+        ...common,
+        ...(params.serverLearningRate !== undefined && { serverLearningRate: params.serverLearningRate }),
+        name: 'scaffold',
+        totalSites: config.sitesPerRound,
+      };
   }
+}
+
+/**
+ * Combinations the strategies would otherwise ignore in silence: SCAFFOLD takes no server momentum, and its
+ * control variates are not defined for parameters a site keeps local.
+ */
+export function assertCompatibleOptions(config: FederationConfigRecord): void {
+  const params = config.strategyParams;
+  if (config.strategy === 'SCAFFOLD' && params.serverMomentum !== undefined) {
+    throw new InvalidArgumentError('strategyParams.serverMomentum is not used by SCAFFOLD (only serverLearningRate)');
+  }
+  if (config.strategy === 'SCAFFOLD' && params.localNorms) {
+    throw new InvalidArgumentError(
+      'strategyParams.localNorms cannot be combined with SCAFFOLD: the control variates would cover parameters the ' +
+        'sites do not share; use FEDAVG or FEDPROX with localNorms',
+    );
+  }
+}
+
+/** What a site's update body holds: the weights, and for SCAFFOLD its control-variate delta after them. */
+export function updateParts(config: FederationConfigRecord): UpdatePart[] {
+  return config.strategy === 'SCAFFOLD' ? ['weights', 'control-delta'] : ['weights'];
 }
 
 /** μ that sites add to their local loss; 0 for every strategy but FedProx. */

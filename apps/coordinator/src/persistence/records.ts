@@ -20,7 +20,7 @@ export type SiteStatus = (typeof SITE_STATUSES)[number];
 export const MEMBERSHIP_ACTIONS = ['ADD', 'REMOVE'] as const;
 export type MembershipAction = (typeof MEMBERSHIP_ACTIONS)[number];
 
-export const STRATEGY_NAMES = ['FEDAVG', 'FEDPROX', 'FEDADAM', 'FEDYOGI', 'MEDIAN', 'TRIMMED_MEAN'] as const;
+export const STRATEGY_NAMES = ['FEDAVG', 'FEDPROX', 'FEDADAM', 'FEDYOGI', 'MEDIAN', 'TRIMMED_MEAN', 'SCAFFOLD'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export type Metrics = Record<string, number>;
@@ -64,6 +64,10 @@ export interface StrategyParamsRecord {
   noiseSeed?: number;
   /** Updates whose L2 distance from the global model exceeds this are rejected before aggregation. */
   maxUpdateNorm?: number;
+  /** FedBN-style: sites keep their InstanceNorm affine parameters local (they still send them; see DESIGN). */
+  localNorms?: boolean;
+  /** In the last round sites score the global model on a grid of detection settings; the best is recorded. */
+  detectionSelection?: boolean;
 }
 
 export interface FederationConfigRecord {

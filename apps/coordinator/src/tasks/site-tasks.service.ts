@@ -13,13 +13,14 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { modelDownloadPath, updateUploadPath } from '@fedstroke/protocol';
+import { DEFAULT_DETECTION_GRID } from '@fedstroke/metrics';
+import { controlVariatePath, modelDownloadPath, updateBodyBytes, updateUploadPath } from '@fedstroke/protocol';
 import type { SitePrincipal } from '../auth/principal';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import { JsonLogger } from '../logging/json-logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { RoundOrchestrator } from '../orchestration/round-orchestrator.service';
-import { proximalMu } from '../orchestration/strategy-config';
+import { proximalMu, updateParts } from '../orchestration/strategy-config';
 import type { FederationRecord, ParticipationRecord, RoundRecord } from '../persistence/records';
 import {
   FederationMemberRepository,
@@ -199,8 +200,18 @@ export class SiteTasksService implements OnModuleDestroy {
         localSteps: config.localSteps,
         learningRate: config.learningRate,
         proximalMu: proximalMu(config),
+        controlVariatePath: config.strategy === 'SCAFFOLD' ? controlVariatePath(base.id) : null,
+        localNorms: config.strategyParams.localNorms === true,
+        detectionGrid:
+          config.strategyParams.detectionSelection && round.index === config.rounds
+            ? {
+                thresholds: [...DEFAULT_DETECTION_GRID.thresholds],
+                minLesionVoxels: [...DEFAULT_DETECTION_GRID.minLesionVoxels],
+              }
+            : null,
         deadlineAt: new Date(round.deadlineAt),
-        maxUpdateBytes: config.model.parameterCount * 4 + this.config.get('uploadSlackBytes'),
+        maxUpdateBytes:
+          updateBodyBytes(config.model.parameterCount, updateParts(config)) + this.config.get('uploadSlackBytes'),
       },
     };
   }

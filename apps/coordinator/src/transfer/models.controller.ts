@@ -1,12 +1,15 @@
-import { Controller, ForbiddenException, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, NotFoundException, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { BYTES_PER_PARAMETER, MODEL_HEADERS, ROUTES } from '@fedstroke/protocol';
+import { SCAFFOLD_CONTROL_TENSOR } from '@fedstroke/federation';
+import { BYTES_PER_PARAMETER, float32ToBytes, MODEL_HEADERS, ROUTES, sha256Hex } from '@fedstroke/protocol';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelVersionsService } from '../model-versions/model-versions.service';
+import { ServerStateStore } from '../orchestration/server-state.store';
+import type { ModelVersionRecord } from '../persistence/records';
 import { FederationMemberRepository, FederationRepository } from '../persistence/repositories';
 
 @Controller(ROUTES.models)
@@ -15,6 +18,7 @@ export class ModelsController {
     private readonly versions: ModelVersionsService,
     private readonly federations: FederationRepository,
     private readonly members: FederationMemberRepository,
+    private readonly serverState: ServerStateStore,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -26,13 +30,7 @@ export class ModelsController {
     @CurrentPrincipal() principal: Principal,
     @Res() response: ServerResponse,
   ): Promise<void> {
-    const version = await this.versions.get(versionId);
-    // A site sees the models of the federations it is a member of, not every hospital network's weights.
-    if (principal.role === 'SITE' && !(await this.members.isMember(version.federationId, principal.siteId))) {
-      throw new ForbiddenException(
-        `site ${principal.siteName} is not a member of the federation of model version ${versionId}`,
-      );
-    }
+    const version = await this.visibleVersion(versionId, principal);
     const federation = await this.federations.get(version.federationId);
     response.writeHead(200, {
       'Content-Type': 'application/octet-stream',
@@ -47,5 +45,58 @@ export class ModelsController {
     const stream = this.versions.openRead(version);
     stream.on('data', (chunk) => this.metrics.bytesOut.inc({}, (chunk as Buffer).length));
     await pipeline(stream, response);
+  }
+
+  /**
+   * SCAFFOLD's server control variate c as it stood after the round that made this version (zeros for the initial
+   * model, as the paper starts it): what the sites of the next round correct their steps with. Raw float32 in
+   * manifest order, sha256 in a header; 404 for a federation that is not SCAFFOLD.
+   */
+  @Get(ROUTES.modelControlVariate)
+  @Roles('ADMIN', 'SITE')
+  async downloadControlVariate(
+    @Param('versionId', new ParseUUIDPipe()) versionId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() response: ServerResponse,
+  ): Promise<void> {
+    const version = await this.visibleVersion(versionId, principal);
+    const federation = await this.federations.get(version.federationId);
+    if (federation?.config.strategy !== 'SCAFFOLD') {
+      throw new NotFoundException(
+        `model version ${versionId} has no control variate: its federation runs ${federation?.config.strategy ?? 'nothing'}, not SCAFFOLD`,
+      );
+    }
+    const parameterCount = federation.config.model.parameterCount;
+    const state = await this.serverState.read(version.file);
+    const control =
+      state?.tensors.find((t) => t.name === SCAFFOLD_CONTROL_TENSOR)?.data ?? new Float32Array(parameterCount);
+    if (control.length !== parameterCount) {
+      throw new Error(
+        `control variate of model version ${versionId} holds ${control.length} values, not ${parameterCount}`,
+      );
+    }
+    const bytes = float32ToBytes(control);
+    response.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(bytes.byteLength),
+      [MODEL_HEADERS.sha256]: sha256Hex(bytes),
+      [MODEL_HEADERS.versionId]: version.id,
+      [MODEL_HEADERS.roundIndex]: String(version.roundIndex),
+      [MODEL_HEADERS.parameterCount]: String(parameterCount),
+      [MODEL_HEADERS.layoutSha256]: federation.config.model.parameterLayoutSha256,
+    });
+    this.metrics.bytesOut.inc({}, bytes.byteLength);
+    response.end(bytes);
+  }
+
+  /** A site sees the models of the federations it is a member of, not every hospital network's weights. */
+  private async visibleVersion(versionId: string, principal: Principal): Promise<ModelVersionRecord> {
+    const version = await this.versions.get(versionId);
+    if (principal.role === 'SITE' && !(await this.members.isMember(version.federationId, principal.siteId))) {
+      throw new ForbiddenException(
+        `site ${principal.siteName} is not a member of the federation of model version ${versionId}`,
+      );
+    }
+    return version;
   }
 }

@@ -9,13 +9,21 @@
  */
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { type RefusalCode, parseUpdateHeaders, type UpdateMetadata } from '@fedstroke/protocol';
+import { controlDeltaProblem } from '@fedstroke/federation';
+import {
+  type RefusalCode,
+  parseUpdateHeaders,
+  splitUpdateBody,
+  updateBodyBytes,
+  type UpdateMetadata,
+} from '@fedstroke/protocol';
 import type { SitePrincipal } from '../auth/principal';
 import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import { JsonLogger } from '../logging/json-logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { AggregationPort } from '../orchestration/aggregation.port';
 import { RoundOrchestrator } from '../orchestration/round-orchestrator.service';
+import { updateParts } from '../orchestration/strategy-config';
 import { UpdateNormBounds } from '../orchestration/update-norm-bounds';
 import type { FederationRecord, ParticipationRecord, RoundRecord } from '../persistence/records';
 import {
@@ -108,10 +116,18 @@ export class UpdatesService {
     }
     const headers = parseUpdateHeaders(request.headers);
     if (!headers.ok) return this.refuse(upload, 'BAD_HEADERS', headers.reason, {});
-    const limit = federation.config.model.parameterCount * 4 + this.config.get('uploadSlackBytes');
+    const parts = updateParts(federation.config);
+    if (headers.value.parts.join(',') !== parts.join(',')) {
+      const reason =
+        `an update of this ${federation.config.strategy} federation holds ${parts.join(', ')} ` +
+        `(x-fedstroke-update-parts), this one ${headers.value.parts.join(', ')}`;
+      return this.refuse(upload, 'BAD_HEADERS', reason, {});
+    }
+    const { parameterCount } = federation.config.model;
+    const limit = updateBodyBytes(parameterCount, parts) + this.config.get('uploadSlackBytes');
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (declared > limit) {
-      const reason = `Content-Length ${declared} exceeds the limit of ${limit} bytes for ${federation.config.model.parameterCount} parameters`;
+      const reason = `Content-Length ${declared} exceeds the limit of ${limit} bytes for ${parts.join(' + ')} of ${parameterCount} parameters`;
       return this.refuse(upload, 'PAYLOAD_TOO_LARGE', reason, {});
     }
     return this.gate.with(`site:${site.siteId}`, `site ${site.siteName}`, () =>
@@ -208,7 +224,17 @@ export class UpdatesService {
       const reason = `LENGTH_MISMATCH: ${body.sizeBytes} bytes is not a whole number of float32 values`;
       return { code: 'LENGTH_MISMATCH', reason };
     }
-    const weights = await this.store.readFloat32Absolute(body.tmpPath);
+    const { parameterCount } = federation.config.model;
+    const values = await this.store.readFloat32Absolute(body.tmpPath);
+    if (values.length !== updateBodyBytes(parameterCount, headers.parts) / 4) {
+      const reason = `LENGTH_MISMATCH: ${values.length} float32 values, expected ${headers.parts.length} × ${parameterCount} for ${headers.parts.join(', ')}`;
+      return { code: 'LENGTH_MISMATCH', reason };
+    }
+    const { weights, 'control-delta': controlDelta } = splitUpdateBody(values, parameterCount, headers.parts, 'update');
+    if (controlDelta) {
+      const problem = controlDeltaProblem(controlDelta, parameterCount);
+      if (problem) return { code: 'NON_FINITE', reason: `NON_FINITE: ${problem}` };
+    }
     const global = await this.globalForNormCheck(federation, round);
     const verdict = this.aggregator.validate(
       {

@@ -65,13 +65,14 @@ export type SiteStatus =
   | 'ACTIVE'
   | 'REVOKED';
 
-/** FEDAVG: sample-weighted mean. FEDPROX: FedAvg + proximal term on sites (proximalMu). FEDADAM/FEDYOGI: server optimizer on the averaged delta. MEDIAN: coordinate-wise median. TRIMMED_MEAN: mean without the extremes. */
+/** FEDAVG: sample-weighted mean. FEDPROX: FedAvg + proximal term on sites (proximalMu). FEDADAM/FEDYOGI: server optimizer on the averaged delta. MEDIAN: coordinate-wise median. TRIMMED_MEAN: mean without the extremes. SCAFFOLD: FedAvg with control variates that correct each site's local steps for client drift. */
 export type Strategy =
   | 'FEDADAM'
   | 'FEDAVG'
   | 'FEDPROX'
   | 'FEDYOGI'
   | 'MEDIAN'
+  | 'SCAFFOLD'
   | 'TRIMMED_MEAN';
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;

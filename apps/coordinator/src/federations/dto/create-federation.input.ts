@@ -2,6 +2,7 @@ import { Field, Float, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -102,6 +103,16 @@ export class StrategyParamsInput {
   @IsOptional()
   @IsPositive()
   maxUpdateNorm?: number;
+
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  localNorms?: boolean;
+
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  detectionSelection?: boolean;
 }
 
 @InputType()

@@ -24,7 +24,8 @@ registerEnumType(StrategyEnum, {
   name: 'Strategy',
   description:
     'FEDAVG: sample-weighted mean. FEDPROX: FedAvg + proximal term on sites (proximalMu). FEDADAM/FEDYOGI: server ' +
-    'optimizer on the averaged delta. MEDIAN: coordinate-wise median. TRIMMED_MEAN: mean without the extremes.',
+    'optimizer on the averaged delta. MEDIAN: coordinate-wise median. TRIMMED_MEAN: mean without the extremes. ' +
+    'SCAFFOLD: FedAvg with control variates that correct each site\'s local steps for client drift.',
 });
 
 export const TrainingDataEnum = Object.fromEntries(TRAINING_DATA_KINDS.map((s) => [s, s])) as {
@@ -97,6 +98,20 @@ export class StrategyParams {
   noiseSeed?: number;
   @Field(() => Float, { nullable: true, description: 'Updates whose delta L2 norm exceeds this are rejected.' })
   maxUpdateNorm?: number;
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'FedBN-style personalisation: each site keeps its own InstanceNorm affine parameters and trains from them; the ' +
+      'global model carries their average.',
+  })
+  localNorms?: boolean;
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "Sites score the last round's global model on a grid of thresholds and minimum lesion sizes on their " +
+      'validation splits; the best (mean Dice + lesion F1) is recorded on the final model version and used by inference.',
+  })
+  detectionSelection?: boolean;
 }
 
 @ObjectType()

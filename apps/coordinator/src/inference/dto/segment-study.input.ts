@@ -55,14 +55,23 @@ export class SegmentStudyInput {
   @IsBoolean()
   returnProbability?: boolean;
 
-  @Field(() => Float, { nullable: true, defaultValue: 0.5 })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Probability above which a voxel is lesion. Default: the threshold the model version records (chosen on the ' +
+      "sites' validation splits by a federation with detectionSelection), else 0.5.",
+  })
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(1)
   threshold?: number;
 
-  @Field(() => Int, { nullable: true, defaultValue: 0, description: 'Drop lesions smaller than this many voxels.' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Drop lesions smaller than this many voxels. Default: what the model version records (see threshold), else 0.',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -12,6 +12,14 @@ registerEnumType(TaskKindEnum, {
     'FINISHED: the federation named in nextTask(federationId) has ended (federationStatus and reason say how).',
 });
 
+@ObjectType({ description: 'Candidate lesion-detection settings a site scores the global model at.' })
+export class DetectionGridModel {
+  @Field(() => [Float], { description: 'Probability thresholds, each in (0, 1).' })
+  thresholds!: number[];
+  @Field(() => [Int], { description: 'Smallest lesion kept, in 26-connected voxels (0 keeps all).' })
+  minLesionVoxels!: number[];
+}
+
 @ObjectType({ description: 'One round of local training for one site.' })
 export class TrainingTask {
   @Field(() => ID)
@@ -52,6 +60,26 @@ export class TrainingTask {
   learningRate!: number;
   @Field(() => Float, { description: 'FedProx μ for the local proximal term; 0 = plain local training.' })
   proximalMu!: number;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "SCAFFOLD: GET with the site token: the round's server control variate c (raw little-endian float32, " +
+      'parameterCount values, sha256 in X-Fedstroke-Sha256). The update then carries Δc_i after the weights.',
+  })
+  controlVariatePath!: string | null;
+  @Field({
+    description:
+      'FedBN-style: train from this site’s own InstanceNorm affine parameters (kept from its last accepted round) ' +
+      'instead of the global model’s.',
+  })
+  localNorms!: boolean;
+  @Field(() => DetectionGridModel, {
+    nullable: true,
+    description:
+      'The last round of a federation that chooses its detection settings: score the global model (as received) ' +
+      'on the validation split at each candidate and report the means as update metrics (detect:…).',
+  })
+  detectionGrid!: DetectionGridModel | null;
   @Field({ description: 'Updates after this instant are refused.' })
   deadlineAt!: Date;
   @Field(() => Float)
