@@ -11,5 +11,6 @@ export * from './transport/site-task';
 export * from './transport/coordinator-client';
 export * from './data/site-dataset';
 export * from './state/round-journal';
+export * from './state/learning-state';
 export * from './training/local-round';
 export * from './site-agent';

@@ -60,6 +60,20 @@ export interface ApproachResult {
   test: EvaluatedSet;
   curve: CurvePoint[];
   overlays: OverlayImage[];
+  /**
+   * When the approach chose its lesion-detection settings on validation: which, where, and the same model's test
+   * figures at the plain defaults (threshold 0.5, no minimum size), taken from the same probabilities. Every other
+   * figure of the approach is at the chosen settings.
+   */
+  detection?: {
+    threshold: number;
+    minLesionVoxels: number;
+    /** e.g. "the sites' validation splits (federated)", "pooled validation". */
+    chosenOn: string;
+    defaultsTest: CaseSetSummary;
+  };
+  /** FedBN-style runs: each site's personalised model (global weights, the site's own norms) on its validation split. */
+  personalised?: Array<{ site: string } & EvaluatedSet>;
 }
 
 /** One site's part in one round, as the coordinator recorded it. */
@@ -87,6 +101,9 @@ export interface SimulationProfile {
   /** Server step size / η and FedAvgM momentum, when the run set them. */
   serverLearningRate?: number;
   serverMomentum?: number;
+  /** FedBN-style local InstanceNorm parameters, and detection settings chosen on validation, when the run used them. */
+  localNorms?: boolean;
+  selectDetection?: boolean;
   rounds: number;
   localSteps: number;
   sites: number;

@@ -35,12 +35,23 @@ interface SimulateFlags {
   runs: string;
   sites: string;
   artifacts: string;
-  baselines?: boolean;
+  baselines?: boolean | string;
+  localNorms?: boolean;
+  selectDetection?: boolean;
   serve?: boolean;
   quiet?: boolean;
 }
 
-const STRATEGIES: readonly Strategy[] = ['FEDAVG', 'FEDPROX', 'FEDADAM', 'FEDYOGI', 'MEDIAN', 'TRIMMED_MEAN'];
+const STRATEGIES: readonly Strategy[] = [
+  'FEDAVG',
+  'FEDPROX',
+  'FEDADAM',
+  'FEDYOGI',
+  'MEDIAN',
+  'TRIMMED_MEAN',
+  'SCAFFOLD',
+];
+const BASELINE_SETS = ['all', 'centralized'] as const;
 
 /** `fedstroke simulate` (= `npm start`): the reference experiment end to end on one machine. */
 export function registerSimulateCommand(program: Command): void {
@@ -99,7 +110,18 @@ export function registerSimulateCommand(program: Command): void {
     .option('--runs <dir>', 'where run folders go', SIMULATE_DEFAULTS.runsRoot)
     .option('--sites <dir>', "where each site's own data folder is made", SIMULATE_DEFAULTS.sitesRoot)
     .option('--artifacts <dir>', 'root of the artifact folders', SIMULATE_DEFAULTS.artifactsRoot)
-    .option('--baselines', 'also train centralized and local-only models on the same step budget')
+    .option(
+      '--baselines [which]',
+      'also train centralized and local-only models on the same step budget ("centralized": that one only)',
+    )
+    .option(
+      '--local-norms',
+      "FedBN-style: each site keeps its InstanceNorm affine parameters; each site's personalised model is evaluated too",
+    )
+    .option(
+      '--select-detection',
+      "choose the threshold and minimum lesion size on the sites' validation splits (each approach on its own)",
+    )
     .option(
       '--serve',
       'keep the coordinator serving GraphQL and the dashboard after the run (Ctrl-C or SIGTERM stops it)',
@@ -155,7 +177,9 @@ function toOptions(flags: SimulateFlags): SimulationOptions {
     evalThreads: integerFlag('--eval-threads', flags.evalThreads, 1),
     provider: parseProvider(flags.provider),
     port: flags.port === undefined ? undefined : integerFlag('--port', flags.port, 0),
-    baselines: Boolean(flags.baselines),
+    baselines: baselinesFlag(flags.baselines),
+    localNorms: Boolean(flags.localNorms),
+    selectDetection: Boolean(flags.selectDetection),
     serve: Boolean(flags.serve),
     silent: Boolean(flags.quiet),
     synthDir: SIMULATE_DEFAULTS.synthDir,
@@ -182,6 +206,14 @@ function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+function baselinesFlag(value: boolean | string | undefined): SimulationOptions['baselines'] {
+  if (value === undefined || value === false) return 'none';
+  if (value === true) return 'all';
+  const which = BASELINE_SETS.find((name) => name === value);
+  if (!which) throw new InvalidArgumentError(`--baselines "${value}": expected nothing, ${BASELINE_SETS.join(' or ')}`);
+  return which;
 }
 
 function momentumFlag(value: string): number {

@@ -85,6 +85,7 @@ export function parseBaselineJob(json: unknown, file: string): BaselineJob {
       valEvery: fields.integer(spec.valEvery, 'spec.valEvery', 0),
     },
     settings: {
+      selectDetection: fields.boolean(settings.selectDetection ?? false, 'settings.selectDetection'),
       artifactsDir: fields.string(settings.artifactsDir, 'settings.artifactsDir'),
       batchSize: fields.integer(settings.batchSize, 'settings.batchSize', 1),
       patchSize: fields.patch(settings.patchSize, 'settings.patchSize'),
@@ -170,6 +171,11 @@ class JobFields {
     const text = this.string(value, path);
     if (!/^[A-Za-z0-9._-]+$/.test(text)) throw this.error(path, value, 'letters, digits, ".", "_" or "-" only');
     return text;
+  }
+
+  boolean(value: unknown, path: string): boolean {
+    if (typeof value !== 'boolean') throw this.error(path, value, 'true or false');
+    return value;
   }
 
   integer(value: unknown, path: string, min: number): number {

@@ -7,10 +7,18 @@
  */
 import { TrainingSession } from '@fedstroke/runtime';
 import type { ApproachResult, CurvePoint } from '@fedstroke/report';
-import { trainLocal, type SpatialDims, type TrainingCase } from '@fedstroke/training';
+import {
+  DEFAULT_DETECTION_GRID,
+  detectionReport,
+  selectDetectionSettings,
+  type DetectionSettings,
+} from '@fedstroke/metrics';
+import { scoreDetectionGrid, trainLocal, type SpatialDims, type TrainingCase } from '@fedstroke/training';
 import { evaluateApproach, type EvaluationSets } from './evaluate-approach';
 
 export interface BaselineSettings {
+  /** Choose the detection settings on the curve's validation cases (the pooled splits, or the site's own). */
+  selectDetection?: boolean;
   artifactsDir: string;
   batchSize: number;
   patchSize: SpatialDims;
@@ -72,10 +80,12 @@ export async function runBaseline(
     // The final weights, as for the federation (no best-checkpoint selection on validation).
     session.loadParametersBuffer(result.weights);
     const curve: CurvePoint[] = result.valHistory.map((entry) => ({ steps: entry.step, dice: entry.meanDice }));
+    const detection = settings.selectDetection ? await chooseDetection(session, spec) : null;
     const evaluated = await evaluateApproach(session, sets, {
       runDir: settings.runDir,
       slug: spec.slug,
       silent: settings.silent,
+      ...(detection && { detection }),
     });
     return {
       name: spec.name,
@@ -89,4 +99,21 @@ export async function runBaseline(
   } finally {
     await session.release();
   }
+}
+
+/**
+ * The same grid and rule as the federation's choice (libs/metrics detection-selection.ts), on the baseline's own
+ * validation cases: the pooled splits for the centralized model, its site's split for a local-only one.
+ */
+async function chooseDetection(
+  session: TrainingSession,
+  spec: BaselineSpec,
+): Promise<(DetectionSettings & { chosenOn: string }) | null> {
+  if (spec.curveVal.length === 0) return null;
+  const scores = await scoreDetectionGrid(session, spec.curveVal, DEFAULT_DETECTION_GRID);
+  const choice = selectDetectionSettings([detectionReport(scores, spec.curveVal.length)]);
+  if (!choice) return null;
+  const where =
+    spec.kind === 'centralized' ? "every site's validation split, pooled" : `${spec.site}'s validation split`;
+  return { threshold: choice.threshold, minLesionVoxels: choice.minLesionVoxels, chosenOn: where };
 }

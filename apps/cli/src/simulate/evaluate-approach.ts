@@ -7,7 +7,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { summarizeCases } from '@fedstroke/metrics';
+import {
+  caseMetrics,
+  DEFAULT_DETECTION_SETTINGS,
+  summarizeCases,
+  type CaseMetrics,
+  type DetectionSettings,
+} from '@fedstroke/metrics';
 import {
   axialSlice,
   bestMedianWorst,
@@ -20,7 +26,7 @@ import {
   type OverlayImage,
 } from '@fedstroke/report';
 import { tensorDims } from '@fedstroke/isles';
-import type { PatchPredictor } from '@fedstroke/runtime';
+import { postprocess, type PatchPredictor } from '@fedstroke/runtime';
 import { evaluateCases, type TrainingCase } from '@fedstroke/training';
 
 export interface EvaluationSets {
@@ -33,32 +39,62 @@ export interface EvaluateApproachOptions {
   /** File-name stem of this approach's overlays (e.g. "federated"). */
   slug: string;
   silent?: boolean;
+  /** Detection settings chosen on validation (default: threshold 0.5, no minimum size). */
+  detection?: DetectionSettings & { chosenOn: string };
 }
 
 export async function evaluateApproach(
   predictor: PatchPredictor,
   sets: EvaluationSets,
   options: EvaluateApproachOptions,
-): Promise<Pick<ApproachResult, 'validation' | 'test' | 'overlays'>> {
+): Promise<Pick<ApproachResult, 'validation' | 'test' | 'overlays' | 'detection'>> {
   const progress = (label: string) => ({ label: `${options.slug}: ${label}`, silent: options.silent });
-  const perSite: ApproachResult['validation']['perSite'] = [];
-  for (const site of sets.sites) {
-    if (site.val.length === 0) continue;
-    const evaluation = await evaluateCases(predictor, site.val, { progress: progress(`validate ${site.name}`) });
-    perSite.push({ site: site.name, cases: evaluation.cases, summary: evaluation.summary });
-  }
+  const settings = options.detection ?? DEFAULT_DETECTION_SETTINGS;
+  const perSite = await evaluateSites(predictor, sets.sites, settings, (name) => progress(`validate ${name}`));
   const pooledCases = perSite.flatMap((s) => s.cases);
   const masks = new Map<string, Uint8Array>();
+  const atDefaults: CaseMetrics[] = [];
   const test = await evaluateCases(predictor, sets.test, {
     progress: progress('test'),
-    onPrediction: (c, mask) => masks.set(c.id, mask),
+    ...settings,
+    onPrediction: (c, mask, prob) => {
+      masks.set(c.id, mask);
+      // The same probabilities at the plain defaults: what choosing the settings changed, without a second pass.
+      if (options.detection) {
+        atDefaults.push(caseMetrics(postprocess(prob, c.shape), c.label as Uint8Array, c.shape, c.spacing));
+      }
+    },
   });
   const testSet: EvaluatedSet = { cases: test.cases, summary: test.summary };
   return {
     validation: { perSite, pooled: { cases: pooledCases, summary: summarizeCases(pooledCases) } },
     test: testSet,
     overlays: await writeOverlays(sets.test, testSet, masks, options),
+    ...(options.detection && {
+      detection: {
+        threshold: options.detection.threshold,
+        minLesionVoxels: options.detection.minLesionVoxels,
+        chosenOn: options.detection.chosenOn,
+        defaultsTest: summarizeCases(atDefaults),
+      },
+    }),
   };
+}
+
+/** Each site's validation split (sites without one are left out), at the given detection settings. */
+export async function evaluateSites(
+  predictor: PatchPredictor,
+  sites: EvaluationSets['sites'],
+  settings: DetectionSettings,
+  progress: (site: string) => { label: string; silent?: boolean },
+): Promise<ApproachResult['validation']['perSite']> {
+  const perSite: ApproachResult['validation']['perSite'] = [];
+  for (const site of sites) {
+    if (site.val.length === 0) continue;
+    const evaluation = await evaluateCases(predictor, site.val, { progress: progress(site.name), ...settings });
+    perSite.push({ site: site.name, cases: evaluation.cases, summary: evaluation.summary });
+  }
+  return perSite;
 }
 
 async function writeOverlays(

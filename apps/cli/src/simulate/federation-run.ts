@@ -10,6 +10,7 @@ import type { ModelProvenance } from '@fedstroke/runtime';
 import { fetchModelVersionInfo } from '../models/coordinator-model';
 import { AdminClient, roundStatusCurl, type RoundView } from './admin-client';
 import { logPath, type ManagedProcess, startCoordinatorProcess, startSiteProcess } from './child-process';
+import { siteStateDir } from './personalised-evaluation';
 import { ProgressMonitor } from './progress-monitor';
 import type { SiteFolder } from './site-folders';
 import type { SimulationOptions } from './simulation-options';
@@ -87,7 +88,7 @@ export async function runFederation(
         token: site.token,
         dataDir: site.folder.dir,
         artifactsRoot: options.artifactsRoot,
-        stateDir: join(runDir, 'site-state', site.folder.name),
+        stateDir: siteStateDir(runDir, site.folder.name),
         federationId,
         logFile: logPath(runDir, `site-${site.folder.name}`),
         extraArgs: [
@@ -213,8 +214,10 @@ function delay(ms: number): Promise<void> {
 }
 
 /** The strategy knobs the command line set; the coordinator applies its defaults to the rest. */
-function strategyParams(options: SimulationOptions): Record<string, number> {
+function strategyParams(options: SimulationOptions): Record<string, number | boolean> {
   return {
+    ...(options.localNorms && { localNorms: true }),
+    ...(options.selectDetection && { detectionSelection: true }),
     ...(options.proximalMu !== undefined && { proximalMu: options.proximalMu }),
     ...(options.serverLearningRate !== undefined && { serverLearningRate: options.serverLearningRate }),
     ...(options.serverMomentum !== undefined && { serverMomentum: options.serverMomentum }),

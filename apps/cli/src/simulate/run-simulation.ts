@@ -17,6 +17,7 @@ import {
   type ApproachResult,
   type SimulationReport,
 } from '@fedstroke/report';
+import { recordedDetectionSettings } from '@fedstroke/metrics';
 import { InferenceModel, MODEL_EXPORT_MANIFEST, type ModelExportManifest, writeModelExport } from '@fedstroke/runtime';
 import { loadTrainingCases } from '@fedstroke/training';
 import { evaluatedCaseCenters } from './case-centers';
@@ -25,6 +26,7 @@ import { runBaselineJobs } from './baseline-lanes';
 import { evaluateApproach, type EvaluationSets } from './evaluate-approach';
 import { runFederation, type FederationOutcome } from './federation-run';
 import { laneCount, threadsPerLane } from './lane-schedule';
+import { evaluatePersonalised } from './personalised-evaluation';
 import { choosePort, prepareInputs, type PreparedInputs } from './prepare-inputs';
 import { materializeSiteFolders, type SiteFolder } from './site-folders';
 import type { SimulationOptions } from './simulation-options';
@@ -69,7 +71,7 @@ export async function runSimulation(
     say(`final federated model: ${model.path} (${model.manifest.pytorch}, strict=True)`);
     const sets = await loadEvaluationSets(inputs, folders, options);
     const approaches: ApproachResult[] = [await evaluateFederated(federation, inputs, sets, options, runDir)];
-    if (options.baselines) approaches.push(...(await runBaselines(inputs, folders, options, runDir, say)));
+    if (options.baselines !== 'none') approaches.push(...(await runBaselines(inputs, folders, options, runDir, say)));
     const caseCenters = await evaluatedCaseCenters(inputs.dataDir, inputs.split);
     const quality = studyQuality(approaches, caseCenters);
     const report: SimulationReport = {
@@ -90,6 +92,8 @@ export async function runSimulation(
         strategy: options.strategy,
         ...(options.serverLearningRate !== undefined && { serverLearningRate: options.serverLearningRate }),
         ...(options.serverMomentum !== undefined && { serverMomentum: options.serverMomentum }),
+        ...(options.localNorms && { localNorms: true }),
+        ...(options.selectDetection && { selectDetection: true }),
         rounds: options.rounds,
         localSteps: options.localSteps,
         sites: folders.length,
@@ -180,11 +184,22 @@ async function evaluateFederated(
     provider: options.provider,
   });
   try {
+    // The settings the coordinator recorded with the final model (chosen on the sites' validation splits).
+    const last = federation.rounds.filter((r) => r.status === 'COMPLETED').pop();
+    const chosen = options.selectDetection && last ? recordedDetectionSettings(last.metrics) : null;
     const evaluated = await evaluateApproach(model, sets, {
       runDir,
       slug: 'federated',
       silent: options.silent,
+      ...(chosen && { detection: { ...chosen, chosenOn: "the sites' validation splits, by the coordinator" } }),
     });
+    const personalised = options.localNorms
+      ? await evaluatePersonalised(model, inputs.manifest, federation, sets, {
+          runDir,
+          detection: chosen,
+          silent: options.silent,
+        })
+      : undefined;
     const stepsPerRound = options.localSteps * sets.sites.length;
     const completed = federation.rounds.filter((r) => r.status === 'COMPLETED');
     return {
@@ -196,6 +211,7 @@ async function evaluateFederated(
         .filter((r) => r.metrics.valDice !== undefined)
         .map((r) => ({ steps: r.index * stepsPerRound, dice: r.metrics.valDice })),
       ...evaluated,
+      ...(personalised && { personalised }),
     };
   } finally {
     await model.release();
@@ -217,6 +233,7 @@ async function runBaselines(
   const cores = availableParallelism();
   const lanes = laneCount(folders.length + 1, cores, process.env.FEDSTROKE_BASELINE_LANES);
   const settings: BaselineJob['settings'] = {
+    selectDetection: options.selectDetection,
     artifactsDir: resolve(inputs.artifactsDir),
     batchSize: options.batchSize,
     patchSize: options.patchSize,
@@ -248,7 +265,7 @@ async function runBaselines(
       folders.flatMap((f) => f.train),
       folders.flatMap((f) => f.val),
     ),
-    ...folders.map((f) =>
+    ...(options.baselines === 'centralized' ? [] : folders).map((f) =>
       job(
         {
           name: `local-only ${f.name}`,

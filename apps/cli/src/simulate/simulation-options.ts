@@ -41,7 +41,12 @@ export interface SimulationOptions {
   evalThreads: number;
   /** Coordinator port; default 4000 when free, else any free port. */
   port?: number;
-  baselines: boolean;
+  /** Which baselines train beside the federation: none, all (centralized and each local-only), or centralized. */
+  baselines: 'none' | 'all' | 'centralized';
+  /** FedBN-style local InstanceNorm parameters (the federation's strategyParams.localNorms). */
+  localNorms: boolean;
+  /** Detection settings chosen on validation: the federation by its sites, each baseline on its own split. */
+  selectDetection: boolean;
   serve: boolean;
   silent: boolean;
   /** Synthetic default set: where, and its size (tests make small ones). */
