@@ -85,7 +85,9 @@ export function parseBaselineJob(json: unknown, file: string): BaselineJob {
       valEvery: fields.integer(spec.valEvery, 'spec.valEvery', 0),
     },
     settings: {
-      selectDetection: fields.boolean(settings.selectDetection ?? false, 'settings.selectDetection'),
+      ...(settings.selectDetection !== undefined && {
+        selectDetection: fields.boolean(settings.selectDetection, 'settings.selectDetection'),
+      }),
       artifactsDir: fields.string(settings.artifactsDir, 'settings.artifactsDir'),
       batchSize: fields.integer(settings.batchSize, 'settings.batchSize', 1),
       patchSize: fields.patch(settings.patchSize, 'settings.patchSize'),
