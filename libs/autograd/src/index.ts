@@ -3,6 +3,7 @@ export * from './errors';
 export * from './functional';
 export * from './graph-builder';
 export * from './losses/dice-bce';
+export * from './losses/small-lesion';
 export * from './lowering';
 export * from './onnx/model-proto';
 export * from './op-rule';

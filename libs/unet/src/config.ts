@@ -17,13 +17,32 @@ export interface UNetConfig {
   featuresCap: number;
   kernelSize: number;
   outChannels: number;
+  /**
+   * The training loss: "dice-bce" (default: BCE + 1 − soft Dice, as torch_unet3d.py) or "dice-bce-lesion", which adds
+   * the lesion-wise BCE term of @fedstroke/autograd smallLesionBce (every lesion under 7³ voxels weighing the same).
+   */
+  loss?: UNetLoss;
 }
+
+export const UNET_LOSSES = ['dice-bce', 'dice-bce-lesion'] as const;
+export type UNetLoss = (typeof UNET_LOSSES)[number];
 
 export const NAMED_CONFIGS: Readonly<Record<string, UNetConfig>> = {
   /** For tests: small enough to train a few steps in a second. */
   tiny: { name: 'tiny', inChannels: 3, baseFilters: 4, levels: 3, featuresCap: 32, kernelSize: 3, outChannels: 1 },
   /** The reference default of torch_unet3d.py (in 3, base 8, levels 4): the benchmark and parity config. */
   bench: { name: 'bench', inChannels: 3, baseFilters: 8, levels: 4, featuresCap: 64, kernelSize: 3, outChannels: 1 },
+  /** `bench` trained with the lesion-wise term beside Dice + BCE (same parameters, other training graph). */
+  'bench-lesion': {
+    name: 'bench-lesion',
+    inChannels: 3,
+    baseFilters: 8,
+    levels: 4,
+    featuresCap: 64,
+    kernelSize: 3,
+    outChannels: 1,
+    loss: 'dice-bce-lesion',
+  },
   /** GPU-sized, for real ISLES'22 data. */
   isles: { name: 'isles', inChannels: 3, baseFilters: 32, levels: 5, featuresCap: 320, kernelSize: 3, outChannels: 1 },
 };
@@ -61,6 +80,9 @@ export function validateConfig(config: UNetConfig): UNetConfig {
   requireInteger('kernelSize', config.kernelSize, 1, 7);
   if (config.kernelSize % 2 !== 1)
     throw new UNetConfigError(`kernelSize must be odd ("same" padding), got ${config.kernelSize}`);
+  if (config.loss !== undefined && !(UNET_LOSSES as readonly string[]).includes(config.loss)) {
+    throw new UNetConfigError(`loss must be one of ${UNET_LOSSES.join(', ')}, got ${JSON.stringify(config.loss)}`);
+  }
   if (config.outChannels !== 1) {
     throw new UNetConfigError(
       `outChannels must be 1 (the Dice + BCE loss is binary; multi-class needs a softmax loss), got ${JSON.stringify(config.outChannels)}`,

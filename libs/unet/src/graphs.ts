@@ -1,4 +1,4 @@
-import { Autodiff, diceBceLoss, Lowering, LOWERINGS, Tensor } from '@fedstroke/autograd';
+import { add, Autodiff, diceBceLoss, Lowering, LOWERINGS, smallLesionBce, Tensor } from '@fedstroke/autograd';
 import { UNetConfig, validateConfig } from './config';
 import { unetLogits } from './network';
 import { normBiasFreeParameters, parameterDefs } from './parameters';
@@ -20,6 +20,13 @@ function declare(config: UNetConfig, requiresGrad: boolean, withLabel: boolean, 
   return { ad, params, image, label };
 }
 
+/** The config's loss over the logits: Dice + BCE, plus the lesion-wise BCE term for "dice-bce-lesion". */
+function trainingLoss(ad: Autodiff, config: UNetConfig, logits: Tensor, label: Tensor): { loss: Tensor; prob: Tensor } {
+  const base = diceBceLoss(ad, logits, label);
+  if ((config.loss ?? 'dice-bce') === 'dice-bce') return base;
+  return { loss: add(ad, base.loss, smallLesionBce(ad, logits, label)), prob: base.prob };
+}
+
 /**
  * The three artifacts of ARTIFACTS.md:
  *  training: parameters, image, label → loss, grad.<name> for every parameter (manifest order);
@@ -37,7 +44,7 @@ export function buildGraph(config: UNetConfig, kind: GraphKind, lowering: Loweri
     );
     return ad.graph.toModel(`${config.name}_inference`, DOC);
   }
-  const { loss, prob } = ad.graph.scoped('loss', () => diceBceLoss(ad, logits, label as Tensor));
+  const { loss, prob } = ad.graph.scoped('loss', () => trainingLoss(ad, config, logits, label as Tensor));
   ad.graph.output(loss, 'loss');
   if (kind === 'eval') {
     ad.graph.output(prob, 'prob');
