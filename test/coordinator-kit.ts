@@ -249,6 +249,8 @@ export interface UploadOptions {
   sha256?: string;
   baseModelVersionId?: string;
   token?: string | null;
+  /** Further request headers (e.g. the update parts of a SCAFFOLD body). */
+  headers?: Record<string, string>;
 }
 
 export async function uploadUpdate(
@@ -270,6 +272,7 @@ export async function uploadUpdate(
       [UPDATE_HEADERS.layoutSha256]: task.parameterLayoutSha256,
       [UPDATE_HEADERS.numSamples]: String(options.numSamples ?? 10),
       [UPDATE_HEADERS.metrics]: JSON.stringify(options.metrics ?? { loss: 0.5 }),
+      ...options.headers,
     },
     body: bytes,
   });
