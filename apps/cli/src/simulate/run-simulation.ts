@@ -26,6 +26,7 @@ import { runBaselineJobs } from './baseline-lanes';
 import { evaluateApproach, type EvaluationSets } from './evaluate-approach';
 import { runFederation, type FederationOutcome } from './federation-run';
 import { laneCount, threadsPerLane } from './lane-schedule';
+import { learningNotes } from './learning-notes';
 import { evaluatePersonalised } from './personalised-evaluation';
 import { choosePort, prepareInputs, type PreparedInputs } from './prepare-inputs';
 import { materializeSiteFolders, type SiteFolder } from './site-folders';
@@ -123,6 +124,7 @@ export async function runSimulation(
     await writeReport(runDir, report);
     say(`\n${formatSummaryTable(report.approaches)}\n`);
     say(`test set as the study reports it:\n${formatQualityTable(quality)}\n`);
+    for (const line of learningNotes(report.approaches)) say(line);
     say(
       `report: ${join(runDir, 'report.html')} · summary: ${join(runDir, 'summary.json')} · ${report.wallTimeSeconds.toFixed(0)} s`,
     );
