@@ -33,14 +33,8 @@ export class ModelsController {
     const version = await this.visibleVersion(versionId, principal);
     const federation = await this.federations.get(version.federationId);
     response.writeHead(200, {
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': String(version.sizeBytes),
+      ...float32Headers(version, version.sha256, version.sizeBytes, federation?.config.model.parameterLayoutSha256),
       ETag: `"${version.sha256}"`,
-      [MODEL_HEADERS.sha256]: version.sha256,
-      [MODEL_HEADERS.versionId]: version.id,
-      [MODEL_HEADERS.roundIndex]: String(version.roundIndex),
-      [MODEL_HEADERS.parameterCount]: String(version.sizeBytes / BYTES_PER_PARAMETER),
-      [MODEL_HEADERS.layoutSha256]: federation?.config.model.parameterLayoutSha256 ?? '',
     });
     const stream = this.versions.openRead(version);
     stream.on('data', (chunk) => this.metrics.bytesOut.inc({}, (chunk as Buffer).length));
@@ -76,15 +70,10 @@ export class ModelsController {
       );
     }
     const bytes = float32ToBytes(control);
-    response.writeHead(200, {
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': String(bytes.byteLength),
-      [MODEL_HEADERS.sha256]: sha256Hex(bytes),
-      [MODEL_HEADERS.versionId]: version.id,
-      [MODEL_HEADERS.roundIndex]: String(version.roundIndex),
-      [MODEL_HEADERS.parameterCount]: String(parameterCount),
-      [MODEL_HEADERS.layoutSha256]: federation.config.model.parameterLayoutSha256,
-    });
+    response.writeHead(
+      200,
+      float32Headers(version, sha256Hex(bytes), bytes.byteLength, federation.config.model.parameterLayoutSha256),
+    );
     this.metrics.bytesOut.inc({}, bytes.byteLength);
     response.end(bytes);
   }
@@ -99,4 +88,22 @@ export class ModelsController {
     }
     return version;
   }
+}
+
+/** The headers of a raw float32 vector that belongs to a model version (its weights, or its control variate). */
+function float32Headers(
+  version: ModelVersionRecord,
+  sha256: string,
+  bytes: number,
+  layoutSha256: string | undefined,
+): Record<string, string> {
+  return {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': String(bytes),
+    [MODEL_HEADERS.sha256]: sha256,
+    [MODEL_HEADERS.versionId]: version.id,
+    [MODEL_HEADERS.roundIndex]: String(version.roundIndex),
+    [MODEL_HEADERS.parameterCount]: String(bytes / BYTES_PER_PARAMETER),
+    [MODEL_HEADERS.layoutSha256]: layoutSha256 ?? '',
+  };
 }

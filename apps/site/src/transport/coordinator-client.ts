@@ -6,6 +6,7 @@
  * caller's policy (withRetry).
  */
 import {
+  type Float32BodyExpectation,
   float32ToBytes,
   joinUpdateBody,
   MODEL_HEADERS,
@@ -87,31 +88,11 @@ export class CoordinatorClient {
    * parameter count and sha256 before it is returned.
    */
   async downloadModel(task: TrainingTask, signal?: AbortSignal): Promise<Float32Array> {
-    const response = await this.send(
-      'downloadModel',
-      task.modelDownloadPath,
-      { method: 'GET' },
-      TRANSFER_TIMEOUT_MS,
-      signal,
-    );
-    if (!response.ok) throw await this.httpError('downloadModel', response);
-    try {
-      const body = await readFloat32Body(response.body, {
-        source: `model ${task.baseModelVersionId}`,
-        parameterCount: task.parameterCount,
-        sha256: task.baseModelSha256,
-      });
-      return body.weights;
-    } catch (cause) {
-      if (cause instanceof WireFormatError) throw new ModelIntegrityError(cause.message, { cause });
-      if (signal?.aborted) throw cause;
-      throw new CoordinatorCallError(
-        'downloadModel',
-        true,
-        `connection lost while reading the body (${describe(cause)})`,
-        { cause },
-      );
-    }
+    return this.downloadFloat32('downloadModel', task.modelDownloadPath, signal, () => ({
+      source: `model ${task.baseModelVersionId}`,
+      parameterCount: task.parameterCount,
+      sha256: task.baseModelSha256,
+    }));
   }
 
   /**
@@ -122,24 +103,30 @@ export class CoordinatorClient {
     const path = task.controlVariatePath;
     if (!path)
       throw new ModelIntegrityError(`round ${task.roundIndex} of ${task.federationName} has no control variate`);
-    const response = await this.send('downloadControlVariate', path, { method: 'GET' }, TRANSFER_TIMEOUT_MS, signal);
-    if (!response.ok) throw await this.httpError('downloadControlVariate', response);
+    return this.downloadFloat32('downloadControlVariate', path, signal, (response) => ({
+      source: `control variate of model ${task.baseModelVersionId}`,
+      parameterCount: task.parameterCount,
+      sha256: response.headers.get(MODEL_HEADERS.sha256),
+    }));
+  }
+
+  /** One raw float32 body, read straight into its buffer; a wrong body is a ModelIntegrityError, a cut one retryable. */
+  private async downloadFloat32(
+    operation: string,
+    path: string,
+    signal: AbortSignal | undefined,
+    expect: (response: Response) => Float32BodyExpectation,
+  ): Promise<Float32Array> {
+    const response = await this.send(operation, path, { method: 'GET' }, TRANSFER_TIMEOUT_MS, signal);
+    if (!response.ok) throw await this.httpError(operation, response);
     try {
-      const body = await readFloat32Body(response.body, {
-        source: `control variate of model ${task.baseModelVersionId}`,
-        parameterCount: task.parameterCount,
-        sha256: response.headers.get(MODEL_HEADERS.sha256),
-      });
-      return body.weights;
+      return (await readFloat32Body(response.body, expect(response))).weights;
     } catch (cause) {
       if (cause instanceof WireFormatError) throw new ModelIntegrityError(cause.message, { cause });
       if (signal?.aborted) throw cause;
-      throw new CoordinatorCallError(
-        'downloadControlVariate',
-        true,
-        `connection lost while reading the body (${describe(cause)})`,
-        { cause },
-      );
+      throw new CoordinatorCallError(operation, true, `connection lost while reading the body (${describe(cause)})`, {
+        cause,
+      });
     }
   }
 

@@ -34,12 +34,7 @@ export function rangesSize(ranges: readonly ParameterRange[]): number {
 /** The values of the ranges, concatenated in range order (a copy). */
 export function takeLocalParameters(weights: Float32Array, ranges: readonly ParameterRange[]): Float32Array {
   const out = new Float32Array(rangesSize(ranges));
-  let at = 0;
-  for (const { offset, size } of ranges) {
-    assertInside(weights, offset, size);
-    out.set(weights.subarray(offset, offset + size), at);
-    at += size;
-  }
+  for (const { offset, size, at } of placements(weights, ranges)) out.set(weights.subarray(offset, offset + size), at);
   return out;
 }
 
@@ -56,19 +51,23 @@ export function withLocalParameters(
     );
   }
   const out = global.slice();
-  let at = 0;
-  for (const { offset, size } of ranges) {
-    assertInside(global, offset, size);
-    out.set(local.subarray(at, at + size), offset);
-    at += size;
-  }
+  for (const { offset, size, at } of placements(global, ranges)) out.set(local.subarray(at, at + size), offset);
   return out;
 }
 
-function assertInside(weights: Float32Array, offset: number, size: number): void {
-  if (offset < 0 || offset + size > weights.length) {
-    throw new InvalidArgumentError(
-      `parameter range [${offset}, ${offset + size}) lies outside ${weights.length} weights`,
-    );
+/** Each range with where it sits in the concatenated local values (`at`), checked to lie inside the model. */
+function* placements(
+  weights: Float32Array,
+  ranges: readonly ParameterRange[],
+): Generator<ParameterRange & { at: number }> {
+  let at = 0;
+  for (const { offset, size } of ranges) {
+    if (offset < 0 || offset + size > weights.length) {
+      throw new InvalidArgumentError(
+        `parameter range [${offset}, ${offset + size}) lies outside ${weights.length} weights`,
+      );
+    }
+    yield { offset, size, at };
+    at += size;
   }
 }
