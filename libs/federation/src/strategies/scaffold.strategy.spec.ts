@@ -62,4 +62,18 @@ describe('ScaffoldStrategy', () => {
     expect(() => new ScaffoldStrategy(base, { totalSites: 0 })).toThrow(/totalSites must be an integer ≥ 1/);
     expect(() => strategy.setState({ tensors: {}, step: 1 })).toThrow(/lacks the float32 tensor "control"/);
   });
+
+  it('passes the aggregate check like every strategy: a poisoned model or a c that overflows is refused', () => {
+    const global = Float32Array.from([0.5, 0.5]);
+    const poisoned = [update('a', [5e3, 0.5], 1, [0, 0]), update('b', [0.5, 0.5], 1, [0, 0])];
+    expect(() => new ScaffoldStrategy(base, { totalSites: 2 }).aggregate(global, poisoned)).toThrow(
+      /AGGREGATE_REJECTED|largest \|w\|/,
+    );
+    // Each Δc_i is finite (the coordinator's check passes it), but c ← c + Δc_i overflows float32 on the second round.
+    const strategy = new ScaffoldStrategy(base, { totalSites: 1 });
+    const huge = [update('a', [0.5, 0.5], 1, [3e38, 0])];
+    strategy.aggregate(global, huge);
+    expect(strategy.serverControl(2)[0]).toBeCloseTo(3e38, -33);
+    expect(() => strategy.aggregate(global, huge)).toThrow(/server optimizer state "control" holds a non-finite value/);
+  });
 });

@@ -88,6 +88,11 @@ export class ScaffoldStrategy extends BaseStrategy implements StatefulStrategy {
     return { weights, metrics: aggregateMetrics(results, 0, 0) };
   }
 
+  /** c goes to every site of the next round: the aggregate check refuses a step that leaves it non-finite. */
+  protected override stateTensors(): Record<string, Float32Array> {
+    return this.control === null ? {} : { [SCAFFOLD_CONTROL_TENSOR]: this.control };
+  }
+
   getState(): StrategyState | null {
     if (this.control === null) return null;
     return { tensors: { [SCAFFOLD_CONTROL_TENSOR]: this.control.slice() }, step: this.steps };
