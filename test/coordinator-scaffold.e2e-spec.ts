@@ -1,9 +1,9 @@
 /**
  * SCAFFOLD on the coordinator's side of the wire, over real HTTP against an in-process coordinator (the fake
  * 1000-parameter model): the control variate c served per model version (zeros for the initial model), updates
- * that must carry Δc_i after the weights (refused with the reason otherwise, or when Δc_i is not finite), c moved by
- * (1/N) Σ Δc_i and kept beside the version across a restart, and the detection settings chosen from the sites'
- * last-round figures recorded on the round and the model version.
+ * that must carry Δc_i after the weights (refused with the reason otherwise, when Δc_i is not finite, or when the
+ * weights break the default norm bound), c moved by (1/N) Σ Δc_i and kept beside the version across a restart, and
+ * the detection settings chosen from the sites' last-round figures recorded on the round and the model version.
  */
 import { DEFAULT_DETECTION_GRID, detectionReport, gridCandidates } from '@fedstroke/metrics';
 import { controlVariatePath, UPDATE_HEADERS } from '@fedstroke/protocol';
@@ -83,7 +83,7 @@ function scaffoldUpload(
 
 describe('SCAFFOLD on the coordinator', () => {
   it('serves c, takes Δc_i with the weights, moves c by (1/N) Σ Δc_i and keeps it across a restart', async () => {
-    const { sites, federationId } = await startFederation(coordinator.url, ['a', 'b', 'c', 'd'], {
+    const { sites, federationId } = await startFederation(coordinator.url, ['a', 'b', 'c', 'd', 'e'], {
       name: 'scaffold',
       rounds: 2,
       quorum: 2,
@@ -92,7 +92,7 @@ describe('SCAFFOLD on the coordinator', () => {
       strategy: 'SCAFFOLD',
       strategyParams: { detectionSelection: true },
     });
-    const [a, b, c, d] = sites;
+    const [a, b, c, d, e] = sites;
     const round1 = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
     const fields = await extraFields(a, federationId);
     expect(fields.controlVariatePath).toBe(controlVariatePath(round1[0].baseModelVersionId));
@@ -110,6 +110,10 @@ describe('SCAFFOLD on the coordinator', () => {
     const notFinite = await scaffoldUpload(d, round1[3], constant(1), bad);
     expect(notFinite.status).toBe(422);
     expect(String(notFinite.body.reason)).toMatch(/control-variate delta value #7 is NaN/);
+    // SCAFFOLD's weights pass the same default norm bound as every strategy's, whatever Δc_i they come with.
+    const poisoned = await scaffoldUpload(e, round1[4], constant(3e38), constant(0));
+    expect(poisoned.status).toBe(422);
+    expect(String(poisoned.body.reason)).toMatch(/^NORM_EXCEEDED: .*default: 10 ×/);
 
     expect((await scaffoldUpload(a, round1[0], constant(1), constant(0.4))).status).toBe(202);
     expect((await scaffoldUpload(b, round1[1], constant(3), constant(-0.2))).status).toBe(202);
@@ -117,9 +121,9 @@ describe('SCAFFOLD on the coordinator', () => {
     const v1 = after1.federation.latestModelVersion.id;
     const model1 = await downloadModel(coordinator.url, ADMIN_TOKEN, `/models/${v1}`);
     expect(model1.weights[0]).toBeCloseTo(2, 6);
-    // N = 4 sites in the federation, two took part: c = (0.4 − 0.2) / 4.
+    // N = 5 sites in the federation, two took part: c = (0.4 − 0.2) / 5.
     const c1 = await control(v1);
-    expect(c1.every((v) => Math.abs(v - 0.05) < 1e-7)).toBe(true);
+    expect(c1.every((v) => Math.abs(v - 0.04) < 1e-7)).toBe(true);
 
     await coordinator.close();
     coordinator = await bootCoordinator(workspace);
@@ -143,7 +147,7 @@ describe('SCAFFOLD on the coordinator', () => {
     await scaffoldUpload(b, round2[1], constant(2), constant(0.3), { trainLoss: 0.5, ...report('0.6/20') });
     const done = await waitForFederation(coordinator.url, federationId, (f) => f.status === 'COMPLETED');
     const c2 = await control(done.federation.latestModelVersion.id);
-    expect(c2.every((v) => Math.abs(v - 0.15) < 1e-6)).toBe(true); // 0.05 + (0.1 + 0.3) / 4
+    expect(c2.every((v) => Math.abs(v - 0.12) < 1e-6)).toBe(true); // 0.04 + (0.1 + 0.3) / 5
 
     const rounds = await gqlOk<{ rounds: { items: Array<{ metrics: Array<{ name: string; value: number }> }> } }>(
       coordinator.url,
