@@ -72,7 +72,13 @@ export function bootInferenceCoordinator(
  */
 export async function createServedModelVersion(
   url: string,
-  options: { valDice?: number; waitForServing?: boolean } = {},
+  options: {
+    valDice?: number;
+    waitForServing?: boolean;
+    /** The federation's strategyParams (e.g. detectionSelection), and further metrics the site reports. */
+    strategyParams?: Record<string, unknown>;
+    metrics?: Record<string, number>;
+  } = {},
 ): Promise<{ id: string; sha256: string; federationId: string }> {
   const name = `inference-${Date.now()}-${Math.random().toString(16).slice(2, 8)}`;
   const { sites, federationId } = await startFederation(url, [`${name}-site`], {
@@ -81,11 +87,14 @@ export async function createServedModelVersion(
     deadlineSeconds: 60,
     localSteps: 1,
     trainingData: 'SYNTHETIC',
+    ...(options.strategyParams && { strategyParams: options.strategyParams }),
   });
   const task = await takeTask(url, sites[0], federationId);
   const { weights } = await downloadModel(url, sites[0].token, task.modelDownloadPath);
   const trained = weights.map((w, i) => w + 1e-3 * Math.cos(i));
-  const upload = await uploadUpdate(url, sites[0], task, trained, { metrics: { valDice: options.valDice ?? 0.8 } });
+  const upload = await uploadUpdate(url, sites[0], task, trained, {
+    metrics: { valDice: options.valDice ?? 0.8, ...options.metrics },
+  });
   if (upload.status !== 202) throw new Error(`the kit's update was refused: ${JSON.stringify(upload.body)}`);
   const done = await waitForFederation(url, federationId, (f) => f.status === 'COMPLETED');
   const version = done.federation.latestModelVersion;
