@@ -6,15 +6,14 @@
  */
 import { DEFAULT_DETECTION_GRID, detectionReport, gridCandidates } from '@fedstroke/metrics';
 import type { CoordinatorApp } from '../apps/coordinator/src';
-import { bootCoordinator, INFERENCE_TOKEN, READONLY_TOKEN } from './coordinator-kit';
+import { bootCoordinator, READONLY_TOKEN } from './coordinator-kit';
 import {
   createServedModelVersion,
   gqlOk,
   type InferenceWorkspace,
   type JobView,
   makeInferenceWorkspace,
-  SEGMENT,
-  uploadFile,
+  submitStudy,
   waitForJob,
   writeSmallStudy,
 } from './inference-kit';
@@ -35,12 +34,9 @@ afterAll(async () => {
 });
 
 async function segmented(settings: { threshold?: number; minLesionVoxels?: number } = {}): Promise<JobView> {
-  const dwi = (await uploadFile(coordinator.url, INFERENCE_TOKEN, study.dwi)).body.uploadId;
-  const adc = (await uploadFile(coordinator.url, INFERENCE_TOKEN, study.adc)).body.uploadId;
-  const submitted = await gqlOk<{ segmentStudy: JobView }>(coordinator.url, INFERENCE_TOKEN, SEGMENT, {
-    input: { dwi: { uploadId: dwi }, adc: { uploadId: adc }, ...settings },
-  });
-  const job = await waitForJob(coordinator.url, submitted.segmentStudy.id);
+  const submitted = await submitStudy(coordinator.url, study, settings);
+  expect(submitted.errors).toBeUndefined();
+  const job = await waitForJob(coordinator.url, submitted.data!.segmentStudy.id);
   expect(job.status).toBe('SUCCEEDED');
   return job;
 }

@@ -141,6 +141,19 @@ export const SEGMENT = `mutation ($input: SegmentStudyInput!) {
   segmentStudy(input: $input) { id status queuePosition modelVersionId modelSha256 modelConfig inputs { role source sha256 } }
 }`;
 
+/** Uploads a study's DWI and ADC with the inference token and submits segmentStudy on them with `input`'s options. */
+export async function submitStudy(
+  url: string,
+  study: { dwi: string; adc: string },
+  input: Record<string, unknown> = {},
+): Promise<{ data?: { segmentStudy: JobView }; errors?: Array<{ message: string; extensions?: { code?: string } }> }> {
+  const dwi = (await uploadFile(url, INFERENCE_TOKEN, study.dwi)).body.uploadId;
+  const adc = (await uploadFile(url, INFERENCE_TOKEN, study.adc)).body.uploadId;
+  return gql<{ segmentStudy: JobView }>(url, INFERENCE_TOKEN, SEGMENT, {
+    input: { dwi: { uploadId: dwi }, adc: { uploadId: adc }, ...input },
+  });
+}
+
 export const JOB = `query ($id: ID!) {
   inferenceJob(id: $id) {
     id status queuePosition modelVersionId modelSha256 maskDownloadPath probabilityDownloadPath expiresAt

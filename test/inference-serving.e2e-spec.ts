@@ -25,8 +25,7 @@ import {
   type InferenceWorkspace,
   type JobView,
   makeInferenceWorkspace,
-  SEGMENT,
-  uploadFile,
+  submitStudy,
   waitForJob,
   writeSmallStudy,
 } from './inference-kit';
@@ -56,13 +55,8 @@ let study: { dwi: string; adc: string };
 
 const code = (result: { errors?: Array<{ extensions?: { code?: string } }> }) => result.errors?.[0]?.extensions?.code;
 
-async function segment(modelVersionId?: string) {
-  const dwi = (await uploadFile(coordinator.url, INFERENCE_TOKEN, study.dwi)).body.uploadId;
-  const adc = (await uploadFile(coordinator.url, INFERENCE_TOKEN, study.adc)).body.uploadId;
-  return gql<{ segmentStudy: JobView }>(coordinator.url, INFERENCE_TOKEN, SEGMENT, {
-    input: { dwi: { uploadId: dwi }, adc: { uploadId: adc }, ...(modelVersionId && { modelVersionId }) },
-  });
-}
+const segment = (modelVersionId?: string) =>
+  submitStudy(coordinator.url, study, modelVersionId ? { modelVersionId } : {});
 
 async function servedBy(modelVersionId?: string): Promise<JobView> {
   const submitted = await segment(modelVersionId);
