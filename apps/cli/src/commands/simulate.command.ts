@@ -80,7 +80,11 @@ export function registerSimulateCommand(program: Command): void {
     .option('--rounds <n>', 'federation rounds', String(SIMULATE_DEFAULTS.rounds))
     .option('--local-steps <n>', 'optimizer steps per site per round', String(SIMULATE_DEFAULTS.localSteps))
     .option('--batch <n>', 'patches per step', String(SIMULATE_DEFAULTS.batchSize))
-    .option('--patch <size>', 'patch edge P or DxHxW (also the evaluation window)', SIMULATE_DEFAULTS.patch)
+    .option(
+      '--patch <size>',
+      "patch edge P or DxHxW (also the window of the sites' validation Dice; the report scores segment's 64³ window)",
+      SIMULATE_DEFAULTS.patch,
+    )
     .option(
       '--lr <value>',
       'learning rate (poly decay over the whole federation)',
