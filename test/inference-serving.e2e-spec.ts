@@ -4,8 +4,11 @@
  * federation, after one whose validation misses the bar — and round 0 is never served or promotable. A federation
  * that completes above the bar is promoted by the policy; an administrator's promotion (recorded: who, when, which
  * model, why) replaces it and stays until withdrawn; every result names the model and how it was trained; and a
- * federation that completed while the policy was off is decided at the next boot.
+ * federation that completed while the policy was off is decided at the next boot. The detection settings a federation
+ * chose on its sites' validation splits (detectionSelection) travel with its model: segmentStudy applies them when the
+ * caller gives no threshold or minimum lesion size of its own.
  */
+import { DEFAULT_DETECTION_GRID, detectionReport, gridCandidates } from '@fedstroke/metrics';
 import type { CoordinatorApp } from '../apps/coordinator/src';
 import {
   ADMIN_TOKEN,
@@ -55,11 +58,12 @@ let study: { dwi: string; adc: string };
 
 const code = (result: { errors?: Array<{ extensions?: { code?: string } }> }) => result.errors?.[0]?.extensions?.code;
 
-const segment = (modelVersionId?: string) =>
-  submitStudy(coordinator.url, study, modelVersionId ? { modelVersionId } : {});
+/** segmentStudy on the small study, of the model `modelVersionId` names (else the serving one), with `options`. */
+const segment = (modelVersionId?: string, options: Record<string, unknown> = {}) =>
+  submitStudy(coordinator.url, study, { ...(modelVersionId && { modelVersionId }), ...options });
 
-async function servedBy(modelVersionId?: string): Promise<JobView> {
-  const submitted = await segment(modelVersionId);
+async function servedBy(modelVersionId?: string, options: Record<string, unknown> = {}): Promise<JobView> {
+  const submitted = await segment(modelVersionId, options);
   expect(submitted.errors).toBeUndefined();
   const job = await waitForJob(coordinator.url, submitted.data!.segmentStudy.id);
   expect(job.status).toBe('SUCCEEDED');
@@ -220,6 +224,46 @@ describe('the serving model', () => {
     expect((await servedBy(policyVersion.id)).result!.model.version).toBe(policyVersion.id);
     expect(code(await gql(coordinator.url, ADMIN_TOKEN, WITHDRAW, { reason: 'again' }))).toBe('NOTHING_TO_WITHDRAW');
   });
+});
+
+const outcome = (job: JobView) => ({
+  lesionVolumeMl: job.result!.lesionVolumeMl,
+  voxels: job.result!.lesions.map((l) => l.voxels),
+});
+
+describe('segmentStudy with a model whose federation chose its detection settings', () => {
+  it('applies the recorded threshold and minimum lesion size unless the caller gives its own', async () => {
+    // The one site's validation figures favour threshold 0.3 and lesions of 5 voxels or more.
+    const chosen = { threshold: 0.3, minLesionVoxels: 5 };
+    const report = detectionReport(
+      gridCandidates(DEFAULT_DETECTION_GRID).map((candidate) => {
+        const hit = candidate.threshold === chosen.threshold && candidate.minLesionVoxels === chosen.minLesionVoxels;
+        return { candidate, figures: { dice: hit ? 0.8 : 0.5, lesionF1: hit ? 0.9 : 0.4, ald: hit ? 0.5 : 3 } };
+      }),
+      5,
+    );
+    // Nothing is serving (the describe above withdrew its promotion), so the policy promotes this federation's model.
+    const version = await createServedModelVersion(coordinator.url, {
+      strategyParams: { detectionSelection: true },
+      metrics: report,
+    });
+    const recorded = await gqlOk<{ modelVersion: { metrics: Array<{ name: string; value: number }> } }>(
+      coordinator.url,
+      READONLY_TOKEN,
+      'query ($id: ID!) { modelVersion(id: $id) { metrics { name value } } }',
+      { id: version.id },
+    );
+    const metrics = Object.fromEntries(recorded.modelVersion.metrics.map((m) => [m.name, m.value]));
+    expect(metrics).toMatchObject({ detectionThreshold: 0.3, detectionMinLesionVoxels: 5 });
+
+    const byDefault = await servedBy();
+    expect(byDefault.modelVersionId).toBe(version.id);
+    expect(outcome(byDefault)).toEqual(outcome(await servedBy(undefined, chosen)));
+    // The plain defaults give another mask from the same probabilities: the recorded settings were applied.
+    const plain = await servedBy(undefined, { threshold: 0.5, minLesionVoxels: 0 });
+    expect(outcome(plain)).not.toEqual(outcome(byDefault));
+    expect(byDefault.result!.lesions.every((l) => l.voxels >= chosen.minLesionVoxels)).toBe(true);
+  }, 120_000);
 });
 
 describe('a federation that completed while the policy was off', () => {
