@@ -17,6 +17,7 @@ import {
   makeWorkspace,
   PARAMETER_COUNT,
   READONLY_TOKEN,
+  registerSites,
   startFederation,
   takeTask,
   uploadUpdate,
@@ -163,6 +164,7 @@ describe('SCAFFOLD on the coordinator', () => {
   });
 
   it('refuses SCAFFOLD with server momentum or local norms when the federation is created', async () => {
+    const [member] = await registerSites(coordinator.url, ['member']);
     for (const strategyParams of [{ serverMomentum: 0.5 }, { localNorms: true }]) {
       const response = await fetch(`${coordinator.url}/graphql`, {
         method: 'POST',
@@ -172,6 +174,7 @@ describe('SCAFFOLD on the coordinator', () => {
           variables: {
             input: {
               name: `bad-${Object.keys(strategyParams)[0]}`,
+              siteIds: [member.id],
               modelConfigName: 'tiny',
               rounds: 1,
               sitesPerRound: 1,

@@ -14,6 +14,7 @@ import {
   buildOnce,
   eventually,
   federationInput,
+  ids,
   logEvents,
   makeWorld,
   registerAll,
@@ -40,9 +41,9 @@ async function serverControl(versionId: string): Promise<Float32Array> {
 describe('SCAFFOLD federation', () => {
   it('keeps c and every c_i consistent through a coordinator crash and a site agent crash', async () => {
     world = await makeWorld('scaffold');
-    await registerAll(world);
+    const sites = await registerAll(world);
     const federationId = await world.admin.createFederation(
-      federationInput('scaffold', {
+      federationInput('scaffold', ids(sites), {
         rounds: 4,
         localSteps: 3,
         strategy: 'SCAFFOLD',
