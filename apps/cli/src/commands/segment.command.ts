@@ -72,7 +72,7 @@ export function registerSegmentCommand(program: Command): void {
     .option('--coordinator <url>', 'coordinator base URL for --model <version id>')
     .option('--threads <n>', 'ONNX Runtime intra-op threads (default: free cores, at most 4)')
     .option('--provider <name>', 'execution provider: cpu, cuda, webgpu', 'cpu')
-    .option('--window <edge>', 'sliding-window edge: P (cube) or DxHxW', String(DEFAULT_WINDOW))
+    .option('--window <edge>', 'sliding-window edge: P (cube) or DxHxW', [DEFAULT_WINDOW].flat().join('x'))
     .option('--overlap <fraction>', 'sliding-window overlap in [0, 1)', '0.5')
     .option('--tta', 'mirror test-time augmentation (8x the compute)')
     .option('--threshold <p>', 'lesion probability threshold', '0.5')
