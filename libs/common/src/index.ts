@@ -3,3 +3,4 @@ export * from './progress';
 export * from './random';
 export * from './io-watch';
 export * from './regular-file';
+export * from './logging/event-log';

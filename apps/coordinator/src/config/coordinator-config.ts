@@ -3,6 +3,7 @@
  * FEDSTROKE_* variables; `resolveCoordinatorConfig` fills defaults and checks every constraint, so tests and the
  * simulate command that build the object in code get the same checks and the same messages as `main.ts`.
  */
+import { LOG_LEVELS, type LogLevel } from '@fedstroke/common';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config.error';
 import { integerInRange, nonEmpty, optionalBoolean, optionalInteger, requireNonEmpty } from './config-values';
@@ -19,15 +20,14 @@ import {
   servingInputFromEnvironment,
 } from './serving-config';
 
+export { LOG_LEVELS, type LogLevel };
+
 /** SQLite: one file. PostgreSQL: a server by URL and how many connections the coordinator may hold open. */
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /** What happens to accepted updates: deleted once their round has ended (its aggregate committed), or kept. */
 export type UpdateRetention = 'until-round-ends' | 'keep';
 export const UPDATE_RETENTIONS: readonly UpdateRetention[] = ['until-round-ends', 'keep'];
-export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export interface CoordinatorConfig {
   /** TCP port; 0 picks an ephemeral one (tests). */

@@ -1,30 +1,25 @@
 /**
- * Structured logs: one JSON object per line on stdout, so platform teams can ship them as-is.
- * `event(name, fields)` is what the app's own code calls; the LoggerService methods carry Nest's internal messages.
+ * The coordinator's log: @fedstroke/common's EventLog (pino, one JSON object per line on stdout, so platform teams
+ * ship it as-is) plus the LoggerService methods that carry Nest's own messages. `event(level, name, fields)` is
+ * what the app's code calls. Nest's errors keep their stack trace.
  */
 import type { LoggerService } from '@nestjs/common';
-import type { LogLevel } from '../config/coordinator-config';
+import { EventLog } from '@fedstroke/common';
 
-const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+export type { LogFields } from '@fedstroke/common';
 
-export type LogFields = Record<string, string | number | boolean | null | undefined>;
-
-export class JsonLogger implements LoggerService {
-  constructor(
-    private readonly level: LogLevel,
-    private readonly write: (line: string) => void = (line) => process.stdout.write(line),
-  ) {}
-
-  event(level: Exclude<LogLevel, 'silent'>, event: string, fields: LogFields = {}): void {
-    if (SEVERITY[level] < SEVERITY[this.level]) return;
-    this.write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields })}\n`);
-  }
-
+export class JsonLogger extends EventLog implements LoggerService {
   log(message: unknown, context?: string): void {
     this.event('info', 'nest', { context, message: String(message) });
   }
+  /** Nest calls error(message, stack, context) for exceptions and error(message, context) otherwise. */
   error(message: unknown, stackOrContext?: string, context?: string): void {
-    this.event('error', 'nest', { context: context ?? stackOrContext, message: String(message) });
+    const stack = context !== undefined ? stackOrContext : undefined;
+    this.event('error', 'nest', {
+      context: context ?? stackOrContext,
+      message: String(message),
+      stack: stack ?? (message instanceof Error ? message.stack : undefined),
+    });
   }
   warn(message: unknown, context?: string): void {
     this.event('warn', 'nest', { context, message: String(message) });

@@ -6,11 +6,11 @@
  * The agent sees only its own data folder: nothing here can point it at another site's cases.
  */
 import { resolve } from 'node:path';
+import { LOG_LEVELS, type LogLevel } from '@fedstroke/common';
 import { EXECUTION_PROVIDERS } from '@fedstroke/runtime';
 import { SiteConfigError } from './site-config.error';
 
-export type SiteLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const LOG_LEVELS: readonly SiteLogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+export type SiteLogLevel = LogLevel;
 
 export interface SiteAgentConfig {
   /** http(s)://host:port of the coordinator (no trailing slash). */
