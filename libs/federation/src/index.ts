@@ -23,3 +23,4 @@ export * from './rounds/round-state';
 export * from './rounds/federation-state';
 export * from './rounds/next-step';
 export * from './personalization/local-parameters';
+export * from './secure-aggregation';

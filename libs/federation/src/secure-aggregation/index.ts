@@ -1,0 +1,10 @@
+export * from './secure-aggregation.errors';
+export * from './secagg-messages';
+export * from './secagg-site';
+export * from './secagg-recovery';
+export * from './secagg-payload';
+export * from './fixed-point';
+export * from './neighbour-graph';
+export { splitSecret, combineShares, type Share } from './shamir';
+export { generateX25519KeyPair, x25519SharedSecret, x25519PublicKeyOf } from './key-agreement';
+export { applyMask, expandMask, addInto } from './mask-stream';
