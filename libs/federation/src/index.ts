@@ -24,3 +24,4 @@ export * from './rounds/federation-state';
 export * from './rounds/next-step';
 export * from './personalization/local-parameters';
 export * from './secure-aggregation';
+export * from './privacy/accounting';

@@ -1,0 +1,2 @@
+export * from './rdp';
+export { logErfc } from './log-erfc';
