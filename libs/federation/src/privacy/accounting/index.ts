@@ -1,2 +1,3 @@
 export * from './rdp';
 export { logErfc } from './log-erfc';
+export * from './privacy-ledger';
