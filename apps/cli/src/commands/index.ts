@@ -7,6 +7,7 @@ import { registerEvaluateCommand } from './evaluate.command';
 import { registerExportCommand } from './export.command';
 import { registerGradCommand } from './grad.command';
 import { registerInspectCommand } from './inspect.command';
+import { registerPkiCommand } from './pki.command';
 import { registerSegmentCommand } from './segment.command';
 import { registerSimulateCommand } from './simulate.command';
 import { registerSiteCommand } from './site.command';
@@ -29,5 +30,6 @@ export const commands: Array<(program: Command) => void> = [
   registerSimulateCommand,
   registerCoordinatorCommand,
   registerSiteCommand,
+  registerPkiCommand,
   registerBaselineJobCommand,
 ];
