@@ -21,7 +21,7 @@ import { JsonLogger } from './logging/json-logger';
 export interface CoordinatorApp {
   app: INestApplication;
   config: CoordinatorConfig;
-  /** http://host:port, with 127.0.0.1 for a wildcard host. */
+  /** http(s)://host:port, with 127.0.0.1 for a wildcard host. */
   url: string;
   port: number;
   close(): Promise<void>;
@@ -41,6 +41,17 @@ export async function createCoordinatorApp(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     logger,
     abortOnError: false,
+    // Client certificates are requested of everyone but checked only on site requests (the verifier, per request):
+    // admin, dashboard and inference callers use tokens alone.
+    httpsOptions: config.tls
+      ? {
+          cert: config.tls.cert,
+          key: config.tls.key,
+          ca: config.tls.clientCa ?? undefined,
+          requestCert: true,
+          rejectUnauthorized: false,
+        }
+      : undefined,
   });
   const dashboard = mountDashboard(app);
   try {
@@ -51,13 +62,24 @@ export async function createCoordinatorApp(
   }
   const { port } = app.getHttpServer().address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${host}:${port}`;
+  const url = `${config.tls ? 'https' : 'http'}://${host}:${port}`;
+  if (config.tls === null) {
+    logger.event('warn', 'coordinator.plain_http', {
+      url,
+      message:
+        'serving plain HTTP on loopback, for development only: tokens and model updates are not encrypted and sites ' +
+        'are not authenticated by certificate; configure TLS (fedstroke pki init, FEDSTROKE_PKI_DIR) for anything else',
+    });
+  }
   logger.event('info', 'coordinator.listening', {
     url,
     dashboardUrl: `${url}${DASHBOARD_PATH}`,
     dashboardBuilt: dashboard.built,
     dataDir: config.dataDir,
     database: config.database.kind,
+    tls: config.tls !== null,
+    requireSiteCertificates: config.tls?.requireSiteCertificates ?? false,
+    crl: config.tls?.crlFile ?? null,
   });
   return { app, config, url, port, close: () => app.close() };
 }

@@ -33,6 +33,7 @@ import {
   type UpdatePayload,
   type UploadOutcome,
 } from './transport/coordinator-client';
+import { coordinatorDispatcher } from './transport/tls-dispatcher';
 import type { FederationStatus, SiteTask, TrainingTask } from './transport/site-task';
 import { CoordinatorCallError, ModelIntegrityError } from './transport/transport-errors';
 
@@ -61,7 +62,7 @@ export class SiteAgent {
     private readonly config: SiteAgentConfig,
     private readonly log: SiteLogger = new SiteLogger(config.logLevel),
   ) {
-    this.client = new CoordinatorClient(config.coordinatorUrl, config.token);
+    this.client = new CoordinatorClient(config.coordinatorUrl, config.token, coordinatorDispatcher(config.tls));
     this.journal = new RoundJournal(config.stateDir);
     this.learning = new SiteLearningState(config.stateDir);
     this.policy = {

@@ -3,18 +3,21 @@ import { Reflector } from '@nestjs/core';
 import type { Role } from './principal';
 import { requestCarrier } from './request-context';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { SiteCertificateVerifier } from './site-certificate.verifier';
 import { TokenAuthenticator } from './token-authenticator.service';
 
 /**
  * The one gate in front of every resolver and route (registered as APP_GUARD): deny by default, authenticate the
  * bearer token, then check the role against @Roles. 401 when the token is missing or unknown, 403 when it is
- * valid but not allowed here.
+ * valid but not allowed here. A site's token must come with that site's client certificate under TLS
+ * (SiteCertificateVerifier).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: TokenAuthenticator,
+    private readonly certificates: SiteCertificateVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,6 +34,7 @@ export class AuthGuard implements CanActivate {
         `a ${principal.role} token may not call ${context.getHandler().name}; it needs one of: ${allowed.join(', ')}`,
       );
     }
+    if (principal.role === 'SITE') await this.certificates.verify(carrier.socket, principal);
     carrier.attach(principal);
     return true;
   }

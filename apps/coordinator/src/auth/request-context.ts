@@ -15,6 +15,8 @@ export type HttpRequest = IncomingMessage & { principal?: Principal };
 /** The Authorization value of an HTTP request or a graphql-ws connection, and where to keep the principal. */
 export function requestCarrier(context: ExecutionContext): {
   authorization: unknown;
+  /** The connection the request came on (a TLSSocket under HTTPS); undefined over graphql-ws. */
+  socket: unknown;
   attach: (principal: Principal) => void;
   principal: () => Principal | undefined;
 } {
@@ -24,6 +26,7 @@ export function requestCarrier(context: ExecutionContext): {
     const authorization = gql.connectionParams ? gql.connectionParams.authorization : gql.req?.headers?.authorization;
     return {
       authorization,
+      socket: gql.connectionParams ? undefined : gql.req?.socket,
       attach: (principal) => (gql.principal = principal),
       principal: () => gql.principal,
     };
@@ -31,6 +34,7 @@ export function requestCarrier(context: ExecutionContext): {
   const req = context.switchToHttp().getRequest<HttpRequest>();
   return {
     authorization: req.headers.authorization,
+    socket: req.socket,
     attach: (principal) => (req.principal = principal),
     principal: () => req.principal,
   };

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { initPki } from '@fedstroke/pki';
 import { ConfigError } from './config.error';
 import { configFromEnvironment, resolveCoordinatorConfig } from './coordinator-config';
 
@@ -9,7 +12,7 @@ describe('coordinator config', () => {
     const config = configFromEnvironment({ FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_DATA_DIR: '/srv/fed' });
     expect(config).toMatchObject({
       port: 4000,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       dataDir: '/srv/fed',
       database: { kind: 'sqlite', file: '/srv/fed/coordinator.sqlite' },
       artifactsDir: resolve('onnx-models'),
@@ -205,5 +208,57 @@ describe('coordinator config', () => {
       resolveCoordinatorConfig({ adminToken: ADMIN, dataDir: '/d', inference: { threads: 1, root: '/data/x' } })
         .inference,
     ).toMatchObject({ threads: 1, root: '/data/x', concurrency: 1 });
+  });
+});
+
+describe('coordinator TLS config', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = join(mkdtempSync(join(tmpdir(), 'coordinator-tls-')), 'pki');
+    await initPki(dir, { serverHosts: ['localhost'] });
+  });
+  afterAll(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+
+  it('FEDSTROKE_PKI_DIR fills in the four files, listens on every interface and requires site certificates', () => {
+    const config = configFromEnvironment({ FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_PKI_DIR: dir });
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.tls).toMatchObject({
+      certFile: join(dir, 'server.crt'),
+      keyFile: join(dir, 'server.key'),
+      clientCaFile: join(dir, 'ca.crt'),
+      crlFile: join(dir, 'crl.pem'),
+      requireSiteCertificates: true,
+    });
+  });
+
+  it.each([
+    [{ FEDSTROKE_TLS_CERT: 'x' }, /^FEDSTROKE_TLS_KEY is required for TLS/],
+    [
+      { FEDSTROKE_TLS_CERT: '/nope.crt', FEDSTROKE_TLS_KEY: '/nope.key', FEDSTROKE_REQUIRE_SITE_CERTIFICATES: 'false' },
+      /^FEDSTROKE_TLS_CERT cannot be read: \/nope\.crt \(ENOENT\)/,
+    ],
+    [
+      { FEDSTROKE_REQUIRE_SITE_CERTIFICATES: 'maybe', FEDSTROKE_TLS_CERT: 'x' },
+      /^FEDSTROKE_REQUIRE_SITE_CERTIFICATES must be true or false/,
+    ],
+  ])('names what is wrong: %j', (variables, message) => {
+    expect(() => configFromEnvironment({ FEDSTROKE_ADMIN_TOKEN: ADMIN, ...variables })).toThrow(message);
+  });
+
+  it('site certificates need the CA that signed them; a key that does not match the certificate is refused', () => {
+    expect(() =>
+      configFromEnvironment({
+        FEDSTROKE_ADMIN_TOKEN: ADMIN,
+        FEDSTROKE_TLS_CERT: join(dir, 'server.crt'),
+        FEDSTROKE_TLS_KEY: join(dir, 'server.key'),
+      }),
+    ).toThrow(/^FEDSTROKE_TLS_CLIENT_CA is required while site certificates are required/);
+    expect(() =>
+      configFromEnvironment({
+        FEDSTROKE_ADMIN_TOKEN: ADMIN,
+        FEDSTROKE_PKI_DIR: dir,
+        FEDSTROKE_TLS_KEY: join(dir, 'ca.key'),
+      }),
+    ).toThrow(/^FEDSTROKE_TLS_CERT and FEDSTROKE_TLS_KEY do not form a usable TLS identity/);
   });
 });

@@ -8,6 +8,13 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config.error';
 import { integerInRange, nonEmpty, optionalBoolean, optionalInteger, requireNonEmpty } from './config-values';
 import {
+  assertPlainHttpHost,
+  resolveTlsConfig,
+  type TlsConfig,
+  type TlsConfigInput,
+  tlsInputFromEnvironment,
+} from './tls-config';
+import {
   type InferenceConfig,
   type InferenceConfigInput,
   inferenceInputFromEnvironment,
@@ -58,6 +65,8 @@ export interface CoordinatorConfig {
   /** Which model inference serves without a promotion: see serving-config.ts. */
   serving: ServingConfig;
   graphql: GraphqlConfig;
+  /** HTTPS and site client certificates (tls-config.ts); null: plain HTTP on loopback, for development. */
+  tls: TlsConfig | null;
 }
 
 export interface GraphqlConfig {
@@ -72,7 +81,7 @@ export const DEFAULT_MAX_QUERY_COST = 250_000;
 
 /** What callers may pass: everything but the admin token and data directory has a default. */
 export type CoordinatorConfigInput = Partial<
-  Omit<CoordinatorConfig, 'database' | 'inference' | 'serving' | 'graphql'>
+  Omit<CoordinatorConfig, 'database' | 'inference' | 'serving' | 'graphql' | 'tls'>
 > & {
   adminToken: string;
   dataDir: string;
@@ -86,15 +95,21 @@ export type CoordinatorConfigInput = Partial<
   serving?: ServingConfigInput;
   /** Default: anonymous introspection off, the default cost limit. */
   graphql?: Partial<GraphqlConfig>;
+  /** Files for HTTPS and site certificates; left out: plain HTTP, on loopback only. */
+  tls?: TlsConfigInput;
 };
 
 const MIN_TOKEN_LENGTH = 16;
 
 export function resolveCoordinatorConfig(input: CoordinatorConfigInput): CoordinatorConfig {
   const dataDir = requireNonEmpty('FEDSTROKE_DATA_DIR', input.dataDir);
+  const tls = resolveTlsConfig(input.tls);
+  // Without TLS the default is loopback: plain HTTP must not be reachable from the network by accident.
+  const host = requireNonEmpty('FEDSTROKE_HOST', input.host ?? (tls ? '0.0.0.0' : '127.0.0.1'));
+  if (tls === null) assertPlainHttpHost(host);
   const config: CoordinatorConfig = {
     port: integerInRange('FEDSTROKE_PORT', input.port ?? 4000, 0, 65535),
-    host: requireNonEmpty('FEDSTROKE_HOST', input.host ?? '0.0.0.0'),
+    host,
     dataDir: resolve(dataDir),
     database: parseDatabaseUrl(input.databaseUrl, resolve(dataDir), input.databasePoolSize ?? 10),
     artifactsDir: resolve(input.artifactsDir ?? 'onnx-models'),
@@ -126,6 +141,7 @@ export function resolveCoordinatorConfig(input: CoordinatorConfigInput): Coordin
         1_000_000_000,
       ),
     },
+    tls,
   };
   const roleTokens = [config.adminToken, config.readonlyToken, config.inferenceToken].filter((t) => t !== undefined);
   if (new Set(roleTokens).size !== roleTokens.length) {
@@ -169,6 +185,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Coo
         env.NODE_ENV === 'development',
       maxQueryCost: optionalInteger('FEDSTROKE_GRAPHQL_MAX_COST', env.FEDSTROKE_GRAPHQL_MAX_COST),
     },
+    tls: tlsInputFromEnvironment(env),
   });
 }
 

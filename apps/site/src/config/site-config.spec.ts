@@ -1,12 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resolveSiteConfig, siteConfigFromEnvironment } from './site-config';
 import { SiteConfigError } from './site-config.error';
 
-const base = { coordinatorUrl: 'http://coordinator:4000/', token: 'site-token-0123456789', dataDir: '/data/site' };
+const base = { coordinatorUrl: 'https://coordinator:4000/', token: 'site-token-0123456789', dataDir: '/data/site' };
 
 describe('resolveSiteConfig', () => {
   it('fills the defaults and normalises the URL', () => {
     const config = resolveSiteConfig(base);
-    expect(config.coordinatorUrl).toBe('http://coordinator:4000');
+    expect(config.coordinatorUrl).toBe('https://coordinator:4000');
     expect(config.threads).toBe(1);
     expect(config.patchSize).toEqual([32, 48, 48]);
     expect(config.federationId).toBeUndefined();
@@ -29,7 +32,7 @@ describe('resolveSiteConfig', () => {
 describe('siteConfigFromEnvironment', () => {
   it('reads FEDSTROKE_* variables and rejects a non-integer', () => {
     const env = {
-      FEDSTROKE_COORDINATOR_URL: 'http://c:1',
+      FEDSTROKE_COORDINATOR_URL: 'http://127.0.0.1:1',
       FEDSTROKE_SITE_TOKEN: 'site-token-0123456789',
       FEDSTROKE_SITE_DATA: '/d',
       FEDSTROKE_SITE_PATCH: '16x24x24',
@@ -47,6 +50,41 @@ describe('siteConfigFromEnvironment', () => {
     expect(reset.keepOptimizerState).toBe(false);
     expect(() => siteConfigFromEnvironment({ FEDSTROKE_SITE_THREADS: 'two' })).toThrow(
       /FEDSTROKE_SITE_THREADS must be an integer \(got "two"\)/,
+    );
+  });
+});
+
+describe('site TLS settings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'site-tls-'));
+  const pem = join(dir, 'site.crt');
+  writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('plain http only to a coordinator on this machine', () => {
+    expect(resolveSiteConfig({ ...base, coordinatorUrl: 'http://127.0.0.1:4000' }).tls).toBeNull();
+    expect(resolveSiteConfig({ ...base, coordinatorUrl: 'http://localhost:4000' }).tls).toBeNull();
+    expect(() => resolveSiteConfig({ ...base, coordinatorUrl: 'http://coordinator.hospital.example:4000' })).toThrow(
+      /FEDSTROKE_COORDINATOR_URL is plain http to coordinator\.hospital\.example: the token and the model updates would travel unencrypted/,
+    );
+    expect(() =>
+      resolveSiteConfig({ ...base, coordinatorUrl: 'http://127.0.0.1:4000', tls: { certFile: pem, keyFile: pem } }),
+    ).toThrow(/FEDSTROKE_SITE_TLS_CERT needs an https coordinator URL/);
+  });
+
+  it('reads the certificate, key and CA files, and names the one that is missing or unreadable', () => {
+    const env = { FEDSTROKE_SITE_TLS_CERT: pem, FEDSTROKE_SITE_TLS_KEY: pem, FEDSTROKE_SITE_TLS_CA: pem };
+    const config = resolveSiteConfig({ ...base, tls: siteConfigFromEnvironment(env).tls });
+    expect(config.tls).toMatchObject({
+      certFile: pem,
+      keyFile: pem,
+      caFile: pem,
+      cert: expect.stringContaining('BEGIN CERTIFICATE'),
+    });
+    expect(() => resolveSiteConfig({ ...base, tls: { certFile: pem } })).toThrow(
+      /FEDSTROKE_SITE_TLS_KEY is required too/,
+    );
+    expect(() => resolveSiteConfig({ ...base, tls: { caFile: join(dir, 'nope.crt') } })).toThrow(
+      /FEDSTROKE_SITE_TLS_CA cannot be read: .*nope\.crt \(ENOENT\)/,
     );
   });
 });

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from '@fedstroke/common';
 import { EXECUTION_PROVIDERS } from '@fedstroke/runtime';
 import { SiteConfigError } from './site-config.error';
+import { resolveSiteTls, type SiteTlsConfig, type SiteTlsInput, siteTlsFromEnvironment } from './site-tls';
 
 export type SiteLogLevel = LogLevel;
 
@@ -59,10 +60,12 @@ export interface SiteAgentConfig {
   retryMaxMs: number;
   giveUpAfterSeconds: number;
   logLevel: SiteLogLevel;
+  /** The site certificate and the CA it trusts (site-tls.ts); null: plain http to a coordinator on this machine. */
+  tls: SiteTlsConfig | null;
 }
 
-export type SiteAgentConfigInput = Partial<SiteAgentConfig> &
-  Pick<SiteAgentConfig, 'coordinatorUrl' | 'token' | 'dataDir'>;
+export type SiteAgentConfigInput = Partial<Omit<SiteAgentConfig, 'tls'>> &
+  Pick<SiteAgentConfig, 'coordinatorUrl' | 'token' | 'dataDir'> & { tls?: SiteTlsInput };
 
 export const SITE_DEFAULTS = {
   artifactsRoot: 'onnx-models',
@@ -85,8 +88,10 @@ export const SITE_DEFAULTS = {
 };
 
 export function resolveSiteConfig(input: SiteAgentConfigInput): SiteAgentConfig {
+  const url = coordinatorUrl(input.coordinatorUrl);
   const config: SiteAgentConfig = {
-    coordinatorUrl: coordinatorUrl(input.coordinatorUrl),
+    coordinatorUrl: url,
+    tls: resolveSiteTls(url, input.tls),
     token: token(input.token),
     dataDir: resolve(nonEmpty('FEDSTROKE_SITE_DATA', input.dataDir)),
     artifactsRoot: resolve(input.artifactsRoot ?? SITE_DEFAULTS.artifactsRoot),
@@ -169,6 +174,7 @@ export function siteConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     retryMaxMs: number('FEDSTROKE_SITE_RETRY_MAX_MS'),
     giveUpAfterSeconds: number('FEDSTROKE_SITE_GIVE_UP_AFTER_SECONDS'),
     logLevel: text('FEDSTROKE_LOG_LEVEL') as SiteLogLevel | undefined,
+    tls: siteTlsFromEnvironment(env),
   };
 }
 

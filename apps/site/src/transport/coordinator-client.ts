@@ -5,6 +5,7 @@
  * (CoordinatorCallError.retryable, from the status and the refusal's code, never from its wording); retrying is the
  * caller's policy (withRetry).
  */
+import type { Dispatcher } from 'undici';
 import {
   type Float32BodyExpectation,
   float32ToBytes,
@@ -60,6 +61,8 @@ export class CoordinatorClient {
   constructor(
     private readonly baseUrl: string,
     private readonly token: string,
+    /** The connection pool with the site certificate (tls-dispatcher.ts); undefined: plain fetch. */
+    private readonly dispatcher?: Dispatcher,
   ) {}
 
   async currentSite(signal?: AbortSignal): Promise<SiteIdentity> {
@@ -238,6 +241,7 @@ export class CoordinatorClient {
     try {
       return await fetch(joinUrl(this.baseUrl, path), {
         ...init,
+        ...(this.dispatcher && { dispatcher: this.dispatcher }),
         headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.token}` },
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
