@@ -37,12 +37,15 @@ describe('fedstroke simulate', () => {
     const args = [...simulateArgs(root, join(root, 'data'), 3, 2), '--validate-every', '2', '--quiet'];
     const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT, timeout: 150_000 });
     expect(lastJsonLine(stdout)).toMatchObject({ federation: 'COMPLETED' });
-    // The GraphQL endpoint, the dashboard with a read-only token, and a ready-to-paste round-status query.
-    expect(stderr).toMatch(/coordinator GraphQL endpoint: http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    // The GraphQL endpoint, the dashboard with a read-only token, and a ready-to-paste round-status query, all over
+    // HTTPS: by default the run uses mutual TLS with a throwaway CA, and the sites (which completed every round)
+    // were served only because each presented its own certificate.
+    expect(stderr).toMatch(/coordinator GraphQL endpoint: https:\/\/127\.0\.0\.1:\d+\/graphql/);
     expect(stderr).toMatch(
-      /dashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard\/#\/federations\/[0-9a-f-]{36} \(read-only token: [0-9a-f]{48}\)/,
+      /dashboard: https:\/\/127\.0\.0\.1:\d+\/dashboard\/#\/federations\/[0-9a-f-]{36} \(read-only token: [0-9a-f]{48}\)/,
     );
-    expect(stderr).toContain('curl -s http://127.0.0.1:');
+    expect(stderr).toMatch(/curl -s --cacert \S+ca\.crt https:\/\/127\.0\.0\.1:/);
+    expect(stderr).toMatch(/mutual TLS: run CA .*pki\/ca\.crt \(throwaway/);
     expect(stderr).toMatch(/federated\s+test\s+3\s+\d\.\d{3} ± \d\.\d{3}/);
 
     const { runDir, summary } = readSimulateRun(root);

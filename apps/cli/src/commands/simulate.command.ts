@@ -39,6 +39,7 @@ interface SimulateFlags {
   localNorms?: boolean;
   selectDetection?: boolean;
   serve?: boolean;
+  tls: boolean;
   quiet?: boolean;
 }
 
@@ -130,6 +131,7 @@ export function registerSimulateCommand(program: Command): void {
       '--serve',
       'keep the coordinator serving GraphQL and the dashboard after the run (Ctrl-C or SIGTERM stops it)',
     )
+    .option('--no-tls', 'plain HTTP on loopback instead of mutual TLS with a throwaway CA (development only)')
     .option('--quiet', 'no progress bars')
     .action(async (flags: SimulateFlags) => {
       const options = toOptions(flags);
@@ -185,6 +187,7 @@ function toOptions(flags: SimulateFlags): SimulationOptions {
     localNorms: Boolean(flags.localNorms),
     selectDetection: Boolean(flags.selectDetection),
     serve: Boolean(flags.serve),
+    tls: flags.tls !== false,
     silent: Boolean(flags.quiet),
     synthDir: SIMULATE_DEFAULTS.synthDir,
   };

@@ -3,6 +3,7 @@
  * admin token (the operations of admin.graphql, typed from the schema: register sites, create and start the
  * federation, read rounds) and GET /models/:id for the final global model.
  */
+import type { Dispatcher } from 'undici';
 import { FedstrokeError } from '@fedstroke/common';
 import {
   GRAPHQL_PATH,
@@ -39,6 +40,8 @@ export class AdminClient {
   constructor(
     readonly url: string,
     private readonly token: string,
+    /** Trusts the coordinator's CA under HTTPS (run-pki.ts); undefined: plain fetch. */
+    private readonly dispatcher?: Dispatcher,
   ) {}
 
   async registerSite(name: string): Promise<{ id: string; name: string; token: string }> {
@@ -72,6 +75,7 @@ export class AdminClient {
   async downloadModel(versionId: string): Promise<Float32Array> {
     const response = await fetch(joinUrl(this.url, modelDownloadPath(versionId)), {
       headers: { authorization: `Bearer ${this.token}` },
+      ...(this.dispatcher && { dispatcher: this.dispatcher }),
     });
     if (!response.ok)
       throw new CoordinatorApiError('downloadModel', `HTTP ${response.status}: ${await response.text()}`);
@@ -106,6 +110,7 @@ export class AdminClient {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
         body: graphqlRequestBody(document, variables),
+        ...(this.dispatcher && { dispatcher: this.dispatcher }),
       });
     } catch (error) {
       throw new CoordinatorApiError(name, `cannot reach ${this.url} (${(error as Error).message})`);
@@ -118,7 +123,12 @@ export class AdminClient {
 }
 
 /** The ready-to-paste query the README and the simulate output show for following a federation's rounds. */
-export function roundStatusCurl(url: string, federationId: string, tokenVariable = 'FEDSTROKE_ADMIN_TOKEN'): string {
+export function roundStatusCurl(
+  url: string,
+  federationId: string,
+  tokenVariable = 'FEDSTROKE_ADMIN_TOKEN',
+  caFile?: string,
+): string {
   const query = `{ federation(id: "${federationId}") { status currentRound { index status counts { assigned accepted rejected } metrics { name value } } } }`;
-  return `curl -s ${url}/graphql -H "authorization: Bearer $${tokenVariable}" -H 'content-type: application/json' -d '${JSON.stringify({ query })}'`;
+  return `curl -s ${caFile ? `--cacert ${caFile} ` : ''}${url}/graphql -H "authorization: Bearer $${tokenVariable}" -H 'content-type: application/json' -d '${JSON.stringify({ query })}'`;
 }

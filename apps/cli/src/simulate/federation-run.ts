@@ -12,6 +12,7 @@ import { AdminClient, roundStatusCurl, type RoundView } from './admin-client';
 import { logPath, type ManagedProcess, startCoordinatorProcess, startSiteProcess } from './child-process';
 import { siteStateDir } from './personalised-evaluation';
 import { ProgressMonitor } from './progress-monitor';
+import { throwawayPki } from './run-pki';
 import type { SiteFolder } from './site-folders';
 import type { SimulationOptions } from './simulation-options';
 
@@ -48,6 +49,7 @@ export async function runFederation(
   const adminToken = randomBytes(24).toString('hex');
   // For watching the run in the dashboard: sees everything, changes nothing.
   const readonlyToken = randomBytes(24).toString('hex');
+  const pki = options.tls ? await throwawayPki(runDir, context.runId) : null;
   const {
     process: coordinator,
     url,
@@ -58,11 +60,11 @@ export async function runFederation(
     adminToken,
     port: context.port,
     logFile: logPath(runDir, 'coordinator'),
-    env: { FEDSTROKE_READONLY_TOKEN: readonlyToken },
+    env: { FEDSTROKE_READONLY_TOKEN: readonlyToken, ...pki?.coordinatorEnv },
   });
   const sites: ManagedProcess[] = [];
   try {
-    const admin = new AdminClient(url, adminToken);
+    const admin = new AdminClient(url, adminToken, pki?.dispatcher);
     const registered: Array<{ folder: SiteFolder; id: string; name: string; token: string }> = [];
     for (const folder of folders) registered.push({ folder, ...(await admin.registerSite(folder.name)) });
     const federationName = context.runId;
@@ -105,7 +107,7 @@ export async function runFederation(
           '--provider',
           options.provider,
         ],
-        env: { FEDSTROKE_SITE_WARMUP: String(options.warmupSteps) },
+        env: { FEDSTROKE_SITE_WARMUP: String(options.warmupSteps), ...(await pki?.siteEnv(site)) },
       });
       child.exited.then(({ code }) => {
         if (code !== 0 && code !== null)
@@ -114,8 +116,16 @@ export async function runFederation(
       sites.push(child);
     }
     say(`coordinator GraphQL endpoint: ${url}/graphql (federation ${federationId})`);
+    if (pki) {
+      say(
+        `mutual TLS: run CA ${pki.paths.caCertificate} (throwaway; curl --cacert it, or trust it in the browser ` +
+          `for the dashboard); each site presents its own certificate from ${pki.paths.dir}/sites`,
+      );
+    }
     say(`dashboard: ${dashboardUrl}#/federations/${federationId} (read-only token: ${readonlyToken})`);
-    say(`round status: FEDSTROKE_ADMIN_TOKEN=${adminToken} ${roundStatusCurl(url, federationId)}`);
+    say(
+      `round status: FEDSTROKE_ADMIN_TOKEN=${adminToken} ${roundStatusCurl(url, federationId, undefined, pki?.paths.caCertificate)}`,
+    );
     const monitor = new ProgressMonitor({
       url,
       token: adminToken,
@@ -123,6 +133,7 @@ export async function runFederation(
       rounds: options.rounds,
       siteNames: new Map(registered.map((s) => [s.id, s.name])),
       silent: options.silent,
+      caPem: pki?.caPem,
     });
     await admin.startFederation(federationId);
     const status = await waitForEnd(admin, federationId, monitor, coordinator);
@@ -150,6 +161,7 @@ export async function runFederation(
   } finally {
     // Idle once the federation has ended (an agent exits by itself at its next nextTask; no need to wait for it).
     await Promise.all(sites.map((s) => s.stop()));
+    await pki?.dispatcher.close();
   }
 }
 

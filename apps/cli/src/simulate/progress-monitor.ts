@@ -40,6 +40,8 @@ export interface MonitorOptions {
   siteNames: Map<string, string>;
   silent?: boolean;
   stream?: NodeJS.WriteStream;
+  /** The CA to trust for wss:// (the run's throwaway CA). */
+  caPem?: string;
 }
 
 export class ProgressMonitor {
@@ -60,7 +62,7 @@ export class ProgressMonitor {
     this.finished = new Promise((resolve) => (this.settle = resolve));
     this.client = createClient({
       url: `${options.url.replace(/^http/, 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
+      webSocketImpl: options.caPem ? trusting(options.caPem) : WebSocket,
       connectionParams: { authorization: `Bearer ${options.token}` },
       retryAttempts: 1000,
       shouldRetry: () => true,
@@ -128,4 +130,13 @@ export class ProgressMonitor {
   async close(): Promise<void> {
     await this.client.dispose();
   }
+}
+
+/** A WebSocket class that trusts `ca` for wss:// (graphql-ws constructs it with url and protocols only). */
+function trusting(ca: string): typeof WebSocket {
+  return class extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, { ca });
+    }
+  } as typeof WebSocket;
 }

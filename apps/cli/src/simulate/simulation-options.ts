@@ -48,6 +48,8 @@ export interface SimulationOptions {
   /** Detection settings chosen on validation: the federation by its sites, each baseline on its own split. */
   selectDetection: boolean;
   serve: boolean;
+  /** Mutual TLS with a throwaway CA per run (default); false: plain HTTP on loopback, for development. */
+  tls: boolean;
   silent: boolean;
   /** Synthetic default set: where, and its size (tests make small ones). */
   synthDir: string;
