@@ -6,6 +6,7 @@ import { benchmarkInference, benchmarkTraining, type BenchmarkResult } from '@fe
 import { ensureArtifacts, namedConfig } from '@fedstroke/unet';
 import type { Command } from 'commander';
 import { registerBenchAggregate } from './bench-aggregate.command';
+import { registerBenchSecagg } from './bench-secagg.command';
 import { parseThreads } from './grad.command';
 
 const PYTHON = '/usr/bin/python3';
@@ -153,7 +154,8 @@ export function registerBenchCommand(program: Command): void {
     .command('bench')
     .description(
       'Benchmarks. train / infer: the U-Net on the workload of ../shared/bench/torch_unet3d.py (median and min ms per ' +
-        'step, parameter count, peak RSS; --torch runs the reference beside). aggregate: federation strategies.',
+        'step, parameter count, peak RSS; --torch runs the reference beside). aggregate: federation strategies. ' +
+        'secagg: what secure aggregation adds to a round.',
     );
 
   withCommonOptions(
@@ -209,4 +211,5 @@ export function registerBenchCommand(program: Command): void {
     });
 
   registerBenchAggregate(bench); // `bench aggregate` (federation strategies) lives beside, in bench-aggregate.command.ts
+  registerBenchSecagg(bench); // `bench secagg` (secure aggregation's cost) in bench-secagg.command.ts
 }

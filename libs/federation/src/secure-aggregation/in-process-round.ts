@@ -31,10 +31,21 @@ export interface WireBytes {
   unmask: number;
 }
 
+/** Milliseconds spent in each step: the sites' work summed over sites (they would run in parallel), and the coordinator's. */
+export interface StepTimes {
+  siteAdvertise: number;
+  siteShareKeys: number;
+  siteMask: number;
+  siteAnswer: number;
+  coordinatorSum: number;
+  coordinatorUnmask: number;
+}
+
 export interface InProcessRoundResult {
   sum: Uint32Array;
   transcript: RoundTranscript;
   bytes: WireBytes;
+  times: StepTimes;
 }
 
 export function runInProcessRound(options: InProcessRoundOptions): InProcessRoundResult {
@@ -42,8 +53,22 @@ export function runInProcessRound(options: InProcessRoundOptions): InProcessRoun
   const gone = new Set<string>();
   const sites = [...options.inputs.keys()].map((id) => new SecureAggregationSite(id, params));
   const bytes: WireBytes = { advertise: 0, shares: 0, maskedInputs: 0, unmask: 0 };
+  const times: StepTimes = {
+    siteAdvertise: 0,
+    siteShareKeys: 0,
+    siteMask: 0,
+    siteAnswer: 0,
+    coordinatorSum: 0,
+    coordinatorUnmask: 0,
+  };
+  const timed = <T>(step: keyof StepTimes, work: () => T): T => {
+    const start = performance.now();
+    const result = work();
+    times[step] += performance.now() - start;
+    return result;
+  };
 
-  const roster: KeyAdvertisement[] = sites.map((site) => site.advertise());
+  const roster: KeyAdvertisement[] = sites.map((site) => timed('siteAdvertise', () => site.advertise()));
   bytes.advertise += jsonBytes(roster) * (1 + roster.length);
   for (const id of options.dropAfterAdvertise ?? []) gone.add(id);
 
@@ -51,7 +76,7 @@ export function runInProcessRound(options: InProcessRoundOptions): InProcessRoun
   const sharedKeys: string[] = [];
   for (const site of sites) {
     if (gone.has(site.siteId)) continue;
-    sealed.push(...site.shareKeys(roster));
+    sealed.push(...timed('siteShareKeys', () => site.shareKeys(roster)));
     sharedKeys.push(site.siteId);
   }
   bytes.shares += 2 * jsonBytes(sealed);
@@ -61,8 +86,13 @@ export function runInProcessRound(options: InProcessRoundOptions): InProcessRoun
   const survivors: string[] = [];
   for (const site of sites) {
     if (gone.has(site.siteId)) continue;
-    site.receiveShares(sealed.filter((s) => s.to === site.siteId && sharedKeys.includes(s.from)));
-    masked.push(site.maskInput(options.inputs.get(site.siteId) as Uint32Array));
+    const mine = sealed.filter((s) => s.to === site.siteId && sharedKeys.includes(s.from));
+    masked.push(
+      timed('siteMask', () => {
+        site.receiveShares(mine);
+        return site.maskInput(options.inputs.get(site.siteId) as Uint32Array);
+      }),
+    );
     survivors.push(site.siteId);
   }
   bytes.maskedInputs += 4 * params.length * masked.length;
@@ -73,12 +103,13 @@ export function runInProcessRound(options: InProcessRoundOptions): InProcessRoun
   const responses: UnmaskResponse[] = [];
   for (const site of sites) {
     if (gone.has(site.siteId)) continue;
-    responses.push(site.answerUnmask(request));
+    responses.push(timed('siteAnswer', () => site.answerUnmask(request)));
     bytes.unmask += jsonBytes(request);
   }
   bytes.unmask += jsonBytes(responses);
-  const sum = unmaskSum(transcript, sumMaskedInputs(masked, params.length), responses);
-  return { sum, transcript, bytes };
+  const maskedSum = timed('coordinatorSum', () => sumMaskedInputs(masked, params.length));
+  const sum = timed('coordinatorUnmask', () => unmaskSum(transcript, maskedSum, responses));
+  return { sum, transcript, bytes, times };
 }
 
 function jsonBytes(value: unknown): number {

@@ -8,3 +8,4 @@ export * from './neighbour-graph';
 export { splitSecret, combineShares, type Share } from './shamir';
 export { generateX25519KeyPair, x25519SharedSecret, x25519PublicKeyOf } from './key-agreement';
 export { applyMask, expandMask, addInto } from './mask-stream';
+export * from './in-process-round';
