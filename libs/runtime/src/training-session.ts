@@ -210,6 +210,20 @@ export class TrainingSession {
     return this.gradients.slice();
   }
 
+  /**
+   * Replaces the accumulated gradients, as if one trainStep had produced them: what DP-SGD does after clipping each
+   * case's gradient and adding noise (the next optimizerStep applies them).
+   */
+  loadGradientsBuffer(buffer: Float32Array): void {
+    if (buffer.length !== this.gradients.length) {
+      throw new WeightsError(
+        `gradient buffer holds ${buffer.length} values, the model has ${this.gradients.length} parameters`,
+      );
+    }
+    this.gradients.set(buffer);
+    this.accumulatedSteps = 1;
+  }
+
   /** Replaces the parameters (e.g. a new global model); the optimizer state is kept, as in ORT. */
   loadParametersBuffer(buffer: Float32Array, source = 'parameters buffer'): void {
     if (buffer.length !== this.parameters.length) {

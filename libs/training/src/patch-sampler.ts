@@ -35,7 +35,17 @@ export function drawPatch(
   foregroundFraction: number,
   rng: Random,
 ): PatchDraw {
-  const caseIndex = rng.int(cases.length);
+  return drawPatchFromCase(cases, rng.int(cases.length), patch, foregroundFraction, rng);
+}
+
+/** drawPatch for a given case (DP-SGD samples the cases itself, one patch per included case). */
+export function drawPatchFromCase(
+  cases: TrainingCase[],
+  caseIndex: number,
+  patch: SpatialDims,
+  foregroundFraction: number,
+  rng: Random,
+): PatchDraw {
   const c = cases[caseIndex];
   const dims = caseDims(c);
   const wantForeground = rng.chance(foregroundFraction);

@@ -25,6 +25,10 @@ export interface TrainableSession {
   setLearningRate(lr: number): void;
   /** A copy of the parameters in manifest order. */
   getContiguousParameters(): Float32Array;
+  /** A copy of the gradients accumulated since the last lazyResetGrad (DP-SGD reads each case's on its own). */
+  getContiguousGradients(): Float32Array;
+  /** Replaces the accumulated gradients (DP-SGD's clipped, noised sum) for the next optimizerStep. */
+  loadGradientsBuffer(buffer: Float32Array): void;
   loadParametersBuffer(buffer: Float32Array): void;
   /** FedProx anchor and strength; null weights (or mu 0) turn the proximal term off. */
   setProximal(globalWeights: Float32Array | null, mu: number): void;

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { ProgressBar, Random } from '@fedstroke/common';
 import { augmentBatch } from './augment';
 import { createBatchBuffer, type BatchBuffer } from './batch-buffer';
+import { dpSgdStep } from './dp-sgd-step';
 import { TrainingAbortedError, TrainingDataError, TrainingDivergedError } from './errors';
 import { decodeLoopState, encodeLoopState, type LoopState } from './loop-state';
 import { learningRateAt, type LrSchedule } from './lr-schedule';
@@ -32,7 +33,10 @@ export interface TrainLocalResult {
   /** Patches drawn in total (steps × batch × accumulation, over every call of a resumed run). */
   samplesSeen: number;
   stepsDone: number;
-  /** Mean training loss per optimizer step, from step 1 (a resumed run includes the earlier steps). */
+  /**
+   * Mean training loss per optimizer step, from step 1 (a resumed run includes the earlier steps). Under DP-SGD, a
+   * step whose Poisson sample was empty has no loss and is not listed.
+   */
   losses: number[];
   learningRates: number[];
   /** Σ of learningRates: SCAFFOLD's K·η for a round whose rate varies (a resumed run includes the earlier steps). */
@@ -90,7 +94,7 @@ export async function trainLocal(
   session.setStepCorrection(opts.stepCorrection ?? null);
 
   const rng = Random.fromState(state.rngState);
-  const batch = createBatchBuffer(opts.batchSize, session.manifest.config.inChannels, opts.patchSize);
+  const batch = createBatchBuffer(opts.dpSgd ? 1 : opts.batchSize, session.manifest.config.inChannels, opts.patchSize);
   const schedule: LrSchedule = {
     kind: opts.schedule,
     baseLr: opts.learningRate,
@@ -111,13 +115,21 @@ export async function trainLocal(
     }
     const learningRate = learningRateAt(schedule, opts.scheduleOffset + state.step);
     session.setLearningRate(learningRate);
-    const loss = await accumulatedStep(session, dataset.train, batch, rng, opts);
-    if (!Number.isFinite(loss)) throw new TrainingDivergedError(state.step + 1, loss, learningRate);
+    const { loss, patches } = opts.dpSgd
+      ? await dpSgdStep(session, dataset.train, batch, rng, opts, opts.dpSgd).then((r) => ({
+          loss: r.loss,
+          patches: r.batchSize,
+        }))
+      : {
+          loss: await accumulatedStep(session, dataset.train, batch, rng, opts),
+          patches: opts.batchSize * opts.gradientAccumulation,
+        };
+    if (loss !== null && !Number.isFinite(loss)) throw new TrainingDivergedError(state.step + 1, loss, learningRate);
     state.step++;
-    state.losses.push(loss);
+    if (loss !== null) state.losses.push(loss);
     state.learningRates.push(learningRate);
-    state.samplesSeen += opts.batchSize * opts.gradientAccumulation;
-    opts.onStep?.({ step: state.step, loss, learningRate });
+    state.samplesSeen += patches;
+    opts.onStep?.({ step: state.step, loss: loss ?? Number.NaN, learningRate });
 
     const validateNow = (opts.valEvery > 0 && state.step % opts.valEvery === 0) || state.step === opts.steps;
     if (valCases.length > 0 && validateNow) {
@@ -174,7 +186,7 @@ async function accumulatedStep(
 }
 
 function progressNote(state: LoopState): string {
-  const loss = state.losses[state.losses.length - 1];
+  const loss = state.losses[state.losses.length - 1] ?? Number.NaN;
   const dice = state.valHistory[state.valHistory.length - 1];
   return `loss ${loss.toFixed(4)}${dice ? ` dice ${dice.meanDice.toFixed(3)}` : ''}${state.best ? ` best ${state.best.dice.toFixed(3)}` : ''}`;
 }

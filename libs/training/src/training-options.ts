@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@fedstroke/common';
+import { assertDpSgdOptions, type DpSgdOptions } from '@fedstroke/federation';
 import { DEFAULT_AUGMENT, type AugmentOptions } from './augment';
 import { validateLrSchedule, type LrScheduleKind } from './lr-schedule';
 import { DEFAULT_FOREGROUND_FRACTION, validatePatchSize } from './patch-sampler';
@@ -53,6 +54,11 @@ export interface TrainLocalOptions {
    * rates used) is what the site's control-variate update divides by.
    */
   stepCorrection?: Float32Array;
+  /**
+   * Sample-level DP-SGD (dp-sgd-step.ts): Poisson-sampled cases, per-case clipping and Gaussian noise at every
+   * step, in place of the batch of `batchSize` patches. Absent: plain training.
+   */
+  dpSgd?: DpSgdOptions;
   /** Start each call with fresh Adam moments (default true for a fresh call; a resume restores them). */
   resetOptimizer?: boolean;
   /** Where best.safetensors, last.safetensors (weights + optimizer + loop state) go; nothing is written without it. */
@@ -95,11 +101,19 @@ export type ResolvedTrainOptions = Required<
     | 'onValidation'
     | 'validation'
     | 'progress'
+    | 'dpSgd'
   >
 > &
   Pick<
     TrainLocalOptions,
-    'initialWeights' | 'stepCorrection' | 'checkpointDir' | 'resumeFrom' | 'signal' | 'onStep' | 'onValidation'
+    | 'initialWeights'
+    | 'stepCorrection'
+    | 'checkpointDir'
+    | 'resumeFrom'
+    | 'signal'
+    | 'onStep'
+    | 'onValidation'
+    | 'dpSgd'
   > & {
     validation: ValidationOptions;
     progress: NonNullable<TrainLocalOptions['progress']>;
@@ -143,6 +157,12 @@ export function resolveTrainOptions(options: TrainLocalOptions, spatialMultiple:
     );
   if (!(resolved.foregroundFraction >= 0 && resolved.foregroundFraction <= 1))
     throw new InvalidArgumentError(`foreground fraction ${resolved.foregroundFraction}: expected a number in [0, 1]`);
+  if (resolved.dpSgd) {
+    assertDpSgdOptions(resolved.dpSgd, 'dpSgd');
+    if (resolved.gradientAccumulation !== 1) {
+      throw new InvalidArgumentError('dpSgd: gradient accumulation must be 1 (each DP-SGD step is one Poisson sample)');
+    }
+  }
   if (!(resolved.proximalMu >= 0) || !Number.isFinite(resolved.proximalMu))
     throw new InvalidArgumentError(`FedProx mu ${resolved.proximalMu}: expected a finite number ≥ 0`);
   const { overlap, threshold } = resolved.validation;
