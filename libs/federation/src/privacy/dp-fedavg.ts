@@ -14,7 +14,7 @@
  * fraction of unclipped updates b̄, and C ← C · exp(−η (b̄ − γ)) moves C geometrically toward the γ-quantile of
  * the update norms. Releasing the noised count costs privacy too; Andrew et al. (§3) show that releasing both is
  * the Gaussian mechanism with z = (z_Δ^−2 + (2σ_b)^−2)^−1/2, so for a stated z the delta gets the larger
- * z_Δ = (z^−2 − (2σ_b)^−2)^−1/2, which needs σ_b > 1/(2z).
+ * z_Δ = (z^−2 − (2σ_b)^−2)^−1/2, which needs σ_b > z/2.
  *
  * Under secure aggregation nobody may hold the whole noise: each site adds N(0, (z·C)²/t) to its own clipped
  * delta, t being the threshold (the fewest sites a round can be unmasked with), so any round that unmasks carries
@@ -60,10 +60,11 @@ export function assertClientDpOptions(options: ClientDpOptions, where: string): 
       `${where}.adaptive.learningRate must be a finite number > 0, got ${adaptive.learningRate}`,
     );
   }
-  const least = 1 / (2 * options.noiseMultiplier);
+  // (2σ_b)^−2 must stay below z^−2, or the count alone would spend the whole budget.
+  const least = options.noiseMultiplier / 2;
   if (!(Number.isFinite(adaptive.countNoiseStd) && adaptive.countNoiseStd > least)) {
     throw new InvalidArgumentError(
-      `${where}.adaptive.countNoiseStd must exceed 1/(2·noiseMultiplier) = ${least} (Andrew et al. 2021, §3), got ${adaptive.countNoiseStd}`,
+      `${where}.adaptive.countNoiseStd must exceed noiseMultiplier / 2 = ${least} (Andrew et al. 2021, §3), got ${adaptive.countNoiseStd}`,
     );
   }
 }

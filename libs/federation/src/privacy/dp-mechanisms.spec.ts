@@ -58,8 +58,12 @@ describe('DP-FedAvg', () => {
     expect(zDelta ** -2 + (2 * 1) ** -2).toBeCloseTo(1, 12);
     expect(zDelta).toBeGreaterThan(1);
     expect(() =>
-      assertClientDpOptions({ ...adaptive, adaptive: { ...adaptive.adaptive, countNoiseStd: 0.4 } }, 'dp'),
-    ).toThrow(/countNoiseStd must exceed 1\/\(2·noiseMultiplier\) = 0.5/);
+      assertClientDpOptions(
+        { ...adaptive, noiseMultiplier: 3, adaptive: { ...adaptive.adaptive, countNoiseStd: 1.4 } },
+        'dp',
+      ),
+    ).toThrow(/countNoiseStd must exceed noiseMultiplier \/ 2 = 1.5/);
+    expect(() => assertClientDpOptions(adaptive, 'dp')).not.toThrow();
   });
 
   it('adaptive clipping moves C down when more than γ of the updates were within it, up when fewer', () => {
