@@ -10,6 +10,7 @@ export * from './privacy/clip-and-noise';
 export * from './privacy/dp-fedavg';
 export * from './privacy/dp-sgd';
 export * from './privacy/secure-gaussian';
+export * from './privacy/private-sum';
 export * from './validation/validate-update';
 export * from './validation/update-norm-bound';
 export * from './validation/aggregate-check';

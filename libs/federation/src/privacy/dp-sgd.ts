@@ -34,6 +34,9 @@ export function assertDpSgdOptions(options: DpSgdOptions, where: string): void {
 }
 
 /** q = B/N, refused when the site has fewer cases than the expected batch. */
+/** The metric a DP-SGD site reports with its update: the Poisson rate q = B/N it trained with (the accountant's q). */
+export const DP_SGD_SAMPLING_RATE_METRIC = 'dpSgdSamplingRate';
+
 export function dpSgdSamplingRate(options: DpSgdOptions, trainingCases: number): number {
   if (!(Number.isInteger(trainingCases) && trainingCases >= options.expectedBatchSize)) {
     throw new InvalidArgumentError(

@@ -6,6 +6,6 @@ export * from './secagg-payload';
 export * from './fixed-point';
 export * from './neighbour-graph';
 export { splitSecret, combineShares, type Share } from './shamir';
-export { generateX25519KeyPair, x25519SharedSecret, x25519PublicKeyOf } from './key-agreement';
+export { generateX25519KeyPair, x25519SharedSecret, x25519PublicKeyOf, X25519_KEY_BYTES } from './key-agreement';
 export { applyMask, expandMask, addInto } from './mask-stream';
 export * from './in-process-round';
