@@ -17,6 +17,7 @@ import { ModelVersionsModule } from './model-versions/model-versions.module';
 import { OrchestrationModule } from './orchestration/orchestration.module';
 import { ParticipationsModule } from './participations/participations.module';
 import { PersistenceModule } from './persistence/persistence.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RoundEventsModule } from './rounds/round-events.module';
 import { RoundsModule } from './rounds/rounds.module';
 import { ServingModule } from './serving/serving.module';
@@ -55,6 +56,7 @@ export class AppModule {
         AuthModule,
         RoundEventsModule,
         ServingModule,
+        PrivacyModule,
         OrchestrationModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

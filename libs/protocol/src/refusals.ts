@@ -30,6 +30,8 @@ const UPDATE_REJECTIONS = {
   ALREADY_ACCEPTED: 409,
   /** The participation already ended another way (rejected, failed, dropped). */
   ALREADY_REPORTED: 409,
+  /** A masked input outside its secure-aggregation step, or from a site that did not share its keys. */
+  NOT_IN_SECURE_ROUND: 409,
 } as const satisfies Record<ValidationRejectionCode, number> & Record<string, number>;
 
 /** Refusals of the moment: the same request may succeed later. */

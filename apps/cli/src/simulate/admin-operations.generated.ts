@@ -5,8 +5,26 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Adaptive clipping (Andrew et al. 2021): C follows the targetQuantile of update norms. */
+export type AdaptiveClippingInput = {
+  /** Noise std σ_b on the count of unclipped updates; > noiseMultiplier / 2. Default max(sitesPerRound / 20, noiseMultiplier). */
+  countNoiseStd?: number | null | undefined;
+  /** Geometric step η_C of the clip norm per round. */
+  learningRate?: number;
+  targetQuantile?: number;
+};
+
+/** Client-level DP-FedAvg (McMahan et al. 2018): each site’s delta clipped to clipNorm, Gaussian noise of noiseMultiplier × clipNorm on the sum (by the coordinator, or split among the sites under secure aggregation), divided by sitesPerRound. */
+export type ClientDpInput = {
+  adaptiveClipping?: AdaptiveClippingInput | null | undefined;
+  clipNorm: number;
+  noiseMultiplier: number;
+};
+
 export type CreateFederationInput = {
   deadlineSeconds: number;
+  /** Opt in to differential privacy. */
+  differentialPrivacy?: DifferentialPrivacyInput | null | undefined;
   /** Default: the config's artifacts checkpoint. */
   initialModel?: InitialModelInput | null | undefined;
   learningRate: number;
@@ -19,6 +37,8 @@ export type CreateFederationInput = {
   /** Default: sitesPerRound. */
   quorum?: number | null | undefined;
   rounds: number;
+  /** Opt in to secure aggregation. */
+  secureAggregation?: SecureAggregationInput | null | undefined;
   /** The member sites (registered, ACTIVE): only they are given its rounds and download its models. At least minUpdatesAtDeadline sites; an empty list is refused. addFederationSite / removeFederationSite change it. */
   siteIds: Array<string>;
   sitesPerRound: number;
@@ -26,6 +46,15 @@ export type CreateFederationInput = {
   strategyParams?: StrategyParamsInput | null | undefined;
   /** What the sites train on. */
   trainingData?: TrainingData;
+};
+
+/** Differential privacy with a Rényi-DP accountant that reports ε at delta after every round. */
+export type DifferentialPrivacyInput = {
+  clientLevel?: ClientDpInput | null | undefined;
+  delta?: number;
+  sampleLevel?: SampleDpInput | null | undefined;
+  /** Budget: the federation ends (COMPLETED, with the reason) before a round that would exceed it. */
+  targetEpsilon?: number | null | undefined;
 };
 
 export type FederationStatus =
@@ -59,6 +88,25 @@ export type RoundStatus =
   | 'COMPLETED'
   | 'FAILED'
   | 'OPEN';
+
+/** Sample-level DP-SGD at every site (Abadi et al. 2016): Poisson-sampled cases (q = expectedBatchSize / cases), each case’s gradient clipped to clipNorm, Gaussian noise of noiseMultiplier × clipNorm per step. */
+export type SampleDpInput = {
+  clipNorm: number;
+  expectedBatchSize: number;
+  noiseMultiplier: number;
+};
+
+/** Secure aggregation (SecAgg, Bonawitz et al. 2017): sites mask their clipped updates so that the coordinator learns only their sum. Refuses strategies and checks that need individual updates (MEDIAN, TRIMMED_MEAN, maxUpdateNorm, strategyParams.clipNorm). */
+export type SecureAggregationInput = {
+  /** L2 norm sites clip their delta to before masking. Default: differentialPrivacy.clientLevel.clipNorm. */
+  clipNorm?: number | null | undefined;
+  /** Cap on a site’s aggregation weight (its sample count). */
+  maxSampleWeight?: number;
+  /** Seconds each key-exchange and unmasking step waits for sites. */
+  stepSeconds?: number;
+  /** Shares needed to unmask, and the fewest sites a round can be unmasked with; more than sitesPerRound / 2 (so no coordinator can collect both secrets of one site) and at most sitesPerRound. */
+  threshold: number;
+};
 
 /** FEDAVG: sample-weighted mean. FEDPROX: FedAvg + proximal term on sites (proximalMu). FEDADAM/FEDYOGI: server optimizer on the averaged delta. MEDIAN: coordinate-wise median. TRIMMED_MEAN: mean without the extremes. SCAFFOLD: FedAvg with control variates that correct each site's local steps for client drift. */
 export type Strategy =

@@ -14,6 +14,7 @@ import type {
   StrategyParamsRecord,
 } from '../persistence/records';
 import { FederationRepository } from '../persistence/repositories';
+import { resolvePrivacy } from '../privacy/privacy-config';
 import { WeightsStore } from '../storage/weights-store';
 import type { CreateFederationInput } from './dto/create-federation.input';
 import { InitialModels } from './initial-models';
@@ -55,7 +56,7 @@ export class FederationsService {
     }
     const siteIds = await this.membership.checkInitialMembers(input.siteIds, input.minUpdatesAtDeadline);
     const initial = await this.initialModels.choose(input.modelConfigName, input.initialModel);
-    const config: FederationConfigRecord = {
+    const plain: Omit<FederationConfigRecord, 'privacy'> = {
       strategy: input.strategy,
       rounds: input.rounds,
       sitesPerRound: input.sitesPerRound,
@@ -68,6 +69,7 @@ export class FederationsService {
       strategyParams: definedOnly({ ...(input.strategyParams ?? {}) }),
       trainingData: input.trainingData,
     };
+    const config: FederationConfigRecord = { ...plain, privacy: resolvePrivacy(input, plain) };
     try {
       // Builds the strategy once now, so bad parameters fail here and not at the first aggregation.
       assertCompatibleOptions(config);

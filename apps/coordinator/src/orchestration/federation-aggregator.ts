@@ -111,14 +111,14 @@ function detectionMetrics(choice: DetectionChoice): Record<string, number> {
   };
 }
 
-function toServerState(state: StrategyState): ServerState {
+export function toServerState(state: StrategyState): ServerState {
   return {
     tensors: Object.entries(state.tensors).map(([name, data]) => ({ name, data })),
     metadata: { step: String(state.step) },
   };
 }
 
-function fromServerState(state: ServerState): StrategyState {
+export function fromServerState(state: ServerState): StrategyState {
   return {
     tensors: Object.fromEntries(state.tensors.map((t) => [t.name, t.data])),
     step: Number(state.metadata.step ?? 0),

@@ -15,7 +15,8 @@ import { FedstrokeError } from '@fedstroke/common';
 import { JsonLogger } from '../logging/json-logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { modelVersionFile } from '../model-versions/model-versions.service';
-import type { FederationRecord, RoundRecord } from '../persistence/records';
+import type { ClientUpdate } from '@fedstroke/federation';
+import type { FederationRecord, ParticipationRecord, RoundRecord } from '../persistence/records';
 import {
   FederationMemberRepository,
   FederationRepository,
@@ -23,6 +24,7 @@ import {
   ParticipationRepository,
   RoundRepository,
 } from '../persistence/repositories';
+import { PrivateRounds } from '../privacy/private-rounds.service';
 import { ProgressPublisher } from '../rounds/progress-publisher.service';
 import { ServingModels } from '../serving/serving-models.service';
 import { StoredFileCorruptError, WeightsStore } from '../storage/weights-store';
@@ -58,6 +60,7 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     private readonly serving: ServingModels,
     private readonly metrics: MetricsService,
     private readonly log: JsonLogger,
+    private readonly privateRounds: PrivateRounds,
   ) {}
 
   /** Resume every federation the database says is running, from its last stored round. */
@@ -140,7 +143,19 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
       const round = await this.publishedRound(federation);
       if (!round) return;
 
-      if (round.status === 'OPEN') {
+      if (round.status === 'OPEN' && this.privateRounds.isSecure(federation)) {
+        // Secure aggregation gathers in steps (keys, shares, masked inputs, unmasking) before the round closes.
+        const gathered = await this.privateRounds.gather(federation, round);
+        if (gathered.kind === 'wait') {
+          this.timers.arm(round.id, gathered.until, () => void this.kick(federationId));
+          return;
+        }
+        await this.closeRound(
+          federation,
+          round,
+          gathered.kind === 'failed' ? gathered.reason : 'secure aggregation unmasked the sum',
+        );
+      } else if (round.status === 'OPEN') {
         const decision = await this.gatherDecision(federation, round);
         if (!decision.close) {
           this.timers.arm(round.id, round.deadlineAt, () => void this.kick(federationId));
@@ -225,10 +240,13 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
       if (!(error instanceof StoredFileCorruptError)) throw error;
       return this.failRound(federation, round, `base model version ${base.id} is unusable: ${error.message}`);
     }
-    const { updates, excluded } = await readAcceptedUpdates(this.store, accepted, {
-      parameterCount: federation.config.model.parameterCount,
-      parts: updateParts(federation.config),
-    });
+    // A secure round's accepted bodies are masked inputs, read by secure aggregation's unmasking, not as updates.
+    const { updates, excluded } = this.privateRounds.isSecure(federation)
+      ? { updates: accepted.map(maskedPlaceholder), excluded: [] }
+      : await readAcceptedUpdates(this.store, accepted, {
+          parameterCount: federation.config.model.parameterCount,
+          parts: updateParts(federation.config),
+        });
     for (const update of excluded) {
       this.log.event('error', 'round.update_excluded', {
         federationId: federation.id,
@@ -244,7 +262,16 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     const serverState = await this.serverState.read(base.file);
     let outcome: AggregationOutcome;
     try {
-      outcome = this.aggregator.aggregate({ federation, roundIndex: round.index, global, updates, serverState });
+      outcome = this.privateRounds.isPrivate(federation)
+        ? await this.privateRounds.aggregate({
+            federation,
+            round,
+            global,
+            accepted,
+            serverState,
+            readUpdates: async () => updates,
+          })
+        : this.aggregator.aggregate({ federation, roundIndex: round.index, global, updates, serverState });
     } catch (error) {
       // Aggregation is deterministic: retrying the same inputs would fail the same way, so the round fails. Nothing
       // of it is stored (model, server state); the next round publishes the same, last good, model again.
@@ -270,15 +297,19 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     if (outcome.serverState) await this.serverState.write(file, outcome.serverState);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const metrics = { ...outcome.metrics, aggregationSeconds: seconds };
-    const next = this.nextRound(federation, round, versionId);
+    const account = await this.privateRounds.accountFields(federation, round);
+    const finishReason = await this.privateRounds.budgetStop(federation, round);
+    const next = finishReason ? null : this.nextRound(federation, round, versionId);
     const at = Date.now();
     await this.rounds.complete({
       roundId: round.id,
       at,
       next,
+      ...(finishReason && { finishReason }),
       metrics,
       aggregation: {
         ...outcome.aggregation,
+        ...account,
         ...(excluded.length > 0 && {
           excludedUpdates: excluded.length,
           excluded: excluded.map((e) => `site ${e.siteId}: ${e.reason}`).join('; '),
@@ -306,17 +337,19 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
       aggregationSeconds: seconds,
     });
     await this.progress.publish('ROUND_COMPLETED', federation.id, round.id);
-    await this.announceNext(federation, next);
+    await this.announceNext(federation, next, finishReason);
   }
 
   /** Ends the round without a new model; the next round (if any) starts again from the same one. */
   private async failRound(federation: FederationRecord, round: RoundRecord, reason: string): Promise<void> {
-    const next = this.nextRound(federation, round, round.baseModelVersionId);
-    await this.rounds.fail({ roundId: round.id, at: Date.now(), reason, next });
+    // A failed round released no model, but the updates it accepted count at sample level: the budget still applies.
+    const finishReason = await this.privateRounds.budgetStop(federation, null);
+    const next = finishReason ? null : this.nextRound(federation, round, round.baseModelVersionId);
+    await this.rounds.fail({ roundId: round.id, at: Date.now(), reason, next, ...(finishReason && { finishReason }) });
     this.metrics.roundsEnded.inc({ status: 'failed' });
     this.log.event('warn', 'round.failed', { federationId: federation.id, roundIndex: round.index, reason });
     await this.progress.publish('ROUND_FAILED', federation.id, round.id, { message: reason });
-    await this.announceNext(federation, next);
+    await this.announceNext(federation, next, finishReason);
   }
 
   private nextRound(federation: FederationRecord, round: RoundRecord, baseModelVersionId: string): RoundRecord | null {
@@ -325,10 +358,23 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
       : null;
   }
 
-  private async announceNext(federation: FederationRecord, next: RoundRecord | null): Promise<void> {
+  private async announceNext(
+    federation: FederationRecord,
+    next: RoundRecord | null,
+    finishReason: string | null = null,
+  ): Promise<void> {
     if (next) return this.announceOpened(federation, next);
-    this.log.event('info', 'federation.completed', { federationId: federation.id, rounds: federation.config.rounds });
-    await this.progress.publish('FEDERATION_COMPLETED', federation.id, null);
+    this.log.event('info', 'federation.completed', {
+      federationId: federation.id,
+      rounds: federation.config.rounds,
+      reason: finishReason,
+    });
+    await this.progress.publish(
+      'FEDERATION_COMPLETED',
+      federation.id,
+      null,
+      finishReason ? { message: finishReason } : {},
+    );
     // The serving policy may now promote its final model (a crash before this is caught up at the next boot).
     await this.serving.federationCompleted(federation.id);
   }
@@ -372,4 +418,14 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     });
     if (!this.stopped) setTimeout(() => void this.kick(federationId), STEP_RETRY_MS).unref();
   }
+}
+
+/** A masked input stands in the count of usable updates; its values are never read as weights. */
+function maskedPlaceholder(participation: ParticipationRecord): ClientUpdate {
+  return {
+    siteId: participation.siteId,
+    weights: new Float32Array(0),
+    numSamples: participation.numSamples ?? 1,
+    metrics: participation.metrics,
+  };
 }

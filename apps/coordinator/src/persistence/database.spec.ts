@@ -21,7 +21,7 @@ import { maskPostgresUrl } from './engines/postgres-url';
 import type { SchemaMigration } from './migration';
 import { loadMigrations, migrate } from './migrator';
 
-const STEPS = ['0001-initial', '0002-inference', '0003-serving', '0004-federation-members'];
+const STEPS = ['0001-initial', '0002-inference', '0003-serving', '0004-federation-members', '0005-secure-aggregation'];
 const TABLES = [
   'federation_member_events',
   'federation_members',

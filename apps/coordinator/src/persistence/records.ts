@@ -1,3 +1,5 @@
+import type { PrivacyRecord } from '../privacy/privacy-records';
+
 /**
  * What the coordinator persists, as plain records. The repositories speak these types; GraphQL models and
  * HTTP responses are mapped from them at the edge. Times are epoch milliseconds (deadlines are recomputed from them).
@@ -87,6 +89,8 @@ export interface FederationConfigRecord {
   trainingData?: TrainingDataKind;
   /** Absent on federations created before it was recorded: they started from the artifacts' checkpoint. */
   initialModel?: InitialModelRecord;
+  /** Secure aggregation and differential privacy; absent (federations from before) means neither. */
+  privacy?: PrivacyRecord;
 }
 
 export interface FederationRecord {

@@ -98,6 +98,8 @@ export interface RoundOutcome {
   at: number;
   /** The next round to open in the same transaction, or null when the federation ends with this round. */
   next: RoundRecord | null;
+  /** Why the federation ends here before its last round (a privacy budget), recorded as its status reason. */
+  finishReason?: string;
 }
 
 /** A round that aggregated: its new model version and the round's figures. */

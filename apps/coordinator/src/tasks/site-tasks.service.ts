@@ -30,6 +30,8 @@ import {
   RoundRepository,
   SiteRepository,
 } from '../persistence/repositories';
+import { taskPrivacy } from '../privacy/task-privacy';
+import { SecureAggregationService } from '../privacy/secure-aggregation/secure-aggregation.service';
 import { ProgressPublisher } from '../rounds/progress-publisher.service';
 import { RoundEventsService } from '../rounds/round-events.service';
 import type { SiteTask } from './models/site-task.model';
@@ -54,6 +56,7 @@ export class SiteTasksService implements OnModuleDestroy {
     private readonly metrics: MetricsService,
     private readonly config: CoordinatorConfigService,
     private readonly log: JsonLogger,
+    private readonly secureAggregation: SecureAggregationService,
   ) {}
 
   onModuleDestroy(): void {
@@ -137,6 +140,8 @@ export class SiteTasksService implements OnModuleDestroy {
     for (const federation of candidates) {
       const round = await this.rounds.latest(federation.id);
       if (round?.status !== 'OPEN' || (await this.participations.find(round.id, site.siteId))) continue;
+      // A secure round takes no new site once its roster is fixed: it could not be masked with the others.
+      if (!(await this.secureAggregation.takesNewSites(federation, round))) continue;
       const now = Date.now();
       const assigned = await this.participations.assign(
         {
@@ -212,6 +217,7 @@ export class SiteTasksService implements OnModuleDestroy {
         deadlineAt: new Date(round.deadlineAt),
         maxUpdateBytes:
           updateBodyBytes(config.model.parameterCount, updateParts(config)) + this.config.get('uploadSlackBytes'),
+        privacy: await taskPrivacy(federation, round, this.secureAggregation),
       },
     };
   }

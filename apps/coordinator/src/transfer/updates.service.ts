@@ -33,6 +33,7 @@ import {
   RoundRepository,
   type UpdateReceipt,
 } from '../persistence/repositories';
+import { SecureAggregationService } from '../privacy/secure-aggregation/secure-aggregation.service';
 import { ProgressPublisher } from '../rounds/progress-publisher.service';
 import { StorageFaultError } from '../storage/storage-errors';
 import { INCOMING_UPDATES_DIR, updateFile } from '../storage/update-files';
@@ -78,6 +79,7 @@ export class UpdatesService {
     private readonly metrics: MetricsService,
     private readonly config: CoordinatorConfigService,
     private readonly log: JsonLogger,
+    private readonly secureAggregation: SecureAggregationService,
   ) {}
 
   async receive(roundId: string, site: SitePrincipal, request: IncomingMessage): Promise<UploadReceipt> {
@@ -224,6 +226,8 @@ export class UpdatesService {
       const reason = `LENGTH_MISMATCH: ${body.sizeBytes} bytes is not a whole number of float32 values`;
       return { code: 'LENGTH_MISMATCH', reason };
     }
+    if (federation.config.privacy?.secureAggregation)
+      return this.validateMasked({ federation, round, participation }, headers, body);
     const { parameterCount } = federation.config.model;
     const values = await this.store.readFloat32Absolute(body.tmpPath);
     if (values.length !== updateBodyBytes(parameterCount, headers.parts) / 4) {
@@ -256,6 +260,31 @@ export class UpdatesService {
       },
     );
     return verdict.accepted ? null : { code: verdict.code, reason: verdict.reason };
+  }
+
+  /**
+   * A masked input is uniform noise to the coordinator: nothing of its values can be checked (the unmasked sum is,
+   * later). What can be: the round and layout it claims, its length, and that the site is in the secure round's step.
+   */
+  private async validateMasked(
+    { federation, round, participation }: Upload,
+    headers: UpdateMetadata,
+    body: ReceivedBody,
+  ): Promise<{ code: RefusalCode; reason: string } | null> {
+    if (headers.baseModelVersionId !== round.baseModelVersionId) {
+      return {
+        code: 'WRONG_BASE_MODEL',
+        reason: `WRONG_BASE_MODEL: masked input for model ${headers.baseModelVersionId}, the round trains ${round.baseModelVersionId}`,
+      };
+    }
+    if (headers.layoutSha256 !== federation.config.model.parameterLayoutSha256) {
+      return {
+        code: 'LAYOUT_MISMATCH',
+        reason: `LAYOUT_MISMATCH: layout ${headers.layoutSha256} is not the federation's`,
+      };
+    }
+    const refusal = await this.secureAggregation.maskedInputRefusal(round, participation.siteId, body.sizeBytes);
+    return refusal ? { code: refusal.code, reason: `${refusal.code}: ${refusal.reason}` } : null;
   }
 
   private async whyNotAccepted({ round, participation }: Upload): Promise<[RefusalCode, string]> {

@@ -37,7 +37,7 @@ export type Role =
   | 'READONLY'
   | 'SITE';
 
-/** SNAPSHOT is sent first on every subscription: the state at the moment it started. */
+/** SNAPSHOT is sent first on every subscription: the state at the moment it started. SECURE_AGGREGATION_STEP: a secure round moved to its next step (message says which). */
 export type RoundEvent =
   | 'FEDERATION_CANCELLED'
   | 'FEDERATION_COMPLETED'
@@ -47,6 +47,7 @@ export type RoundEvent =
   | 'ROUND_COMPLETED'
   | 'ROUND_FAILED'
   | 'ROUND_OPENED'
+  | 'SECURE_AGGREGATION_STEP'
   | 'SITE_ASSIGNED'
   | 'SITE_FAILED'
   | 'SNAPSHOT'

@@ -26,10 +26,19 @@ import {
   WireFormatError,
 } from '@fedstroke/protocol';
 import {
+  AdvertiseKeysDocument,
   CurrentSiteDocument,
   type CurrentSiteQuery,
   NextTaskDocument,
   ReportFailureDocument,
+  type SealedShareInput,
+  type SecureAggregationKeysInput,
+  type SecureAggregationStep,
+  SecureRoundDocument,
+  type SecureRoundViewFragment,
+  SubmitSharesDocument,
+  SubmitUnmaskDocument,
+  type UnmaskResponseInput,
 } from './coordinator-operations.generated';
 import type { SiteTask, TrainingTask } from './site-task';
 import { CoordinatorCallError, isRetryableStatus, ModelIntegrityError } from './transport-errors';
@@ -138,6 +147,88 @@ export class CoordinatorClient {
     const body = float32ToBytes(
       joinUpdateBody(update.controlDelta ? [update.weights, update.controlDelta] : [update.weights]),
     );
+    return this.uploadBody(task, body, update, signal);
+  }
+
+  /** A secure round's masked input: uint32 words (little-endian), through the same upload path and contract. */
+  async uploadMaskedInput(
+    task: TrainingTask,
+    words: Uint32Array,
+    report: Omit<UpdatePayload, 'weights'>,
+    signal?: AbortSignal,
+  ): Promise<UploadOutcome> {
+    return this.uploadBody(task, new Uint8Array(words.buffer, words.byteOffset, words.byteLength), report, signal);
+  }
+
+  /** The secure round as the coordinator shows it to this site, once it reaches `step` (long poll `waitSeconds`). */
+  async secureRound(
+    roundId: string,
+    step: SecureAggregationStep,
+    waitSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<SecureRoundViewFragment> {
+    const variables = { roundId, step, wait: waitSeconds };
+    const data = await this.graphql(
+      'secureAggregation',
+      SecureRoundDocument,
+      variables,
+      GRAPHQL_TIMEOUT_MS + waitSeconds * 1000,
+      signal,
+    );
+    return data.secureAggregation;
+  }
+
+  async advertiseKeys(
+    roundId: string,
+    keys: SecureAggregationKeysInput,
+    signal?: AbortSignal,
+  ): Promise<SecureRoundViewFragment> {
+    const data = await this.graphql(
+      'advertiseKeys',
+      AdvertiseKeysDocument,
+      { roundId, keys },
+      GRAPHQL_TIMEOUT_MS,
+      signal,
+    );
+    return data.advertiseKeys;
+  }
+
+  async submitShares(
+    roundId: string,
+    shares: SealedShareInput[],
+    signal?: AbortSignal,
+  ): Promise<SecureRoundViewFragment> {
+    const data = await this.graphql(
+      'submitShares',
+      SubmitSharesDocument,
+      { roundId, shares },
+      GRAPHQL_TIMEOUT_MS,
+      signal,
+    );
+    return data.submitShares;
+  }
+
+  async submitUnmask(
+    roundId: string,
+    response: UnmaskResponseInput,
+    signal?: AbortSignal,
+  ): Promise<SecureRoundViewFragment> {
+    const data = await this.graphql(
+      'submitUnmask',
+      SubmitUnmaskDocument,
+      { roundId, response },
+      GRAPHQL_TIMEOUT_MS,
+      signal,
+    );
+    return data.submitUnmask;
+  }
+
+  private async uploadBody(
+    task: TrainingTask,
+    body: Uint8Array,
+    update: Omit<UpdatePayload, 'weights'>,
+    signal?: AbortSignal,
+  ): Promise<UploadOutcome> {
     const headers = updateRequestHeaders({
       sha256: sha256Hex(body),
       baseModelVersionId: task.baseModelVersionId,

@@ -21,6 +21,34 @@ export type ParticipationStatus =
   | 'FAILED'
   | 'REJECTED';
 
+export type RevealedShareInput = {
+  owner: string;
+  x: number;
+  y: string;
+};
+
+export type SealedShareInput = {
+  envelope: string;
+  from: string;
+  to: string;
+};
+
+export type SecureAggregationKeysInput = {
+  encryptionKey: string;
+  maskKey: string;
+  selfMaskCommitment: string;
+  siteId: string;
+};
+
+/** ADVERTISE: sites send public keys. SHARE: sites send sealed shares to the roster. MASK: sites fetch their shares and upload masked inputs. UNMASK: survivors reveal shares. UNMASKED: the sum is rebuilt. FAILED: nothing unmasked. */
+export type SecureAggregationStep =
+  | 'ADVERTISE'
+  | 'FAILED'
+  | 'MASK'
+  | 'SHARE'
+  | 'UNMASK'
+  | 'UNMASKED';
+
 export type SiteStatus =
   | 'ACTIVE'
   | 'REVOKED';
@@ -41,6 +69,13 @@ export type TaskKind =
   | 'TRAIN'
   | 'WAIT';
 
+/** Per peer: a survivor’s self-mask share or a dropout’s mask-key share. */
+export type UnmaskResponseInput = {
+  from: string;
+  maskKeyShares: Array<RevealedShareInput>;
+  selfMaskShares: Array<RevealedShareInput>;
+};
+
 export type CurrentSiteQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -52,7 +87,7 @@ export type NextTaskMutationVariables = Exact<{
 }>;
 
 
-export type NextTaskMutation = { nextTask: { kind: TaskKind, retryAfterSeconds: number, federationStatus: FederationStatus | null, reason: string | null, training: { participationId: string, federationId: string, federationName: string, roundId: string, roundIndex: number, totalRounds: number, baseModelVersionId: string, baseModelSha256: string, modelDownloadPath: string, updateUploadPath: string, modelConfigName: string, parameterCount: number, parameterLayoutSha256: string, strategy: Strategy, localSteps: number, learningRate: number, proximalMu: number, controlVariatePath: string | null, localNorms: boolean, deadlineAt: string, maxUpdateBytes: number, detectionGrid: { thresholds: Array<number>, minLesionVoxels: Array<number> } | null } | null } };
+export type NextTaskMutation = { nextTask: { kind: TaskKind, retryAfterSeconds: number, federationStatus: FederationStatus | null, reason: string | null, training: { participationId: string, federationId: string, federationName: string, roundId: string, roundIndex: number, totalRounds: number, baseModelVersionId: string, baseModelSha256: string, modelDownloadPath: string, updateUploadPath: string, modelConfigName: string, parameterCount: number, parameterLayoutSha256: string, strategy: Strategy, localSteps: number, learningRate: number, proximalMu: number, controlVariatePath: string | null, localNorms: boolean, deadlineAt: string, maxUpdateBytes: number, detectionGrid: { thresholds: Array<number>, minLesionVoxels: Array<number> } | null, privacy: { secureAggregation: { threshold: number, stepSeconds: number, length: number, maxSites: number, clipNorm: number, maxWeight: number, noiseStd: number, clipIndicatorNoiseStd: number | null } | null, dpSgd: { noiseMultiplier: number, clipNorm: number, expectedBatchSize: number } | null } } | null } };
 
 export type ReportFailureMutationVariables = Exact<{
   roundId: string;
@@ -61,6 +96,41 @@ export type ReportFailureMutationVariables = Exact<{
 
 
 export type ReportFailureMutation = { reportFailure: { id: string, status: ParticipationStatus } };
+
+export type SecureRoundViewFragment = { roundId: string, step: SecureAggregationStep, stepDeadlineAt: string | null, failureReason: string | null, included: boolean, roster: Array<{ siteId: string, encryptionKey: string, maskKey: string, selfMaskCommitment: string }> | null, incomingShares: Array<{ from: string, to: string, envelope: string }> | null, unmaskRequest: { survivors: Array<string>, dropped: Array<string> } | null };
+
+export type SecureRoundQueryVariables = Exact<{
+  roundId: string;
+  step: SecureAggregationStep;
+  wait: number;
+}>;
+
+
+export type SecureRoundQuery = { secureAggregation: { roundId: string, step: SecureAggregationStep, stepDeadlineAt: string | null, failureReason: string | null, included: boolean, roster: Array<{ siteId: string, encryptionKey: string, maskKey: string, selfMaskCommitment: string }> | null, incomingShares: Array<{ from: string, to: string, envelope: string }> | null, unmaskRequest: { survivors: Array<string>, dropped: Array<string> } | null } };
+
+export type AdvertiseKeysMutationVariables = Exact<{
+  roundId: string;
+  keys: SecureAggregationKeysInput;
+}>;
+
+
+export type AdvertiseKeysMutation = { advertiseKeys: { roundId: string, step: SecureAggregationStep, stepDeadlineAt: string | null, failureReason: string | null, included: boolean, roster: Array<{ siteId: string, encryptionKey: string, maskKey: string, selfMaskCommitment: string }> | null, incomingShares: Array<{ from: string, to: string, envelope: string }> | null, unmaskRequest: { survivors: Array<string>, dropped: Array<string> } | null } };
+
+export type SubmitSharesMutationVariables = Exact<{
+  roundId: string;
+  shares: Array<SealedShareInput> | SealedShareInput;
+}>;
+
+
+export type SubmitSharesMutation = { submitShares: { roundId: string, step: SecureAggregationStep, stepDeadlineAt: string | null, failureReason: string | null, included: boolean, roster: Array<{ siteId: string, encryptionKey: string, maskKey: string, selfMaskCommitment: string }> | null, incomingShares: Array<{ from: string, to: string, envelope: string }> | null, unmaskRequest: { survivors: Array<string>, dropped: Array<string> } | null } };
+
+export type SubmitUnmaskMutationVariables = Exact<{
+  roundId: string;
+  response: UnmaskResponseInput;
+}>;
+
+
+export type SubmitUnmaskMutation = { submitUnmask: { roundId: string, step: SecureAggregationStep, stepDeadlineAt: string | null, failureReason: string | null, included: boolean, roster: Array<{ siteId: string, encryptionKey: string, maskKey: string, selfMaskCommitment: string }> | null, incomingShares: Array<{ from: string, to: string, envelope: string }> | null, unmaskRequest: { survivors: Array<string>, dropped: Array<string> } | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -80,7 +150,30 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const SecureRoundViewFragmentDoc = new TypedDocumentString(`
+    fragment SecureRoundView on SecureAggregationRound {
+  roundId
+  step
+  stepDeadlineAt
+  failureReason
+  included
+  roster {
+    siteId
+    encryptionKey
+    maskKey
+    selfMaskCommitment
+  }
+  incomingShares {
+    from
+    to
+    envelope
+  }
+  unmaskRequest {
+    survivors
+    dropped
+  }
+}
+    `, {"fragmentName":"SecureRoundView"}) as unknown as TypedDocumentString<SecureRoundViewFragment, unknown>;
 export const CurrentSiteDocument = new TypedDocumentString(`
     query CurrentSite {
   currentSite {
@@ -123,6 +216,23 @@ export const NextTaskDocument = new TypedDocumentString(`
       }
       deadlineAt
       maxUpdateBytes
+      privacy {
+        secureAggregation {
+          threshold
+          stepSeconds
+          length
+          maxSites
+          clipNorm
+          maxWeight
+          noiseStd
+          clipIndicatorNoiseStd
+        }
+        dpSgd {
+          noiseMultiplier
+          clipNorm
+          expectedBatchSize
+        }
+      }
     }
   }
 }
@@ -135,3 +245,115 @@ export const ReportFailureDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ReportFailureMutation, ReportFailureMutationVariables>;
+export const SecureRoundDocument = new TypedDocumentString(`
+    query SecureRound($roundId: ID!, $step: SecureAggregationStep!, $wait: Int!) {
+  secureAggregation(roundId: $roundId, step: $step, waitSeconds: $wait) {
+    ...SecureRoundView
+  }
+}
+    fragment SecureRoundView on SecureAggregationRound {
+  roundId
+  step
+  stepDeadlineAt
+  failureReason
+  included
+  roster {
+    siteId
+    encryptionKey
+    maskKey
+    selfMaskCommitment
+  }
+  incomingShares {
+    from
+    to
+    envelope
+  }
+  unmaskRequest {
+    survivors
+    dropped
+  }
+}`) as unknown as TypedDocumentString<SecureRoundQuery, SecureRoundQueryVariables>;
+export const AdvertiseKeysDocument = new TypedDocumentString(`
+    mutation AdvertiseKeys($roundId: ID!, $keys: SecureAggregationKeysInput!) {
+  advertiseKeys(roundId: $roundId, keys: $keys) {
+    ...SecureRoundView
+  }
+}
+    fragment SecureRoundView on SecureAggregationRound {
+  roundId
+  step
+  stepDeadlineAt
+  failureReason
+  included
+  roster {
+    siteId
+    encryptionKey
+    maskKey
+    selfMaskCommitment
+  }
+  incomingShares {
+    from
+    to
+    envelope
+  }
+  unmaskRequest {
+    survivors
+    dropped
+  }
+}`) as unknown as TypedDocumentString<AdvertiseKeysMutation, AdvertiseKeysMutationVariables>;
+export const SubmitSharesDocument = new TypedDocumentString(`
+    mutation SubmitShares($roundId: ID!, $shares: [SealedShareInput!]!) {
+  submitShares(roundId: $roundId, shares: $shares) {
+    ...SecureRoundView
+  }
+}
+    fragment SecureRoundView on SecureAggregationRound {
+  roundId
+  step
+  stepDeadlineAt
+  failureReason
+  included
+  roster {
+    siteId
+    encryptionKey
+    maskKey
+    selfMaskCommitment
+  }
+  incomingShares {
+    from
+    to
+    envelope
+  }
+  unmaskRequest {
+    survivors
+    dropped
+  }
+}`) as unknown as TypedDocumentString<SubmitSharesMutation, SubmitSharesMutationVariables>;
+export const SubmitUnmaskDocument = new TypedDocumentString(`
+    mutation SubmitUnmask($roundId: ID!, $response: UnmaskResponseInput!) {
+  submitUnmask(roundId: $roundId, response: $response) {
+    ...SecureRoundView
+  }
+}
+    fragment SecureRoundView on SecureAggregationRound {
+  roundId
+  step
+  stepDeadlineAt
+  failureReason
+  included
+  roster {
+    siteId
+    encryptionKey
+    maskKey
+    selfMaskCommitment
+  }
+  incomingShares {
+    from
+    to
+    envelope
+  }
+  unmaskRequest {
+    survivors
+    dropped
+  }
+}`) as unknown as TypedDocumentString<SubmitUnmaskMutation, SubmitUnmaskMutationVariables>;

@@ -22,6 +22,7 @@ import {
   TRAINING_DATA_KINDS,
   type TrainingDataKind,
 } from '../../persistence/records';
+import { DifferentialPrivacyInput, SecureAggregationInput } from '../../privacy/dto/privacy.input';
 import { StrategyEnum, TrainingDataEnum } from '../models/federation.model';
 
 @InputType({
@@ -193,4 +194,16 @@ export class CreateFederationInput {
   @ValidateNested()
   @Type(() => InitialModelInput)
   initialModel?: InitialModelInput | null;
+
+  @Field(() => SecureAggregationInput, { nullable: true, description: 'Opt in to secure aggregation.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SecureAggregationInput)
+  secureAggregation?: SecureAggregationInput;
+
+  @Field(() => DifferentialPrivacyInput, { nullable: true, description: 'Opt in to differential privacy.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DifferentialPrivacyInput)
+  differentialPrivacy?: DifferentialPrivacyInput;
 }

@@ -172,7 +172,11 @@ async function openNextOrFinish(trx: Transaction<CoreTables>, outcome: RoundOutc
   }
   await trx
     .updateTable('federations')
-    .set({ status: 'COMPLETED', ended_at: outcome.at })
+    .set({
+      status: 'COMPLETED',
+      ended_at: outcome.at,
+      ...(outcome.finishReason && { status_reason: outcome.finishReason }),
+    })
     .where('id', '=', (eb) => eb.selectFrom('rounds').select('federation_id').where('id', '=', outcome.roundId))
     .where('status', 'in', ['RUNNING', 'PAUSED'])
     .execute();

@@ -10,6 +10,7 @@ export const ROUND_EVENTS = [
   'UPDATE_ACCEPTED',
   'UPDATE_REJECTED',
   'SITE_FAILED',
+  'SECURE_AGGREGATION_STEP',
   'ROUND_CLOSED',
   'ROUND_COMPLETED',
   'ROUND_FAILED',
@@ -22,7 +23,9 @@ export type RoundEvent = (typeof ROUND_EVENTS)[number];
 export const RoundEventEnum = Object.fromEntries(ROUND_EVENTS.map((e) => [e, e])) as { [K in RoundEvent]: K };
 registerEnumType(RoundEventEnum, {
   name: 'RoundEvent',
-  description: 'SNAPSHOT is sent first on every subscription: the state at the moment it started.',
+  description:
+    'SNAPSHOT is sent first on every subscription: the state at the moment it started. SECURE_AGGREGATION_STEP: a ' +
+    'secure round moved to its next step (message says which).',
 });
 
 @ObjectType({ description: 'One step of a federation, pushed to roundProgress subscribers.' })

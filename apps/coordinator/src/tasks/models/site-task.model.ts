@@ -1,6 +1,7 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { FederationStatusEnum, StrategyEnum } from '../../federations/models/federation.model';
 import type { FederationStatus, StrategyName } from '../../persistence/records';
+import { TaskPrivacy } from '../../privacy/models/privacy.model';
 
 export const TASK_KINDS = ['TRAIN', 'WAIT', 'FINISHED'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
@@ -84,6 +85,8 @@ export class TrainingTask {
   deadlineAt!: Date;
   @Field(() => Float)
   maxUpdateBytes!: number;
+  @Field(() => TaskPrivacy, { description: 'Secure aggregation and DP-SGD settings of this round (both null: plain).' })
+  privacy!: TaskPrivacy;
 }
 
 @ObjectType()
