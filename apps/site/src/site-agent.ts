@@ -23,16 +23,13 @@ import { instanceNormParameterNames } from '@fedstroke/unet';
 import type { SiteAgentConfig } from './config/site-config';
 import { loadSiteDataset, SiteDataError, type SiteDataset } from './data/site-dataset';
 import { SiteLogger } from './logging/site-logger';
+import { runSecureRound, type SecureRoundOutcome } from './privacy/secure-round';
+import { secureInput } from './privacy/secure-input';
 import { SiteLearningState } from './state/learning-state';
 import { type LearningCommit, RoundJournal } from './state/round-journal';
 import { type LocalRoundOptions, trainLocalRound } from './training/local-round';
 import { backoffDelayMs, sleep, withRetry, type BackoffPolicy } from './transport/backoff';
-import {
-  CoordinatorClient,
-  type SiteIdentity,
-  type UpdatePayload,
-  type UploadOutcome,
-} from './transport/coordinator-client';
+import { CoordinatorClient, type SiteIdentity, type UpdatePayload } from './transport/coordinator-client';
 import { coordinatorDispatcher } from './transport/tls-dispatcher';
 import type { FederationStatus, SiteTask, TrainingTask } from './transport/site-task';
 import { CoordinatorCallError, ModelIntegrityError } from './transport/transport-errors';
@@ -57,6 +54,8 @@ export class SiteAgent {
   private session: { name: string; session: TrainingSession } | null = null;
   private dataset: { preprocessing: string; data: SiteDataset } | null = null;
   private roundsCompleted = 0;
+  /** Who the coordinator says this agent is (currentSite): the id secure aggregation's messages carry. */
+  private siteId = '';
 
   constructor(
     private readonly config: SiteAgentConfig,
@@ -76,6 +75,7 @@ export class SiteAgent {
   async run(signal: AbortSignal): Promise<AgentExit> {
     try {
       const site = await this.authenticate(signal);
+      this.siteId = site.id;
       this.log.bind({ siteId: site.id, site: site.name });
       this.log.event('info', 'site.started', {
         coordinator: this.config.coordinatorUrl,
@@ -157,7 +157,9 @@ export class SiteAgent {
       return;
     }
     const { update, commit } = journaled;
-    const outcome = await this.retry('uploadUpdate', () => this.client.uploadUpdate(task, update, signal), signal);
+    const outcome = task.privacy.secureAggregation
+      ? await this.secureRound(task, update, signal)
+      : await this.retry('uploadUpdate', () => this.client.uploadUpdate(task, update, signal), signal);
     const accepted = outcome.kind === 'ACCEPTED' || outcome.kind === 'ALREADY_ACCEPTED';
     // Before the outcome is recorded: a crash in between commits the same values again after the re-upload.
     if (accepted) await this.commitLearning(task, commit);
@@ -165,6 +167,40 @@ export class SiteAgent {
     await this.journal.prune(KEEP_ROUND_FOLDERS);
     this.logOutcome(outcome, { ...fields, numSamples: update.numSamples, ...roundFigures(update.metrics) });
     if (accepted) this.roundsCompleted++;
+  }
+
+  /**
+   * A secure round: the clipped, weighted (and under DP, noised) delta is encoded and masked here, and only the
+   * masked input leaves the site. The round's keys live in memory, so a site that lost them (restarted mid-round)
+   * or that the coordinator refuses is out of this round, not out of the federation.
+   */
+  private async secureRound(
+    task: TrainingTask,
+    update: UpdatePayload,
+    signal: AbortSignal,
+  ): Promise<SecureRoundOutcome> {
+    const global = await this.download('downloadModel', () => this.client.downloadModel(task, signal), signal);
+    const input = secureInput(task, global, update.weights, update.numSamples);
+    const fields = { federationId: task.federationId, roundIndex: task.roundIndex };
+    this.log.event('info', 'secagg.input_encoded', {
+      ...fields,
+      deltaNorm: input.deltaNorm,
+      clipped: input.clipped,
+      clamped: input.clamped,
+    });
+    try {
+      return await runSecureRound(task, input, update, {
+        client: this.client,
+        siteId: this.siteId,
+        log: this.log,
+        signal,
+        longPollSeconds: this.config.longPollSeconds,
+        retry: (operation, call) => this.retry(operation, call, signal),
+      });
+    } catch (error) {
+      if (!(error instanceof CoordinatorCallError) || error.retryable || error.isAuthFailure) throw error;
+      return { kind: 'EXCLUDED', reason: error.message };
+    }
   }
 
   private async train(
@@ -316,7 +352,7 @@ export class SiteAgent {
     }
   }
 
-  private logOutcome(outcome: UploadOutcome, fields: Record<string, string | number>): void {
+  private logOutcome(outcome: SecureRoundOutcome, fields: Record<string, string | number>): void {
     if (outcome.kind === 'ACCEPTED' || outcome.kind === 'ALREADY_ACCEPTED')
       this.log.event('info', 'update.accepted', { ...fields, outcome: outcome.kind });
     else this.log.event('warn', `update.${outcome.kind.toLowerCase()}`, { ...fields, reason: outcome.reason });

@@ -6,6 +6,7 @@
  * keeps for its next round once the update is accepted. In the last round of a federation that chooses its
  * lesion-detection settings, the global model is also scored on the task's grid. Nothing here touches the network.
  */
+import { DP_SGD_SAMPLING_RATE_METRIC, dpSgdSamplingRate } from '@fedstroke/federation';
 import {
   scaffoldCorrection,
   scaffoldSiteControl,
@@ -72,7 +73,11 @@ export interface LocalRoundOptions {
 export type LocalRoundTask = Pick<
   TrainingTask,
   'roundIndex' | 'totalRounds' | 'localSteps' | 'learningRate' | 'proximalMu'
-> & { detectionGrid?: DetectionGrid | null };
+> & {
+  detectionGrid?: DetectionGrid | null;
+  /** Sample-level DP-SGD, when the federation asks for it. */
+  privacy?: Pick<TrainingTask['privacy'], 'dpSgd'>;
+};
 
 export interface LocalRoundResult {
   update: UpdatePayload;
@@ -143,6 +148,8 @@ export async function trainLocalRound(options: LocalRoundOptions): Promise<Local
       initialWeights: start,
       proximalMu: task.proximalMu,
       ...(scaffold && { stepCorrection: scaffoldCorrection(scaffold.serverControl, scaffold.siteControl) }),
+      // Sample-level DP-SGD when the federation asks for it: Poisson-sampled cases, per-case clipping, noise.
+      ...(task.privacy?.dpSgd && { dpSgd: task.privacy.dpSgd }),
       resetOptimizer: !config.keepOptimizerState,
       checkpointDir: options.checkpointDir,
       checkpointEvery: config.checkpointEvery,
@@ -153,6 +160,9 @@ export async function trainLocalRound(options: LocalRoundOptions): Promise<Local
     },
   );
   metrics[SITE_METRICS.trainLoss] = result.finalLoss;
+  // The accountant's q for this site (reported in the clear: it is B/N, the site's case count is no secret).
+  if (task.privacy?.dpSgd)
+    metrics[DP_SGD_SAMPLING_RATE_METRIC] = dpSgdSamplingRate(task.privacy.dpSgd, dataset.train.length);
   metrics[SITE_METRICS.localSteps] = result.stepsDone;
   metrics[SITE_METRICS.trainSeconds] = (Date.now() - started) / 1000;
   const lastRate = result.learningRates[result.learningRates.length - 1];

@@ -1,0 +1,311 @@
+/**
+ * Secure aggregation through real rounds, over mutual TLS: a coordinator serving HTTPS with site certificates
+ * required, and three sites speaking the agent's own protocol code (CoordinatorClient, secureInput, runSecureRound)
+ * with synthetic deltas instead of training. What a data-protection officer asks: the coordinator only ever holds
+ * masked inputs, yet the model it releases is plain FedAvg of the clipped deltas within the fixed-point bound; a
+ * site dropping after its masked upload is still counted (the others reveal its self-mask), a site dropping before
+ * it is left out (the others reveal its mask key), and strategies that need single updates are refused.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import { SecureAggregationSite } from '@fedstroke/federation';
+import { initPki, issueSite, pkiPaths } from '@fedstroke/pki';
+import type { CoordinatorApp } from '../apps/coordinator/src';
+import { SiteLogger } from '../apps/site/src/logging/site-logger';
+import { secureInput } from '../apps/site/src/privacy/secure-input';
+import { runSecureRound, type SecureRoundContext } from '../apps/site/src/privacy/secure-round';
+import { CoordinatorClient } from '../apps/site/src/transport/coordinator-client';
+import type { TrainingTask } from '../apps/site/src/transport/site-task';
+import { coordinatorDispatcher } from '../apps/site/src/transport/tls-dispatcher';
+import {
+  ADMIN_TOKEN,
+  bootCoordinator,
+  eventually,
+  makeWorkspace,
+  PARAMETER_COUNT,
+  REGISTER_SITE,
+  type Workspace,
+} from './coordinator-kit';
+
+const CLIP_NORM = 0.5;
+const SITE_NAMES = ['site-a', 'site-b', 'site-c'];
+/** Per-site sample counts (the FedAvg weights) and delta sizes; site-c's delta is clipped. */
+const SAMPLES = [3, 5, 8];
+const DELTA_SCALE = [0.004, 0.008, 0.05];
+
+interface Site {
+  name: string;
+  id: string;
+  client: CoordinatorClient;
+}
+
+describe('secure aggregation through rounds over mutual TLS', () => {
+  let workspace: Workspace;
+  let coordinator: CoordinatorApp;
+  let admin: Agent;
+  const dispatchers: { close(): Promise<void> }[] = [];
+  const logs: string[] = [];
+  const sites: Site[] = [];
+  let federationId: string;
+
+  async function adminCall<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const response = await fetch(`${coordinator.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ query, variables }),
+      dispatcher: admin,
+    } as RequestInit);
+    const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+    if (body.errors) throw new Error(body.errors.map((e) => e.message).join('; '));
+    return body.data as T;
+  }
+
+  const federationInput = (name: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    modelConfigName: 'tiny',
+    strategy: 'FEDAVG',
+    rounds: 3,
+    sitesPerRound: 3,
+    quorum: 3,
+    deadlineSeconds: 60,
+    localSteps: 1,
+    learningRate: 0.001,
+    secureAggregation: { threshold: 2, clipNorm: CLIP_NORM, maxSampleWeight: 100, stepSeconds: 5 },
+    ...extra,
+  });
+
+  const CREATE = 'mutation ($input: CreateFederationInput!) { createFederation(input: $input) { id } }';
+
+  beforeAll(async () => {
+    workspace = makeWorkspace();
+    const pkiDir = join(workspace.root, 'pki');
+    await initPki(pkiDir, { serverHosts: ['localhost', '127.0.0.1'] });
+    coordinator = await bootCoordinator(workspace, logs, { tls: { pkiDir } });
+    const ca = readFileSync(pkiPaths(pkiDir).caCertificate, 'utf8');
+    admin = new Agent({ connect: { ca } });
+    for (const name of SITE_NAMES) {
+      const registered = await adminCall<{ registerSite: { token: string; site: { id: string } } }>(REGISTER_SITE, {
+        name,
+      });
+      const issued = await issueSite(pkiDir, name);
+      const dispatcher = coordinatorDispatcher({
+        certFile: issued.certificate,
+        keyFile: issued.key,
+        caFile: pkiPaths(pkiDir).caCertificate,
+        cert: readFileSync(issued.certificate, 'utf8'),
+        key: readFileSync(issued.key, 'utf8'),
+        ca,
+      });
+      if (dispatcher) dispatchers.push(dispatcher as unknown as { close(): Promise<void> });
+      sites.push({
+        name,
+        id: registered.registerSite.site.id,
+        client: new CoordinatorClient(coordinator.url, registered.registerSite.token, dispatcher),
+      });
+    }
+    federationId = (await adminCall<{ createFederation: { id: string } }>(CREATE, { input: federationInput('secagg') }))
+      .createFederation.id;
+    await adminCall('mutation ($id: ID!) { startFederation(id: $id) { status } }', { id: federationId });
+  });
+
+  afterAll(async () => {
+    await Promise.all(dispatchers.map((d) => d.close()));
+    await admin?.close();
+    await coordinator?.close();
+    workspace?.cleanup();
+  });
+
+  const context = (site: Site): SecureRoundContext => ({
+    client: site.client,
+    siteId: site.id,
+    log: new SiteLogger('error'),
+    signal: AbortSignal.timeout(60_000),
+    longPollSeconds: 2,
+    retry: (_operation, call) => call(),
+  });
+
+  /** Each site's task and its "trained" weights: the global model plus a fixed pseudo-random delta. */
+  async function takeRound(
+    round: number,
+  ): Promise<{ task: TrainingTask; global: Float32Array; weights: Float32Array }[]> {
+    return Promise.all(
+      sites.map(async (site, s) => {
+        const next = await site.client.nextTask(federationId, 5);
+        if (next.kind !== 'TRAIN' || !next.training) throw new Error(`${site.name}: no TRAIN task (${next.kind})`);
+        const task = next.training;
+        expect(task.roundIndex).toBe(round);
+        expect(task.privacy.secureAggregation).toMatchObject({ threshold: 2, clipNorm: CLIP_NORM });
+        const global = await site.client.downloadModel(task);
+        const weights = global.map((w, j) => w + DELTA_SCALE[s] * Math.sin(j * (s + 2) + round));
+        return { task, global, weights };
+      }),
+    );
+  }
+
+  /** Plain FedAvg of the clipped deltas of `included` sites, weighted by sample count. */
+  function plainFedAvg(global: Float32Array, weights: Float32Array[], included: number[]): Float64Array {
+    const out = Float64Array.from(global);
+    const total = included.reduce((sum, s) => sum + SAMPLES[s], 0);
+    for (const s of included) {
+      let squares = 0;
+      for (let j = 0; j < global.length; j++) squares += (weights[s][j] - global[j]) ** 2;
+      const scale = Math.min(1, CLIP_NORM / Math.sqrt(squares));
+      for (let j = 0; j < global.length; j++) out[j] += (SAMPLES[s] / total) * scale * (weights[s][j] - global[j]);
+    }
+    return out;
+  }
+
+  async function completedRound(index: number) {
+    const query = `query ($id: ID!) { rounds(federationId: $id) { items {
+      index status failureReason aggregation { name value } privacy { secureAggregation survivors }
+    } } }`;
+    return eventually(
+      async () => {
+        const data = await adminCall<{
+          rounds: {
+            items: {
+              index: number;
+              status: string;
+              failureReason: string | null;
+              aggregation: { name: string; value: string }[];
+              privacy: { secureAggregation: boolean; survivors: number | null };
+            }[];
+          };
+        }>(query, { id: federationId });
+        const round = data.rounds.items.find((r) => r.index === index);
+        return round && (round.status === 'COMPLETED' || round.status === 'FAILED') ? round : undefined;
+      },
+      30_000,
+      100,
+    );
+  }
+
+  /** The model the round released, as the sites of the next round download it. */
+  async function releasedModel(): Promise<Float32Array> {
+    const next = await sites[0].client.nextTask(federationId, 5);
+    if (!next.training) throw new Error(`no next round: ${next.kind}`);
+    return sites[0].client.downloadModel(next.training);
+  }
+
+  function expectClose(actual: Float32Array, expected: Float64Array, tolerance: number): void {
+    let worst = 0;
+    for (let j = 0; j < expected.length; j++) worst = Math.max(worst, Math.abs(actual[j] - expected[j]));
+    expect(worst).toBeLessThanOrEqual(tolerance);
+  }
+
+  /** Per coordinate: the fixed-point bound over the summed weight, plus float32 rounding of |w| ≈ 2. */
+  const tolerance = (aggregation: { name: string; value: string }[]) => {
+    const bound = Number(aggregation.find((a) => a.name === 'quantisationBound')?.value);
+    const denominator = Number(aggregation.find((a) => a.name === 'denominator')?.value);
+    expect(bound).toBeGreaterThan(0);
+    return bound / denominator + 4e-7;
+  };
+
+  it('refuses, at createFederation, what needs single updates', async () => {
+    await expect(adminCall(CREATE, { input: federationInput('median', { strategy: 'MEDIAN' }) })).rejects.toThrow(
+      /strategy MEDIAN needs every update's coordinates.*coordinator sees only the sum/,
+    );
+    await expect(
+      adminCall(CREATE, { input: federationInput('norm', { strategyParams: { maxUpdateNorm: 1 } }) }),
+    ).rejects.toThrow(/maxUpdateNorm checks each update's norm/);
+  });
+
+  it('all sites present: the unmasked model is plain FedAvg of the clipped deltas', async () => {
+    const taken = await takeRound(1);
+    const outcomes = await Promise.all(
+      taken.map(({ task, global, weights }, s) =>
+        runSecureRound(
+          task,
+          secureInput(task, global, weights, SAMPLES[s]),
+          { numSamples: SAMPLES[s], metrics: {} },
+          context(sites[s]),
+        ),
+      ),
+    );
+    expect(outcomes.map((o) => o.kind)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+    const round = await completedRound(1);
+    expect(round).toMatchObject({ status: 'COMPLETED', privacy: { secureAggregation: true, survivors: 3 } });
+    const expected = plainFedAvg(
+      taken[0].global,
+      taken.map((t) => t.weights),
+      [0, 1, 2],
+    );
+    expectClose(await releasedModel(), expected, tolerance(round.aggregation));
+    // The clipped site moved the model by no more than C·w/Σw.
+    expect(logs.some((line) => line.includes('"event":"secagg.step"') && line.includes('UNMASKED'))).toBe(true);
+  });
+
+  it('a site that drops after its masked upload is still in the sum; one that drops before is left out', async () => {
+    // Round 2: site-c masks and uploads, then never answers the unmasking request.
+    let taken = await takeRound(2);
+    const lastWords = async () => {
+      const { task, global, weights } = taken[2];
+      const site = new SecureAggregationSite(sites[2].id, {
+        roundId: task.roundId,
+        threshold: 2,
+        degree: null,
+        length: task.privacy.secureAggregation?.length ?? 0,
+      });
+      await sites[2].client.advertiseKeys(task.roundId, site.advertise());
+      const shareStep = await sites[2].client.secureRound(task.roundId, 'SHARE', 10);
+      await sites[2].client.submitShares(task.roundId, site.shareKeys(shareStep.roster ?? []));
+      const maskStep = await sites[2].client.secureRound(task.roundId, 'MASK', 10);
+      site.receiveShares(maskStep.incomingShares ?? []);
+      return { task, site, masked: site.maskInput(secureInput(task, global, weights, SAMPLES[2]).words) };
+    };
+    const honest = (round: typeof taken) =>
+      [0, 1].map((s) =>
+        runSecureRound(
+          round[s].task,
+          secureInput(round[s].task, round[s].global, round[s].weights, SAMPLES[s]),
+          { numSamples: SAMPLES[s], metrics: {} },
+          context(sites[s]),
+        ),
+      );
+    const dropAfter = lastWords().then(({ task, masked }) =>
+      sites[2].client.uploadMaskedInput(task, masked, { numSamples: SAMPLES[2], metrics: {} }),
+    );
+    const [a, b, c] = await Promise.all([...honest(taken), dropAfter]);
+    expect([a.kind, b.kind, c.kind]).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+    let round = await completedRound(2);
+    expect(round).toMatchObject({ status: 'COMPLETED', privacy: { survivors: 3 } });
+    expectClose(
+      await releasedModel(),
+      plainFedAvg(
+        taken[0].global,
+        taken.map((t) => t.weights),
+        [0, 1, 2],
+      ),
+      tolerance(round.aggregation),
+    );
+
+    // Round 3: site-c shares its keys, then goes before masking.
+    taken = await takeRound(3);
+    const dropBefore = lastWords();
+    const [, ...outcomes3] = await Promise.all([dropBefore, ...honest(taken)]);
+    expect(outcomes3.map((o) => o.kind)).toEqual(['ACCEPTED', 'ACCEPTED']);
+    round = await completedRound(3);
+    expect(round).toMatchObject({ status: 'COMPLETED', privacy: { survivors: 2 } });
+    const federation = await adminCall<{ federation: { status: string; latestModelVersion: { id: string } } }>(
+      'query ($id: ID!) { federation(id: $id) { status latestModelVersion { id } } }',
+      { id: federationId },
+    );
+    expect(federation.federation.status).toBe('COMPLETED');
+    const model = await fetch(`${coordinator.url}/models/${federation.federation.latestModelVersion.id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      dispatcher: admin,
+    } as RequestInit);
+    const bytes = new Uint8Array(await model.arrayBuffer());
+    expect(bytes.byteLength).toBe(PARAMETER_COUNT * 4);
+    expectClose(
+      new Float32Array(bytes.buffer, 0, PARAMETER_COUNT),
+      plainFedAvg(
+        taken[0].global,
+        taken.map((t) => t.weights),
+        [0, 1],
+      ),
+      tolerance(round.aggregation),
+    );
+  }, 60_000);
+});
