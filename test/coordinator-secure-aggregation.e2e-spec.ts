@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { SecureAggregationSite } from '@fedstroke/federation';
+import { epsilonAfter, SecureAggregationSite } from '@fedstroke/federation';
 import { initPki, issueSite, pkiPaths } from '@fedstroke/pki';
 import type { CoordinatorApp } from '../apps/coordinator/src';
 import { SiteLogger } from '../apps/site/src/logging/site-logger';
@@ -128,14 +128,15 @@ describe('secure aggregation through rounds over mutual TLS', () => {
   /** Each site's task and its "trained" weights: the global model plus a fixed pseudo-random delta. */
   async function takeRound(
     round: number,
+    federation = federationId,
   ): Promise<{ task: TrainingTask; global: Float32Array; weights: Float32Array }[]> {
     return Promise.all(
       sites.map(async (site, s) => {
-        const next = await site.client.nextTask(federationId, 5);
+        const next = await site.client.nextTask(federation, 5);
         if (next.kind !== 'TRAIN' || !next.training) throw new Error(`${site.name}: no TRAIN task (${next.kind})`);
         const task = next.training;
         expect(task.roundIndex).toBe(round);
-        expect(task.privacy.secureAggregation).toMatchObject({ threshold: 2, clipNorm: CLIP_NORM });
+        expect(task.privacy.secureAggregation).toMatchObject({ threshold: 2 });
         const global = await site.client.downloadModel(task);
         const weights = global.map((w, j) => w + DELTA_SCALE[s] * Math.sin(j * (s + 2) + round));
         return { task, global, weights };
@@ -156,9 +157,9 @@ describe('secure aggregation through rounds over mutual TLS', () => {
     return out;
   }
 
-  async function completedRound(index: number) {
+  async function completedRound(index: number, federation = federationId) {
     const query = `query ($id: ID!) { rounds(federationId: $id) { items {
-      index status failureReason aggregation { name value } privacy { secureAggregation survivors }
+      index status failureReason aggregation { name value } privacy { secureAggregation survivors epsilon delta }
     } } }`;
     return eventually(
       async () => {
@@ -169,10 +170,10 @@ describe('secure aggregation through rounds over mutual TLS', () => {
               status: string;
               failureReason: string | null;
               aggregation: { name: string; value: string }[];
-              privacy: { secureAggregation: boolean; survivors: number | null };
+              privacy: { secureAggregation: boolean; survivors: number | null; epsilon: number | null };
             }[];
           };
-        }>(query, { id: federationId });
+        }>(query, { id: federation });
         const round = data.rounds.items.find((r) => r.index === index);
         return round && (round.status === 'COMPLETED' || round.status === 'FAILED') ? round : undefined;
       },
@@ -182,8 +183,8 @@ describe('secure aggregation through rounds over mutual TLS', () => {
   }
 
   /** The model the round released, as the sites of the next round download it. */
-  async function releasedModel(): Promise<Float32Array> {
-    const next = await sites[0].client.nextTask(federationId, 5);
+  async function releasedModel(federation = federationId): Promise<Float32Array> {
+    const next = await sites[0].client.nextTask(federation, 5);
     if (!next.training) throw new Error(`no next round: ${next.kind}`);
     return sites[0].client.downloadModel(next.training);
   }
@@ -307,5 +308,85 @@ describe('secure aggregation through rounds over mutual TLS', () => {
       ),
       tolerance(round.aggregation),
     );
+  }, 60_000);
+
+  it('client-level DP under secure aggregation: the sites split the noise, ε is reported, the budget ends the federation', async () => {
+    const z = 1;
+    const delta = 1e-5;
+    const account = { noiseMultiplier: z, samplingRate: 1, delta };
+    // Room for two rounds, not three.
+    const targetEpsilon = (epsilonAfter(2, account) + epsilonAfter(3, account)) / 2;
+    const input = federationInput('dp', {
+      rounds: 5,
+      secureAggregation: { threshold: 2, stepSeconds: 5 },
+      differentialPrivacy: { delta, targetEpsilon, clientLevel: { noiseMultiplier: z, clipNorm: CLIP_NORM } },
+    });
+    const dpFederation = (await adminCall<{ createFederation: { id: string } }>(CREATE, { input })).createFederation.id;
+    await adminCall('mutation ($id: ID!) { startFederation(id: $id) { status } }', { id: dpFederation });
+
+    for (const index of [1, 2]) {
+      const taken = await takeRound(index, dpFederation);
+      expect(taken[0].task.privacy.secureAggregation?.noiseStd).toBeGreaterThan(0);
+      const outcomes = await Promise.all(
+        taken.map(({ task, global, weights }, s) =>
+          runSecureRound(
+            task,
+            secureInput(task, global, weights, SAMPLES[s]),
+            { numSamples: SAMPLES[s], metrics: {} },
+            context(sites[s]),
+          ),
+        ),
+      );
+      expect(outcomes.map((o) => o.kind)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+      const round = await completedRound(index, dpFederation);
+      expect(round.status).toBe('COMPLETED');
+      expect(round.privacy.epsilon).toBeCloseTo(epsilonAfter(index, account), 6);
+      if (index === 1) {
+        // Uniform weights over the fixed denominator n, plus the noise every survivor added its part of.
+        const released = await releasedModel(dpFederation);
+        const expected = Float64Array.from(taken[0].global);
+        for (let s = 0; s < 3; s++) {
+          const { global, weights } = taken[s];
+          let squares = 0;
+          for (let j = 0; j < global.length; j++) squares += (weights[j] - global[j]) ** 2;
+          const scale = Math.min(1, CLIP_NORM / Math.sqrt(squares));
+          for (let j = 0; j < global.length; j++) expected[j] += (scale * (weights[j] - global[j])) / 3;
+        }
+        let sum = 0;
+        let squares = 0;
+        for (let j = 0; j < expected.length; j++) {
+          const d = released[j] - expected[j];
+          sum += d;
+          squares += d * d;
+        }
+        const mean = sum / expected.length;
+        const std = Math.sqrt(squares / expected.length - mean * mean);
+        const value = (name: string) => Number(round.aggregation.find((a) => a.name === name)?.value);
+        expect(value('denominator')).toBe(3);
+        // At least z·C in the sum (any t survivors carry it all), spread over the fixed denominator.
+        const noiseStd = value('noiseStd') / 3;
+        expect(noiseStd).toBeGreaterThanOrEqual((z * CLIP_NORM) / 3);
+        expect(std).toBeGreaterThan(noiseStd * 0.85);
+        expect(std).toBeLessThan(noiseStd * 1.15);
+        expect(Math.abs(mean)).toBeLessThan((4 * noiseStd) / Math.sqrt(expected.length));
+      }
+    }
+    const federation = await eventually(async () => {
+      const data = await adminCall<{
+        federation: {
+          status: string;
+          statusReason: string | null;
+          privacy: { epsilon: number; roundsAccounted: number };
+        };
+      }>('query ($id: ID!) { federation(id: $id) { status statusReason privacy { epsilon roundsAccounted } } }', {
+        id: dpFederation,
+      });
+      return data.federation.status === 'COMPLETED' ? data.federation : undefined;
+    });
+    expect(federation.statusReason).toMatch(
+      /privacy budget: one more round would take client-level ε to .* > targetEpsilon/,
+    );
+    expect(federation.privacy).toEqual({ epsilon: expect.closeTo(epsilonAfter(2, account), 6), roundsAccounted: 2 });
+    expect(epsilonAfter(2, account)).toBeLessThanOrEqual(targetEpsilon);
   }, 60_000);
 });
