@@ -6,7 +6,14 @@ import { TrainingSession } from '@fedstroke/runtime';
 import { learningRateAt } from '@fedstroke/training';
 import { writeLinearArtifacts } from '../../../../libs/runtime/src/testing/linear-artifacts';
 import { blobCases } from '../../../../libs/training/src/testing/blob-cases';
-import { type LocalRoundOptions, type LocalRoundTask, roundSchedule, trainLocalRound, validatesThisRound } from './local-round';
+import {
+  type LocalRoundOptions,
+  type LocalRoundTask,
+  lossMetric,
+  roundSchedule,
+  trainLocalRound,
+  validatesThisRound,
+} from './local-round';
 
 describe('roundSchedule', () => {
   it('places round r at (r−1)·localSteps of a poly schedule spanning every round of the task', () => {
@@ -120,5 +127,12 @@ describe('trainLocalRound', () => {
     const chosen = selectDetectionSettings([update.metrics], grid);
     expect(chosen).not.toBeNull();
     expect(Object.keys(update.metrics).filter((name) => name.startsWith('detect:t'))).toHaveLength(12);
+  });
+});
+
+describe('lossMetric', () => {
+  it('reports the loss, and nothing for a round whose DP-SGD steps all sampled no case', () => {
+    expect(lossMetric(0.25)).toEqual({ trainLoss: 0.25 });
+    expect(lossMetric(Number.NaN)).toEqual({});
   });
 });

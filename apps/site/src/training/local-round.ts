@@ -113,6 +113,14 @@ export function validatesThisRound(
   return task.roundIndex >= task.totalRounds || task.roundIndex % everyRounds === 0;
 }
 
+/**
+ * The round's training loss as a metric, or none: under DP-SGD every step of a short round can draw an empty
+ * Poisson sample (noise alone, no loss), and a NaN metric would get the whole update refused.
+ */
+export function lossMetric(finalLoss: number): Record<string, number> {
+  return Number.isFinite(finalLoss) ? { [SITE_METRICS.trainLoss]: finalLoss } : {};
+}
+
 export async function trainLocalRound(options: LocalRoundOptions): Promise<LocalRoundResult> {
   const { task, session, dataset, config, scaffold, localNorms } = options;
   const metrics: Record<string, number> = {};
@@ -159,7 +167,7 @@ export async function trainLocalRound(options: LocalRoundOptions): Promise<Local
       onStep: options.onStep ? (event) => options.onStep?.(event.step, event.loss) : undefined,
     },
   );
-  metrics[SITE_METRICS.trainLoss] = result.finalLoss;
+  Object.assign(metrics, lossMetric(result.finalLoss));
   // The accountant's q for this site (reported in the clear: it is B/N, the site's case count is no secret).
   if (task.privacy?.dpSgd)
     metrics[DP_SGD_SAMPLING_RATE_METRIC] = dpSgdSamplingRate(task.privacy.dpSgd, dataset.train.length);
