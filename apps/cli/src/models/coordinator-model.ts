@@ -6,6 +6,7 @@
  */
 import { InvalidArgumentError } from '@fedstroke/common';
 import type { ModelProvenance } from '@fedstroke/runtime';
+import type { Dispatcher } from 'undici';
 import { AdminClient } from '../simulate/admin-client';
 import { ModelVersionInfoDocument } from '../simulate/admin-operations.generated';
 
@@ -30,8 +31,10 @@ export async function fetchModelVersionInfo(
   url: string,
   versionId: string,
   token: string,
+  /** The connection pool that trusts the coordinator's CA (simulate's throwaway one); default: the system's. */
+  dispatcher?: Dispatcher,
 ): Promise<CoordinatorModelInfo> {
-  const { modelVersion } = await new AdminClient(url, token).request(
+  const { modelVersion } = await new AdminClient(url, token, dispatcher).request(
     `modelVersion ${versionId}`,
     ModelVersionInfoDocument,
     {
