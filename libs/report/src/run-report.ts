@@ -92,6 +92,36 @@ export interface RoundRow {
   /** Sample-weighted client metrics as aggregated by the coordinator (e.g. trainLoss, valDice). */
   metrics: Record<string, number>;
   participants: RoundParticipation[];
+  /** Runs with secure aggregation or DP: how the round's updates were protected and ε after it. */
+  privacy?: RoundPrivacyRow;
+}
+
+export interface RoundPrivacyRow {
+  secureAggregation: boolean;
+  /** Sites whose masked inputs the unmasked sum holds (secure aggregation). */
+  survivors: number | null;
+  /** Client-level ε (DP-FedAvg) and sample-level ε (DP-SGD, the worst site) at `delta` after this round. */
+  epsilon: number | null;
+  sampleEpsilon: number | null;
+  delta: number | null;
+}
+
+/** What protected the run's updates, as configured, and the guarantee its final model carries. */
+export interface PrivacyProfile {
+  /** t of n: masks are removed only from the sum of at least t sites; sites clip to clipNorm before masking. */
+  secureAggregation: { threshold: number; clipNorm: number } | null;
+  /** Client-level (DP-FedAvg) and sample-level (DP-SGD) noise multipliers, at δ, with the optional ε budget. */
+  differentialPrivacy: {
+    delta: number;
+    targetEpsilon: number | null;
+    clientNoiseMultiplier: number | null;
+    clientClipNorm: number | null;
+    sampleNoiseMultiplier: number | null;
+  } | null;
+  /** ε of the final model (null: no DP at that level), and why the federation ended early, if it did. */
+  epsilon: number | null;
+  sampleEpsilon: number | null;
+  endedBy: string | null;
 }
 
 export interface SimulationProfile {
@@ -104,6 +134,8 @@ export interface SimulationProfile {
   /** FedBN-style local InstanceNorm parameters, and detection settings chosen on validation, when the run used them. */
   localNorms?: boolean;
   selectDetection?: boolean;
+  /** Secure aggregation and differential privacy, when the run turned either on. */
+  privacy?: PrivacyProfile;
   rounds: number;
   localSteps: number;
   sites: number;

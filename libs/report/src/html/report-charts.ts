@@ -61,6 +61,26 @@ export function computeCurveChart(report: SimulationReport): string {
   });
 }
 
+/** ε after each round at the run's δ (client level, and sample level at the most exposed site); '' without DP. */
+export function epsilonChart(report: SimulationReport): string {
+  const series: LineSeries[] = [
+    { name: 'client-level ε (DP-FedAvg)', key: 'epsilon' as const },
+    { name: 'sample-level ε (DP-SGD, worst site)', key: 'sampleEpsilon' as const },
+  ]
+    .filter(({ key }) => report.rounds.some((r) => typeof r.privacy?.[key] === 'number'))
+    .map(({ name, key }) => ({
+      name,
+      points: report.rounds.map((r) => ({ x: r.index, y: r.privacy?.[key] ?? NaN })),
+    }));
+  if (series.length === 0) return '';
+  const delta = report.profile.privacy?.differentialPrivacy?.delta;
+  return lineChartSvg(series, {
+    title: `Privacy spent: ε after each round${delta === undefined ? '' : ` at δ = ${delta}`}`,
+    xLabel: 'round',
+    yLabel: 'ε',
+  });
+}
+
 export function testDiceHistogram(report: SimulationReport): string {
   return histogramSvg(
     report.approaches.map((a) => ({ name: a.name, values: a.test.cases.map((c) => c.dice) })),

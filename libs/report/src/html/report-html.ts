@@ -9,7 +9,7 @@ import type { ApproachResult, SimulationReport } from '../run-report';
 import { htmlTable } from './html-table';
 import { qualitySection } from './quality-section';
 import { studyQuality, volumeClassOf } from '../quality/study-quality';
-import { computeCurveChart, roundDiceChart, roundLossChart, testDiceHistogram } from './report-charts';
+import { computeCurveChart, epsilonChart, roundDiceChart, roundLossChart, testDiceHistogram } from './report-charts';
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;font-size:.9rem}
@@ -51,6 +51,7 @@ function overlays(a: ApproachResult): string {
 }
 
 function roundsTable(report: SimulationReport): string {
+  const withEpsilon = report.rounds.some((r) => typeof r.privacy?.epsilon === 'number');
   const rows = report.rounds.map((r) => {
     const count = (status: string) => String(r.participants.filter((p) => p.status === status).length);
     const reasons = r.participants
@@ -66,13 +67,57 @@ function roundsTable(report: SimulationReport): string {
       String(r.participants.filter((p) => p.status === 'DROPPED' || p.status === 'FAILED').length),
       r.metrics.trainLoss === undefined ? '' : r.metrics.trainLoss.toFixed(4),
       r.metrics.valDice === undefined ? '' : r.metrics.valDice.toFixed(3),
+      ...(withEpsilon ? [typeof r.privacy?.epsilon === 'number' ? r.privacy.epsilon.toFixed(3) : ''] : []),
       reasons,
     ];
   });
   return htmlTable(
-    ['round', 'status', 'seconds', 'accepted', 'rejected', 'dropped/failed', 'train loss', 'val Dice', 'notes'],
+    [
+      'round',
+      'status',
+      'seconds',
+      'accepted',
+      'rejected',
+      'dropped/failed',
+      'train loss',
+      'val Dice',
+      ...(withEpsilon ? ['ε'] : []),
+      'notes',
+    ],
     rows,
   );
+}
+
+/** What protected the updates and what guarantee the final model carries, in the words a DPO reads. */
+function privacyParagraph(report: SimulationReport): string {
+  const privacy = report.profile.privacy;
+  if (!privacy) return '';
+  const parts: string[] = [];
+  if (privacy.secureAggregation) {
+    const { threshold, clipNorm } = privacy.secureAggregation;
+    parts.push(
+      `secure aggregation: each site clipped its update to L2 norm ${clipNorm} and sent it masked; the coordinator could unmask only the sum of at least ${threshold} sites`,
+    );
+  }
+  const dp = privacy.differentialPrivacy;
+  if (dp) {
+    if (dp.clientNoiseMultiplier !== null)
+      parts.push(
+        `client-level DP-FedAvg with noise multiplier ${dp.clientNoiseMultiplier} at clip norm ${dp.clientClipNorm}`,
+      );
+    if (dp.sampleNoiseMultiplier !== null)
+      parts.push(`sample-level DP-SGD with noise multiplier ${dp.sampleNoiseMultiplier}`);
+    const eps = [
+      privacy.epsilon === null ? null : `client-level ε = ${privacy.epsilon.toFixed(3)}`,
+      privacy.sampleEpsilon === null ? null : `sample-level ε = ${privacy.sampleEpsilon.toFixed(3)}`,
+    ].filter((e) => e !== null);
+    parts.push(
+      `the final model is (ε, δ)-differentially private with ${eps.join(' and ') || 'ε not yet accounted'} at δ = ${dp.delta}` +
+        (dp.targetEpsilon === null ? '' : ` (budget ${dp.targetEpsilon})`),
+    );
+  }
+  if (privacy.endedBy) parts.push(`the federation ended early: ${privacy.endedBy}`);
+  return `<p>Privacy: ${escapeXml(parts.join('; '))}.</p>`;
 }
 
 function testCasesTable(report: SimulationReport): string {
@@ -113,11 +158,12 @@ export function renderReportHtml(report: SimulationReport): string {
 <p>${escapeXml(report.createdAt)} · ${report.wallTimeSeconds.toFixed(0)} s wall time · data <code>${escapeXml(report.data.dir)}</code>${report.data.synthetic ? ' (synthetic three-center set)' : ''}</p>
 <p>Model <b>${escapeXml(p.modelConfig)}</b> (${p.parameterCount.toLocaleString('en')} parameters), ${escapeXml(p.strategy)}, ${p.rounds} rounds × ${p.localSteps} local steps × ${p.sites} sites = ${p.totalOptimizerSteps} optimizer steps per approach; batch ${p.batchSize} patches of ${p.patchSize.join('×')}, learning rate ${p.learningRate}.</p>
 <p>Sites: ${escapeXml(sites)}; independent test set: ${report.data.testCases} cases held out from every site. Federation <code>${escapeXml(report.federation.id)}</code> ended ${escapeXml(report.federation.status)} (GraphQL ${escapeXml(report.federation.graphqlUrl)}).</p>
+${privacyParagraph(report)}
 ${modelParagraph(report)}
 <h2>Summary</h2>
 ${htmlTable(SUMMARY_COLUMNS, summaryRows(report.approaches), 'summary')}
 <h2>Learning curves</h2>
-<div class="figures">${roundDiceChart(report)}${roundLossChart(report)}${computeCurveChart(report)}</div>
+<div class="figures">${roundDiceChart(report)}${roundLossChart(report)}${computeCurveChart(report)}${epsilonChart(report)}</div>
 <h2>Validation by site</h2>
 ${perSiteTable(report.approaches)}
 <h2>Per-case Dice distribution</h2>
