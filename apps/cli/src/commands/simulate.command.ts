@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { portIsFree } from '../simulate/prepare-inputs';
 import { runSimulation } from '../simulate/run-simulation';
 import type { Strategy } from '../simulate/admin-operations.generated';
-import { SIMULATE_DEFAULTS, type SimulationOptions } from '../simulate/simulation-options';
+import { SIMULATE_DEFAULTS, type SimulationOptions, type SimulationPrivacy } from '../simulate/simulation-options';
 import { stopsGracefully, untilStopped } from '../stop-signals';
 
 interface SimulateFlags {
@@ -41,6 +41,14 @@ interface SimulateFlags {
   serve?: boolean;
   tls: boolean;
   quiet?: boolean;
+  secureAggregation?: boolean;
+  clipNorm: string;
+  dpNoise?: string;
+  dpSgdNoise?: string;
+  dpSgdClip: string;
+  dpSgdBatch: string;
+  dpDelta: string;
+  targetEpsilon?: string;
 }
 
 const STRATEGIES: readonly Strategy[] = [
@@ -132,6 +140,20 @@ export function registerSimulateCommand(program: Command): void {
       'keep the coordinator serving GraphQL and the dashboard after the run (Ctrl-C or SIGTERM stops it)',
     )
     .option('--no-tls', 'plain HTTP on loopback instead of mutual TLS with a throwaway CA (development only)')
+    .option(
+      '--secure-aggregation',
+      'sites mask their clipped updates (SecAgg, t = ⌊n/2⌋+1 of n): the coordinator sees only their sum',
+    )
+    .option('--clip-norm <C>', 'L2 bound each site clips its update to (secure aggregation, DP-FedAvg)', '1')
+    .option('--dp-noise <z>', 'client-level DP-FedAvg: Gaussian noise multiplier z on the clipped sum')
+    .option(
+      '--dp-sgd-noise <sigma>',
+      'sample-level DP-SGD at each site: noise multiplier on the clipped per-case gradients',
+    )
+    .option('--dp-sgd-clip <C>', 'DP-SGD per-case gradient clip norm', '1')
+    .option('--dp-sgd-batch <B>', 'DP-SGD expected (Poisson) batch size', '2')
+    .option('--dp-delta <delta>', 'δ at which ε is reported', '1e-5')
+    .option('--target-epsilon <eps>', 'privacy budget: the federation ends before a round that would pass it')
     .option('--quiet', 'no progress bars')
     .action(async (flags: SimulateFlags) => {
       const options = toOptions(flags);
@@ -188,6 +210,7 @@ function toOptions(flags: SimulateFlags): SimulationOptions {
     selectDetection: Boolean(flags.selectDetection),
     serve: Boolean(flags.serve),
     tls: flags.tls !== false,
+    privacy: privacyFlags(flags),
     silent: Boolean(flags.quiet),
     synthDir: SIMULATE_DEFAULTS.synthDir,
   };
@@ -221,6 +244,25 @@ function baselinesFlag(value: boolean | string | undefined): SimulationOptions['
   const which = BASELINE_SETS.find((name) => name === value);
   if (!which) throw new InvalidArgumentError(`--baselines "${value}": expected nothing, ${BASELINE_SETS.join(' or ')}`);
   return which;
+}
+
+function privacyFlags(flags: SimulateFlags): SimulationPrivacy {
+  const positive = (name: string, value: string) => nonNegativeNumberFlag(name, value, false);
+  return {
+    secureAggregation: Boolean(flags.secureAggregation),
+    clipNorm: positive('--clip-norm', flags.clipNorm),
+    dpNoiseMultiplier: flags.dpNoise === undefined ? null : positive('--dp-noise', flags.dpNoise),
+    dpSgd:
+      flags.dpSgdNoise === undefined
+        ? null
+        : {
+            noiseMultiplier: positive('--dp-sgd-noise', flags.dpSgdNoise),
+            clipNorm: positive('--dp-sgd-clip', flags.dpSgdClip),
+            expectedBatchSize: integerFlag('--dp-sgd-batch', flags.dpSgdBatch, 1),
+          },
+    delta: positive('--dp-delta', flags.dpDelta),
+    targetEpsilon: flags.targetEpsilon === undefined ? null : positive('--target-epsilon', flags.targetEpsilon),
+  };
 }
 
 function momentumFlag(value: string): number {

@@ -166,7 +166,7 @@ export type FederationQueryVariables = Exact<{
 }>;
 
 
-export type FederationQuery = { federation: { id: string, name: string, status: FederationStatus, statusReason: string | null, latestModelVersion: { id: string, roundIndex: number, sha256: string, sizeBytes: number } | null } };
+export type FederationQuery = { federation: { id: string, name: string, status: FederationStatus, statusReason: string | null, latestModelVersion: { id: string, roundIndex: number, sha256: string, sizeBytes: number } | null, privacy: { epsilon: number | null, sampleEpsilon: number | null, delta: number | null } } };
 
 export type RoundsQueryVariables = Exact<{
   id: string;
@@ -174,7 +174,7 @@ export type RoundsQueryVariables = Exact<{
 }>;
 
 
-export type RoundsQuery = { rounds: { hasMore: boolean, items: Array<{ id: string, index: number, status: RoundStatus, startedAt: string, endedAt: string | null, failureReason: string | null, metrics: Array<{ name: string, value: number }>, participants: Array<{ siteId: string, status: ParticipationStatus, numSamples: number | null, rejectionReason: string | null, metrics: Array<{ name: string, value: number }> }> }> } };
+export type RoundsQuery = { rounds: { hasMore: boolean, items: Array<{ id: string, index: number, status: RoundStatus, startedAt: string, endedAt: string | null, failureReason: string | null, metrics: Array<{ name: string, value: number }>, privacy: { secureAggregation: boolean, survivors: number | null, epsilon: number | null, sampleEpsilon: number | null, delta: number | null }, participants: Array<{ siteId: string, status: ParticipationStatus, numSamples: number | null, rejectionReason: string | null, metrics: Array<{ name: string, value: number }> }> }> } };
 
 export type ModelVersionInfoQueryVariables = Exact<{
   id: string;
@@ -240,6 +240,11 @@ export const FederationDocument = new TypedDocumentString(`
       sha256
       sizeBytes
     }
+    privacy {
+      epsilon
+      sampleEpsilon
+      delta
+    }
   }
 }
     `) as unknown as TypedDocumentString<FederationQuery, FederationQueryVariables>;
@@ -257,6 +262,13 @@ export const RoundsDocument = new TypedDocumentString(`
       metrics {
         name
         value
+      }
+      privacy {
+        secureAggregation
+        survivors
+        epsilon
+        sampleEpsilon
+        delta
       }
       participants {
         siteId

@@ -14,6 +14,7 @@ import { siteStateDir } from './personalised-evaluation';
 import { ProgressMonitor } from './progress-monitor';
 import { throwawayPki } from './run-pki';
 import type { SiteFolder } from './site-folders';
+import { privacyInputs } from './run-privacy';
 import type { SimulationOptions } from './simulation-options';
 
 export interface FederationOutcome {
@@ -23,6 +24,8 @@ export interface FederationOutcome {
   graphqlUrl: string;
   dashboardUrl: string;
   rounds: RoundRow[];
+  /** ε of the final model (null: no DP at that level) and why the federation ended, as the coordinator says. */
+  privacy: { epsilon: number | null; sampleEpsilon: number | null; statusReason: string | null };
   finalWeights: Float32Array;
   finalRound: number;
   /** The final global model's version id and how the coordinator says it was trained. */
@@ -82,6 +85,7 @@ export async function runFederation(
       strategy: options.strategy,
       strategyParams: strategyParams(options),
       trainingData: context.synthetic ? 'SYNTHETIC' : 'REAL',
+      ...privacyInputs(options, folders.length),
     });
     for (const site of registered) {
       const child = startSiteProcess({
@@ -142,7 +146,7 @@ export async function runFederation(
     const rounds = (await admin.rounds(federationId)).map((round) => toRoundRow(round, registered));
     if (!view.latestModelVersion) throw new Error(`federation ${federationId} has no model version`);
     const finalWeights = await admin.downloadModel(view.latestModelVersion.id);
-    const { training } = await fetchModelVersionInfo(url, view.latestModelVersion.id, adminToken);
+    const { training } = await fetchModelVersionInfo(url, view.latestModelVersion.id, adminToken, pki?.dispatcher);
     return {
       federationId,
       federationName,
@@ -150,6 +154,11 @@ export async function runFederation(
       graphqlUrl: `${url}/graphql`,
       dashboardUrl,
       rounds,
+      privacy: {
+        epsilon: view.privacy.epsilon ?? null,
+        sampleEpsilon: view.privacy.sampleEpsilon ?? null,
+        statusReason: view.statusReason ?? null,
+      },
       finalWeights,
       finalRound: view.latestModelVersion.roundIndex,
       finalModel: { versionId: view.latestModelVersion.id, training },
@@ -211,6 +220,15 @@ function toRoundRow(round: RoundView, sites: Array<{ id: string; name: string }>
     status: round.status,
     durationSeconds: Number.isFinite(ended) ? (ended - Date.parse(round.startedAt)) / 1000 : null,
     metrics: metrics(round.metrics),
+    ...((round.privacy.secureAggregation || round.privacy.delta !== null) && {
+      privacy: {
+        secureAggregation: round.privacy.secureAggregation,
+        survivors: round.privacy.survivors ?? null,
+        epsilon: round.privacy.epsilon ?? null,
+        sampleEpsilon: round.privacy.sampleEpsilon ?? null,
+        delta: round.privacy.delta ?? null,
+      },
+    }),
     participants: round.participants.map((p) => ({
       site: sites.find((s) => s.id === p.siteId)?.name ?? p.siteId,
       status: p.status,

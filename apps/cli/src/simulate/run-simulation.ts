@@ -29,6 +29,7 @@ import { laneCount, threadsPerLane } from './lane-schedule';
 import { learningNotes } from './learning-notes';
 import { evaluatePersonalised } from './personalised-evaluation';
 import { choosePort, prepareInputs, type PreparedInputs } from './prepare-inputs';
+import { privacyProfile } from './run-privacy';
 import { materializeSiteFolders, type SiteFolder } from './site-folders';
 import type { SimulationOptions } from './simulation-options';
 
@@ -95,6 +96,7 @@ export async function runSimulation(
         ...(options.serverMomentum !== undefined && { serverMomentum: options.serverMomentum }),
         ...(options.localNorms && { localNorms: true }),
         ...(options.selectDetection && { selectDetection: true }),
+        ...(privacyProfile(options, folders.length, federation.privacy) ?? {}),
         rounds: options.rounds,
         localSteps: options.localSteps,
         sites: folders.length,

@@ -50,6 +50,8 @@ export interface SimulationOptions {
   serve: boolean;
   /** Mutual TLS with a throwaway CA per run (default); false: plain HTTP on loopback, for development. */
   tls: boolean;
+  /** Secure aggregation (sites clip to clipNorm and mask; the coordinator sees only the sum), and DP. */
+  privacy: SimulationPrivacy;
   silent: boolean;
   /** Synthetic default set: where, and its size (tests make small ones). */
   synthDir: string;
@@ -87,3 +89,24 @@ export const SIMULATE_DEFAULTS = {
   synthDir: 'data/synth-default',
   preferredPort: 4000,
 } as const;
+
+export interface SimulationPrivacy {
+  secureAggregation: boolean;
+  /** The L2 bound sites clip their update to (secure aggregation, and client-level DP's C). */
+  clipNorm: number;
+  /** Client-level DP-FedAvg's noise multiplier z; null: off. */
+  dpNoiseMultiplier: number | null;
+  /** Sample-level DP-SGD at each site: σ, per-case clip norm and expected batch; null: off. */
+  dpSgd: { noiseMultiplier: number; clipNorm: number; expectedBatchSize: number } | null;
+  delta: number;
+  targetEpsilon: number | null;
+}
+
+export const NO_PRIVACY: SimulationPrivacy = {
+  secureAggregation: false,
+  clipNorm: 1,
+  dpNoiseMultiplier: null,
+  dpSgd: null,
+  delta: 1e-5,
+  targetEpsilon: null,
+};

@@ -1,0 +1,70 @@
+/**
+ * What issue 10 calls done, small: `fedstroke simulate --secure-aggregation` with client-level DP-FedAvg and
+ * sample-level DP-SGD runs a coordinator and three site agents as processes over mutual TLS (the default), every
+ * round is unmasked from the sites' masked inputs, and the report states ε (per round, and for the final model).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { epsilonAfter } from '@fedstroke/federation';
+import { buildOnce, generateSmallDataset, lastJsonLine, readSimulateRun, ROOT, simulateArgs } from './federation-kit';
+
+const run = promisify(execFile);
+let root: string;
+
+beforeAll(async () => {
+  buildOnce();
+  root = mkdtempSync(join(tmpdir(), 'fedstroke-simulate-privacy-'));
+  await generateSmallDataset(join(root, 'data'), 5);
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+it('simulate --secure-aggregation --dp-noise --dp-sgd-noise completes over mTLS and reports ε', async () => {
+  const args = [
+    ...simulateArgs(root, join(root, 'data'), 2, 2),
+    '--secure-aggregation',
+    '--clip-norm',
+    '0.1',
+    '--dp-noise',
+    '0.3',
+    '--dp-sgd-noise',
+    '1',
+    '--dp-sgd-batch',
+    '1',
+    '--quiet',
+  ];
+  const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT, timeout: 200_000 });
+  expect(lastJsonLine(stdout)).toMatchObject({ federation: 'COMPLETED' });
+  expect(stderr).toMatch(/mutual TLS: run CA .*pki\/ca\.crt \(throwaway/);
+
+  const { runDir, summary } = readSimulateRun(root);
+  expect(summary.rounds.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
+  const account = { noiseMultiplier: 0.3, samplingRate: 1, delta: 1e-5 };
+  summary.rounds.forEach((round, i) => {
+    expect(round.participants.map((p) => p.status)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+    // Every round unmasked from all three sites' masked inputs; client-level ε is the accountant's for q = 1.
+    expect(round.privacy).toMatchObject({ secureAggregation: true, survivors: 3, delta: 1e-5 });
+    expect(round.privacy?.epsilon).toBeCloseTo(epsilonAfter(i + 1, account), 6);
+    expect(round.privacy?.sampleEpsilon).toBeGreaterThan(0);
+  });
+  // Sample-level ε only grows with the rounds (more local DP-SGD steps at every site).
+  expect(summary.rounds[1].privacy?.sampleEpsilon).toBeGreaterThan(summary.rounds[0].privacy?.sampleEpsilon ?? 0);
+  expect(summary.profile.privacy).toMatchObject({
+    secureAggregation: { threshold: 2, clipNorm: 0.1 },
+    differentialPrivacy: { delta: 1e-5, clientNoiseMultiplier: 0.3, sampleNoiseMultiplier: 1 },
+    epsilon: summary.rounds[1].privacy?.epsilon,
+    sampleEpsilon: summary.rounds[1].privacy?.sampleEpsilon,
+    endedBy: null,
+  });
+
+  const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+  expect(html).toMatch(/Privacy: secure aggregation: each site clipped its update to L2 norm 0\.1/);
+  expect(html).toMatch(/client-level ε = \d+\.\d{3} and sample-level ε = \d+\.\d{3} at δ = 0\.00001/);
+  expect(html).toContain('Privacy spent: ε after each round');
+  // The coordinator stored only masked inputs: no site's update was ever readable there.
+  const log = readFileSync(join(runDir, 'logs', 'coordinator.log'), 'utf8');
+  expect(log.match(/"event":"secagg.step"[^\n]*"step":"UNMASKED"/g)).toHaveLength(2);
+}, 220_000);
