@@ -32,6 +32,8 @@ const TABLES = [
   'model_versions',
   'participations',
   'rounds',
+  'secagg_messages',
+  'secagg_rounds',
   'serving_events',
   'sites',
 ];

@@ -108,7 +108,11 @@ describe.each(['sqlite', 'postgres'] as const)('%s database written by release 0
     expect(releaseLedger.map((row) => row.version)).toEqual([1, 2]);
 
     // Only the steps written after the release run: its own are adopted, not applied again.
-    expect(await migrate(handle, await loadMigrations())).toEqual(['0003-serving', '0004-federation-members']);
+    expect(await migrate(handle, await loadMigrations())).toEqual([
+      '0003-serving',
+      '0004-federation-members',
+      '0005-secure-aggregation',
+    ]);
     expect(await existingTables(handle.db, engine, ['schema_migrations', 'sites'])).toEqual(new Set(['sites']));
     const ledger = await sql<{
       name: string;
@@ -119,6 +123,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s database written by release 0
       { name: '0002-inference', timestamp: new Date(releaseLedger[1].applied_at).toISOString() },
       { name: '0003-serving', timestamp: expect.any(String) },
       { name: '0004-federation-members', timestamp: expect.any(String) },
+      { name: '0005-secure-aggregation', timestamp: expect.any(String) },
     ]);
     expect(await readBack(handle)).toEqual(released);
     expect(await migrate(handle, await loadMigrations())).toEqual([]);
@@ -192,7 +197,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s database written by release 0
     try {
       const describe = engine === 'sqlite' ? describeSqliteSchema : describePostgresSchema;
       const expected = await describe(fresh);
-      expect(Object.keys(expected)).toHaveLength(11);
+      expect(Object.keys(expected)).toHaveLength(13);
       expect(await describe(handle)).toEqual(expected);
     } finally {
       await fresh.close();
