@@ -12,6 +12,7 @@ import { Agent } from 'undici';
 import { epsilonAfter, SecureAggregationSite } from '@fedstroke/federation';
 import { initPki, issueSite, pkiPaths } from '@fedstroke/pki';
 import type { CoordinatorApp } from '../apps/coordinator/src';
+import { SecureAggregationRepository } from '../apps/coordinator/src/privacy/secure-aggregation/secagg.repository';
 import { SiteLogger } from '../apps/site/src/logging/site-logger';
 import { secureInput } from '../apps/site/src/privacy/secure-input';
 import { runSecureRound, type SecureRoundContext } from '../apps/site/src/privacy/secure-round';
@@ -48,6 +49,8 @@ describe('secure aggregation through rounds over mutual TLS', () => {
   const logs: string[] = [];
   const sites: Site[] = [];
   let federationId: string;
+  let pkiDir: string;
+  let ca: string;
 
   async function adminCall<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const response = await fetch(`${coordinator.url}/graphql`, {
@@ -79,10 +82,10 @@ describe('secure aggregation through rounds over mutual TLS', () => {
 
   beforeAll(async () => {
     workspace = makeWorkspace();
-    const pkiDir = join(workspace.root, 'pki');
+    pkiDir = join(workspace.root, 'pki');
     await initPki(pkiDir, { serverHosts: ['localhost', '127.0.0.1'] });
     coordinator = await bootCoordinator(workspace, logs, { tls: { pkiDir } });
-    const ca = readFileSync(pkiPaths(pkiDir).caCertificate, 'utf8');
+    ca = readFileSync(pkiPaths(pkiDir).caCertificate, 'utf8');
     admin = new Agent({ connect: { ca } });
     for (const name of SITE_NAMES) {
       const registered = await adminCall<{ registerSite: { token: string; site: { id: string } } }>(REGISTER_SITE, {
@@ -143,6 +146,36 @@ describe('secure aggregation through rounds over mutual TLS', () => {
       }),
     );
   }
+
+  type Taken = Awaited<ReturnType<typeof takeRound>>;
+
+  /** site-c's part of a secure round up to its masked input, which the caller uploads or not (a dropout). */
+  async function lastWords(taken: Taken) {
+    const { task, global, weights } = taken[2];
+    const site = new SecureAggregationSite(sites[2].id, {
+      roundId: task.roundId,
+      threshold: 2,
+      degree: null,
+      length: task.privacy.secureAggregation?.length ?? 0,
+    });
+    await sites[2].client.advertiseKeys(task.roundId, site.advertise());
+    const shareStep = await sites[2].client.secureRound(task.roundId, 'SHARE', 10);
+    await sites[2].client.submitShares(task.roundId, site.shareKeys(shareStep.roster ?? []));
+    const maskStep = await sites[2].client.secureRound(task.roundId, 'MASK', 10);
+    site.receiveShares(maskStep.incomingShares ?? []);
+    return { task, site, masked: site.maskInput(secureInput(task, global, weights, SAMPLES[2]).words) };
+  }
+
+  /** site-a and site-b run the agent's whole secure round. */
+  const honest = (round: Taken) =>
+    [0, 1].map((s) =>
+      runSecureRound(
+        round[s].task,
+        secureInput(round[s].task, round[s].global, round[s].weights, SAMPLES[s]),
+        { numSamples: SAMPLES[s], metrics: {} },
+        context(sites[s]),
+      ),
+    );
 
   /** Plain FedAvg of the clipped deltas of `included` sites, weighted by sample count. */
   function plainFedAvg(global: Float32Array, weights: Float32Array[], included: number[]): Float64Array {
@@ -240,31 +273,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
   it('a site that drops after its masked upload is still in the sum; one that drops before is left out', async () => {
     // Round 2: site-c masks and uploads, then never answers the unmasking request.
     let taken = await takeRound(2);
-    const lastWords = async () => {
-      const { task, global, weights } = taken[2];
-      const site = new SecureAggregationSite(sites[2].id, {
-        roundId: task.roundId,
-        threshold: 2,
-        degree: null,
-        length: task.privacy.secureAggregation?.length ?? 0,
-      });
-      await sites[2].client.advertiseKeys(task.roundId, site.advertise());
-      const shareStep = await sites[2].client.secureRound(task.roundId, 'SHARE', 10);
-      await sites[2].client.submitShares(task.roundId, site.shareKeys(shareStep.roster ?? []));
-      const maskStep = await sites[2].client.secureRound(task.roundId, 'MASK', 10);
-      site.receiveShares(maskStep.incomingShares ?? []);
-      return { task, site, masked: site.maskInput(secureInput(task, global, weights, SAMPLES[2]).words) };
-    };
-    const honest = (round: typeof taken) =>
-      [0, 1].map((s) =>
-        runSecureRound(
-          round[s].task,
-          secureInput(round[s].task, round[s].global, round[s].weights, SAMPLES[s]),
-          { numSamples: SAMPLES[s], metrics: {} },
-          context(sites[s]),
-        ),
-      );
-    const dropAfter = lastWords().then(({ task, masked }) =>
+    const dropAfter = lastWords(taken).then(({ task, masked }) =>
       sites[2].client.uploadMaskedInput(task, masked, { numSamples: SAMPLES[2], metrics: {} }),
     );
     const [a, b, c] = await Promise.all([...honest(taken), dropAfter]);
@@ -283,7 +292,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
 
     // Round 3: site-c shares its keys, then goes before masking.
     taken = await takeRound(3);
-    const dropBefore = lastWords();
+    const dropBefore = lastWords(taken);
     const [, ...outcomes3] = await Promise.all([dropBefore, ...honest(taken)]);
     expect(outcomes3.map((o) => o.kind)).toEqual(['ACCEPTED', 'ACCEPTED']);
     round = await completedRound(3);
@@ -388,5 +397,49 @@ describe('secure aggregation through rounds over mutual TLS', () => {
     );
     expect(federation.privacy).toEqual({ epsilon: expect.closeTo(epsilonAfter(2, account), 6), roundsAccounted: 2 });
     expect(epsilonAfter(2, account)).toBeLessThanOrEqual(targetEpsilon);
+  }, 60_000);
+
+  it('a coordinator restarted in the middle of unmasking resumes from the database and unmasks the same sum', async () => {
+    const input = federationInput('restart', { rounds: 1 });
+    const restartFederation = (await adminCall<{ createFederation: { id: string } }>(CREATE, { input }))
+      .createFederation.id;
+    await adminCall('mutation ($id: ID!) { startFederation(id: $id) { status } }', { id: restartFederation });
+    const taken = await takeRound(1, restartFederation);
+    // site-c uploads its masked input and goes: UNMASK then waits stepSeconds for its answer.
+    const dropAfter = lastWords(taken).then(({ task, masked }) =>
+      sites[2].client.uploadMaskedInput(task, masked, { numSamples: SAMPLES[2], metrics: {} }),
+    );
+    const outcomes = await Promise.all([...honest(taken), dropAfter]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+    // Both survivors have answered; the round is still at UNMASK, waiting for site-c.
+    const stored = await coordinator.app.get(SecureAggregationRepository).get(taken[0].task.roundId);
+    expect(stored?.step).toBe('UNMASK');
+
+    const { port } = coordinator;
+    await coordinator.close();
+    await admin.close();
+    coordinator = await bootCoordinator(workspace, logs, { tls: { pkiDir }, port });
+    admin = new Agent({ connect: { ca } });
+
+    const round = await completedRound(1, restartFederation);
+    expect(round).toMatchObject({ status: 'COMPLETED', privacy: { survivors: 3 } });
+    const federation = await adminCall<{ federation: { latestModelVersion: { id: string } } }>(
+      'query ($id: ID!) { federation(id: $id) { latestModelVersion { id } } }',
+      { id: restartFederation },
+    );
+    const model = await fetch(`${coordinator.url}/models/${federation.federation.latestModelVersion.id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      dispatcher: admin,
+    } as RequestInit);
+    const bytes = new Uint8Array(await model.arrayBuffer());
+    expectClose(
+      new Float32Array(bytes.buffer, 0, PARAMETER_COUNT),
+      plainFedAvg(
+        taken[0].global,
+        taken.map((t) => t.weights),
+        [0, 1, 2],
+      ),
+      tolerance(round.aggregation),
+    );
   }, 60_000);
 });
