@@ -66,4 +66,4 @@ it('a site killed mid-round is left out of the masked sum and the federation com
   const steps = logEvents(logPath(world.root, 'coordinator')).filter((e) => e.event === 'secagg.step');
   expect(steps.filter((e) => e.step === 'UNMASKED')).toHaveLength(2);
   expect(steps.filter((e) => e.step === 'FAILED')).toHaveLength(0);
-}, 220_000);
+}, 170_000);

@@ -36,7 +36,7 @@ it('simulate --secure-aggregation --dp-noise --dp-sgd-noise completes over mTLS 
     '1',
     '--quiet',
   ];
-  const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT, timeout: 200_000 });
+  const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT, timeout: 150_000 });
   expect(lastJsonLine(stdout)).toMatchObject({ federation: 'COMPLETED' });
   expect(stderr).toMatch(/mutual TLS: run CA .*pki\/ca\.crt \(throwaway/);
 
@@ -67,4 +67,4 @@ it('simulate --secure-aggregation --dp-noise --dp-sgd-noise completes over mTLS 
   // The coordinator stored only masked inputs: no site's update was ever readable there.
   const log = readFileSync(join(runDir, 'logs', 'coordinator.log'), 'utf8');
   expect(log.match(/"event":"secagg.step"[^\n]*"step":"UNMASKED"/g)).toHaveLength(2);
-}, 220_000);
+}, 170_000);
