@@ -54,6 +54,8 @@ export class SiteAgent {
   private session: { name: string; session: TrainingSession } | null = null;
   private dataset: { preprocessing: string; data: SiteDataset } | null = null;
   private roundsCompleted = 0;
+  /** The last global model downloaded (checked against its sha256 then), by model version. */
+  private lastGlobal: { versionId: string; weights: Float32Array } | null = null;
   /** Who the coordinator says this agent is (currentSite): the id secure aggregation's messages carry. */
   private siteId = '';
 
@@ -179,7 +181,7 @@ export class SiteAgent {
     update: UpdatePayload,
     signal: AbortSignal,
   ): Promise<SecureRoundOutcome> {
-    const global = await this.download('downloadModel', () => this.client.downloadModel(task, signal), signal);
+    const global = await this.globalModel(task, signal);
     const input = secureInput(task, global, update.weights, update.numSamples);
     const fields = { federationId: task.federationId, roundIndex: task.roundIndex };
     this.log.event('info', 'secagg.input_encoded', {
@@ -209,7 +211,7 @@ export class SiteAgent {
   ): Promise<{ update: UpdatePayload; commit: LearningCommit }> {
     const session = await this.sessionFor(task);
     const dataset = await this.datasetFor(preprocessingOf(session.manifest, task.modelConfigName).spec);
-    const globalWeights = await this.download('downloadModel', () => this.client.downloadModel(task, signal), signal);
+    const globalWeights = await this.globalModel(task, signal);
     const learning = await this.learningInputs(task, session, signal);
     const resumeFrom = await this.journal.resumableCheckpoint(task.participationId);
     const fields = { federationId: task.federationId, roundIndex: task.roundIndex };
@@ -275,6 +277,14 @@ export class SiteAgent {
     for (const [name, values] of Object.entries(commit) as Array<[keyof LearningCommit, Float32Array]>) {
       await this.learning.write(task.federationId, name, values, tag);
     }
+  }
+
+  /** The round's global model; a secure round needs it again after training (its delta is masked), not downloaded twice. */
+  private async globalModel(task: TrainingTask, signal: AbortSignal): Promise<Float32Array> {
+    if (this.lastGlobal?.versionId === task.baseModelVersionId) return this.lastGlobal.weights;
+    const weights = await this.download('downloadModel', () => this.client.downloadModel(task, signal), signal);
+    this.lastGlobal = { versionId: task.baseModelVersionId, weights };
+    return weights;
   }
 
   private async download(
