@@ -9,12 +9,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { epsilonAfter, SecureAggregationSite } from '@fedstroke/federation';
+import { encodePayload, epsilonAfter, payloadLayout, SecureAggregationSite } from '@fedstroke/federation';
 import { initPki, issueSite, pkiPaths } from '@fedstroke/pki';
 import type { CoordinatorApp } from '../apps/coordinator/src';
 import { SecureAggregationRepository } from '../apps/coordinator/src/privacy/secure-aggregation/secagg.repository';
 import { SiteLogger } from '../apps/site/src/logging/site-logger';
-import { secureInput } from '../apps/site/src/privacy/secure-input';
+import { payloadPlanOf, secureInput } from '../apps/site/src/privacy/secure-input';
 import { runSecureRound, type SecureRoundContext } from '../apps/site/src/privacy/secure-round';
 import { CoordinatorClient } from '../apps/site/src/transport/coordinator-client';
 import type { TrainingTask } from '../apps/site/src/transport/site-task';
@@ -150,8 +150,11 @@ describe('secure aggregation through rounds over mutual TLS', () => {
   type Taken = Awaited<ReturnType<typeof takeRound>>;
 
   /** site-c's part of a secure round up to its masked input, which the caller uploads or not (a dropout). */
-  async function lastWords(taken: Taken) {
-    const { task, global, weights } = taken[2];
+  async function lastWords(
+    taken: Taken,
+    encode = (t: Taken[number]) => secureInput(t.task, t.global, t.weights, SAMPLES[2]).words,
+  ) {
+    const { task } = taken[2];
     const site = new SecureAggregationSite(sites[2].id, {
       roundId: task.roundId,
       threshold: 2,
@@ -163,7 +166,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
     await sites[2].client.submitShares(task.roundId, site.shareKeys(shareStep.roster ?? []));
     const maskStep = await sites[2].client.secureRound(task.roundId, 'MASK', 10);
     site.receiveShares(maskStep.incomingShares ?? []);
-    return { task, site, masked: site.maskInput(secureInput(task, global, weights, SAMPLES[2]).words) };
+    return { task, site, masked: site.maskInput(encode(taken[2])) };
   }
 
   /** site-a and site-b run the agent's whole secure round. */
@@ -317,6 +320,32 @@ describe('secure aggregation through rounds over mutual TLS', () => {
       ),
       tolerance(round.aggregation),
     );
+  }, 60_000);
+
+  it('a site that skips its clip makes the unmasked sum impossible: the round fails and no model is released', async () => {
+    const input = federationInput('unclipped', { rounds: 1 });
+    const id = (await adminCall<{ createFederation: { id: string } }>(CREATE, { input })).createFederation.id;
+    await adminCall('mutation ($id: ID!) { startFederation(id: $id) { status } }', { id });
+    const taken = await takeRound(1, id);
+    // Every coordinate at C·w: within the encoding's range, far past the norm clipping allows (C·w over all of them).
+    const unclipped = ({ task }: Taken[number]) => {
+      const plan = payloadPlanOf(task);
+      const weightedDelta = new Float64Array(plan.parameterCount).fill(plan.clipNorm * SAMPLES[2]);
+      return encodePayload(payloadLayout(plan), { weightedDelta, weight: SAMPLES[2] }).words;
+    };
+    const cheat = lastWords(taken, unclipped).then(({ task, masked }) =>
+      sites[2].client.uploadMaskedInput(task, masked, { numSamples: SAMPLES[2], metrics: {} }),
+    );
+    const outcomes = await Promise.all([...honest(taken), cheat]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+    const round = await completedRound(1, id);
+    expect(round.status).toBe('FAILED');
+    expect(round.failureReason).toMatch(/the unmasked sum is refused: the sum's L2 norm .* exceeds/);
+    const federation = await adminCall<{ federation: { latestModelVersion: { roundIndex: number } } }>(
+      'query ($id: ID!) { federation(id: $id) { latestModelVersion { roundIndex } } }',
+      { id },
+    );
+    expect(federation.federation.latestModelVersion.roundIndex).toBe(0);
   }, 60_000);
 
   it('client-level DP under secure aggregation: the sites split the noise, ε is reported, the budget ends the federation', async () => {
