@@ -81,6 +81,27 @@ export function epsilonChart(report: SimulationReport): string {
   });
 }
 
+/**
+ * The privacy-utility curve of a DP run: the sites' sample-weighted validation Dice of each validated round against
+ * the ε spent by then (client level, else sample level); '' without DP.
+ */
+export function privacyUtilityChart(report: SimulationReport): string {
+  const points = report.rounds
+    .map((r) => ({
+      x: r.privacy?.epsilon ?? r.privacy?.sampleEpsilon ?? NaN,
+      y: r.metrics[ROUND_METRICS.valDice] ?? NaN,
+    }))
+    .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  if (points.length === 0) return '';
+  const level = report.rounds.some((r) => typeof r.privacy?.epsilon === 'number') ? 'client-level' : 'sample-level';
+  return lineChartSvg([{ name: 'federated, with DP', points }], {
+    title: 'Privacy against utility: validation Dice against ε',
+    xLabel: `${level} ε spent`,
+    yLabel: 'Dice',
+    yDomain: [0, 1],
+  });
+}
+
 export function testDiceHistogram(report: SimulationReport): string {
   return histogramSvg(
     report.approaches.map((a) => ({ name: a.name, values: a.test.cases.map((c) => c.dice) })),

@@ -25,4 +25,52 @@ describe('renderReportHtml', () => {
     expect(html).toContain('run-&lt;1&gt;');
     expect(html).not.toContain('run-<1>');
   });
+
+  it('has no privacy paragraph, ε column or ε charts for a run without secure aggregation or DP', () => {
+    expect(html).not.toContain('Privacy:');
+    expect(html).not.toContain('<th>ε</th>');
+  });
+});
+
+describe('renderReportHtml of a private run', () => {
+  const report = sampleReport();
+  report.profile.privacy = {
+    secureAggregation: { threshold: 2, clipNorm: 0.5 },
+    differentialPrivacy: {
+      delta: 1e-5,
+      targetEpsilon: 40,
+      clientNoiseMultiplier: 1.1,
+      clientClipNorm: 0.5,
+      sampleNoiseMultiplier: null,
+    },
+    epsilon: 7.25,
+    sampleEpsilon: null,
+    endedBy: null,
+  };
+  report.rounds.forEach((round, i) => {
+    round.privacy = {
+      secureAggregation: true,
+      survivors: 3,
+      epsilon: [4.5, 7.25][i],
+      sampleEpsilon: null,
+      delta: 1e-5,
+    };
+  });
+  const html = renderReportHtml(report);
+
+  it('states what protected the updates and the final model’s ε at δ', () => {
+    expect(html).toContain(
+      'Privacy: secure aggregation: each site clipped its update to L2 norm 0.5 and sent it masked; the coordinator ' +
+        'could unmask only the sum of at least 2 sites; client-level DP-FedAvg with noise multiplier 1.1 at clip norm ' +
+        '0.5; the final model is (ε, δ)-differentially private with client-level ε = 7.250 at δ = 0.00001 (budget 40).',
+    );
+  });
+
+  it('adds ε to the rounds table and draws ε against rounds and validation Dice against ε', () => {
+    expect(html).toContain('<th>ε</th>');
+    expect(html).toContain('<td class="num">4.500</td>');
+    expect(html).toContain('Privacy spent: ε after each round at δ = 0.00001');
+    expect(html).toContain('Privacy against utility: validation Dice against ε');
+    expect(html.match(/<svg [^>]*class="chart line-chart"/g)).toHaveLength(5);
+  });
 });

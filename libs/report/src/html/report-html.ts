@@ -9,7 +9,14 @@ import type { ApproachResult, SimulationReport } from '../run-report';
 import { htmlTable } from './html-table';
 import { qualitySection } from './quality-section';
 import { studyQuality, volumeClassOf } from '../quality/study-quality';
-import { computeCurveChart, epsilonChart, roundDiceChart, roundLossChart, testDiceHistogram } from './report-charts';
+import {
+  computeCurveChart,
+  epsilonChart,
+  privacyUtilityChart,
+  roundDiceChart,
+  roundLossChart,
+  testDiceHistogram,
+} from './report-charts';
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;font-size:.9rem}
@@ -163,7 +170,7 @@ ${modelParagraph(report)}
 <h2>Summary</h2>
 ${htmlTable(SUMMARY_COLUMNS, summaryRows(report.approaches), 'summary')}
 <h2>Learning curves</h2>
-<div class="figures">${roundDiceChart(report)}${roundLossChart(report)}${computeCurveChart(report)}${epsilonChart(report)}</div>
+<div class="figures">${roundDiceChart(report)}${roundLossChart(report)}${computeCurveChart(report)}${epsilonChart(report)}${privacyUtilityChart(report)}</div>
 <h2>Validation by site</h2>
 ${perSiteTable(report.approaches)}
 <h2>Per-case Dice distribution</h2>
