@@ -139,7 +139,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
         if (next.kind !== 'TRAIN' || !next.training) throw new Error(`${site.name}: no TRAIN task (${next.kind})`);
         const task = next.training;
         expect(task.roundIndex).toBe(round);
-        expect(task.privacy.secureAggregation).toMatchObject({ threshold: 2 });
+        expect(task.privacy.secureAggregation?.threshold).toBeGreaterThanOrEqual(2);
         const global = await site.client.downloadModel(task);
         const weights = global.map((w, j) => w + DELTA_SCALE[s] * Math.sin(j * (s + 2) + round));
         return { task, global, weights };
@@ -157,7 +157,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
     const { task } = taken[2];
     const site = new SecureAggregationSite(sites[2].id, {
       roundId: task.roundId,
-      threshold: 2,
+      threshold: task.privacy.secureAggregation?.threshold ?? 0,
       degree: null,
       length: task.privacy.secureAggregation?.length ?? 0,
     });
@@ -346,6 +346,27 @@ describe('secure aggregation through rounds over mutual TLS', () => {
       { id },
     );
     expect(federation.federation.latestModelVersion.roundIndex).toBe(0);
+  }, 60_000);
+
+  it('fewer than t masked inputs: the round fails with the reason and nothing is unmasked', async () => {
+    const input = federationInput('threshold', {
+      rounds: 1,
+      secureAggregation: { threshold: 3, clipNorm: CLIP_NORM, maxSampleWeight: 100, stepSeconds: 5 },
+    });
+    const id = (await adminCall<{ createFederation: { id: string } }>(CREATE, { input })).createFederation.id;
+    await adminCall('mutation ($id: ID!) { startFederation(id: $id) { status } }', { id });
+    const taken = await takeRound(1, id);
+    // site-c shares its keys and never masks: two inputs for a threshold of three.
+    const [, ...outcomes] = await Promise.all([lastWords(taken), ...honest(taken)]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['ACCEPTED', 'ACCEPTED']);
+    const round = await completedRound(1, id);
+    expect(round.status).toBe('FAILED');
+    expect(round.failureReason).toMatch(/2 masked input\(s\) arrived, fewer than the threshold 3; nothing is unmasked/);
+    const stored = await coordinator.app.get(SecureAggregationRepository).get(taken[0].task.roundId);
+    expect(stored).toMatchObject({ step: 'FAILED', survivors: null });
+    expect(await coordinator.app.get(SecureAggregationRepository).messages(taken[0].task.roundId, 'UNMASK')).toEqual(
+      [],
+    );
   }, 60_000);
 
   it('client-level DP under secure aggregation: the sites split the noise, ε is reported, the budget ends the federation', async () => {
