@@ -113,7 +113,10 @@ export class AdminClient {
         ...(this.dispatcher && { dispatcher: this.dispatcher }),
       });
     } catch (error) {
-      throw new CoordinatorApiError(name, `cannot reach ${this.url} (${(error as Error).message})`);
+      // fetch's own message is only "fetch failed": the socket's reason is in its cause.
+      const cause = (error as { cause?: { message?: string; code?: string } }).cause;
+      const why = cause ? `${(error as Error).message}: ${cause.code ?? cause.message}` : (error as Error).message;
+      throw new CoordinatorApiError(name, `cannot reach ${this.url} (${why})`);
     }
     const payload = (await response.json().catch(() => ({}))) as GraphqlResponseBody<TResult>;
     if (payload.errors?.length) throw new CoordinatorApiError(name, payload.errors.map((e) => e.message).join('; '));
