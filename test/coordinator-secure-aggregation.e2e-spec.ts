@@ -66,6 +66,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
 
   const federationInput = (name: string, extra: Record<string, unknown> = {}) => ({
     name,
+    siteIds: sites.map((site) => site.id),
     modelConfigName: 'tiny',
     strategy: 'FEDAVG',
     rounds: 3,

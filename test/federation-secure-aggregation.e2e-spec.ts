@@ -26,14 +26,18 @@ it('a site killed mid-round is left out of the masked sum and the federation com
   world = await makeWorld('secagg-kill');
   const sites = await registerAll(world);
   const federationId = await world.admin.createFederation(
-    federationInput('secagg-kill', {
-      rounds: 2,
-      // Keys are exchanged once two sites have advertised theirs: the killed one is not waited for.
-      quorum: 2,
-      minUpdatesAtDeadline: 2,
-      localSteps: 20,
-      secureAggregation: { threshold: 2, clipNorm: 1, stepSeconds: 5 },
-    }),
+    federationInput(
+      'secagg-kill',
+      sites.map((s) => s.id),
+      {
+        rounds: 2,
+        // Keys are exchanged once two sites have advertised theirs: the killed one is not waited for.
+        quorum: 2,
+        minUpdatesAtDeadline: 2,
+        localSteps: 20,
+        secureAggregation: { threshold: 2, clipNorm: 1, stepSeconds: 5 },
+      },
+    ),
   );
   for (const folder of world.folders) startSite(world, folder, federationId);
   await world.admin.startFederation(federationId);
