@@ -181,6 +181,26 @@ describe('secure aggregation through rounds over mutual TLS', () => {
       ),
     );
 
+  /** Every site runs the agent's whole secure round. */
+  const everySite = (round: Taken) =>
+    Promise.all(
+      round.map(({ task, global, weights }, s) =>
+        runSecureRound(
+          task,
+          secureInput(task, global, weights, SAMPLES[s]),
+          { numSamples: SAMPLES[s], metrics: {} },
+          context(sites[s]),
+        ),
+      ),
+    );
+
+  /** Creates and starts a federation over the three sites; its id. */
+  async function startPrivateFederation(input: Record<string, unknown>): Promise<string> {
+    const id = (await adminCall<{ createFederation: { id: string } }>(CREATE, { input })).createFederation.id;
+    await adminCall('mutation ($id: ID!) { startFederation(id: $id) { status } }', { id });
+    return id;
+  }
+
   /** Plain FedAvg of the clipped deltas of `included` sites, weighted by sample count. */
   function plainFedAvg(global: Float32Array, weights: Float32Array[], included: number[]): Float64Array {
     const out = Float64Array.from(global);
@@ -251,16 +271,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
 
   it('all sites present: the unmasked model is plain FedAvg of the clipped deltas', async () => {
     const taken = await takeRound(1);
-    const outcomes = await Promise.all(
-      taken.map(({ task, global, weights }, s) =>
-        runSecureRound(
-          task,
-          secureInput(task, global, weights, SAMPLES[s]),
-          { numSamples: SAMPLES[s], metrics: {} },
-          context(sites[s]),
-        ),
-      ),
-    );
+    const outcomes = await everySite(taken);
     expect(outcomes.map((o) => o.kind)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
     const round = await completedRound(1);
     expect(round).toMatchObject({ status: 'COMPLETED', privacy: { secureAggregation: true, survivors: 3 } });
@@ -325,8 +336,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
 
   it('a site that skips its clip makes the unmasked sum impossible: the round fails and no model is released', async () => {
     const input = federationInput('unclipped', { rounds: 1 });
-    const id = (await adminCall<{ createFederation: { id: string } }>(CREATE, { input })).createFederation.id;
-    await adminCall('mutation ($id: ID!) { startFederation(id: $id) { status } }', { id });
+    const id = await startPrivateFederation(input);
     const taken = await takeRound(1, id);
     // Every coordinate at C·w: within the encoding's range, far past the norm clipping allows (C·w over all of them).
     const unclipped = ({ task }: Taken[number]) => {
@@ -354,8 +364,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
       rounds: 1,
       secureAggregation: { threshold: 3, clipNorm: CLIP_NORM, maxSampleWeight: 100, stepSeconds: 5 },
     });
-    const id = (await adminCall<{ createFederation: { id: string } }>(CREATE, { input })).createFederation.id;
-    await adminCall('mutation ($id: ID!) { startFederation(id: $id) { status } }', { id });
+    const id = await startPrivateFederation(input);
     const taken = await takeRound(1, id);
     // site-c shares its keys and never masks: two inputs for a threshold of three.
     const [, ...outcomes] = await Promise.all([lastWords(taken), ...honest(taken)]);
@@ -381,8 +390,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
       secureAggregation: { threshold: 2, stepSeconds: 5 },
       differentialPrivacy: { delta, targetEpsilon, clientLevel: { noiseMultiplier: z, clipNorm: CLIP_NORM } },
     });
-    const dpFederation = (await adminCall<{ createFederation: { id: string } }>(CREATE, { input })).createFederation.id;
-    await adminCall('mutation ($id: ID!) { startFederation(id: $id) { status } }', { id: dpFederation });
+    const dpFederation = await startPrivateFederation(input);
 
     for (const index of [1, 2]) {
       const taken = await takeRound(index, dpFederation);
@@ -452,9 +460,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
 
   it('a coordinator restarted in the middle of unmasking resumes from the database and unmasks the same sum', async () => {
     const input = federationInput('restart', { rounds: 1 });
-    const restartFederation = (await adminCall<{ createFederation: { id: string } }>(CREATE, { input }))
-      .createFederation.id;
-    await adminCall('mutation ($id: ID!) { startFederation(id: $id) { status } }', { id: restartFederation });
+    const restartFederation = await startPrivateFederation(input);
     const taken = await takeRound(1, restartFederation);
     // site-c uploads its masked input and goes: UNMASK then waits stepSeconds for its answer.
     const dropAfter = lastWords(taken).then(({ task, masked }) =>
