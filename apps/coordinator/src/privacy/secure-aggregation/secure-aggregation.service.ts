@@ -242,12 +242,14 @@ export class SecureAggregationService {
         }
         case 'MASK': {
           const shared = record.sharedKeys ?? [];
-          const accepted = (await this.participations.listByStatus(round.id, 'ACCEPTED'))
-            .map((p) => p.siteId)
-            .filter((id) => shared.includes(id));
+          // ASSIGNED before ACCEPTED: an input accepted between the two reads is then seen as still coming (the
+          // step waits, and that acceptance moves it on), never as neither (left out of the sum it was masked for).
           const stillAssigned = (await this.participations.listByStatus(round.id, 'ASSIGNED')).some((p) =>
             shared.includes(p.siteId),
           );
+          const accepted = (await this.participations.listByStatus(round.id, 'ACCEPTED'))
+            .map((p) => p.siteId)
+            .filter((id) => shared.includes(id));
           if (stillAssigned && now < (record.stepDeadlineAt as number))
             return { kind: 'wait', until: record.stepDeadlineAt as number };
           if (accepted.length < threshold) {
