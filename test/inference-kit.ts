@@ -106,7 +106,8 @@ export async function createServedModelVersion(
         '{ servingModel { modelVersion { id } } }',
       );
       return serving.servingModel?.modelVersion.id === version.id ? true : undefined;
-    });
+      // Generous: on a loaded two-core CI machine the policy's turn can come seconds after the completion.
+    }, 60_000);
   }
   return { id: version.id, sha256: version.sha256, federationId };
 }

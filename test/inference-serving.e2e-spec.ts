@@ -14,6 +14,7 @@ import {
   ADMIN_TOKEN,
   bootCoordinator,
   downloadModel,
+  eventually,
   gql,
   gqlOk,
   INFERENCE_TOKEN,
@@ -202,7 +203,12 @@ describe('the serving model', () => {
     // A later federation above the bar does not displace the administrator's choice.
     const later = await createServedModelVersion(coordinator.url, { valDice: 0.9, waitForServing: false });
     expect((await serving())?.modelVersion.id).toBe(cancelledRound1);
-    expect((await events())[0]).toMatchObject({
+    // The policy weighs a completed federation after its completion is committed: wait for its verdict.
+    const verdict = await eventually(async () => {
+      const [latest] = await events();
+      return latest?.federationId === later.federationId ? latest : undefined;
+    }, 60_000);
+    expect(verdict).toMatchObject({
       action: 'DECLINE',
       federationId: later.federationId,
       reason: expect.stringMatching(/an administrator's choice .* is serving/),
