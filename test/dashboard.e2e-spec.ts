@@ -71,7 +71,13 @@ beforeAll(async () => {
   });
   members = ids(await registerAll(world));
   federationId = await world.admin.createFederation(
-    federationInput('dashboard-live', members, { rounds: ROUNDS, localSteps: 2, deadlineSeconds: 120 }),
+    federationInput('dashboard-live', members, {
+      rounds: ROUNDS,
+      localSteps: 2,
+      deadlineSeconds: 120,
+      // Sample-level DP-SGD, so that the page has an ε to show and keep up to date.
+      differentialPrivacy: { delta: 1e-5, sampleLevel: { clipNorm: 1, noiseMultiplier: 1, expectedBatchSize: 2 } },
+    }),
   );
   browser = await launchBrowser();
 }, 120_000);
@@ -176,9 +182,18 @@ describe('read-only, what it shows and what it does not offer', () => {
     );
     expect(row).toMatch(/accepted/);
     expect(row).toMatch(/KiB|MiB/);
-    // The privacy settings that exist, and the place for the budget (no accountant yet).
+    // The privacy settings, and the budget the coordinator's accountant says is spent after the last round shown.
     expect(await text(page, '#privacy')).toMatch(/Update clipping.*off/s);
-    expect(await attribute(page, '#privacy-budget', 'data-accounted')).toBe('false');
+    expect(await text(page, '#privacy')).toMatch(/sample level \(DP-SGD\): clip 1, σ = 1, expected batch 2/);
+    expect(await text(page, '#privacy-secure')).toMatch(/^off/);
+    expect(await attribute(page, '#privacy-budget', 'data-accounted')).toBe('true');
+    const shown = Number(await attribute(page, '#privacy-budget', 'data-sample-epsilon'));
+    const lastRound = Number(await attribute(page, '#round-counter', 'data-completed'));
+    const rounds = await world.admin.rounds(federationId);
+    const accounted = rounds.find((r) => r.index === lastRound)?.privacy.sampleEpsilon;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeCloseTo(accounted ?? NaN, 6);
+    expect(await text(page, '#privacy-budget')).toMatch(new RegExp(`sample level ε = .* after round ${lastRound}`));
     // Model weights are not for read-only tokens: no link, a note instead.
     expect(await page.$$('#model-versions [data-download]')).toHaveLength(0);
     expect(await text(page, '#model-versions')).toMatch(/admin and inference roles only/);

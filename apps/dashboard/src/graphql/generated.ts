@@ -92,14 +92,14 @@ export type FederationsQuery = { federations: { totalCount: number, hasMore: boo
 
 export type ParticipantFieldsFragment = { id: string, siteId: string, status: ParticipationStatus, assignedAt: string, updatedAt: string, numSamples: number | null, bytesReceived: number, rejectionReason: string | null, metrics: Array<{ name: string, value: number }> };
 
-export type RoundFieldsFragment = { id: string, index: number, status: RoundStatus, startedAt: string, deadlineAt: string, closedAt: string | null, endedAt: string | null, failureReason: string | null, resultModelVersionId: string | null, counts: { assigned: number, accepted: number, rejected: number, failed: number, dropped: number, total: number }, metrics: Array<{ name: string, value: number }>, aggregation: Array<{ name: string, value: string }>, participants: Array<{ id: string, siteId: string, status: ParticipationStatus, assignedAt: string, updatedAt: string, numSamples: number | null, bytesReceived: number, rejectionReason: string | null, metrics: Array<{ name: string, value: number }> }> };
+export type RoundFieldsFragment = { id: string, index: number, status: RoundStatus, startedAt: string, deadlineAt: string, closedAt: string | null, endedAt: string | null, failureReason: string | null, resultModelVersionId: string | null, counts: { assigned: number, accepted: number, rejected: number, failed: number, dropped: number, total: number }, metrics: Array<{ name: string, value: number }>, aggregation: Array<{ name: string, value: string }>, privacy: { secureAggregation: boolean, survivors: number | null, epsilon: number | null, sampleEpsilon: number | null, delta: number | null }, participants: Array<{ id: string, siteId: string, status: ParticipationStatus, assignedAt: string, updatedAt: string, numSamples: number | null, bytesReceived: number, rejectionReason: string | null, metrics: Array<{ name: string, value: number }> }> };
 
 export type FederationDetailQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type FederationDetailQuery = { federation: { id: string, name: string, status: FederationStatus, statusReason: string | null, createdAt: string, startedAt: string | null, endedAt: string | null, config: { quorum: number, minUpdatesAtDeadline: number, deadlineSeconds: number, localSteps: number, learningRate: number, rounds: number, strategy: Strategy, sitesPerRound: number, model: { name: string, parameterCount: number }, strategyParams: { clipNorm: number | null, noiseMultiplier: number | null, noiseSeed: number | null, maxUpdateNorm: number | null, proximalMu: number | null, serverLearningRate: number | null, serverMomentum: number | null, beta1: number | null, beta2: number | null, tau: number | null, trimRatio: number | null } }, currentRound: { id: string, index: number, status: RoundStatus } | null, latestModelVersion: { id: string, roundIndex: number } | null } };
+export type FederationDetailQuery = { federation: { id: string, name: string, status: FederationStatus, statusReason: string | null, createdAt: string, startedAt: string | null, endedAt: string | null, config: { quorum: number, minUpdatesAtDeadline: number, deadlineSeconds: number, localSteps: number, learningRate: number, rounds: number, strategy: Strategy, sitesPerRound: number, model: { name: string, parameterCount: number }, strategyParams: { clipNorm: number | null, noiseMultiplier: number | null, noiseSeed: number | null, maxUpdateNorm: number | null, proximalMu: number | null, serverLearningRate: number | null, serverMomentum: number | null, beta1: number | null, beta2: number | null, tau: number | null, trimRatio: number | null } }, privacy: { delta: number | null, epsilon: number | null, sampleEpsilon: number | null, roundsAccounted: number, secureAggregation: { threshold: number, clipNorm: number } | null, differentialPrivacy: { targetEpsilon: number | null, clientLevel: { clipNorm: number, noiseMultiplier: number } | null, sampleLevel: { clipNorm: number, noiseMultiplier: number, expectedBatchSize: number } | null } | null }, currentRound: { id: string, index: number, status: RoundStatus } | null, latestModelVersion: { id: string, roundIndex: number } | null } };
 
 export type RoundsQueryVariables = Exact<{
   federationId: string;
@@ -107,7 +107,7 @@ export type RoundsQueryVariables = Exact<{
 }>;
 
 
-export type RoundsQuery = { rounds: { hasMore: boolean, items: Array<{ id: string, index: number, status: RoundStatus, startedAt: string, deadlineAt: string, closedAt: string | null, endedAt: string | null, failureReason: string | null, resultModelVersionId: string | null, counts: { assigned: number, accepted: number, rejected: number, failed: number, dropped: number, total: number }, metrics: Array<{ name: string, value: number }>, aggregation: Array<{ name: string, value: string }>, participants: Array<{ id: string, siteId: string, status: ParticipationStatus, assignedAt: string, updatedAt: string, numSamples: number | null, bytesReceived: number, rejectionReason: string | null, metrics: Array<{ name: string, value: number }> }> }> } };
+export type RoundsQuery = { rounds: { hasMore: boolean, items: Array<{ id: string, index: number, status: RoundStatus, startedAt: string, deadlineAt: string, closedAt: string | null, endedAt: string | null, failureReason: string | null, resultModelVersionId: string | null, counts: { assigned: number, accepted: number, rejected: number, failed: number, dropped: number, total: number }, metrics: Array<{ name: string, value: number }>, aggregation: Array<{ name: string, value: string }>, privacy: { secureAggregation: boolean, survivors: number | null, epsilon: number | null, sampleEpsilon: number | null, delta: number | null }, participants: Array<{ id: string, siteId: string, status: ParticipationStatus, assignedAt: string, updatedAt: string, numSamples: number | null, bytesReceived: number, rejectionReason: string | null, metrics: Array<{ name: string, value: number }> }> }> } };
 
 export type ModelVersionsQueryVariables = Exact<{
   federationId: string;
@@ -122,7 +122,7 @@ export type RoundProgressSubscriptionVariables = Exact<{
 }>;
 
 
-export type RoundProgressSubscription = { roundProgress: { event: RoundEvent, federationStatus: FederationStatus, message: string | null, siteId: string | null, at: string, round: { id: string, index: number, status: RoundStatus, startedAt: string, deadlineAt: string, closedAt: string | null, endedAt: string | null, failureReason: string | null, resultModelVersionId: string | null, counts: { assigned: number, accepted: number, rejected: number, failed: number, dropped: number, total: number }, metrics: Array<{ name: string, value: number }>, aggregation: Array<{ name: string, value: string }>, participants: Array<{ id: string, siteId: string, status: ParticipationStatus, assignedAt: string, updatedAt: string, numSamples: number | null, bytesReceived: number, rejectionReason: string | null, metrics: Array<{ name: string, value: number }> }> } | null } };
+export type RoundProgressSubscription = { roundProgress: { event: RoundEvent, federationStatus: FederationStatus, message: string | null, siteId: string | null, at: string, round: { id: string, index: number, status: RoundStatus, startedAt: string, deadlineAt: string, closedAt: string | null, endedAt: string | null, failureReason: string | null, resultModelVersionId: string | null, counts: { assigned: number, accepted: number, rejected: number, failed: number, dropped: number, total: number }, metrics: Array<{ name: string, value: number }>, aggregation: Array<{ name: string, value: string }>, privacy: { secureAggregation: boolean, survivors: number | null, epsilon: number | null, sampleEpsilon: number | null, delta: number | null }, participants: Array<{ id: string, siteId: string, status: ParticipationStatus, assignedAt: string, updatedAt: string, numSamples: number | null, bytesReceived: number, rejectionReason: string | null, metrics: Array<{ name: string, value: number }> }> } | null } };
 
 export type FederationControlledFragment = { id: string, status: FederationStatus, statusReason: string | null };
 
@@ -287,6 +287,13 @@ export const RoundFieldsFragmentDoc = new TypedDocumentString(`
   aggregation {
     name
     value
+  }
+  privacy {
+    secureAggregation
+    survivors
+    epsilon
+    sampleEpsilon
+    delta
   }
   participants {
     ...ParticipantFields
@@ -456,6 +463,28 @@ export const FederationDetailDocument = new TypedDocumentString(`
         trimRatio
       }
     }
+    privacy {
+      delta
+      epsilon
+      sampleEpsilon
+      roundsAccounted
+      secureAggregation {
+        threshold
+        clipNorm
+      }
+      differentialPrivacy {
+        targetEpsilon
+        clientLevel {
+          clipNorm
+          noiseMultiplier
+        }
+        sampleLevel {
+          clipNorm
+          noiseMultiplier
+          expectedBatchSize
+        }
+      }
+    }
   }
 }
     fragment FederationSummary on Federation {
@@ -529,6 +558,13 @@ fragment RoundFields on Round {
   aggregation {
     name
     value
+  }
+  privacy {
+    secureAggregation
+    survivors
+    epsilon
+    sampleEpsilon
+    delta
   }
   participants {
     ...ParticipantFields
@@ -605,6 +641,13 @@ fragment RoundFields on Round {
   aggregation {
     name
     value
+  }
+  privacy {
+    secureAggregation
+    survivors
+    epsilon
+    sampleEpsilon
+    delta
   }
   participants {
     ...ParticipantFields

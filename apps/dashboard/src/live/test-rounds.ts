@@ -38,6 +38,7 @@ export function round(
     endedAt: null,
     failureReason: null,
     resultModelVersionId: null,
+    privacy: { secureAggregation: false, survivors: null, epsilon: null, sampleEpsilon: null, delta: null },
     counts: {
       assigned: count('ASSIGNED'),
       accepted: count('ACCEPTED'),

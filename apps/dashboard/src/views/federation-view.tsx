@@ -124,7 +124,7 @@ export function FederationView({ id }: { id: string }) {
             </dd>
           </dl>
         </section>
-        <PrivacyPanel params={config.strategyParams} lastCompleted={lastCompleted} />
+        <PrivacyPanel params={config.strategyParams} privacy={federation.privacy} lastCompleted={lastCompleted} />
       </div>
       <LearningCurves rounds={live.state.rounds} siteName={siteName} />
       <RoundsTable rounds={live.state.rounds} siteName={siteName} />
