@@ -190,7 +190,7 @@ describe('fedstroke, as a new user runs it', () => {
     const args = [...simulateArgs(runsRoot, join(root, 'data'), 50, 2).slice(1), '--quiet'];
     const simulation = start(args);
     const port = Number(
-      (await simulation.waitFor(/coordinator GraphQL endpoint: http:\/\/127\.0\.0\.1:(\d+)/, 90_000))[1],
+      (await simulation.waitFor(/coordinator GraphQL endpoint: https?:\/\/127\.0\.0\.1:(\d+)/, 90_000))[1],
     );
     expect(processesMentioning(runsRoot).length).toBeGreaterThanOrEqual(4);
     stopped(simulation.child, 'SIGINT');
@@ -203,7 +203,7 @@ describe('fedstroke, as a new user runs it', () => {
     const runsRoot = join(root, 'killed');
     const simulation = start([...simulateArgs(runsRoot, join(root, 'data'), 50, 2).slice(1), '--quiet']);
     const port = Number(
-      (await simulation.waitFor(/coordinator GraphQL endpoint: http:\/\/127\.0\.0\.1:(\d+)/, 90_000))[1],
+      (await simulation.waitFor(/coordinator GraphQL endpoint: https?:\/\/127\.0\.0\.1:(\d+)/, 90_000))[1],
     );
     stopped(simulation.child, 'SIGKILL');
     expect(await simulation.exited).toEqual({ code: null, signal: 'SIGKILL' });
@@ -227,7 +227,15 @@ describe('fedstroke, as a new user runs it', () => {
       ],
     });
     const runsRoot = join(root, 'served');
-    const args = [...simulateArgs(runsRoot, data, 1, 1).slice(1), '--split', splitFile, '--serve', '--quiet'];
+    // Plain HTTP on loopback, so this test's own fetch needs no CA: TLS is covered by the simulate and mTLS specs.
+    const args = [
+      ...simulateArgs(runsRoot, data, 1, 1).slice(1),
+      '--split',
+      splitFile,
+      '--serve',
+      '--quiet',
+      '--no-tls',
+    ];
     const simulation = start(args);
     const served = await simulation.waitFor(/serving http:\/\/127\.0\.0\.1:(\d+)\/graphql/, 240_000);
     const port = Number(served[1]);
