@@ -73,7 +73,10 @@ describe('why WebGPU found no adapter', () => {
   it('fails a strict session with the cause, and falls back to cpu with one line otherwise', () => {
     const strict = cli(['--strict']);
     expect(strict.status).not.toBe(0);
-    expect(strict.stderr).toContain(
+    // Under --json the CLI answers errors as JSON on stdout, with a stable code.
+    const { error } = JSON.parse(strict.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe('EXECUTION_PROVIDER');
+    expect(error.message).toContain(
       'execution provider "webgpu" failed to start for onnx-models/tiny/webgpu/inference_model.onnx (strict, no fallback): no Vulkan driver: no ICD manifest in VK_DRIVER_FILES=/nonexistent/nvidia_icd.json',
     );
     const fallback = cli([]);
