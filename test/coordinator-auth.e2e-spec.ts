@@ -159,7 +159,14 @@ describe('coordinator auth', () => {
     expect(((await outsider.json()) as { message: string }).message).toMatch(
       /site gamma is not a member of the federation of model version/,
     );
-    expect((await download(INFERENCE_TOKEN)).status).toBe(200);
+    // Round 0 is no model inference would run, so an inference token may not take it away either.
+    const unserved = await download(INFERENCE_TOKEN);
+    expect(unserved.status).toBe(403);
+    expect(await unserved.json()).toMatchObject({
+      code: 'MODEL_NOT_SERVED',
+      message: expect.stringMatching(/never promoted for serving/),
+    });
+    expect((await download(ADMIN_TOKEN)).status).toBe(200);
   });
 
   it('refuses a subscription without a valid read token, and roundProgress to an inference token', async () => {

@@ -71,6 +71,9 @@ async function servedBy(modelVersionId?: string, options: Record<string, unknown
   return job;
 }
 
+const modelDownload = (token: string, versionId: string) =>
+  fetch(`${coordinator.url}/models/${versionId}`, { headers: { authorization: `Bearer ${token}` } });
+
 const serving = async () =>
   (await gqlOk<{ servingModel: { modelVersion: { id: string } } | null }>(coordinator.url, READONLY_TOKEN, SERVING))
     .servingModel;
@@ -199,6 +202,7 @@ describe('the serving model', () => {
     });
     expect(Date.parse(promotion.at)).toBeGreaterThanOrEqual(before - 1000);
     expect((await servedBy()).modelVersionId).toBe(cancelledRound1);
+    expect((await modelDownload(INFERENCE_TOKEN, cancelledRound1)).status).toBe(200);
 
     // A later federation above the bar does not displace the administrator's choice.
     const later = await createServedModelVersion(coordinator.url, { valDice: 0.9, waitForServing: false });
@@ -227,6 +231,15 @@ describe('the serving model', () => {
     const recalled = await segment(cancelledRound1);
     expect(code(recalled)).toBe('MODEL_NOT_SERVED');
     expect(recalled.errors?.[0].message).toMatch(/was withdrawn from serving \(recalled\)/);
+    // Nor can an inference token download it to run elsewhere; an administrator still can, for research and export.
+    const download = await modelDownload(INFERENCE_TOKEN, cancelledRound1);
+    expect(download.status).toBe(403);
+    expect(await download.json()).toMatchObject({
+      code: 'MODEL_NOT_SERVED',
+      message: expect.stringMatching(/inference token downloads only the served model: .*withdrawn from serving/),
+    });
+    expect((await modelDownload(ADMIN_TOKEN, cancelledRound1)).status).toBe(200);
+    expect((await modelDownload(INFERENCE_TOKEN, policyVersion.id)).status).toBe(200);
     expect((await servedBy(policyVersion.id)).result!.model.version).toBe(policyVersion.id);
     expect(code(await gql(coordinator.url, ADMIN_TOKEN, WITHDRAW, { reason: 'again' }))).toBe('NOTHING_TO_WITHDRAW');
   });

@@ -51,4 +51,21 @@ describe('fetchModelVersion', () => {
       'model version v1 (config "tiny"): received 8 bytes, expected 12 (3 float32 parameters)',
     );
   });
+
+  it("names the coordinator's refusal code and reason, not its JSON", async () => {
+    answer = (response) => {
+      response.writeHead(403, { 'Content-Type': 'application/json' });
+      response.end(
+        JSON.stringify({ statusCode: 403, code: 'MODEL_NOT_SERVED', message: 'it was withdrawn (recalled)' }),
+      );
+    };
+    await expect(fetchModelVersion(url, 'v1', 'token', manifest)).rejects.toThrow(
+      /^model version v1: the coordinator refused it \(403 MODEL_NOT_SERVED\): it was withdrawn \(recalled\)$/,
+    );
+    answer = (response) => {
+      response.writeHead(502);
+      response.end('<html>bad gateway</html>');
+    };
+    await expect(fetchModelVersion(url, 'v1', 'token', manifest)).rejects.toThrow(/answered 502 <html>bad gateway/);
+  });
 });

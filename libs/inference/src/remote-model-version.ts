@@ -4,7 +4,7 @@
  * the coordinator serves. The layout is checked against the local artifacts before the body is read; the body is
  * read into one buffer of the manifest's size while hashing, and checked against the sha256 header.
  */
-import { joinUrl, MODEL_HEADERS, modelDownloadPath, readFloat32Body } from '@fedstroke/protocol';
+import { joinUrl, MODEL_HEADERS, modelDownloadPath, parseRefusalBody, readFloat32Body } from '@fedstroke/protocol';
 import type { Manifest } from '@fedstroke/runtime';
 import { SegmentationModelError } from './errors';
 
@@ -24,8 +24,12 @@ export async function fetchModelVersion(
     });
   }
   if (!response.ok) {
+    const text = await response.text();
+    const refusal = parseRefusalBody(parseJson(text));
     throw new SegmentationModelError(
-      `model version ${versionId}: ${url} answered ${response.status} ${(await response.text()).slice(0, 300)}`,
+      refusal
+        ? `model version ${versionId}: the coordinator refused it (${response.status} ${refusal.code}): ${refusal.message}`
+        : `model version ${versionId}: ${url} answered ${response.status} ${text.slice(0, 300)}`,
     );
   }
   const layout = response.headers.get(MODEL_HEADERS.layoutSha256);
@@ -45,5 +49,13 @@ export async function fetchModelVersion(
     return body.weights;
   } catch (error) {
     throw new SegmentationModelError((error as Error).message, { cause: error });
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }

@@ -1,8 +1,25 @@
-import { Controller, ForbiddenException, Get, NotFoundException, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpException,
+  HttpStatus,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Res,
+} from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { SCAFFOLD_CONTROL_TENSOR } from '@fedstroke/federation';
-import { BYTES_PER_PARAMETER, float32ToBytes, MODEL_HEADERS, ROUTES, sha256Hex } from '@fedstroke/protocol';
+import {
+  BYTES_PER_PARAMETER,
+  float32ToBytes,
+  MODEL_HEADERS,
+  type RefusalBody,
+  ROUTES,
+  sha256Hex,
+} from '@fedstroke/protocol';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
@@ -11,6 +28,8 @@ import { ModelVersionsService } from '../model-versions/model-versions.service';
 import { ServerStateStore } from '../orchestration/server-state.store';
 import type { ModelVersionRecord } from '../persistence/records';
 import { FederationMemberRepository, FederationRepository } from '../persistence/repositories';
+import { ServingError } from '../serving/serving-errors';
+import { ServingModels } from '../serving/serving-models.service';
 
 @Controller(ROUTES.models)
 export class ModelsController {
@@ -20,6 +39,7 @@ export class ModelsController {
     private readonly members: FederationMemberRepository,
     private readonly serverState: ServerStateStore,
     private readonly metrics: MetricsService,
+    private readonly serving: ServingModels,
   ) {}
 
   /** The global model's raw little-endian float32 weights, streamed from disk, with its sha256 in a header. */
@@ -78,8 +98,14 @@ export class ModelsController {
     response.end(bytes);
   }
 
-  /** A site sees the models of the federations it is a member of, not every hospital network's weights. */
+  /**
+   * A site sees the models of the federations it is a member of, not every hospital network's weights. An inference
+   * token (a clinical integrator's) gets only what inference would run: a version that is promoted and not withdrawn
+   * — never a round-0 starting point, an intermediate round or a withdrawn model, which it could otherwise run on
+   * patients outside the coordinator. Administrators download any version (research, export).
+   */
   private async visibleVersion(versionId: string, principal: Principal): Promise<ModelVersionRecord> {
+    if (principal.role === 'INFERENCE') return this.servedVersion(versionId);
     const version = await this.versions.get(versionId);
     if (principal.role === 'SITE' && !(await this.members.isMember(version.federationId, principal.siteId))) {
       throw new ForbiddenException(
@@ -87,6 +113,20 @@ export class ModelsController {
       );
     }
     return version;
+  }
+
+  private async servedVersion(versionId: string): Promise<ModelVersionRecord> {
+    try {
+      return await this.serving.forInference(versionId);
+    } catch (error) {
+      if (!(error instanceof ServingError)) throw error;
+      const body: RefusalBody = {
+        statusCode: HttpStatus.FORBIDDEN,
+        code: error.code,
+        message: `an inference token downloads only the served model: ${error.message}`,
+      };
+      throw new HttpException(body, HttpStatus.FORBIDDEN);
+    }
   }
 }
 
