@@ -133,6 +133,26 @@ describe('GraphQL limits over HTTP', () => {
     expect(errorLines().length).toBe(before);
   });
 
+  it('answers variables that do not fit the schema as bad user input (400), not as a server error', async () => {
+    const before = errorLines().length;
+    const missing = await post(ADMIN_TOKEN, {
+      query: 'mutation ($input: CreateFederationInput!) { createFederation(input: $input) { id } }',
+      variables: { input: { name: 'no-rounds', modelConfigName: 'tiny', siteIds: [site.id], sitesPerRound: 1 } },
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.json.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/Field "rounds" of required type "Int!" was not provided/),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const wrongType = await post(READONLY_TOKEN, {
+      query: 'query ($limit: Int) { federations(limit: $limit) { totalCount } }',
+      variables: { limit: 'ten' },
+    });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.json.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errorLines().length).toBe(before);
+  });
+
   it('answers introspection only to tokens that may read the schema', async () => {
     const introspect = { query: '{ __schema { queryType { name } } }' };
     const anonymous = await post(null, introspect);

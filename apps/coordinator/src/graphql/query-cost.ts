@@ -63,6 +63,14 @@ export function queryCost(
         `the query expands to more than ${MAX_QUERY_NODES} fields (aliases and fragments counted each time)`,
       );
     }
+    // The estimate coerces the variables first (a limit may come from one), so it is the first to see variables that
+    // do not fit the schema: the caller's input, answered as Apollo answers it, not as a server error.
+    if (error instanceof GraphQLError) {
+      throw new GraphQLError(error.message, {
+        nodes: error.nodes,
+        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+      });
+    }
     throw error;
   }
 }
