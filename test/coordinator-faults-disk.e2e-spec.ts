@@ -11,9 +11,12 @@ import {
   ADMIN_TOKEN,
   bootCoordinator,
   constant,
+  CREATE_FEDERATION,
   downloadModel,
+  gql,
   INFERENCE_TOKEN,
   makeWorkspace,
+  MODEL_NAME,
   READONLY_TOKEN,
   gqlOk,
   startFederation,
@@ -108,6 +111,30 @@ describe('on a real tmpfs', () => {
       const study = await uploadBytes(url, INFERENCE_TOKEN, randomBytes(1 << 20), 'study.nii');
       expect([study.status, study.body.code, study.retryAfter]).toEqual([507, 'STORAGE_FULL', '5']);
       expect(readdirSync(join(workspace.dataDir, 'inference', 'uploads'))).toEqual([]);
+
+      // A mutation that must write its round-0 model says so too, and leaves no federation without one behind.
+      const created = await gql(url, ADMIN_TOKEN, CREATE_FEDERATION, {
+        input: {
+          name: 'on-a-full-disk',
+          modelConfigName: MODEL_NAME,
+          sitesPerRound: 1,
+          siteIds: [sites[0].id],
+          rounds: 1,
+          deadlineSeconds: 60,
+          localSteps: 5,
+          learningRate: 0.001,
+        },
+      });
+      expect(created.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/no space is left on it \(ENOSPC\); nothing was kept/),
+        extensions: { code: 'STORAGE_FULL', status: 507, retryAfterSeconds: 5 },
+      });
+      const names = await gqlOk<{ federations: { items: Array<{ name: string }> } }>(
+        url,
+        READONLY_TOKEN,
+        '{ federations { items { name } } }',
+      );
+      expect(names.federations.items.map((f) => f.name)).toEqual(['disk-full']);
 
       const notReady = await readiness(url);
       expect(notReady.status).toBe(503);

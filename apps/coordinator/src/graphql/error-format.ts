@@ -1,12 +1,14 @@
 /**
  * One shape for every GraphQL error, whether it leaves over HTTP (Apollo's formatError) or over graphql-ws (the
  * socket's onNext and onError): a stable `extensions.code`, the error's own message, never a stack trace. Nest HTTP
- * exceptions (what resolvers and the auth guard throw) are mapped from their status; errors that already carry a
- * code keep it; anything else is an INTERNAL_SERVER_ERROR and is logged, once per error.
+ * exceptions (what resolvers and the auth guard throw) are mapped from their status; storage and slot refusals
+ * (STORAGE_FULL, STORAGE_UNAVAILABLE, …) keep their code, status and retry hint; errors that already carry a code
+ * keep it; anything else is an INTERNAL_SERVER_ERROR and is logged, once per error.
  */
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import type { JsonLogger } from '../logging/json-logger';
+import { TransientRefusalError } from '../storage/storage-errors';
 
 const CODE_BY_STATUS: Partial<Record<number, string>> = {
   [HttpStatus.BAD_REQUEST]: 'BAD_USER_INPUT',
@@ -39,6 +41,17 @@ export function formatGraphqlError(
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: CODE_BY_STATUS[status] ?? `HTTP_${status}`, status },
+    };
+  }
+  if (original instanceof TransientRefusalError) {
+    // The coordinator's storage or slots, not the caller: the same code, status and retry hint as over HTTP, so a
+    // client retries a mutation the way a site retries an upload. Logged, since an operator must free the disk.
+    log.event('warn', 'graphql.transient_refusal', { code: original.code, message: original.message });
+    return {
+      message: original.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: original.code, status: original.status, retryAfterSeconds: original.retryAfterSeconds },
     };
   }
   const { code, ...rest } = formatted.extensions ?? {};
