@@ -3,17 +3,14 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CoordinatorApp } from '../apps/coordinator/src';
 import { createCoordinatorApp } from '../apps/coordinator/src';
 import {
   ADMIN_TOKEN,
-  bootCoordinator,
   constant,
   createFederation,
   gql,
   gqlOk,
   INFERENCE_TOKEN,
-  makeWorkspace,
   NEXT_TASK,
   READONLY_TOKEN,
   registerSites,
@@ -22,20 +19,17 @@ import {
   takeTask,
   type TrainingTask,
   uploadUpdate,
-  type Workspace,
+  startCoordinatorWorld,
 } from './coordinator-kit';
 
-let workspace: Workspace;
-let coordinator: CoordinatorApp;
+const world = startCoordinatorWorld();
 let sites: SiteHandle[];
 let federationId: string;
 let task: TrainingTask;
 
 beforeAll(async () => {
-  workspace = makeWorkspace();
-  coordinator = await bootCoordinator(workspace);
-  sites = await registerSites(coordinator.url, ['alpha', 'beta', 'gamma']);
-  federationId = await createFederation(coordinator.url, {
+  sites = await registerSites(world.url, ['alpha', 'beta', 'gamma']);
+  federationId = await createFederation(world.url, {
     // gamma is registered but no member: it has no assignment and may not download the federation's models.
     siteIds: [sites[0].id, sites[1].id],
     name: 'auth',
@@ -43,15 +37,10 @@ beforeAll(async () => {
     sitesPerRound: 2,
     deadlineSeconds: 60,
   });
-  await gqlOk(coordinator.url, ADMIN_TOKEN, 'mutation ($id: ID!) { startFederation(id: $id) { status } }', {
+  await gqlOk(world.url, ADMIN_TOKEN, 'mutation ($id: ID!) { startFederation(id: $id) { status } }', {
     id: federationId,
   });
-  task = await takeTask(coordinator.url, sites[0], federationId);
-});
-
-afterAll(async () => {
-  await coordinator.close();
-  workspace.cleanup();
+  task = await takeTask(world.url, sites[0], federationId);
 });
 
 const FEDERATIONS = '{ federations { totalCount items { id } } }';
@@ -65,19 +54,19 @@ function code(result: { errors?: Array<{ extensions?: { code?: string } }> }): s
 
 describe('coordinator auth', () => {
   it('shows a site token once and stores only its sha256', async () => {
-    const [site] = await registerSites(coordinator.url, ['delta']);
+    const [site] = await registerSites(world.url, ['delta']);
     expect(site.token).toMatch(/^fst_site_[A-Za-z0-9_-]{43}$/);
     const schema = readFileSync(join(__dirname, '../apps/coordinator/schema.graphql'), 'utf8');
     expect(schema).toMatch(/type Site \{[^}]*\}/);
     expect(/type Site \{([^}]*)\}/.exec(schema)?.[1]).not.toMatch(/token/i);
 
-    const db = new Database(join(workspace.dataDir, 'coordinator.sqlite'), { readonly: true });
+    const db = new Database(join(world.workspace.dataDir, 'coordinator.sqlite'), { readonly: true });
     const row = db.prepare('SELECT token_sha256 FROM sites WHERE id = ?').get(site.id) as { token_sha256: string };
     db.close();
     expect(row.token_sha256).toBe(createHash('sha256').update(site.token).digest('hex'));
     const files = ['coordinator.sqlite', 'coordinator.sqlite-wal'].map((f) => {
       try {
-        return readFileSync(join(workspace.dataDir, f)).toString('latin1');
+        return readFileSync(join(world.workspace.dataDir, f)).toString('latin1');
       } catch {
         return '';
       }
@@ -86,12 +75,12 @@ describe('coordinator auth', () => {
   });
 
   it('refuses queries and mutations without a token or with a wrong one (UNAUTHENTICATED)', async () => {
-    expect(code(await gql(coordinator.url, null, FEDERATIONS))).toBe('UNAUTHENTICATED');
-    expect(code(await gql(coordinator.url, 'not-a-real-token-at-all', FEDERATIONS))).toBe('UNAUTHENTICATED');
-    const noToken = await gql(coordinator.url, null, CREATE);
+    expect(code(await gql(world.url, null, FEDERATIONS))).toBe('UNAUTHENTICATED');
+    expect(code(await gql(world.url, 'not-a-real-token-at-all', FEDERATIONS))).toBe('UNAUTHENTICATED');
+    const noToken = await gql(world.url, null, CREATE);
     expect(code(noToken)).toBe('UNAUTHENTICATED');
     expect(noToken.errors?.[0].message).toMatch(/missing token: send "Authorization: Bearer <token>"/);
-    const malformed = await fetch(`${coordinator.url}/graphql`, {
+    const malformed = await fetch(`${world.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Basic ${ADMIN_TOKEN}` },
       body: JSON.stringify({ query: FEDERATIONS }),
@@ -103,52 +92,48 @@ describe('coordinator auth', () => {
 
   it('lets each role do only its own work (FORBIDDEN otherwise)', async () => {
     expect(
-      (await gqlOk<{ federations: { totalCount: number } }>(coordinator.url, READONLY_TOKEN, FEDERATIONS)).federations
+      (await gqlOk<{ federations: { totalCount: number } }>(world.url, READONLY_TOKEN, FEDERATIONS)).federations
         .totalCount,
     ).toBe(1);
-    const readonlyCreates = await gql(coordinator.url, READONLY_TOKEN, CREATE);
+    const readonlyCreates = await gql(world.url, READONLY_TOKEN, CREATE);
     expect(code(readonlyCreates)).toBe('FORBIDDEN');
     expect(readonlyCreates.errors?.[0].message).toMatch(
       /a READONLY token may not call createFederation; it needs one of: ADMIN/,
     );
-    expect(code(await gql(coordinator.url, sites[0].token, FEDERATIONS))).toBe('FORBIDDEN');
-    expect(code(await gql(coordinator.url, sites[0].token, CREATE))).toBe('FORBIDDEN');
-    expect(code(await gql(coordinator.url, INFERENCE_TOKEN, FEDERATIONS))).toBe('FORBIDDEN');
+    expect(code(await gql(world.url, sites[0].token, FEDERATIONS))).toBe('FORBIDDEN');
+    expect(code(await gql(world.url, sites[0].token, CREATE))).toBe('FORBIDDEN');
+    expect(code(await gql(world.url, INFERENCE_TOKEN, FEDERATIONS))).toBe('FORBIDDEN');
     const versions = await gqlOk<{ modelVersions: { totalCount: number } }>(
-      coordinator.url,
+      world.url,
       INFERENCE_TOKEN,
       'query ($id: ID!) { modelVersions(federationId: $id) { totalCount } }',
       { id: federationId },
     );
     expect(versions.modelVersions.totalCount).toBe(1);
-    expect(code(await gql(coordinator.url, ADMIN_TOKEN, NEXT_TASK, {}))).toBe('FORBIDDEN');
-    expect(code(await gql(coordinator.url, READONLY_TOKEN, NEXT_TASK, {}))).toBe('FORBIDDEN');
-    const me = await gqlOk<{ currentSite: { name: string } }>(
-      coordinator.url,
-      sites[1].token,
-      '{ currentSite { name } }',
-    );
+    expect(code(await gql(world.url, ADMIN_TOKEN, NEXT_TASK, {}))).toBe('FORBIDDEN');
+    expect(code(await gql(world.url, READONLY_TOKEN, NEXT_TASK, {}))).toBe('FORBIDDEN');
+    const me = await gqlOk<{ currentSite: { name: string } }>(world.url, sites[1].token, '{ currentSite { name } }');
     expect(me.currentSite.name).toBe('beta');
   });
 
   it('checks tokens on uploads and downloads (401 / 403 / 409)', async () => {
     const body = constant(1);
-    const anonymous = await uploadUpdate(coordinator.url, sites[0], task, body, { token: null });
+    const anonymous = await uploadUpdate(world.url, sites[0], task, body, { token: null });
     expect(anonymous.status).toBe(401);
     expect(String(anonymous.body.message)).toMatch(/missing token/);
-    expect(
-      (await uploadUpdate(coordinator.url, sites[0], task, body, { token: 'wrong-token-wrong-token' })).status,
-    ).toBe(401);
-    expect((await uploadUpdate(coordinator.url, sites[0], task, body, { token: READONLY_TOKEN })).status).toBe(403);
-    expect((await uploadUpdate(coordinator.url, sites[0], task, body, { token: ADMIN_TOKEN })).status).toBe(403);
-    const otherSite = await uploadUpdate(coordinator.url, sites[2], task, body);
+    expect((await uploadUpdate(world.url, sites[0], task, body, { token: 'wrong-token-wrong-token' })).status).toBe(
+      401,
+    );
+    expect((await uploadUpdate(world.url, sites[0], task, body, { token: READONLY_TOKEN })).status).toBe(403);
+    expect((await uploadUpdate(world.url, sites[0], task, body, { token: ADMIN_TOKEN })).status).toBe(403);
+    const otherSite = await uploadUpdate(world.url, sites[2], task, body);
     expect(otherSite.status).toBe(409);
     expect(String(otherSite.body.message)).toMatch(
       /site gamma has no assignment in round 1 of auth; call nextTask first/,
     );
 
     const download = (token: string | null) =>
-      fetch(`${coordinator.url}${task.modelDownloadPath}`, {
+      fetch(`${world.url}${task.modelDownloadPath}`, {
         headers: token ? { authorization: `Bearer ${token}` } : {},
       });
     expect((await download(null)).status).toBe(401);
@@ -172,7 +157,7 @@ describe('coordinator auth', () => {
   it('refuses a subscription without a valid read token, and roundProgress to an inference token', async () => {
     const attempt = (token: string | null) =>
       new Promise<string>((resolve) => {
-        const client = subscriptionClient(coordinator.url, token);
+        const client = subscriptionClient(world.url, token);
         client.subscribe(
           {
             query: 'subscription ($id: ID!) { roundProgress(federationId: $id) { event } }',
@@ -200,18 +185,18 @@ describe('coordinator auth', () => {
   });
 
   it('refuses a revoked site at once', async () => {
-    const [site] = await registerSites(coordinator.url, ['epsilon']);
-    await gqlOk(coordinator.url, ADMIN_TOKEN, 'mutation ($id: ID!) { revokeSite(id: $id) { status } }', {
+    const [site] = await registerSites(world.url, ['epsilon']);
+    await gqlOk(world.url, ADMIN_TOKEN, 'mutation ($id: ID!) { revokeSite(id: $id) { status } }', {
       id: site.id,
     });
-    const result = await gql(coordinator.url, site.token, NEXT_TASK, {});
+    const result = await gql(world.url, site.token, NEXT_TASK, {});
     expect(code(result)).toBe('FORBIDDEN');
     expect(result.errors?.[0].message).toMatch(/site epsilon .* has been revoked/);
   });
 
   it('serves health without a token, readiness from the database, and metrics to read roles', async () => {
-    expect(await (await fetch(`${coordinator.url}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${coordinator.url}/readyz`)).json()).toEqual({
+    expect(await (await fetch(`${world.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${world.url}/readyz`)).json()).toEqual({
       status: 'ready',
       database: 'sqlite',
       storage: {
@@ -222,8 +207,8 @@ describe('coordinator auth', () => {
         lastFault: null,
       },
     });
-    expect((await fetch(`${coordinator.url}/metrics`)).status).toBe(401);
-    const metrics = await fetch(`${coordinator.url}/metrics`, {
+    expect((await fetch(`${world.url}/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${world.url}/metrics`, {
       headers: { authorization: `Bearer ${READONLY_TOKEN}` },
     });
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain;.*version=0.0.4/);
@@ -238,7 +223,7 @@ describe('coordinator auth', () => {
     await expect(
       createCoordinatorApp({
         adminToken: ADMIN_TOKEN,
-        dataDir: join(workspace.root, 'pg'),
+        dataDir: join(world.workspace.root, 'pg'),
         databaseUrl: 'postgres://user:secret@db.example:5432/fedstroke',
         port: 0,
         logLevel: 'silent',

@@ -11,37 +11,23 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CoordinatorApp } from '../apps/coordinator/src';
 import { builtDashboardDir, DASHBOARD_CSP, mountDashboard } from '../apps/coordinator/src/dashboard/dashboard-assets';
 import {
   ADMIN_TOKEN,
-  bootCoordinator,
   constant,
   gql,
   gqlOk,
   INFERENCE_TOKEN,
-  makeWorkspace,
   READONLY_TOKEN,
   startFederation,
   takeTask,
   uploadUpdate,
-  type Workspace,
+  startCoordinatorWorld,
 } from './coordinator-kit';
 import { buildOnce } from './federation-kit';
 
-let workspace: Workspace;
-let coordinator: CoordinatorApp;
-
-beforeAll(async () => {
-  buildOnce();
-  workspace = makeWorkspace();
-  coordinator = await bootCoordinator(workspace);
-});
-
-afterAll(async () => {
-  await coordinator.close();
-  workspace.cleanup();
-});
+beforeAll(() => buildOnce());
+const world = startCoordinatorWorld();
 
 const VIEWER = '{ viewer { role siteId } }';
 
@@ -52,9 +38,9 @@ describe('viewer', () => {
       [READONLY_TOKEN, 'READONLY'],
       [INFERENCE_TOKEN, 'INFERENCE'],
     ]) {
-      expect(await gqlOk(coordinator.url, token, VIEWER)).toEqual({ viewer: { role, siteId: null } });
+      expect(await gqlOk(world.url, token, VIEWER)).toEqual({ viewer: { role, siteId: null } });
     }
-    const wrong = await gql(coordinator.url, 'wrong-token-0123456789abcdef', VIEWER);
+    const wrong = await gql(world.url, 'wrong-token-0123456789abcdef', VIEWER);
     expect(wrong.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(wrong.errors?.[0].message).toMatch(/not a valid coordinator, read-only, inference or site token/);
   });
@@ -70,12 +56,12 @@ describe("a site's current assignment and failures", () => {
     failures: { totalCount: number; items: Array<{ status: string; rejectionReason: string | null; roundId: string }> };
   }
   const view = async () => {
-    const data = await gqlOk<{ sites: { items: SiteView[] } }>(coordinator.url, READONLY_TOKEN, SITES);
+    const data = await gqlOk<{ sites: { items: SiteView[] } }>(world.url, READONLY_TOKEN, SITES);
     return new Map(data.sites.items.map((site) => [site.name, site]));
   };
 
   it('shows the open assignment while a site trains, then each refusal and reported failure with its reason', async () => {
-    const { sites, federationId } = await startFederation(coordinator.url, ['north', 'south'], {
+    const { sites, federationId } = await startFederation(world.url, ['north', 'south'], {
       name: 'reads',
       rounds: 2,
       quorum: 1,
@@ -83,8 +69,8 @@ describe("a site's current assignment and failures", () => {
       deadlineSeconds: 60,
     });
     const [north, south] = sites;
-    const northTask = await takeTask(coordinator.url, north, federationId);
-    const southTask = await takeTask(coordinator.url, south, federationId);
+    const northTask = await takeTask(world.url, north, federationId);
+    const southTask = await takeTask(world.url, south, federationId);
     let seen = await view();
     expect(seen.get('north')!.currentAssignment).toEqual({
       roundId: northTask.roundId,
@@ -94,12 +80,12 @@ describe("a site's current assignment and failures", () => {
     expect(seen.get('north')!.failures.totalCount).toBe(0);
 
     await gqlOk(
-      coordinator.url,
+      world.url,
       south.token,
       'mutation ($roundId: ID!) { reportFailure(roundId: $roundId, reason: "out of memory") { status } }',
       { roundId: southTask.roundId },
     );
-    const refused = await uploadUpdate(coordinator.url, north, northTask, constant(0.1), { sha256: '0'.repeat(64) });
+    const refused = await uploadUpdate(world.url, north, northTask, constant(0.1), { sha256: '0'.repeat(64) });
     expect(refused.status).toBe(422);
 
     seen = await view();
@@ -117,7 +103,7 @@ describe("a site's current assignment and failures", () => {
 
 describe('the GraphQL landing page', () => {
   it('is served by the coordinator, loads nothing from elsewhere, and links the dashboard', async () => {
-    const response = await fetch(`${coordinator.url}/graphql`, { headers: { accept: 'text/html' } });
+    const response = await fetch(`${world.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('<a href="/dashboard/">dashboard</a>');
@@ -126,7 +112,7 @@ describe('the GraphQL landing page', () => {
   });
 
   it('redirects the root to the dashboard', async () => {
-    const response = await fetch(`${coordinator.url}/`, { redirect: 'manual' });
+    const response = await fetch(`${world.url}/`, { redirect: 'manual' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('/dashboard/');
   });
@@ -134,7 +120,7 @@ describe('the GraphQL landing page', () => {
 
 describe('the dashboard files', () => {
   it('are served from the build with a CSP that allows this origin only', async () => {
-    const page = await fetch(`${coordinator.url}/dashboard/`);
+    const page = await fetch(`${world.url}/dashboard/`);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toBe(readFileSync(join(builtDashboardDir(), 'index.html'), 'utf8'));
@@ -143,12 +129,10 @@ describe('the dashboard files', () => {
     expect(DASHBOARD_CSP).toMatch(/default-src 'self'/);
     expect(DASHBOARD_CSP).toMatch(/connect-src 'self'/);
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
-    const script = await fetch(`${coordinator.url}/dashboard/app.js`);
+    const script = await fetch(`${world.url}/dashboard/app.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/javascript/);
-    expect((await fetch(`${coordinator.url}/dashboard`, { redirect: 'manual' })).headers.get('location')).toBe(
-      '/dashboard/',
-    );
+    expect((await fetch(`${world.url}/dashboard`, { redirect: 'manual' })).headers.get('location')).toBe('/dashboard/');
   });
 
   it('answer 503 with the command to run when the dashboard was not built', async () => {

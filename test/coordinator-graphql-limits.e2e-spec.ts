@@ -5,7 +5,6 @@
  * Errors carry the same extensions.code on both transports.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { CoordinatorApp } from '../apps/coordinator/src';
 import { aliasFlood } from './support/alias-flood';
 import {
   ADMIN_TOKEN,
@@ -13,28 +12,23 @@ import {
   createFederation,
   gql,
   INFERENCE_TOKEN,
-  makeWorkspace,
   READONLY_TOKEN,
   registerSites,
   type SiteHandle,
   subscriptionClient,
-  type Workspace,
+  startCoordinatorWorld,
 } from './coordinator-kit';
 
-let workspace: Workspace;
-let coordinator: CoordinatorApp;
+const world = startCoordinatorWorld();
 let site: SiteHandle;
-const logs: string[] = [];
 
 const FEDERATIONS = 50;
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
-  workspace = makeWorkspace();
-  coordinator = await bootCoordinator(workspace, logs);
-  [site] = await registerSites(coordinator.url, ['limits-site']);
+  [site] = await registerSites(world.url, ['limits-site']);
   for (let i = 0; i < FEDERATIONS; i++) {
-    await createFederation(coordinator.url, {
+    await createFederation(world.url, {
       name: `fed-${i}`,
       siteIds: [site.id],
       rounds: 1,
@@ -43,11 +37,6 @@ beforeAll(async () => {
     });
   }
 }, 120_000);
-
-afterAll(async () => {
-  await coordinator.close();
-  workspace.cleanup();
-});
 
 interface GqlError {
   message: string;
@@ -58,10 +47,10 @@ interface GqlBody {
   errors?: GqlError[];
 }
 
-const errorLines = () => logs.filter((line) => JSON.parse(line).level === 'error');
+const errorLines = () => world.logs.filter((line) => JSON.parse(line).level === 'error');
 
 async function post(token: string | null, body: unknown): Promise<{ status: number; json: GqlBody }> {
-  const response = await fetch(`${coordinator.url}/graphql`, {
+  const response = await fetch(`${world.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
     body: JSON.stringify(body),
@@ -103,7 +92,7 @@ describe('GraphQL limits over HTTP', () => {
     });
     while (!finished) {
       const started = performance.now();
-      const health = await fetch(`${coordinator.url}/healthz`);
+      const health = await fetch(`${world.url}/healthz`);
       expect(health.status).toBe(200);
       if (!finished) latencies.push(performance.now() - started);
     }
@@ -178,7 +167,7 @@ describe('GraphQL limits over HTTP', () => {
 
   it('answers anonymous introspection when the setting is on', async () => {
     const open = await bootCoordinator(
-      { dataDir: `${workspace.dataDir}-open`, artifactsDir: workspace.artifactsDir },
+      { dataDir: `${world.workspace.dataDir}-open`, artifactsDir: world.workspace.artifactsDir },
       [],
       {
         graphql: { anonymousIntrospection: true },
@@ -196,7 +185,7 @@ describe('GraphQL limits over HTTP', () => {
 describe('GraphQL errors over graphql-ws', () => {
   /** The error payload (an `error` message) or the errors of the first `next` message of one operation. */
   function firstErrors(token: string, query: string): Promise<GqlError[]> {
-    const client = subscriptionClient(coordinator.url, token);
+    const client = subscriptionClient(world.url, token);
     return new Promise<GqlError[]>((resolve, reject) => {
       client.subscribe(
         { query },

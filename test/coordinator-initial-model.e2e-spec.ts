@@ -17,10 +17,9 @@ import {
   gql,
   gqlOk,
   INFERENCE_TOKEN,
-  makeWorkspace,
   PARAMETER_COUNT,
   registerSites,
-  type Workspace,
+  startCoordinatorWorld,
 } from './coordinator-kit';
 import { makeInferenceWorkspace, type InferenceWorkspace } from './inference-kit';
 
@@ -61,20 +60,10 @@ const tensorW = (data: Float32Array, shape = [PARAMETER_COUNT], name = 'w') =>
   new Uint8Array(encodeSafetensors([{ name, shape, data }]));
 
 describe('a federation that starts from given weights (fake 1000-parameter config)', () => {
-  let workspace: Workspace;
-  let coordinator: CoordinatorApp;
-
-  beforeAll(async () => {
-    workspace = makeWorkspace();
-    coordinator = await bootCoordinator(workspace);
-  });
-  afterAll(async () => {
-    await coordinator?.close();
-    workspace?.cleanup();
-  });
+  const world = startCoordinatorWorld();
 
   it('refuses checkpoints that do not fit the config, naming what is wrong', async () => {
-    const url = coordinator.url;
+    const url = world.url;
     const good = Float32Array.from({ length: PARAMETER_COUNT }, (_, i) => Math.cos(i));
     const nan = good.slice();
     nan[5] = NaN;
@@ -97,7 +86,7 @@ describe('a federation that starts from given weights (fake 1000-parameter confi
   });
 
   it('starts from an uploaded checkpoint or a model version, and records where it started', async () => {
-    const url = coordinator.url;
+    const url = world.url;
     const weights = Float32Array.from({ length: PARAMETER_COUNT }, (_, i) => 0.5 * Math.cos(i));
     const uploaded = await uploadCheckpoint(url, tensorW(weights));
     expect(uploaded.status).toBe(201);

@@ -83,6 +83,83 @@ export function bootCoordinator(
   );
 }
 
+export interface CoordinatorWorldOptions {
+  /** `'file'` (the default): one coordinator for the file or describe block; `'test'`: a fresh one for each test. */
+  per?: 'file' | 'test';
+  /** Config over bootCoordinator's, or made from the workspace (e.g. a PKI created inside it) before the boot. */
+  config?:
+    | Partial<CoordinatorConfigInput>
+    | ((workspace: Workspace) => Partial<CoordinatorConfigInput> | Promise<Partial<CoordinatorConfigInput>>);
+}
+
+/** What a spec reads from startCoordinatorWorld: valid inside tests and hooks registered after the call. */
+export interface CoordinatorWorld {
+  readonly workspace: Workspace;
+  readonly coordinator: CoordinatorApp;
+  readonly url: string;
+  /** The coordinator's JSON log lines since this world's workspace was made, kept across restarts. */
+  readonly logs: string[];
+  /**
+   * Closes the coordinator and boots a new one on the same data directory and config, as an operator restart would;
+   * `whileDown` runs in between (e.g. to age the database as time passing while it is down would).
+   */
+  restart(whileDown?: (workspace: Workspace) => void | Promise<void>): Promise<void>;
+}
+
+/**
+ * Registers the hooks every in-process coordinator spec opens with: a fresh workspace and a coordinator booted on it
+ * before the file's (or the test's) first use, closed and removed after. Call it at the top of a file or inside a
+ * describe; hooks registered after it see the booted coordinator.
+ */
+export function startCoordinatorWorld(options: CoordinatorWorldOptions = {}): CoordinatorWorld {
+  let workspace: Workspace | undefined;
+  let coordinator: CoordinatorApp | undefined;
+  let config: Partial<CoordinatorConfigInput> = {};
+  const logs: string[] = [];
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the coordinator world has no ${what} outside its tests and hooks`);
+    return value;
+  };
+  const setUp = async () => {
+    logs.length = 0;
+    workspace = makeWorkspace();
+    config = typeof options.config === 'function' ? await options.config(workspace) : (options.config ?? {});
+    coordinator = await bootCoordinator(workspace, logs, config);
+  };
+  const tearDown = async () => {
+    await coordinator?.close();
+    workspace?.cleanup();
+    coordinator = undefined;
+    workspace = undefined;
+  };
+  if (options.per === 'test') {
+    beforeEach(setUp);
+    afterEach(tearDown);
+  } else {
+    beforeAll(setUp);
+    afterAll(tearDown);
+  }
+  return {
+    get workspace() {
+      return started(workspace, 'workspace');
+    },
+    get coordinator() {
+      return started(coordinator, 'coordinator');
+    },
+    get url() {
+      return started(coordinator, 'coordinator').url;
+    },
+    logs,
+    async restart(whileDown) {
+      const at = started(workspace, 'workspace');
+      await started(coordinator, 'coordinator').close();
+      coordinator = undefined;
+      await whileDown?.(at);
+      coordinator = await bootCoordinator(at, logs, config);
+    },
+  };
+}
+
 export interface GraphqlResult<T> {
   status: number;
   data?: T;

@@ -9,8 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { initPki, issueSite, pkiPaths, revokeSite } from '@fedstroke/pki';
-import { type CoordinatorApp, resolveCoordinatorConfig } from '../apps/coordinator/src';
-import { ADMIN_TOKEN, bootCoordinator, makeWorkspace, REGISTER_SITE, type Workspace } from './coordinator-kit';
+import { resolveCoordinatorConfig } from '../apps/coordinator/src';
+import { ADMIN_TOKEN, bootCoordinator, makeWorkspace, REGISTER_SITE, startCoordinatorWorld } from './coordinator-kit';
 
 interface Identity {
   certificate: string;
@@ -18,10 +18,14 @@ interface Identity {
 }
 
 describe('coordinator over mutual TLS', () => {
-  let workspace: Workspace;
-  let coordinator: CoordinatorApp;
   let pkiDir: string;
-  const logs: string[] = [];
+  const world = startCoordinatorWorld({
+    config: async (workspace) => {
+      pkiDir = join(workspace.root, 'pki');
+      await initPki(pkiDir, { serverHosts: ['localhost', '127.0.0.1'] });
+      return { tls: { pkiDir } };
+    },
+  });
   const tokens: Record<string, string> = {};
   const agents: Agent[] = [];
 
@@ -37,7 +41,7 @@ describe('coordinator over mutual TLS', () => {
   };
 
   async function post(dispatcher: Agent, token: string, query: string, variables: Record<string, unknown> = {}) {
-    const response = await fetch(`${coordinator.url}/graphql`, {
+    const response = await fetch(`${world.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
@@ -53,10 +57,6 @@ describe('coordinator over mutual TLS', () => {
   const currentSite = (dispatcher: Agent, token: string) => post(dispatcher, token, '{ currentSite { id name } }');
 
   beforeAll(async () => {
-    workspace = makeWorkspace();
-    pkiDir = join(workspace.root, 'pki');
-    await initPki(pkiDir, { serverHosts: ['localhost', '127.0.0.1'] });
-    coordinator = await bootCoordinator(workspace, logs, { tls: { pkiDir } });
     const admin = agent();
     for (const name of ['site-a', 'site-b']) {
       const result = await post(admin, ADMIN_TOKEN, REGISTER_SITE, { name });
@@ -66,15 +66,13 @@ describe('coordinator over mutual TLS', () => {
 
   afterAll(async () => {
     await Promise.all(agents.map((a) => a.close()));
-    await coordinator?.close();
-    workspace?.cleanup();
   });
 
   it('serves HTTPS; the admin token works without a client certificate', async () => {
-    expect(coordinator.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(world.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const result = await post(agent(), ADMIN_TOKEN, '{ viewer { role } }');
     expect(result.data).toEqual({ viewer: { role: 'ADMIN' } });
-    expect(logs.some((line) => line.includes('coordinator.plain_http'))).toBe(false);
+    expect(world.logs.some((line) => line.includes('coordinator.plain_http'))).toBe(false);
   });
 
   it('a site token with its own certificate is served', async () => {
@@ -90,12 +88,12 @@ describe('coordinator over mutual TLS', () => {
     expect(result.errors?.[0].message).toMatch(
       /site site-a .*: no client certificate was presented; site requests need the site's certificate/,
     );
-    const download = await fetch(`${coordinator.url}/models/00000000-0000-4000-8000-000000000000`, {
+    const download = await fetch(`${world.url}/models/00000000-0000-4000-8000-000000000000`, {
       headers: { authorization: `Bearer ${tokens['site-a']}` },
       dispatcher: agent(),
     } as RequestInit);
     expect(download.status).toBe(401);
-    const upload = await fetch(`${coordinator.url}/rounds/00000000-0000-4000-8000-000000000000/updates`, {
+    const upload = await fetch(`${world.url}/rounds/00000000-0000-4000-8000-000000000000/updates`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens['site-a']}`, 'content-type': 'application/octet-stream' },
       body: new Uint8Array(8),
@@ -120,7 +118,7 @@ describe('coordinator over mutual TLS', () => {
     expect(old.errors?.[0].message).toMatch(
       /the client certificate was refused: it expired on .* \(CERT_HAS_EXPIRED\)/,
     );
-    const otherDir = join(workspace.root, 'other-pki');
+    const otherDir = join(world.workspace.root, 'other-pki');
     await initPki(otherDir, { serverHosts: ['localhost'], commonName: 'not this federation' });
     const foreign = await issueSite(otherDir, 'site-a');
     const result = await currentSite(agent({ certificate: foreign.certificate, key: foreign.key }), tokens['site-a']);
@@ -145,7 +143,7 @@ describe('coordinator over mutual TLS', () => {
     const a = await issueSite(pkiDir, 'site-a');
     const crl = pkiPaths(pkiDir).crl;
     const good = readFileSync(crl, 'utf8');
-    writeFileSync(crl, readFileSync(pkiPaths(join(workspace.root, 'other-pki')).crl));
+    writeFileSync(crl, readFileSync(pkiPaths(join(world.workspace.root, 'other-pki')).crl));
     const identity = { certificate: a.certificate, key: a.key };
     const refused = await currentSite(agent(identity), tokens['site-a']);
     expect(refused.errors?.[0].message).toMatch(

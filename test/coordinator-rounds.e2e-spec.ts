@@ -3,10 +3,8 @@
  * downloads, SQLite in a temp dir, and libs/federation doing the maths.
  */
 import type { Client } from 'graphql-ws';
-import type { CoordinatorApp } from '../apps/coordinator/src';
 import {
   ADMIN_TOKEN,
-  bootCoordinator,
   constant,
   CREATE_FEDERATION,
   createFederation,
@@ -14,7 +12,6 @@ import {
   eventually,
   gql,
   gqlOk,
-  makeWorkspace,
   MODEL_NAME,
   NEXT_TASK,
   PARAMETER_COUNT,
@@ -25,7 +22,7 @@ import {
   subscriptionClient,
   takeTask,
   uploadUpdate,
-  type Workspace,
+  startCoordinatorWorld,
 } from './coordinator-kit';
 
 interface Participant {
@@ -57,29 +54,18 @@ const START = 'mutation ($id: ID!) { startFederation(id: $id) { status } }';
 const ROUNDS = `query ($id: ID!) { rounds(federationId: $id) { totalCount items { index status failureReason
   baseModelVersionId resultModelVersionId counts { accepted dropped failed } participants { siteId status rejectionReason } } } }`;
 
-let workspace: Workspace;
-let coordinator: CoordinatorApp;
-
 /** Long enough that a poll answered at once cannot be mistaken for one answered at its timeout. */
 const LONG_POLL_SECONDS = 30;
 
-beforeAll(async () => {
-  workspace = makeWorkspace();
-  coordinator = await bootCoordinator(workspace, [], { longPollMaxSeconds: LONG_POLL_SECONDS });
-});
-
-afterAll(async () => {
-  await coordinator.close();
-  workspace.cleanup();
-});
+const world = startCoordinatorWorld({ config: { longPollMaxSeconds: LONG_POLL_SECONDS } });
 
 const status = (federationId: string) =>
-  gqlOk<FederationView>(coordinator.url, READONLY_TOKEN, ROUND_STATUS, { id: federationId });
+  gqlOk<FederationView>(world.url, READONLY_TOKEN, ROUND_STATUS, { id: federationId });
 
 async function waitForRound(federationId: string, index: number, roundStatus: string): Promise<FederationView> {
   return eventually(async () => {
     const rounds = await gqlOk<{ rounds: { items: Array<{ index: number; status: string }> } }>(
-      coordinator.url,
+      world.url,
       READONLY_TOKEN,
       ROUNDS,
       { id: federationId },
@@ -107,7 +93,7 @@ interface PollAnswer {
  * cannot return a bare promise without awaiting it), with the time it arrived.
  */
 async function waitingPoll(site: SiteHandle, federationId: string): Promise<{ answer: Promise<PollAnswer> }> {
-  const answer = gqlOk<{ nextTask: TaskAnswer }>(coordinator.url, site.token, NEXT_TASK, {
+  const answer = gqlOk<{ nextTask: TaskAnswer }>(world.url, site.token, NEXT_TASK, {
     federationId,
     wait: LONG_POLL_SECONDS,
   }).then((data) => ({ task: data.nextTask, at: Date.now() }));
@@ -151,19 +137,19 @@ function collect(
 
 describe('coordinator rounds', () => {
   it('runs two FedAvg rounds over three sites: sample-weighted aggregate, queryable and subscribable progress', async () => {
-    const sites = await registerSites(coordinator.url, ['hospital-a', 'hospital-b', 'hospital-c']);
-    const federationId = await createFederation(coordinator.url, {
+    const sites = await registerSites(world.url, ['hospital-a', 'hospital-b', 'hospital-c']);
+    const federationId = await createFederation(world.url, {
       siteIds: sites.map((s) => s.id),
       name: 'isles-fedavg',
       rounds: 2,
       sitesPerRound: 3,
       deadlineSeconds: 60,
     });
-    const client = subscriptionClient(coordinator.url, READONLY_TOKEN);
+    const client = subscriptionClient(world.url, READONLY_TOKEN);
     const progress = collect(client, federationId, 'FEDERATION_COMPLETED');
     await progress.started;
     expect(
-      (await gqlOk<{ startFederation: { status: string } }>(coordinator.url, ADMIN_TOKEN, START, { id: federationId }))
+      (await gqlOk<{ startFederation: { status: string } }>(world.url, ADMIN_TOKEN, START, { id: federationId }))
         .startFederation.status,
     ).toBe('RUNNING');
 
@@ -172,11 +158,11 @@ describe('coordinator rounds', () => {
     let finishedPoll: { answer: Promise<PollAnswer> } | null = null;
     let lastUploadAt = 0;
     for (const round of [1, 2]) {
-      const tasks = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
+      const tasks = await Promise.all(sites.map((site) => takeTask(world.url, site, federationId)));
       expect(tasks.map((t) => t.roundIndex)).toEqual([round, round, round]);
       // Every site gets what it needs to place its local steps in the federation-wide schedule.
       expect(tasks.map((t) => [t.totalRounds, t.localSteps])).toEqual(sites.map(() => [2, 5]));
-      const { weights, response } = await downloadModel(coordinator.url, sites[0].token, tasks[0].modelDownloadPath);
+      const { weights, response } = await downloadModel(world.url, sites[0].token, tasks[0].modelDownloadPath);
       expect(response.status).toBe(200);
       expect(response.headers.get('x-fedstroke-sha256')).toBe(tasks[0].baseModelSha256);
       expect(weights).toHaveLength(PARAMETER_COUNT);
@@ -186,7 +172,7 @@ describe('coordinator rounds', () => {
           finishedPoll = await waitingPoll(sites[0], federationId);
           lastUploadAt = Date.now();
         }
-        const upload = await uploadUpdate(coordinator.url, site, tasks[i], constant(values[i] * round), {
+        const upload = await uploadUpdate(world.url, site, tasks[i], constant(values[i] * round), {
           numSamples: samples[i],
           metrics: { loss: i, dice: 0.5 },
         });
@@ -215,7 +201,7 @@ describe('coordinator rounds', () => {
     // FedAvg of constants 2, 4, 8 weighted 10, 20, 10 = (20 + 80 + 80) / 40 = 4.5.
     const model = view.federation.latestModelVersion;
     expect(model.roundIndex).toBe(2);
-    const { weights, response } = await downloadModel(coordinator.url, ADMIN_TOKEN, `/models/${model.id}`);
+    const { weights, response } = await downloadModel(world.url, ADMIN_TOKEN, `/models/${model.id}`);
     expect(response.headers.get('x-fedstroke-sha256')).toBe(model.sha256);
     expect(Array.from(new Set(weights))).toEqual([4.5]);
 
@@ -228,7 +214,7 @@ describe('coordinator rounds', () => {
     expect(kinds[kinds.length - 1]).toBe('FEDERATION_COMPLETED');
 
     const versions = await gqlOk<{ modelVersions: { totalCount: number; items: Array<{ roundIndex: number }> } }>(
-      coordinator.url,
+      world.url,
       READONLY_TOKEN,
       'query ($id: ID!) { modelVersions(federationId: $id, limit: 2) { totalCount hasMore items { roundIndex } } }',
       { id: federationId },
@@ -237,7 +223,7 @@ describe('coordinator rounds', () => {
     expect(versions.modelVersions.items.map((v) => v.roundIndex)).toEqual([0, 1]);
 
     // A finished federation tells a site agent to stop, and how it ended.
-    const finished = await gqlOk<{ nextTask: TaskAnswer }>(coordinator.url, sites[0].token, NEXT_TASK, {
+    const finished = await gqlOk<{ nextTask: TaskAnswer }>(world.url, sites[0].token, NEXT_TASK, {
       federationId,
     });
     expect(finished.nextTask).toMatchObject({ kind: 'FINISHED', federationStatus: 'COMPLETED' });
@@ -245,8 +231,8 @@ describe('coordinator rounds', () => {
 
   it('rejects and records NaN, wrong-length, stale, corrupt and oversized updates while the round completes at quorum', async () => {
     const names = ['nan', 'short', 'stale', 'corrupt', 'huge', 'good-1', 'good-2'];
-    const sites = await registerSites(coordinator.url, names);
-    const federationId = await createFederation(coordinator.url, {
+    const sites = await registerSites(world.url, names);
+    const federationId = await createFederation(world.url, {
       siteIds: sites.map((s) => s.id),
       name: 'faults',
       rounds: 2,
@@ -254,11 +240,11 @@ describe('coordinator rounds', () => {
       quorum: 2,
       deadlineSeconds: 60,
     });
-    await gqlOk(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
+    await gqlOk(world.url, ADMIN_TOKEN, START, { id: federationId });
     const tasks = new Map<string, Awaited<ReturnType<typeof takeTask>>>();
-    for (const site of sites) tasks.set(site.name, await takeTask(coordinator.url, site, federationId));
+    for (const site of sites) tasks.set(site.name, await takeTask(world.url, site, federationId));
     const send = (site: SiteHandle, body: Float32Array | Uint8Array, options = {}) =>
-      uploadUpdate(coordinator.url, site, tasks.get(site.name)!, body, options);
+      uploadUpdate(world.url, site, tasks.get(site.name)!, body, options);
     const byName = (name: string) => sites.find((s) => s.name === name) as SiteHandle;
 
     const nan = constant(1);
@@ -281,7 +267,7 @@ describe('coordinator rounds', () => {
 
     const rounds = await gqlOk<{
       rounds: { items: Array<{ participants: Participant[]; counts: Record<string, number> }> };
-    }>(coordinator.url, READONLY_TOKEN, ROUNDS, { id: federationId });
+    }>(world.url, READONLY_TOKEN, ROUNDS, { id: federationId });
     const first = rounds.rounds.items[0];
     expect(first.counts).toMatchObject({ accepted: 2 });
     const reason = (name: string) =>
@@ -296,18 +282,18 @@ describe('coordinator rounds', () => {
 
     // Only the two good updates were averaged.
     const model = view.federation.latestModelVersion;
-    const { weights } = await downloadModel(coordinator.url, ADMIN_TOKEN, `/models/${model.id}`);
+    const { weights } = await downloadModel(world.url, ADMIN_TOKEN, `/models/${model.id}`);
     expect(Array.from(new Set(weights))).toEqual([2]);
 
     // The federation goes on: round 2 is open, and a rejected site can take part in it.
-    const next = await takeTask(coordinator.url, byName('nan'), federationId);
+    const next = await takeTask(world.url, byName('nan'), federationId);
     expect(next.roundIndex).toBe(2);
     expect(next.baseModelVersionId).toBe(model.id);
   });
 
   it('closes a round at the deadline with fewer sites, drops the silent one, refuses its late update, and fails an empty round', async () => {
-    const sites = await registerSites(coordinator.url, ['fast-1', 'fast-2', 'silent']);
-    const federationId = await createFederation(coordinator.url, {
+    const sites = await registerSites(world.url, ['fast-1', 'fast-2', 'silent']);
+    const federationId = await createFederation(world.url, {
       siteIds: sites.map((s) => s.id),
       name: 'deadline',
       rounds: 3,
@@ -315,14 +301,14 @@ describe('coordinator rounds', () => {
       quorum: 3,
       deadlineSeconds: 3,
     });
-    await gqlOk(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
-    const tasks = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
-    await uploadUpdate(coordinator.url, sites[0], tasks[0], constant(1));
-    await uploadUpdate(coordinator.url, sites[1], tasks[1], constant(2));
+    await gqlOk(world.url, ADMIN_TOKEN, START, { id: federationId });
+    const tasks = await Promise.all(sites.map((site) => takeTask(world.url, site, federationId)));
+    await uploadUpdate(world.url, sites[0], tasks[0], constant(1));
+    await uploadUpdate(world.url, sites[1], tasks[1], constant(2));
     const afterDeadline = await waitForRound(federationId, 1, 'COMPLETED');
     const round1 = (
       await gqlOk<{ rounds: { items: Array<{ counts: Record<string, number>; participants: Participant[] }> } }>(
-        coordinator.url,
+        world.url,
         READONLY_TOKEN,
         ROUNDS,
         { id: federationId },
@@ -332,33 +318,33 @@ describe('coordinator rounds', () => {
     const silent = round1.participants.find((p) => p.siteId === sites[2].id) as Participant;
     expect(silent.status).toBe('DROPPED');
     const { weights } = await downloadModel(
-      coordinator.url,
+      world.url,
       ADMIN_TOKEN,
       `/models/${afterDeadline.federation.latestModelVersion.id}`,
     );
     expect(weights[0]).toBeCloseTo(1.5, 6);
 
-    const late = await uploadUpdate(coordinator.url, sites[2], tasks[2], constant(9));
+    const late = await uploadUpdate(world.url, sites[2], tasks[2], constant(9));
     expect(late.status).toBe(409);
     expect(String(late.body.reason)).toMatch(/late update: round 1 is COMPLETED/);
 
     // Round 2: one site reports a failure, nobody uploads; the deadline fails the round and round 3 starts
     // from the same model.
-    const round2Task = await takeTask(coordinator.url, sites[0], federationId);
+    const round2Task = await takeTask(world.url, sites[0], federationId);
     expect(round2Task.roundIndex).toBe(2);
     const failed = await gqlOk<{ reportFailure: { status: string; rejectionReason: string } }>(
-      coordinator.url,
+      world.url,
       sites[0].token,
       'mutation ($roundId: ID!) { reportFailure(roundId: $roundId, reason: "out of memory") { status rejectionReason } }',
       { roundId: round2Task.roundId },
     );
     expect(failed.reportFailure).toEqual({ status: 'FAILED', rejectionReason: 'out of memory' });
     await waitForRound(federationId, 2, 'FAILED');
-    const round3Task = await takeTask(coordinator.url, sites[1], federationId);
+    const round3Task = await takeTask(world.url, sites[1], federationId);
     expect(round3Task.roundIndex).toBe(3);
     expect(round3Task.baseModelVersionId).toBe(round2Task.baseModelVersionId);
     const rounds = await gqlOk<{ rounds: { items: Array<{ failureReason: string | null }> } }>(
-      coordinator.url,
+      world.url,
       READONLY_TOKEN,
       ROUNDS,
       { id: federationId },
@@ -367,26 +353,26 @@ describe('coordinator rounds', () => {
   });
 
   it('pauses (no tasks; waiting sites told at once), resumes, and cancels (waiting sites told to stop at once)', async () => {
-    const [site, bystander] = await registerSites(coordinator.url, ['only', 'bystander']);
-    const federationId = await createFederation(coordinator.url, {
+    const [site, bystander] = await registerSites(world.url, ['only', 'bystander']);
+    const federationId = await createFederation(world.url, {
       siteIds: [site.id, bystander.id],
       name: 'control',
       rounds: 5,
       sitesPerRound: 1,
       deadlineSeconds: 60,
     });
-    await gqlOk(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
-    const again = await gql(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
+    await gqlOk(world.url, ADMIN_TOKEN, START, { id: federationId });
+    const again = await gql(world.url, ADMIN_TOKEN, START, { id: federationId });
     expect(again.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
     expect(again.errors?.[0].message).toMatch(/it is RUNNING, and start needs CREATED/);
-    const assigned = await takeTask(coordinator.url, site, federationId);
+    const assigned = await takeTask(world.url, site, federationId);
     expect(assigned).toMatchObject({ roundIndex: 1, totalRounds: 5 });
 
     // The round is full, so the bystander waits; the pause answers its poll at once, saying why.
     const duringPause = await waitingPoll(bystander, federationId);
     const pausedAt = Date.now();
     await gqlOk(
-      coordinator.url,
+      world.url,
       ADMIN_TOKEN,
       'mutation ($id: ID!) { pauseFederation(id: $id, reason: "maintenance") { status } }',
       { id: federationId },
@@ -401,16 +387,16 @@ describe('coordinator rounds', () => {
     expect(woken.at - pausedAt).toBeLessThan(2000);
 
     // While paused even the site's own assignment is not handed out.
-    const paused = await gqlOk<{ nextTask: TaskAnswer }>(coordinator.url, site.token, NEXT_TASK, {
+    const paused = await gqlOk<{ nextTask: TaskAnswer }>(world.url, site.token, NEXT_TASK, {
       federationId,
       wait: 0,
     });
     expect(paused.nextTask).toMatchObject({ kind: 'WAIT', federationStatus: 'PAUSED', reason: 'maintenance' });
 
     // A long poll started while paused returns the task as soon as the federation resumes.
-    const polled = gqlOk<{ nextTask: TaskAnswer }>(coordinator.url, site.token, NEXT_TASK, { federationId, wait: 2 });
+    const polled = gqlOk<{ nextTask: TaskAnswer }>(world.url, site.token, NEXT_TASK, { federationId, wait: 2 });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await gqlOk(coordinator.url, ADMIN_TOKEN, 'mutation ($id: ID!) { resumeFederation(id: $id) { status } }', {
+    await gqlOk(world.url, ADMIN_TOKEN, 'mutation ($id: ID!) { resumeFederation(id: $id) { status } }', {
       id: federationId,
     });
     expect((await polled).nextTask).toMatchObject({
@@ -424,7 +410,7 @@ describe('coordinator rounds', () => {
     const duringCancel = await waitingPoll(bystander, federationId);
     const cancelledAt = Date.now();
     const cancelled = await gqlOk<{ cancelFederation: { status: string; statusReason: string } }>(
-      coordinator.url,
+      world.url,
       ADMIN_TOKEN,
       'mutation ($id: ID!) { cancelFederation(id: $id, reason: "wrong cohort") { status statusReason } }',
       { id: federationId },
@@ -442,17 +428,17 @@ describe('coordinator rounds', () => {
     const view = await status(federationId);
     expect(view.federation.currentRound?.status).toBe('CANCELLED');
     expect(view.federation.currentRound?.participants.map((p) => [p.siteId, p.status])).toEqual([[site.id, 'DROPPED']]);
-    const finished = await gqlOk<{ nextTask: TaskAnswer }>(coordinator.url, site.token, NEXT_TASK, { federationId });
+    const finished = await gqlOk<{ nextTask: TaskAnswer }>(world.url, site.token, NEXT_TASK, { federationId });
     expect(finished.nextTask).toMatchObject({ kind: 'FINISHED', federationStatus: 'CANCELLED' });
   });
 
   it('refuses bad federation configs with messages naming the field, and sends FedProx μ to sites', async () => {
-    const [site, revoked] = await registerSites(coordinator.url, ['prox-site', 'revoked-site']);
-    await gqlOk(coordinator.url, ADMIN_TOKEN, 'mutation ($id: ID!) { revokeSite(id: $id) { status } }', {
+    const [site, revoked] = await registerSites(world.url, ['prox-site', 'revoked-site']);
+    await gqlOk(world.url, ADMIN_TOKEN, 'mutation ($id: ID!) { revokeSite(id: $id) { status } }', {
       id: revoked.id,
     });
     const create = (input: Record<string, unknown>) =>
-      gql(coordinator.url, ADMIN_TOKEN, CREATE_FEDERATION, {
+      gql(world.url, ADMIN_TOKEN, CREATE_FEDERATION, {
         input: {
           siteIds: [site.id],
           name: 'bad',
@@ -489,7 +475,7 @@ describe('coordinator rounds', () => {
       /names 1 site\(s\) but minUpdatesAtDeadline is 2: no round could aggregate/,
     );
 
-    const federationId = await createFederation(coordinator.url, {
+    const federationId = await createFederation(world.url, {
       siteIds: [site.id],
       name: 'prox',
       strategy: 'FEDPROX',
@@ -498,13 +484,10 @@ describe('coordinator rounds', () => {
       sitesPerRound: 1,
       deadlineSeconds: 60,
     });
-    await gqlOk(coordinator.url, ADMIN_TOKEN, START, { id: federationId });
-    const task = await gqlOk<{ nextTask: { training: { proximalMu: number } } }>(
-      coordinator.url,
-      site.token,
-      NEXT_TASK,
-      { federationId },
-    );
+    await gqlOk(world.url, ADMIN_TOKEN, START, { id: federationId });
+    const task = await gqlOk<{ nextTask: { training: { proximalMu: number } } }>(world.url, site.token, NEXT_TASK, {
+      federationId,
+    });
     expect(task.nextTask.training.proximalMu).toBe(0.05);
   });
 });

@@ -7,14 +7,11 @@
  */
 import { DEFAULT_DETECTION_GRID, detectionReport, gridCandidates } from '@fedstroke/metrics';
 import { controlVariatePath, UPDATE_HEADERS } from '@fedstroke/protocol';
-import type { CoordinatorApp } from '../apps/coordinator/src';
 import {
   ADMIN_TOKEN,
-  bootCoordinator,
   constant,
   downloadModel,
   gqlOk,
-  makeWorkspace,
   PARAMETER_COUNT,
   READONLY_TOKEN,
   registerSites,
@@ -24,21 +21,10 @@ import {
   waitForFederation,
   type SiteHandle,
   type TrainingTask,
-  type Workspace,
+  startCoordinatorWorld,
 } from './coordinator-kit';
 
-let workspace: Workspace;
-let coordinator: CoordinatorApp;
-
-beforeEach(async () => {
-  workspace = makeWorkspace();
-  coordinator = await bootCoordinator(workspace);
-});
-
-afterEach(async () => {
-  await coordinator.close();
-  workspace.cleanup();
-});
+const world = startCoordinatorWorld({ per: 'test' });
 
 const TASK_FIELDS = `mutation ($federationId: ID) { nextTask(federationId: $federationId, waitSeconds: 0) {
   training { participationId controlVariatePath localNorms detectionGrid { thresholds minLesionVoxels } maxUpdateBytes } } }`;
@@ -53,12 +39,12 @@ async function extraFields(site: SiteHandle, federationId: string) {
         maxUpdateBytes: number;
       };
     };
-  }>(coordinator.url, site.token, TASK_FIELDS, { federationId });
+  }>(world.url, site.token, TASK_FIELDS, { federationId });
   return data.nextTask.training;
 }
 
 async function control(versionId: string): Promise<Float32Array> {
-  const { weights, response } = await downloadModel(coordinator.url, ADMIN_TOKEN, controlVariatePath(versionId));
+  const { weights, response } = await downloadModel(world.url, ADMIN_TOKEN, controlVariatePath(versionId));
   expect(response.status).toBe(200);
   return weights;
 }
@@ -76,7 +62,7 @@ function scaffoldUpload(
   delta: Float32Array,
   metrics = {},
 ) {
-  return uploadUpdate(coordinator.url, site, task, join(weights, delta), {
+  return uploadUpdate(world.url, site, task, join(weights, delta), {
     metrics,
     headers: { [UPDATE_HEADERS.parts]: 'weights,control-delta' },
   });
@@ -84,7 +70,7 @@ function scaffoldUpload(
 
 describe('SCAFFOLD on the coordinator', () => {
   it('serves c, takes Δc_i with the weights, moves c by (1/N) Σ Δc_i and keeps it across a restart', async () => {
-    const { sites, federationId } = await startFederation(coordinator.url, ['a', 'b', 'c', 'd', 'e'], {
+    const { sites, federationId } = await startFederation(world.url, ['a', 'b', 'c', 'd', 'e'], {
       name: 'scaffold',
       rounds: 2,
       quorum: 2,
@@ -94,7 +80,7 @@ describe('SCAFFOLD on the coordinator', () => {
       strategyParams: { detectionSelection: true },
     });
     const [a, b, c, d, e] = sites;
-    const round1 = await Promise.all(sites.map((site) => takeTask(coordinator.url, site, federationId)));
+    const round1 = await Promise.all(sites.map((site) => takeTask(world.url, site, federationId)));
     const fields = await extraFields(a, federationId);
     expect(fields.controlVariatePath).toBe(controlVariatePath(round1[0].baseModelVersionId));
     expect(fields.localNorms).toBe(false);
@@ -103,7 +89,7 @@ describe('SCAFFOLD on the coordinator', () => {
     expect((await control(round1[0].baseModelVersionId)).every((v) => v === 0)).toBe(true);
 
     // A weights-only body, and a Δc_i that is not finite, are refused with their reasons and recorded.
-    const weightsOnly = await uploadUpdate(coordinator.url, c, round1[2], constant(1));
+    const weightsOnly = await uploadUpdate(world.url, c, round1[2], constant(1));
     expect(weightsOnly.status).toBe(400);
     expect(String(weightsOnly.body.reason)).toMatch(/SCAFFOLD federation holds weights, control-delta/);
     const bad = constant(0.5);
@@ -118,20 +104,19 @@ describe('SCAFFOLD on the coordinator', () => {
 
     expect((await scaffoldUpload(a, round1[0], constant(1), constant(0.4))).status).toBe(202);
     expect((await scaffoldUpload(b, round1[1], constant(3), constant(-0.2))).status).toBe(202);
-    const after1 = await waitForFederation(coordinator.url, federationId, (f) => f.currentRound.index === 2);
+    const after1 = await waitForFederation(world.url, federationId, (f) => f.currentRound.index === 2);
     const v1 = after1.federation.latestModelVersion.id;
-    const model1 = await downloadModel(coordinator.url, ADMIN_TOKEN, `/models/${v1}`);
+    const model1 = await downloadModel(world.url, ADMIN_TOKEN, `/models/${v1}`);
     expect(model1.weights[0]).toBeCloseTo(2, 6);
     // N = 5 sites in the federation, two took part: c = (0.4 − 0.2) / 5.
     const c1 = await control(v1);
     expect(c1.every((v) => Math.abs(v - 0.04) < 1e-7)).toBe(true);
 
-    await coordinator.close();
-    coordinator = await bootCoordinator(workspace);
+    await world.restart();
     expect(Array.from(await control(v1))).toEqual(Array.from(c1));
 
     // Round 2, the last: the grid is asked for; two sites report it with their updates.
-    const round2 = await Promise.all([a, b].map((site) => takeTask(coordinator.url, site, federationId)));
+    const round2 = await Promise.all([a, b].map((site) => takeTask(world.url, site, federationId)));
     expect((await extraFields(a, federationId)).detectionGrid).toEqual({
       thresholds: [...DEFAULT_DETECTION_GRID.thresholds],
       minLesionVoxels: [...DEFAULT_DETECTION_GRID.minLesionVoxels],
@@ -146,12 +131,12 @@ describe('SCAFFOLD on the coordinator', () => {
       );
     await scaffoldUpload(a, round2[0], constant(2), constant(0.1), { trainLoss: 0.3, ...report('0.6/20') });
     await scaffoldUpload(b, round2[1], constant(2), constant(0.3), { trainLoss: 0.5, ...report('0.6/20') });
-    const done = await waitForFederation(coordinator.url, federationId, (f) => f.status === 'COMPLETED');
+    const done = await waitForFederation(world.url, federationId, (f) => f.status === 'COMPLETED');
     const c2 = await control(done.federation.latestModelVersion.id);
     expect(c2.every((v) => Math.abs(v - 0.12) < 1e-6)).toBe(true); // 0.04 + (0.1 + 0.3) / 5
 
     const rounds = await gqlOk<{ rounds: { items: Array<{ metrics: Array<{ name: string; value: number }> }> } }>(
-      coordinator.url,
+      world.url,
       READONLY_TOKEN,
       `query ($id: ID!) { rounds(federationId: $id, limit: 5) { items { index metrics { name value } } } }`,
       { id: federationId },
@@ -164,9 +149,9 @@ describe('SCAFFOLD on the coordinator', () => {
   });
 
   it('refuses SCAFFOLD with server momentum or local norms when the federation is created', async () => {
-    const [member] = await registerSites(coordinator.url, ['member']);
+    const [member] = await registerSites(world.url, ['member']);
     for (const strategyParams of [{ serverMomentum: 0.5 }, { localNorms: true }]) {
-      const response = await fetch(`${coordinator.url}/graphql`, {
+      const response = await fetch(`${world.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
         body: JSON.stringify({

@@ -5,42 +5,24 @@
  */
 import { join } from 'node:path';
 import { resolveSiteConfig, SiteAgent, SiteLogger } from '../apps/site/src';
-import type { CoordinatorApp } from '../apps/coordinator/src';
-import {
-  bootCoordinator,
-  gqlOk,
-  makeWorkspace,
-  READONLY_TOKEN,
-  startFederation,
-  type Workspace,
-} from './coordinator-kit';
+import { gqlOk, READONLY_TOKEN, startFederation, startCoordinatorWorld } from './coordinator-kit';
 
-let workspace: Workspace;
-let coordinator: CoordinatorApp;
-
-beforeAll(async () => {
-  workspace = makeWorkspace();
-  coordinator = await bootCoordinator(workspace);
-});
-afterAll(async () => {
-  await coordinator.close();
-  workspace.cleanup();
-});
+const world = startCoordinatorWorld();
 
 it('reports a layout mismatch between its artifacts and the task, naming both, and trains nothing', async () => {
   // The coordinator's "tiny" is the kit's 1000-parameter model; the agent's is the repository's real tiny U-Net.
-  const { sites, federationId } = await startFederation(coordinator.url, ['mismatched'], {
+  const { sites, federationId } = await startFederation(world.url, ['mismatched'], {
     name: 'layout',
     rounds: 1,
     deadlineSeconds: 60,
   });
   const agent = new SiteAgent(
     resolveSiteConfig({
-      coordinatorUrl: coordinator.url,
+      coordinatorUrl: world.url,
       token: sites[0].token,
-      dataDir: join(workspace.root, 'no-data-needed'),
+      dataDir: join(world.workspace.root, 'no-data-needed'),
       artifactsRoot: join(__dirname, '..', 'onnx-models'),
-      stateDir: join(workspace.root, 'site-state'),
+      stateDir: join(world.workspace.root, 'site-state'),
       federationId,
       longPollSeconds: 1,
     }),
@@ -52,7 +34,7 @@ it('reports a layout mismatch between its artifacts and the task, naming both, a
   const rounds = await gqlOk<{
     rounds: { items: Array<{ status: string; participants: Array<{ status: string; rejectionReason: string }> }> };
   }>(
-    coordinator.url,
+    world.url,
     READONLY_TOKEN,
     'query ($id: ID!) { rounds(federationId: $id) { items { status participants { status rejectionReason } } } }',
     { id: federationId },

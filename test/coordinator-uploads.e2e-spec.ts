@@ -7,15 +7,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { float32ToBytes, updateRequestHeaders } from '@fedstroke/protocol';
-import type { CoordinatorApp } from '../apps/coordinator/src';
 import {
   ADMIN_TOKEN,
   bootCoordinator,
+  makeWorkspace,
   constant,
   downloadModel,
   gqlOk,
   INFERENCE_TOKEN,
-  makeWorkspace,
   PARAMETER_COUNT,
   READONLY_TOKEN,
   type SiteHandle,
@@ -26,6 +25,7 @@ import {
   uploadUpdate,
   waitForFederation,
   type Workspace,
+  startCoordinatorWorld,
 } from './coordinator-kit';
 import { type HeldUpload, holdUpload } from './coordinator-process';
 
@@ -94,21 +94,10 @@ async function receiving(workspace: Workspace, count: number): Promise<void> {
 }
 
 describe('update uploads', () => {
-  let workspace: Workspace;
-  let coordinator: CoordinatorApp;
-
-  beforeEach(async () => {
-    workspace = makeWorkspace();
-    coordinator = await bootCoordinator(workspace, [], { uploadsPerCaller: 2, uploadsInFlight: 3 });
-  });
-
-  afterEach(async () => {
-    await coordinator.close();
-    workspace.cleanup();
-  });
+  const world = startCoordinatorWorld({ per: 'test', config: { uploadsPerCaller: 2, uploadsInFlight: 3 } });
 
   it('keeps the accepted one of two racing uploads: its file, its sha256, its weights in the aggregate', async () => {
-    const { url } = coordinator;
+    const { url } = world;
     const { sites, federationId } = await startFederation(url, ['race', 'other'], {
       name: 'race',
       rounds: 1,
@@ -118,7 +107,7 @@ describe('update uploads', () => {
     // B starts first and finishes last; A is accepted in between.
     // Both within the default norm bound (10 × the initial model's norm), so only the race decides.
     const b = holdUpdate(url, sites[0], task, constant(5));
-    await receiving(workspace, 1);
+    await receiving(world.workspace, 1);
     const a = await uploadUpdate(url, sites[0], task, constant(1));
     expect(a.status).toBe(202);
     b.finish(new Uint8Array());
@@ -135,7 +124,7 @@ describe('update uploads', () => {
       status: 'ACCEPTED',
       updateSha256: shaA,
     });
-    const folder = roundFolder(workspace, federationId, 1);
+    const folder = roundFolder(world.workspace, federationId, 1);
     const files = readdirSync(folder);
     expect(files).toHaveLength(1);
     expect(sha256(readFileSync(join(folder, files[0])))).toBe(shaA);
@@ -147,7 +136,7 @@ describe('update uploads', () => {
   });
 
   it('leaves out of the aggregate an accepted update whose file changed on disk, and names it on the round', async () => {
-    const { url } = coordinator;
+    const { url } = world;
     const { sites, federationId } = await startFederation(url, ['tampered', 'intact'], {
       name: 'tampered',
       rounds: 1,
@@ -156,7 +145,7 @@ describe('update uploads', () => {
     });
     const tasks = await Promise.all(sites.map((site) => takeTask(url, site, federationId)));
     expect((await uploadUpdate(url, sites[0], tasks[0], constant(5))).status).toBe(202);
-    const folder = roundFolder(workspace, federationId, 1);
+    const folder = roundFolder(world.workspace, federationId, 1);
     const [file] = readdirSync(folder);
     writeFileSync(join(folder, file), float32ToBytes(constant(-1e30)));
 
@@ -174,7 +163,7 @@ describe('update uploads', () => {
   });
 
   it('fails the round, with the reason, when too few updates survive the re-check', async () => {
-    const { url } = coordinator;
+    const { url } = world;
     const { sites, federationId } = await startFederation(url, ['lost', 'kept'], {
       name: 'too-few',
       rounds: 1,
@@ -183,7 +172,7 @@ describe('update uploads', () => {
     });
     const tasks = await Promise.all(sites.map((site) => takeTask(url, site, federationId)));
     expect((await uploadUpdate(url, sites[0], tasks[0], constant(1))).status).toBe(202);
-    const folder = roundFolder(workspace, federationId, 1);
+    const folder = roundFolder(world.workspace, federationId, 1);
     writeFileSync(join(folder, readdirSync(folder)[0]), new Uint8Array(PARAMETER_COUNT * 4));
     expect((await uploadUpdate(url, sites[1], tasks[1], constant(2))).status).toBe(202);
     await waitForFederation(url, federationId, (f) => f.status === 'COMPLETED');
@@ -197,14 +186,14 @@ describe('update uploads', () => {
   });
 
   it('fails the round instead of aggregating onto a base model whose file changed on disk', async () => {
-    const { url } = coordinator;
+    const { url } = world;
     const { sites, federationId } = await startFederation(url, ['base'], {
       name: 'base-tampered',
       rounds: 1,
       deadlineSeconds: 60,
     });
     const task = await takeTask(url, sites[0], federationId);
-    const models = join(workspace.dataDir, 'models', federationId);
+    const models = join(world.workspace.dataDir, 'models', federationId);
     writeFileSync(join(models, readdirSync(models)[0]), new Uint8Array(PARAMETER_COUNT * 4));
     expect((await uploadUpdate(url, sites[0], task, constant(1))).status).toBe(202);
     await waitForFederation(url, federationId, (f) => f.status === 'COMPLETED');
@@ -218,7 +207,7 @@ describe('update uploads', () => {
   });
 
   it('refuses uploads past the per-caller and total slots with 429 / 503 and Retry-After', async () => {
-    const { url } = coordinator;
+    const { url } = world;
     const { sites, federationId } = await startFederation(url, ['slots-a', 'slots-b', 'slots-c'], {
       name: 'slots',
       rounds: 1,
@@ -231,7 +220,7 @@ describe('update uploads', () => {
       holdUpdate(url, sites[0], tasks[0], constant(1)),
       holdUpdate(url, sites[1], tasks[1], constant(2)),
     ];
-    await receiving(workspace, 3);
+    await receiving(world.workspace, 3);
     const mine = await uploadUpdate(url, sites[0], tasks[0], constant(1));
     expect([mine.status, mine.retryAfter, mine.body.code]).toEqual([429, '5', 'TOO_MANY_UPLOADS']);
     expect(String(mine.body.message)).toMatch(/^site slots-a has 2 uploads in flight/);
@@ -249,7 +238,7 @@ describe('update uploads', () => {
 
     for (const upload of held) upload.abort();
     // Each slot is free once the server has seen its socket close.
-    await waitUntil(() => readdirSync(join(workspace.dataDir, 'updates', '.incoming')).length === 0);
+    await waitUntil(() => readdirSync(join(world.workspace.dataDir, 'updates', '.incoming')).length === 0);
     await new Promise((resolve) => setTimeout(resolve, 50));
     for (const [i, site] of sites.entries()) {
       expect((await uploadUpdate(url, site, tasks[i], constant(i))).status).toBe(202);
@@ -258,7 +247,7 @@ describe('update uploads', () => {
   });
 
   it('deletes a round’s accepted updates once its aggregate is committed, and keeps every model version', async () => {
-    const { url } = coordinator;
+    const { url } = world;
     const { sites, federationId } = await startFederation(url, ['keep-a'], {
       name: 'retention',
       rounds: 2,
@@ -269,11 +258,11 @@ describe('update uploads', () => {
     const second = await takeTask(url, sites[0], federationId, 2);
     expect(second.roundIndex).toBe(2);
     // Round 2 is open with nothing in yet; round 1 has ended: its folder goes, round 2's stays until it ends.
-    await waitUntil(() => !existsSync(roundFolder(workspace, federationId, 1)));
+    await waitUntil(() => !existsSync(roundFolder(world.workspace, federationId, 1)));
     expect((await uploadUpdate(url, sites[0], second, constant(2))).status).toBe(202);
     await waitForFederation(url, federationId, (f) => f.status === 'COMPLETED');
-    await waitUntil(() => !existsSync(roundFolder(workspace, federationId, 2)));
-    expect(readdirSync(join(workspace.dataDir, 'models', federationId))).toHaveLength(3);
+    await waitUntil(() => !existsSync(roundFolder(world.workspace, federationId, 2)));
+    expect(readdirSync(join(world.workspace.dataDir, 'models', federationId))).toHaveLength(3);
   });
 });
 
