@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import noCrossPackageImports from './scripts/eslint/no-cross-package-imports.cjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'runs/**', 'data/**', 'onnx-models/**', 'coverage/**'] },
@@ -7,9 +8,12 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
+    plugins: { fedstroke: { rules: { 'no-cross-package-imports': noCrossPackageImports } } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-constant-condition': ['error', { checkLoops: false }],
+      // Another app's, lib's or test folder's code comes through its tsconfig alias, never a ../../ path.
+      'fedstroke/no-cross-package-imports': 'error',
     },
   },
   {
@@ -33,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {
       globals: {
         require: 'readonly',

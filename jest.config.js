@@ -1,5 +1,5 @@
 // Two tiers, each a jest project with its own timeout (set by a setup file: jest reads testTimeout from the root
-// config only): unit specs beside their sources (libs/**, apps/**: pure code,
+// config only): unit specs beside their sources (libs/**, apps/**, scripts/**: pure code,
 // in-process databases and ONNX Runtime sessions), and end-to-end tests in test/ (real processes, HTTP, browsers).
 // `npm run test:unit` and `npm run test:e2e` run one tier; `npm test` runs both.
 const { compilerOptions } = require('./tsconfig.json');
@@ -34,7 +34,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      roots: ['<rootDir>/libs', '<rootDir>/apps'],
+      roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/scripts'],
       testMatch: ['**/*.spec.ts'],
       // An in-process test that needs more than 60 s is an end-to-end test in disguise.
       setupFilesAfterEnv: ['<rootDir>/test/jest/unit-timeout.ts'],

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCoordinatorApp } from '../apps/coordinator/src';
+import { createCoordinatorApp } from '@fedstroke/coordinator';
 import {
   ADMIN_TOKEN,
   constant,

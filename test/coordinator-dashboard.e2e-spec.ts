@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtDashboardDir, DASHBOARD_CSP, mountDashboard } from '../apps/coordinator/src/dashboard/dashboard-assets';
+import { builtDashboardDir, DASHBOARD_CSP, mountDashboard } from '@fedstroke/coordinator/testing';
 import {
   ADMIN_TOKEN,
   constant,

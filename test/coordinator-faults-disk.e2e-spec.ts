@@ -29,7 +29,7 @@ import {
 } from './coordinator-kit';
 import { isAlive, killHard, prlimitMissing, startCoordinatorProcess } from './coordinator-process';
 import { mountTmpfs, type Tmpfs, tmpfsUnavailable } from './support/tmpfs';
-import type { CoordinatorApp } from '../apps/coordinator/src';
+import type { CoordinatorApp } from '@fedstroke/coordinator';
 
 const PARTICIPANTS = `query ($id: ID!) { federation(id: $id) { currentRound { participants { siteId status } } } }`;
 

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, gatherParameters, loadArtifacts } from '@fedstroke/runtime';
-import { torchSaveStateDict } from '../libs/runtime/src/testing/torch-oracle';
-import type { CoordinatorApp } from '../apps/coordinator/src';
+import { torchSaveStateDict } from '@fedstroke/runtime/testing';
+import type { CoordinatorApp } from '@fedstroke/coordinator';
 import {
   ADMIN_TOKEN,
   bootCoordinator,

@@ -11,7 +11,7 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { INFERENCE_UPLOAD_HEADERS, INFERENCE_UPLOADS_PATH, UPDATE_HEADERS } from '@fedstroke/protocol';
 import { encodeSafetensors } from '@fedstroke/runtime';
-import { type CoordinatorApp, type CoordinatorConfigInput, createCoordinatorApp } from '../apps/coordinator/src';
+import { type CoordinatorApp, type CoordinatorConfigInput, createCoordinatorApp } from '@fedstroke/coordinator';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 export const READONLY_TOKEN = 'readonly-token-0123456789abcdef';

@@ -3,7 +3,7 @@
  * computes, jobs by final status, refusals by code, queue-wait and run-time histograms, the process metrics, and the
  * federation metrics under the names they always had.
  */
-import type { CoordinatorApp } from '../apps/coordinator/src';
+import type { CoordinatorApp } from '@fedstroke/coordinator';
 import { INFERENCE_TOKEN, READONLY_TOKEN } from './coordinator-kit';
 import {
   bootInferenceCoordinator,

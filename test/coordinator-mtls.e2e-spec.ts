@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { initPki, issueSite, pkiPaths, revokeSite } from '@fedstroke/pki';
-import { resolveCoordinatorConfig } from '../apps/coordinator/src';
+import { resolveCoordinatorConfig } from '@fedstroke/coordinator';
 import { ADMIN_TOKEN, bootCoordinator, makeWorkspace, REGISTER_SITE, startCoordinatorWorld } from './coordinator-kit';
 
 interface Identity {

@@ -1,7 +1,7 @@
 /** The committed schema file matches what the code-first models produce (regenerate with FEDSTROKE_UPDATE_SCHEMA=1). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printCoordinatorSchema } from '../apps/coordinator/src/graphql/print-schema';
+import { printCoordinatorSchema } from '@fedstroke/coordinator/testing';
 import { bootCoordinator, makeWorkspace } from './coordinator-kit';
 
 const SCHEMA_FILE = join(__dirname, '../apps/coordinator/schema.graphql');

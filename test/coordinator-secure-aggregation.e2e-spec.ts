@@ -11,14 +11,16 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import { encodePayload, epsilonAfter, payloadLayout, SecureAggregationSite } from '@fedstroke/federation';
 import { initPki, issueSite, pkiPaths } from '@fedstroke/pki';
-import type { CoordinatorApp } from '../apps/coordinator/src';
-import { SecureAggregationRepository } from '../apps/coordinator/src/privacy/secure-aggregation/secagg.repository';
-import { SiteLogger } from '../apps/site/src/logging/site-logger';
-import { payloadPlanOf, secureInput } from '../apps/site/src/privacy/secure-input';
-import { runSecureRound, type SecureRoundContext } from '../apps/site/src/privacy/secure-round';
-import { CoordinatorClient } from '../apps/site/src/transport/coordinator-client';
-import type { TrainingTask } from '../apps/site/src/transport/site-task';
-import { coordinatorDispatcher } from '../apps/site/src/transport/tls-dispatcher';
+import type { CoordinatorApp } from '@fedstroke/coordinator';
+import { SecureAggregationRepository } from '@fedstroke/coordinator/testing';
+import { CoordinatorClient, SiteLogger, type TrainingTask } from '@fedstroke/site';
+import {
+  coordinatorDispatcher,
+  payloadPlanOf,
+  runSecureRound,
+  secureInput,
+  type SecureRoundContext,
+} from '@fedstroke/site/testing';
 import {
   ADMIN_TOKEN,
   bootCoordinator,

@@ -4,7 +4,7 @@
  * both layouts named instead of training; the round then ends without it and the agent stops with the federation.
  */
 import { join } from 'node:path';
-import { resolveSiteConfig, SiteAgent, SiteLogger } from '../apps/site/src';
+import { resolveSiteConfig, SiteAgent, SiteLogger } from '@fedstroke/site';
 import { gqlOk, READONLY_TOKEN, startFederation, startCoordinatorWorld } from './coordinator-kit';
 
 const world = startCoordinatorWorld();

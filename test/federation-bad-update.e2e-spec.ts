@@ -7,22 +7,18 @@
 import { createHash } from 'node:crypto';
 import { graphqlRequestBody, UPDATE_HEADERS } from '@fedstroke/protocol';
 import { learningRateAt } from '@fedstroke/training';
-import { SITE_DEFAULTS, SITE_METRICS, type TrainingTask } from '../apps/site/src';
-import { NextTaskDocument } from '../apps/site/src/transport/coordinator-operations.generated';
+import { SITE_DEFAULTS, SITE_METRICS, type TrainingTask } from '@fedstroke/site';
+import { NextTaskDocument } from '@fedstroke/site/testing';
 import {
-  buildOnce,
   eventually,
   federationInput,
   makeWorld,
   startSite,
+  useFederationWorlds,
   waitForStatus,
-  type FederationWorld,
 } from './federation-kit';
 
-let world: FederationWorld;
-
-beforeAll(() => buildOnce());
-afterEach(async () => world?.cleanup());
+useFederationWorlds();
 
 async function rogueTask(url: string, token: string, federationId: string): Promise<TrainingTask> {
   return eventually(async () => {
@@ -60,7 +56,7 @@ async function upload(
 
 describe('a site uploading garbage', () => {
   it('is rejected with a recorded reason while the federation continues with the honest sites', async () => {
-    world = await makeWorld('bad-update');
+    const world = await makeWorld('bad-update');
     const honest = world.folders.slice(0, 2);
     const members: string[] = [];
     for (const folder of honest) {

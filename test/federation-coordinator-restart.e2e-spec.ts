@@ -4,32 +4,18 @@
  * and the stored models, and nothing completed before the crash is lost or redone.
  */
 import {
-  buildOnce,
   bootCoordinator,
   eventually,
-  federationInput,
-  ids,
-  makeWorld,
-  registerAll,
-  startSite,
+  startFederationWorld,
+  useFederationWorlds,
   waitForStatus,
-  type FederationWorld,
 } from './federation-kit';
 
-let world: FederationWorld;
-
-beforeAll(() => buildOnce());
-afterEach(async () => world?.cleanup());
+useFederationWorlds();
 
 describe('coordinator restart', () => {
   it('resumes the federation after a crash with every completed round and model version intact', async () => {
-    world = await makeWorld('restart-coordinator');
-    const sites = await registerAll(world);
-    const federationId = await world.admin.createFederation(
-      federationInput('restart-coordinator', ids(sites), { rounds: 3, localSteps: 6 }),
-    );
-    for (const folder of world.folders) startSite(world, folder, federationId);
-    await world.admin.startFederation(federationId);
+    const { world, federationId } = await startFederationWorld('restart-coordinator', { rounds: 3, localSteps: 6 });
 
     // Crash while round 2 is open, after round 1 has been aggregated.
     const beforeCrash = await eventually(

@@ -12,14 +12,16 @@ import { discoverDataset } from '@fedstroke/isles';
 import type { SimulationReport } from '@fedstroke/report';
 import { generateDataset, type SynthDatasetSummary } from '@fedstroke/synth';
 import { resolveSplit } from '@fedstroke/training';
-import { AdminClient, type FederationInput } from '../apps/cli/src/simulate/admin-client';
 import {
+  AdminClient,
+  type FederationInput,
   logPath,
   type ManagedProcess,
+  materializeSiteFolders,
+  type SiteFolder,
   startCoordinatorProcess,
   startSiteProcess,
-} from '../apps/cli/src/simulate/child-process';
-import { materializeSiteFolders, type SiteFolder } from '../apps/cli/src/simulate/site-folders';
+} from '@fedstroke/cli/testing';
 import { eventually as pollUntil } from './coordinator-kit';
 
 export const ROOT = resolve(__dirname, '..');
@@ -96,6 +98,21 @@ export interface FederationWorld {
   cleanup(): Promise<void>;
 }
 
+/** The worlds made in this test file that no one has cleaned up yet (useFederationWorlds removes them per test). */
+const liveWorlds = new Set<FederationWorld>();
+
+/**
+ * The hooks every spec of real-process federations opens with: the build once, and after each test the worlds it
+ * made (site agents, coordinator, temp folder) killed and removed, even when the test failed half-way.
+ */
+export function useFederationWorlds(): void {
+  beforeAll(() => buildOnce());
+  afterEach(async () => {
+    const worlds = [...liveWorlds];
+    await Promise.all(worlds.map((world) => world.cleanup()));
+  });
+}
+
 /**
  * 12 cases of 40×40×24 voxels over three centers: per site 2 train + 1 validation, and 3 test cases. `coordinatorEnv`
  * adds FEDSTROKE_* settings to the coordinator process (role tokens, inference limits).
@@ -123,11 +140,13 @@ export async function makeWorld(name: string, coordinatorEnv: NodeJS.ProcessEnv 
     sites: new Map(),
     tokens: new Map(),
     cleanup: async () => {
+      liveWorlds.delete(world);
       await Promise.all([...world.sites.values()].map((s) => s.kill()));
       await world.coordinator.kill();
       rmSync(root, { recursive: true, force: true });
     },
   };
+  liveWorlds.add(world);
   return world;
 }
 
@@ -175,6 +194,30 @@ export function federationInput(
     strategy: 'FEDAVG',
     ...overrides,
   };
+}
+
+export interface StartedFederation {
+  world: FederationWorld;
+  /** Every site of the world, registered and a member of the federation. */
+  sites: Array<{ id: string; name: string }>;
+  federationId: string;
+}
+
+/**
+ * A world whose sites are all registered and members of `federationInput(name, …, overrides)`, each site's agent
+ * started on it, and the federation started: the opening of most real-process federation tests.
+ */
+export async function startFederationWorld(
+  name: string,
+  overrides: Partial<FederationInput> = {},
+  coordinatorEnv: NodeJS.ProcessEnv = {},
+): Promise<StartedFederation> {
+  const world = await makeWorld(name, coordinatorEnv);
+  const sites = await registerAll(world);
+  const federationId = await world.admin.createFederation(federationInput(name, ids(sites), overrides));
+  for (const folder of world.folders) startSite(world, folder, federationId);
+  await world.admin.startFederation(federationId);
+  return { world, sites, federationId };
 }
 
 /** Starts (or restarts, with the same state folder) the agent of one site. */

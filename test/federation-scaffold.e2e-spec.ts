@@ -8,27 +8,21 @@
  */
 import { join } from 'node:path';
 import { bytesToFloat32, controlVariatePath, joinUrl, MODEL_HEADERS, sha256Hex } from '@fedstroke/protocol';
-import { SiteLearningState } from '../apps/site/src/state/learning-state';
+import { SiteLearningState } from '@fedstroke/site';
 import {
   bootCoordinator,
-  buildOnce,
   eventually,
-  federationInput,
-  ids,
   logEvents,
-  makeWorld,
-  registerAll,
+  startFederationWorld,
   startSite,
+  useFederationWorlds,
   waitForStatus,
   type FederationWorld,
 } from './federation-kit';
 
-let world: FederationWorld;
+useFederationWorlds();
 
-beforeAll(() => buildOnce());
-afterEach(async () => world?.cleanup());
-
-async function serverControl(versionId: string): Promise<Float32Array> {
+async function serverControl(world: FederationWorld, versionId: string): Promise<Float32Array> {
   const response = await fetch(joinUrl(world.url, controlVariatePath(versionId)), {
     headers: { authorization: `Bearer ${world.adminToken}` },
   });
@@ -40,18 +34,12 @@ async function serverControl(versionId: string): Promise<Float32Array> {
 
 describe('SCAFFOLD federation', () => {
   it('keeps c and every c_i consistent through a coordinator crash and a site agent crash', async () => {
-    world = await makeWorld('scaffold');
-    const sites = await registerAll(world);
-    const federationId = await world.admin.createFederation(
-      federationInput('scaffold', ids(sites), {
-        rounds: 4,
-        localSteps: 3,
-        strategy: 'SCAFFOLD',
-        strategyParams: { detectionSelection: true },
-      }),
-    );
-    for (const folder of world.folders) startSite(world, folder, federationId);
-    await world.admin.startFederation(federationId);
+    const { world, federationId } = await startFederationWorld('scaffold', {
+      rounds: 4,
+      localSteps: 3,
+      strategy: 'SCAFFOLD',
+      strategyParams: { detectionSelection: true },
+    });
     const roundsCompleted = (n: number) =>
       eventually(
         async () => {
@@ -81,7 +69,7 @@ describe('SCAFFOLD federation', () => {
     for (const round of rounds) expect(round.participants.filter((p) => p.status === 'ACCEPTED')).toHaveLength(3);
 
     const final = await world.admin.federation(federationId);
-    const c = await serverControl(final.latestModelVersion?.id as string);
+    const c = await serverControl(world, final.latestModelVersion?.id as string);
     const siteControls = await Promise.all(
       world.folders.map(async (folder) => {
         const stored = await new SiteLearningState(join(world.root, 'site-state', folder.name)).read(
@@ -103,7 +91,7 @@ describe('SCAFFOLD federation', () => {
     expect(largest).toBeGreaterThan(0); // the sites did move c
     expect(worst).toBeLessThan(1e-5 * largest + 1e-7);
     // The initial model's control variate is the paper's c = 0.
-    expect((await serverControl(await initialVersion(federationId))).every((v) => v === 0)).toBe(true);
+    expect((await serverControl(world, await initialVersion(world, federationId))).every((v) => v === 0)).toBe(true);
 
     // The last round's sites scored the grid; the choice is on the round and the final model version.
     const last = Object.fromEntries(rounds[3].metrics.map((m) => [m.name, m.value]));
@@ -126,7 +114,7 @@ async function layoutOf(): Promise<string> {
   return manifest.parameterLayoutSha256;
 }
 
-async function initialVersion(federationId: string): Promise<string> {
+async function initialVersion(world: FederationWorld, federationId: string): Promise<string> {
   const data = await world.admin.request<
     { modelVersions: { items: Array<{ id: string; roundIndex: number }> } },
     { id: string }

@@ -3,44 +3,20 @@
  * one agent killed while it trains round 1. The two others mask, upload and unmask without it; the federation goes
  * on, every round's model is the unmasked sum of the live sites' inputs, and the killed site is DROPPED.
  */
-import { logPath } from '../apps/cli/src/simulate/child-process';
-import type { RoundView } from '../apps/cli/src/simulate/admin-client';
-import {
-  buildOnce,
-  eventually,
-  federationInput,
-  logEvents,
-  makeWorld,
-  registerAll,
-  startSite,
-  waitForStatus,
-  type FederationWorld,
-} from './federation-kit';
+import { logPath, type RoundView } from '@fedstroke/cli/testing';
+import { eventually, logEvents, startFederationWorld, useFederationWorlds, waitForStatus } from './federation-kit';
 
-let world: FederationWorld;
-
-beforeAll(() => buildOnce());
-afterAll(async () => world?.cleanup());
+useFederationWorlds();
 
 it('a site killed mid-round is left out of the masked sum and the federation completes', async () => {
-  world = await makeWorld('secagg-kill');
-  const sites = await registerAll(world);
-  const federationId = await world.admin.createFederation(
-    federationInput(
-      'secagg-kill',
-      sites.map((s) => s.id),
-      {
-        rounds: 2,
-        // Keys are exchanged once two sites have advertised theirs: the killed one is not waited for.
-        quorum: 2,
-        minUpdatesAtDeadline: 2,
-        localSteps: 20,
-        secureAggregation: { threshold: 2, clipNorm: 1, stepSeconds: 5 },
-      },
-    ),
-  );
-  for (const folder of world.folders) startSite(world, folder, federationId);
-  await world.admin.startFederation(federationId);
+  const { world, sites, federationId } = await startFederationWorld('secagg-kill', {
+    rounds: 2,
+    // Keys are exchanged once two sites have advertised theirs: the killed one is not waited for.
+    quorum: 2,
+    minUpdatesAtDeadline: 2,
+    localSteps: 20,
+    secureAggregation: { threshold: 2, clipNorm: 1, stepSeconds: 5 },
+  });
   const victim = world.folders[2].name;
   const victimLog = world.sites.get(victim)?.options.logFile as string;
   await eventually(

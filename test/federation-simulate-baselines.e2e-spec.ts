@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { discoverDataset } from '@fedstroke/isles';
-import { BASELINE_JOB_FORMAT, type BaselineJob } from '../apps/cli/src/simulate/baseline-job';
-import { runBaselineJobs } from '../apps/cli/src/simulate/baseline-lanes';
+import { BASELINE_JOB_FORMAT, type BaselineJob, runBaselineJobs } from '@fedstroke/cli/testing';
 import {
   ARTIFACTS_ROOT,
   buildOnce,

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { torchLoadStrict } from '../libs/runtime/src/testing/torch-oracle';
+import { torchLoadStrict } from '@fedstroke/runtime/testing';
 import {
   buildOnce,
   FEDSTROKE_BIN,

@@ -6,21 +6,19 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphqlDocument } from '@fedstroke/protocol';
-import type { RoundView } from '../apps/cli/src/simulate/admin-client';
+import type { RoundView } from '@fedstroke/cli/testing';
 import {
-  buildOnce,
   eventually,
   federationInput,
-  ids,
   logEvents,
   makeWorld,
-  registerAll,
+  startFederationWorld,
   startSite,
+  useFederationWorlds,
   waitForStatus,
   type FederationWorld,
 } from './federation-kit';
 
-let world: FederationWorld;
 /** Test-only admin operations, typed by hand (the client's own come from the schema). */
 type StatusChange = GraphqlDocument<{ status: string }, { id: string; reason: string }>;
 const PAUSE: StatusChange =
@@ -28,8 +26,7 @@ const PAUSE: StatusChange =
 const CANCEL: StatusChange =
   'mutation ($id: ID!, $reason: String) { cancelFederation(id: $id, reason: $reason) { status } }';
 
-beforeAll(() => buildOnce());
-afterEach(async () => world?.cleanup());
+useFederationWorlds();
 
 /** Resolves once the site's log says it is training the given round. */
 function trainingRound(w: FederationWorld, site: string, roundIndex: number): Promise<true> {
@@ -43,13 +40,12 @@ function trainingRound(w: FederationWorld, site: string, roundIndex: number): Pr
 
 describe('site faults', () => {
   it('drops a site killed mid-round and completes the round with the quorum of the others', async () => {
-    world = await makeWorld('kill-site');
-    const sites = await registerAll(world);
-    const federationId = await world.admin.createFederation(
-      federationInput('kill-site', ids(sites), { rounds: 2, quorum: 2, minUpdatesAtDeadline: 2, localSteps: 30 }),
-    );
-    for (const folder of world.folders) startSite(world, folder, federationId);
-    await world.admin.startFederation(federationId);
+    const { world, sites, federationId } = await startFederationWorld('kill-site', {
+      rounds: 2,
+      quorum: 2,
+      minUpdatesAtDeadline: 2,
+      localSteps: 30,
+    });
     const victim = world.folders[2].name;
     await trainingRound(world, victim, 1);
     await world.sites.get(victim)?.kill();
@@ -66,13 +62,12 @@ describe('site faults', () => {
   }, 200_000);
 
   it('resumes the same participation after the site agent itself restarts', async () => {
-    world = await makeWorld('restart-site');
-    const sites = await registerAll(world);
-    const federationId = await world.admin.createFederation(
-      federationInput('restart-site', ids(sites), { rounds: 1, quorum: 3, minUpdatesAtDeadline: 3, localSteps: 60 }),
-    );
-    for (const folder of world.folders) startSite(world, folder, federationId);
-    await world.admin.startFederation(federationId);
+    const { world, federationId } = await startFederationWorld('restart-site', {
+      rounds: 1,
+      quorum: 3,
+      minUpdatesAtDeadline: 3,
+      localSteps: 60,
+    });
     const folder = world.folders[0];
     const first = world.sites.get(folder.name);
     await trainingRound(world, folder.name, 1);
@@ -101,7 +96,7 @@ describe('site faults', () => {
   }, 200_000);
 
   it('keeps waiting while its federation is paused and exits cleanly once it is cancelled', async () => {
-    world = await makeWorld('site-lifecycle');
+    const world = await makeWorld('site-lifecycle');
     const folder = world.folders[0];
     const registered = await world.admin.registerSite(folder.name);
     world.tokens.set(folder.name, registered.token);

@@ -10,8 +10,8 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { withIoTimeout } from '@fedstroke/common';
-import type { CoordinatorApp } from '../apps/coordinator/src';
-import { writeShapedStudy } from '../libs/inference/src/testing/bad-studies';
+import type { CoordinatorApp } from '@fedstroke/coordinator';
+import { writeShapedStudy } from '@fedstroke/inference/testing';
 import { INFERENCE_TOKEN } from './coordinator-kit';
 import {
   bootInferenceCoordinator,

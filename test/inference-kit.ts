@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readNifti, writeNifti } from '@fedstroke/nifti';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
-import type { CoordinatorApp, InferenceConfigInput } from '../apps/coordinator/src';
+import type { CoordinatorApp, InferenceConfigInput } from '@fedstroke/coordinator';
 import {
   ADMIN_TOKEN,
   bootCoordinator,

@@ -3,7 +3,7 @@
  * queue of 4 (each ends in a job that succeeds or in an immediate QUEUE_FULL), a job stopped by the timeout, and
  * results deleted after the retention time.
  */
-import type { CoordinatorApp } from '../apps/coordinator/src';
+import type { CoordinatorApp } from '@fedstroke/coordinator';
 import { INFERENCE_TOKEN } from './coordinator-kit';
 import {
   bootInferenceCoordinator,

@@ -9,7 +9,7 @@
  * caller gives no threshold or minimum lesion size of its own.
  */
 import { DEFAULT_DETECTION_GRID, detectionReport, gridCandidates } from '@fedstroke/metrics';
-import type { CoordinatorApp } from '../apps/coordinator/src';
+import type { CoordinatorApp } from '@fedstroke/coordinator';
 import {
   ADMIN_TOKEN,
   bootCoordinator,

@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { writeBadStudyFiles, type BadStudyFiles } from '../libs/inference/src/testing/bad-studies';
+import { writeBadStudyFiles, type BadStudyFiles } from '@fedstroke/inference/testing';
 import { maxAffineDifference, readNifti } from '@fedstroke/nifti';
-import type { CoordinatorApp } from '../apps/coordinator/src';
+import type { CoordinatorApp } from '@fedstroke/coordinator';
 import { ADMIN_TOKEN, INFERENCE_TOKEN, READONLY_TOKEN, subscriptionClient } from './coordinator-kit';
 import {
   bootInferenceCoordinator,

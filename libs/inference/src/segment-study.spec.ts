@@ -5,7 +5,7 @@ import { defaultPreprocessing } from '@fedstroke/isles';
 import { maxAffineDifference, readNifti, readNiftiHeader } from '@fedstroke/nifti';
 import { loadArtifacts } from '@fedstroke/runtime';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
-import { referenceHeader } from '../../nifti/src/testing/reference-header';
+import { referenceHeader } from '@fedstroke/nifti/testing';
 import { SegmentationAbortedError, SegmentationModelError, StudyInputError } from './errors';
 import { loadStudy, type Study } from './load-study';
 import { loadSegmentationModel, type SegmentationModel } from './segmentation-model';

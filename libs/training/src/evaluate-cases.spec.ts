@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceModel, TrainingSession } from '@fedstroke/runtime';
-import { writeLinearArtifacts } from '../../runtime/src/testing/linear-artifacts';
+import { writeLinearArtifacts } from '@fedstroke/runtime/testing';
 import { evaluateCases } from './evaluate-cases';
 import { blobCases } from './testing/blob-cases';
 import { trainLocal } from './train-local';

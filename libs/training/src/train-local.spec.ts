@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrainingSession } from '@fedstroke/runtime';
-import { writeLinearArtifacts } from '../../runtime/src/testing/linear-artifacts';
+import { writeLinearArtifacts } from '@fedstroke/runtime/testing';
 import { NO_AUGMENT } from './augment';
 import { TrainingAbortedError } from './errors';
 import { ResumeStateError } from './errors';

@@ -1,5 +1,5 @@
 import { Autodiff, smallLesionBce } from '@fedstroke/autograd';
-import { randomNormal, runModel } from '../../autograd/src/testing/gradient-check';
+import { randomNormal, runModel } from '@fedstroke/autograd/testing';
 import { namedConfig, UNetConfig, validateConfig } from './config';
 import { buildGraph } from './graphs';
 import { initialParameters } from './init';

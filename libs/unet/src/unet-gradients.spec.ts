@@ -1,6 +1,5 @@
 import { LOWERING_PROVIDERS, LOWERINGS } from '@fedstroke/autograd';
-import { randomNormal, runModel } from '../../autograd/src/testing/gradient-check';
-import { Array64 } from '../../autograd/src/testing/reference-ops';
+import { Array64, randomNormal, runModel } from '@fedstroke/autograd/testing';
 import { UNetConfig } from './config';
 import { buildGraph } from './graphs';
 import { initialParameters } from './init';

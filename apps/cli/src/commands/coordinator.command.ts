@@ -1,4 +1,4 @@
-import { configFromEnvironment, createCoordinatorApp, type CoordinatorConfig } from '../../../coordinator/src';
+import { configFromEnvironment, createCoordinatorApp, type CoordinatorConfig } from '@fedstroke/coordinator';
 import type { Command } from 'commander';
 import { stopsGracefully, untilStopped } from '../stop-signals';
 

@@ -9,7 +9,7 @@ import { fetchModelVersion } from '@fedstroke/inference';
 import { loadArtifacts, type ModelExportManifest, type ModelProvenance, writeModelExport } from '@fedstroke/runtime';
 import { ensureArtifacts } from '@fedstroke/unet';
 import type { Command } from 'commander';
-import { readStoredModelVersion } from '../../../coordinator/src';
+import { readStoredModelVersion } from '@fedstroke/coordinator';
 import { coordinatorToken, fetchModelVersionInfo } from '../models/coordinator-model';
 
 interface ExportFlags {

@@ -6,7 +6,7 @@ import { StudyInputError } from '@fedstroke/inference';
 import { maxAffineDifference, readNifti, readNiftiHeader } from '@fedstroke/nifti';
 import { loadArtifacts, type ModelProvenance, writeModelExport } from '@fedstroke/runtime';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
-import { CASE_DIR, CASE_DWI, T2 } from '../../../../libs/inference/src/testing/bad-studies';
+import { CASE_DIR, CASE_DWI, T2 } from '@fedstroke/inference/testing';
 import { registerSegmentCommand } from './segment.command';
 
 async function runCli(args: string[]): Promise<string> {

@@ -6,7 +6,7 @@ import {
   siteConfigFromEnvironment,
   SiteLogger,
   type SiteAgentConfigInput,
-} from '../../../site/src';
+} from '@fedstroke/site';
 import type { Command } from 'commander';
 import { stopsGracefully } from '../stop-signals';
 

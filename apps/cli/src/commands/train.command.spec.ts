@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { generateDataset } from '@fedstroke/synth';
 import { readSafetensors } from '@fedstroke/runtime';
-import { torchLoadStrict } from '../../../../libs/runtime/src/testing/torch-oracle';
+import { torchLoadStrict } from '@fedstroke/runtime/testing';
 import { registerTrainCommand } from './train.command';
 
 /** `fedstroke train` end to end on a tiny synthetic dataset with the tiny U-Net (artifacts generated on the fly). */

@@ -10,7 +10,7 @@ import { DEFAULT_DETECTION_SETTINGS } from '@fedstroke/metrics';
 import type { ApproachResult } from '@fedstroke/report';
 import type { InferenceModel, Manifest } from '@fedstroke/runtime';
 import { instanceNormParameterNames } from '@fedstroke/unet';
-import { SiteLearningState } from '../../../site/src';
+import { SiteLearningState } from '@fedstroke/site';
 import { evaluateSites, type EvaluationSets } from './evaluate-approach';
 
 /** Site-state folder of each simulated site agent (federation-run.ts starts them with it). */

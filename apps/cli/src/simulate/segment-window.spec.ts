@@ -1,5 +1,5 @@
 import { DEFAULT_SEGMENT_OPTIONS } from '@fedstroke/inference';
-import { SITE_DEFAULTS } from '../../../site/src';
+import { SITE_DEFAULTS } from '@fedstroke/site';
 import { SIMULATE_DEFAULTS } from './simulation-options';
 
 // InstanceNorm normalises over whatever it is given: segment's default window must be the patch the shipped

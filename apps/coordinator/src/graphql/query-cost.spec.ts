@@ -18,7 +18,7 @@ import {
   parse,
   typeFromAST,
 } from 'graphql';
-import { aliasFlood } from '../../../../test/support/alias-flood';
+import { aliasFlood } from '@fedstroke/test-support';
 import { DEFAULT_MAX_QUERY_COST } from '../config/coordinator-config';
 import { checkQueryCost, INTROSPECTION_COST, LIST_SIZE_GUESS, MAX_QUERY_NODES, queryCost } from './query-cost';
 

@@ -11,7 +11,7 @@ import {
   findPostgresBinaries,
   freePort,
   startEphemeralPostgres,
-} from '../../../../test/support/ephemeral-postgres';
+} from '@fedstroke/test-support';
 import type { DatabaseConfig } from '../config/coordinator-config';
 import { buildCoreRepositories } from './core-repositories';
 import { connectDatabase, type DatabaseHandle, openDatabase } from './database-handle';

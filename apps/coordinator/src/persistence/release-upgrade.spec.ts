@@ -10,7 +10,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { type EphemeralPostgres, startEphemeralPostgres } from '../../../../test/support/ephemeral-postgres';
+import { type EphemeralPostgres, startEphemeralPostgres } from '@fedstroke/test-support';
 import type { DatabaseConfig } from '../config/coordinator-config';
 import { SqlInferenceRepository } from '../inference/persistence/sql-inference.repository';
 import { buildCoreRepositories } from './core-repositories';

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EphemeralPostgres, startEphemeralPostgres } from '../../../../test/support/ephemeral-postgres';
+import { type EphemeralPostgres, startEphemeralPostgres } from '@fedstroke/test-support';
 import { buildCoreRepositories, type CoreRepositories } from './core-repositories';
 import { closeDatabase, type DatabaseHandle, openDatabase } from './database-handle';
 import type { FederationRecord, ModelVersionRecord, ParticipationRecord, RoundRecord, SiteRecord } from './records';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { DETECTION_CASES_METRIC, selectDetectionSettings } from '@fedstroke/metrics';
 import { TrainingSession } from '@fedstroke/runtime';
 import { learningRateAt } from '@fedstroke/training';
-import { writeLinearArtifacts } from '../../../../libs/runtime/src/testing/linear-artifacts';
-import { blobCases } from '../../../../libs/training/src/testing/blob-cases';
+import { writeLinearArtifacts } from '@fedstroke/runtime/testing';
+import { blobCases } from '@fedstroke/training/testing';
 import {
   type LocalRoundOptions,
   type LocalRoundTask,

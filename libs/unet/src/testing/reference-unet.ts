@@ -2,7 +2,7 @@
  * The U-Net forward pass and loss in float64, composed from autograd's loop-level reference ops: an independent
  * implementation of torch_unet3d.UNet3D + dice_bce_loss to check the emitted ONNX graphs against.
  */
-import * as R from '../../../autograd/src/testing/reference-ops';
+import * as R from '@fedstroke/autograd/testing';
 import { UNetConfig } from '../config';
 
 export type Weights = ReadonlyMap<string, R.Array64>;

@@ -6,7 +6,7 @@ import type { SegmentationSummary } from '@fedstroke/inference';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EphemeralPostgres, startEphemeralPostgres } from '../../../../../test/support/ephemeral-postgres';
+import { type EphemeralPostgres, startEphemeralPostgres } from '@fedstroke/test-support';
 import { closeDatabase, type DatabaseHandle, openDatabase } from '../../persistence/database-handle';
 import type { AuditEntry, InferenceJobRecord, UploadRecord } from './inference-records';
 import type { InferenceRepository } from './inference.repository';

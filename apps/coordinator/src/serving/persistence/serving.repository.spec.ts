@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EphemeralPostgres, startEphemeralPostgres } from '../../../../../test/support/ephemeral-postgres';
+import { type EphemeralPostgres, startEphemeralPostgres } from '@fedstroke/test-support';
 import { buildCoreRepositories } from '../../persistence/core-repositories';
 import { closeDatabase, type DatabaseHandle, openDatabase } from '../../persistence/database-handle';
 import type { FederationRecord } from '../../persistence/records';

@@ -1,0 +1,3 @@
+/** `@fedstroke/runtime/testing`: what other packages' tests need from runtime's test helpers. */
+export * from './linear-artifacts';
+export * from './torch-oracle';

@@ -1,0 +1,2 @@
+/** `@fedstroke/training/testing`: synthetic cases for tests that train. */
+export * from './blob-cases';
