@@ -68,7 +68,7 @@ describe('coordinator config', () => {
     ).toBe(false);
     expect(graphql({ FEDSTROKE_GRAPHQL_MAX_COST: '5000' }).maxQueryCost).toBe(5000);
     expect(() => graphql({ FEDSTROKE_GRAPHQL_ANONYMOUS_INTROSPECTION: 'maybe' })).toThrow(
-      'FEDSTROKE_GRAPHQL_ANONYMOUS_INTROSPECTION must be true or false (got "maybe")',
+      'FEDSTROKE_GRAPHQL_ANONYMOUS_INTROSPECTION must be true or false (also 1/0, yes/no; got "maybe")',
     );
     expect(() => graphql({ FEDSTROKE_GRAPHQL_MAX_COST: '10' })).toThrow(
       'FEDSTROKE_GRAPHQL_MAX_COST must be an integer in [100, 1000000000] (got 10)',
@@ -167,7 +167,7 @@ describe('coordinator config', () => {
     ],
     [
       { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_INFERENCE_ROOT: 'studies' },
-      /^FEDSTROKE_INFERENCE_ROOT must be an absolute folder \(got "studies"\)/,
+      /^FEDSTROKE_INFERENCE_ROOT must be an absolute path \(got "studies"\)/,
     ],
     [
       { FEDSTROKE_ADMIN_TOKEN: ADMIN, FEDSTROKE_INFERENCE_PROVIDER: 'tpu' },
@@ -196,7 +196,7 @@ describe('coordinator config', () => {
 
   it('applies the same checks to a config built in code', () => {
     expect(() => resolveCoordinatorConfig({ adminToken: ADMIN, dataDir: ' ' })).toThrow(
-      /^FEDSTROKE_DATA_DIR must not be empty/,
+      /^FEDSTROKE_DATA_DIR is required \(got an empty value\)/,
     );
     expect(() => resolveCoordinatorConfig({ adminToken: ADMIN, dataDir: '/d', longPollMaxSeconds: -1 })).toThrow(
       /^FEDSTROKE_LONG_POLL_MAX_SECONDS must be an integer in \[0, 600\]/,

@@ -6,7 +6,7 @@
 import { LOG_LEVELS, type LogLevel } from '@fedstroke/common';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config.error';
-import { integerInRange, nonEmpty, optionalBoolean, optionalInteger, requireNonEmpty } from './config-values';
+import { emptyAsUnset, integerInRange, oneOf, optionalBoolean, optionalInteger, required } from './config-values';
 import {
   assertPlainHttpHost,
   resolveTlsConfig,
@@ -102,10 +102,10 @@ export type CoordinatorConfigInput = Partial<
 const MIN_TOKEN_LENGTH = 16;
 
 export function resolveCoordinatorConfig(input: CoordinatorConfigInput): CoordinatorConfig {
-  const dataDir = requireNonEmpty('FEDSTROKE_DATA_DIR', input.dataDir);
+  const dataDir = required('FEDSTROKE_DATA_DIR', input.dataDir);
   const tls = resolveTlsConfig(input.tls);
   // Without TLS the default is loopback: plain HTTP must not be reachable from the network by accident.
-  const host = requireNonEmpty('FEDSTROKE_HOST', input.host ?? (tls ? '0.0.0.0' : '127.0.0.1'));
+  const host = required('FEDSTROKE_HOST', input.host ?? (tls ? '0.0.0.0' : '127.0.0.1'));
   if (tls === null) assertPlainHttpHost(host);
   const config: CoordinatorConfig = {
     port: integerInRange('FEDSTROKE_PORT', input.port ?? 4000, 0, 65535),
@@ -127,9 +127,13 @@ export function resolveCoordinatorConfig(input: CoordinatorConfigInput): Coordin
       0,
       Number.MAX_SAFE_INTEGER,
     ),
-    updateRetention: updateRetention(input.updateRetention ?? 'until-round-ends'),
+    updateRetention: oneOf(
+      'FEDSTROKE_UPDATE_RETENTION',
+      input.updateRetention ?? 'until-round-ends',
+      UPDATE_RETENTIONS,
+    ),
     longPollMaxSeconds: integerInRange('FEDSTROKE_LONG_POLL_MAX_SECONDS', input.longPollMaxSeconds ?? 30, 0, 600),
-    logLevel: logLevel(input.logLevel ?? 'info'),
+    logLevel: oneOf('FEDSTROKE_LOG_LEVEL', input.logLevel ?? 'info', LOG_LEVELS),
     inference: resolveInferenceConfig(input.inference),
     serving: resolveServingConfig(input.serving),
     graphql: {
@@ -164,18 +168,18 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Coo
     dataDir: env.FEDSTROKE_DATA_DIR ?? join('data', 'coordinator'),
     port: optionalInteger('FEDSTROKE_PORT', env.FEDSTROKE_PORT),
     host: env.FEDSTROKE_HOST,
-    databaseUrl: nonEmpty(env.FEDSTROKE_DATABASE_URL),
+    databaseUrl: emptyAsUnset(env.FEDSTROKE_DATABASE_URL),
     databasePoolSize: optionalInteger('FEDSTROKE_DATABASE_POOL_SIZE', env.FEDSTROKE_DATABASE_POOL_SIZE),
-    artifactsDir: nonEmpty(env.FEDSTROKE_ARTIFACTS_DIR),
-    readonlyToken: nonEmpty(env.FEDSTROKE_READONLY_TOKEN),
-    inferenceToken: nonEmpty(env.FEDSTROKE_INFERENCE_TOKEN),
+    artifactsDir: emptyAsUnset(env.FEDSTROKE_ARTIFACTS_DIR),
+    readonlyToken: emptyAsUnset(env.FEDSTROKE_READONLY_TOKEN),
+    inferenceToken: emptyAsUnset(env.FEDSTROKE_INFERENCE_TOKEN),
     uploadSlackBytes: optionalInteger('FEDSTROKE_UPLOAD_SLACK_BYTES', env.FEDSTROKE_UPLOAD_SLACK_BYTES),
     uploadsPerCaller: optionalInteger('FEDSTROKE_UPLOADS_PER_CALLER', env.FEDSTROKE_UPLOADS_PER_CALLER),
     uploadsInFlight: optionalInteger('FEDSTROKE_UPLOADS_IN_FLIGHT', env.FEDSTROKE_UPLOADS_IN_FLIGHT),
     storageMinFreeBytes: optionalInteger('FEDSTROKE_STORAGE_MIN_FREE_BYTES', env.FEDSTROKE_STORAGE_MIN_FREE_BYTES),
-    updateRetention: nonEmpty(env.FEDSTROKE_UPDATE_RETENTION) as UpdateRetention | undefined,
+    updateRetention: emptyAsUnset(env.FEDSTROKE_UPDATE_RETENTION) as UpdateRetention | undefined,
     longPollMaxSeconds: optionalInteger('FEDSTROKE_LONG_POLL_MAX_SECONDS', env.FEDSTROKE_LONG_POLL_MAX_SECONDS),
-    logLevel: nonEmpty(env.FEDSTROKE_LOG_LEVEL) as LogLevel | undefined,
+    logLevel: emptyAsUnset(env.FEDSTROKE_LOG_LEVEL) as LogLevel | undefined,
     inference: inferenceInputFromEnvironment(env),
     serving: servingInputFromEnvironment(env),
     graphql: {
@@ -210,21 +214,4 @@ function token(variable: string, value: string): string {
     throw new ConfigError(variable, `must be at least ${MIN_TOKEN_LENGTH} characters with no whitespace`);
   }
   return value;
-}
-
-function updateRetention(value: string): UpdateRetention {
-  if (!(UPDATE_RETENTIONS as readonly string[]).includes(value)) {
-    throw new ConfigError(
-      'FEDSTROKE_UPDATE_RETENTION',
-      `must be one of ${UPDATE_RETENTIONS.join(', ')} (got "${value}")`,
-    );
-  }
-  return value as UpdateRetention;
-}
-
-function logLevel(value: string): LogLevel {
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
-    throw new ConfigError('FEDSTROKE_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
-  }
-  return value as LogLevel;
 }

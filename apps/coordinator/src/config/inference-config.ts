@@ -3,10 +3,9 @@
  * gives each integer setting its FEDSTROKE_INFERENCE_* variable, default and bounds, so the environment reader and
  * the checks applied to a config built in code cannot drift apart.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { EXECUTION_PROVIDERS } from '@fedstroke/runtime';
-import { ConfigError } from './config.error';
-import { integerInRange, nonEmpty, optionalInteger } from './config-values';
+import { absolutePath, emptyAsUnset, integerInRange, oneOf, optionalInteger } from './config-values';
 
 export interface InferenceConfig {
   /** Server-side studies must lie under this absolute folder; absent: only uploads are accepted. */
@@ -70,8 +69,8 @@ export function resolveInferenceConfig(input: InferenceConfigInput = {}): Infere
 /** Reads FEDSTROKE_INFERENCE_*; unset or empty variables keep their defaults. */
 export function inferenceInputFromEnvironment(env: NodeJS.ProcessEnv): InferenceConfigInput {
   const input: InferenceConfigInput = {
-    root: nonEmpty(env.FEDSTROKE_INFERENCE_ROOT),
-    provider: nonEmpty(env.FEDSTROKE_INFERENCE_PROVIDER),
+    root: emptyAsUnset(env.FEDSTROKE_INFERENCE_ROOT),
+    provider: emptyAsUnset(env.FEDSTROKE_INFERENCE_PROVIDER),
   };
   for (const key of INTEGER_KEYS) {
     const variable = INTEGER_SETTINGS[key].variable;
@@ -89,19 +88,9 @@ function integerSettings(input: InferenceConfigInput): Record<IntegerKey, number
 }
 
 function inferenceRoot(root: string | undefined): string | undefined {
-  if (root === undefined) return undefined;
-  if (!isAbsolute(root)) {
-    throw new ConfigError('FEDSTROKE_INFERENCE_ROOT', `must be an absolute folder (got "${root}")`);
-  }
-  return resolve(root);
+  return root === undefined ? undefined : resolve(absolutePath('FEDSTROKE_INFERENCE_ROOT', root));
 }
 
 function inferenceProvider(provider = 'cpu'): string {
-  if (!(EXECUTION_PROVIDERS as readonly string[]).includes(provider)) {
-    throw new ConfigError(
-      'FEDSTROKE_INFERENCE_PROVIDER',
-      `must be one of ${EXECUTION_PROVIDERS.join(', ')} (got "${provider}")`,
-    );
-  }
-  return provider;
+  return oneOf('FEDSTROKE_INFERENCE_PROVIDER', provider, EXECUTION_PROVIDERS);
 }

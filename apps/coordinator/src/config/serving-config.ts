@@ -7,7 +7,7 @@
  * models of cancelled or failed federations are never promoted by the policy.
  */
 import { ConfigError } from './config.error';
-import { nonEmpty } from './config-values';
+import { emptyAsUnset, oneOf } from './config-values';
 
 export const SERVING_POLICIES = ['completed-federation', 'manual'] as const;
 export type ServingPolicy = (typeof SERVING_POLICIES)[number];
@@ -24,13 +24,7 @@ export type ServingConfigInput = Partial<ServingConfig>;
 export const SERVING_DEFAULTS: ServingConfig = { policy: 'completed-federation', metric: 'valDice', minValue: 0.5 };
 
 export function resolveServingConfig(input: ServingConfigInput = {}): ServingConfig {
-  const policy = input.policy ?? SERVING_DEFAULTS.policy;
-  if (!SERVING_POLICIES.includes(policy)) {
-    throw new ConfigError(
-      'FEDSTROKE_SERVING_POLICY',
-      `must be one of ${SERVING_POLICIES.join(', ')} (got "${policy}")`,
-    );
-  }
+  const policy = oneOf('FEDSTROKE_SERVING_POLICY', input.policy ?? SERVING_DEFAULTS.policy, SERVING_POLICIES);
   const metric = input.metric ?? SERVING_DEFAULTS.metric;
   if (!/^[A-Za-z][\w.-]{0,63}$/.test(metric)) {
     throw new ConfigError('FEDSTROKE_SERVING_METRIC', `must be a metric name like valDice (got "${metric}")`);
@@ -43,13 +37,13 @@ export function resolveServingConfig(input: ServingConfigInput = {}): ServingCon
 }
 
 export function servingInputFromEnvironment(env: NodeJS.ProcessEnv): ServingConfigInput {
-  const min = nonEmpty(env.FEDSTROKE_SERVING_MIN_METRIC);
+  const min = emptyAsUnset(env.FEDSTROKE_SERVING_MIN_METRIC);
   if (min !== undefined && !/^-?\d+(\.\d+)?$/.test(min.trim())) {
     throw new ConfigError('FEDSTROKE_SERVING_MIN_METRIC', `must be a number (got "${min}")`);
   }
   return {
-    policy: nonEmpty(env.FEDSTROKE_SERVING_POLICY) as ServingPolicy | undefined,
-    metric: nonEmpty(env.FEDSTROKE_SERVING_METRIC),
+    policy: emptyAsUnset(env.FEDSTROKE_SERVING_POLICY) as ServingPolicy | undefined,
+    metric: emptyAsUnset(env.FEDSTROKE_SERVING_METRIC),
     minValue: min === undefined ? undefined : Number(min),
   };
 }

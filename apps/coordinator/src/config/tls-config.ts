@@ -13,6 +13,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { ConfigError } from './config.error';
+import { optionalBoolean } from './config-values';
 
 export interface TlsConfig {
   certFile: string;
@@ -86,7 +87,7 @@ export function tlsInputFromEnvironment(env: NodeJS.ProcessEnv): TlsConfigInput 
     keyFile: value('FEDSTROKE_TLS_KEY'),
     clientCaFile: value('FEDSTROKE_TLS_CLIENT_CA'),
     crlFile: value('FEDSTROKE_TLS_CRL'),
-    requireSiteCertificates: booleanVariable(
+    requireSiteCertificates: optionalBoolean(
       'FEDSTROKE_REQUIRE_SITE_CERTIFICATES',
       value('FEDSTROKE_REQUIRE_SITE_CERTIFICATES'),
     ),
@@ -121,11 +122,4 @@ function readPem(variable: string, file: string): string {
   }
   if (!text.includes('-----BEGIN ')) throw new ConfigError(variable, `${file} is not a PEM file`);
   return text;
-}
-
-function booleanVariable(variable: string, raw: string | undefined): boolean | undefined {
-  if (raw === undefined) return undefined;
-  if (/^(1|true|yes)$/i.test(raw)) return true;
-  if (/^(0|false|no)$/i.test(raw)) return false;
-  throw new ConfigError(variable, `must be true or false (got "${raw}")`);
 }

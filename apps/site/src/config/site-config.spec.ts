@@ -52,6 +52,17 @@ describe('siteConfigFromEnvironment', () => {
       /FEDSTROKE_SITE_THREADS must be an integer \(got "two"\)/,
     );
   });
+
+  it('reads its switches as true/false, 1/0 or yes/no, and refuses a word it cannot read instead of taking it as off', () => {
+    expect(siteConfigFromEnvironment({ FEDSTROKE_SITE_VALIDATE_GLOBAL: 'true' }).validateGlobal).toBe(true);
+    expect(siteConfigFromEnvironment({ FEDSTROKE_SITE_VALIDATE_GLOBAL: '0' }).validateGlobal).toBe(false);
+    expect(siteConfigFromEnvironment({ FEDSTROKE_SITE_VALIDATE_GLOBAL: '' }).validateGlobal).toBeUndefined();
+    expect(siteConfigFromEnvironment({ FEDSTROKE_SITE_RESET_OPTIMIZER: 'yes' }).keepOptimizerState).toBe(false);
+    expect(siteConfigFromEnvironment({ FEDSTROKE_SITE_RESET_OPTIMIZER: 'no' }).keepOptimizerState).toBe(true);
+    expect(() => siteConfigFromEnvironment({ FEDSTROKE_SITE_VALIDATE_GLOBAL: 'on please' })).toThrow(
+      /^FEDSTROKE_SITE_VALIDATE_GLOBAL must be true or false \(also 1\/0, yes\/no; got "on please"\)/,
+    );
+  });
 });
 
 describe('site TLS settings', () => {

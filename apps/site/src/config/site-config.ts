@@ -6,12 +6,15 @@
  * The agent sees only its own data folder: nothing here can point it at another site's cases.
  */
 import { resolve } from 'node:path';
-import { LOG_LEVELS, type LogLevel } from '@fedstroke/common';
+import { configChecks, emptyAsUnset, LOG_LEVELS, type LogLevel } from '@fedstroke/common';
 import { EXECUTION_PROVIDERS } from '@fedstroke/runtime';
 import { SiteConfigError } from './site-config.error';
 import { resolveSiteTls, type SiteTlsConfig, type SiteTlsInput, siteTlsFromEnvironment } from './site-tls';
 
 export type SiteLogLevel = LogLevel;
+
+/** The shared configuration checks, refusing with the agent's SiteConfigError. */
+const check = configChecks((setting, constraint) => new SiteConfigError(setting, constraint));
 
 export interface SiteAgentConfig {
   /** http(s)://host:port of the coordinator (no trailing slash). */
@@ -28,6 +31,7 @@ export interface SiteAgentConfig {
   federationId?: string;
   /** ONNX Runtime intra-op threads. */
   threads: number;
+  /** cpu, cuda or webgpu: the session runs that provider's lowering of the artifacts, falling back to cpu with one line. */
   provider: string;
   /** Local training: patches per step, patch edge [D, H, W], seed (varied per round by the agent). */
   batchSize: number;
@@ -88,50 +92,65 @@ export const SITE_DEFAULTS = {
 };
 
 export function resolveSiteConfig(input: SiteAgentConfigInput): SiteAgentConfig {
-  const url = coordinatorUrl(input.coordinatorUrl);
+  const url = check.httpUrl('FEDSTROKE_COORDINATOR_URL', input.coordinatorUrl, 'http://coordinator:4000');
   const config: SiteAgentConfig = {
     coordinatorUrl: url,
     tls: resolveSiteTls(url, input.tls),
     token: token(input.token),
-    dataDir: resolve(nonEmpty('FEDSTROKE_SITE_DATA', input.dataDir)),
+    dataDir: resolve(check.required('FEDSTROKE_SITE_DATA', input.dataDir)),
     artifactsRoot: resolve(input.artifactsRoot ?? SITE_DEFAULTS.artifactsRoot),
     stateDir: resolve(input.stateDir ?? SITE_DEFAULTS.stateDir),
     federationId: input.federationId === '' ? undefined : input.federationId,
-    threads: integer('FEDSTROKE_SITE_THREADS', input.threads ?? SITE_DEFAULTS.threads, 1, 64),
-    provider: provider(input.provider ?? SITE_DEFAULTS.provider),
-    batchSize: integer('FEDSTROKE_SITE_BATCH', input.batchSize ?? SITE_DEFAULTS.batchSize, 1, 64),
+    threads: check.integerInRange('FEDSTROKE_SITE_THREADS', input.threads ?? SITE_DEFAULTS.threads, 1, 64),
+    provider: check.oneOf('FEDSTROKE_SITE_PROVIDER', input.provider ?? SITE_DEFAULTS.provider, EXECUTION_PROVIDERS),
+    batchSize: check.integerInRange('FEDSTROKE_SITE_BATCH', input.batchSize ?? SITE_DEFAULTS.batchSize, 1, 64),
     patchSize: patch(input.patchSize ?? SITE_DEFAULTS.patchSize),
-    seed: integer('FEDSTROKE_SITE_SEED', input.seed ?? SITE_DEFAULTS.seed, 0, 2 ** 31 - 1),
-    warmupSteps: integer('FEDSTROKE_SITE_WARMUP', input.warmupSteps ?? SITE_DEFAULTS.warmupSteps, 0, 1_000_000),
+    seed: check.integerInRange('FEDSTROKE_SITE_SEED', input.seed ?? SITE_DEFAULTS.seed, 0, 2 ** 31 - 1),
+    warmupSteps: check.integerInRange(
+      'FEDSTROKE_SITE_WARMUP',
+      input.warmupSteps ?? SITE_DEFAULTS.warmupSteps,
+      0,
+      1_000_000,
+    ),
     validateGlobal: input.validateGlobal ?? SITE_DEFAULTS.validateGlobal,
-    validateEveryRounds: integer(
+    validateEveryRounds: check.integerInRange(
       'FEDSTROKE_SITE_VALIDATE_EVERY',
       input.validateEveryRounds ?? SITE_DEFAULTS.validateEveryRounds,
       1,
       1_000_000,
     ),
     keepOptimizerState: input.keepOptimizerState ?? SITE_DEFAULTS.keepOptimizerState,
-    checkpointEvery: integer(
+    checkpointEvery: check.integerInRange(
       'FEDSTROKE_SITE_CHECKPOINT_EVERY',
       input.checkpointEvery ?? SITE_DEFAULTS.checkpointEvery,
       0,
       1_000_000,
     ),
-    longPollSeconds: integer(
+    longPollSeconds: check.integerInRange(
       'FEDSTROKE_SITE_LONG_POLL_SECONDS',
       input.longPollSeconds ?? SITE_DEFAULTS.longPollSeconds,
       0,
       600,
     ),
-    retryBaseMs: integer('FEDSTROKE_SITE_RETRY_BASE_MS', input.retryBaseMs ?? SITE_DEFAULTS.retryBaseMs, 1, 60_000),
-    retryMaxMs: integer('FEDSTROKE_SITE_RETRY_MAX_MS', input.retryMaxMs ?? SITE_DEFAULTS.retryMaxMs, 1, 600_000),
-    giveUpAfterSeconds: integer(
+    retryBaseMs: check.integerInRange(
+      'FEDSTROKE_SITE_RETRY_BASE_MS',
+      input.retryBaseMs ?? SITE_DEFAULTS.retryBaseMs,
+      1,
+      60_000,
+    ),
+    retryMaxMs: check.integerInRange(
+      'FEDSTROKE_SITE_RETRY_MAX_MS',
+      input.retryMaxMs ?? SITE_DEFAULTS.retryMaxMs,
+      1,
+      600_000,
+    ),
+    giveUpAfterSeconds: check.integerInRange(
       'FEDSTROKE_SITE_GIVE_UP_AFTER_SECONDS',
       input.giveUpAfterSeconds ?? SITE_DEFAULTS.giveUpAfterSeconds,
       1,
       7 * 24 * 3600,
     ),
-    logLevel: logLevel(input.logLevel ?? SITE_DEFAULTS.logLevel),
+    logLevel: check.oneOf('FEDSTROKE_LOG_LEVEL', input.logLevel ?? SITE_DEFAULTS.logLevel, LOG_LEVELS),
   };
   if (config.retryMaxMs < config.retryBaseMs)
     throw new SiteConfigError(
@@ -143,13 +162,9 @@ export function resolveSiteConfig(input: SiteAgentConfigInput): SiteAgentConfig 
 
 /** Reads the FEDSTROKE_* variables; unset optional ones keep their defaults. */
 export function siteConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env): SiteAgentConfigInput {
-  const number = (name: string): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return undefined;
-    if (!/^-?\d+$/.test(raw.trim())) throw new SiteConfigError(name, `must be an integer (got "${raw}")`);
-    return Number(raw);
-  };
-  const text = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
+  const number = (name: string) => check.optionalInteger(name, env[name]);
+  const text = (name: string) => emptyAsUnset(env[name]);
+  const resetOptimizer = check.optionalBoolean('FEDSTROKE_SITE_RESET_OPTIMIZER', env.FEDSTROKE_SITE_RESET_OPTIMIZER);
   return {
     coordinatorUrl: env.FEDSTROKE_COORDINATOR_URL ?? '',
     token: env.FEDSTROKE_SITE_TOKEN ?? '',
@@ -163,11 +178,9 @@ export function siteConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     patchSize: env.FEDSTROKE_SITE_PATCH ? parsePatch('FEDSTROKE_SITE_PATCH', env.FEDSTROKE_SITE_PATCH) : undefined,
     seed: number('FEDSTROKE_SITE_SEED'),
     warmupSteps: number('FEDSTROKE_SITE_WARMUP'),
-    validateGlobal:
-      env.FEDSTROKE_SITE_VALIDATE_GLOBAL === undefined ? undefined : env.FEDSTROKE_SITE_VALIDATE_GLOBAL === '1',
+    validateGlobal: check.optionalBoolean('FEDSTROKE_SITE_VALIDATE_GLOBAL', env.FEDSTROKE_SITE_VALIDATE_GLOBAL),
     validateEveryRounds: number('FEDSTROKE_SITE_VALIDATE_EVERY'),
-    keepOptimizerState:
-      env.FEDSTROKE_SITE_RESET_OPTIMIZER === undefined ? undefined : env.FEDSTROKE_SITE_RESET_OPTIMIZER !== '1',
+    keepOptimizerState: resetOptimizer === undefined ? undefined : !resetOptimizer,
     checkpointEvery: number('FEDSTROKE_SITE_CHECKPOINT_EVERY'),
     longPollSeconds: number('FEDSTROKE_SITE_LONG_POLL_SECONDS'),
     retryBaseMs: number('FEDSTROKE_SITE_RETRY_BASE_MS'),
@@ -187,21 +200,6 @@ export function parsePatch(setting: string, text: string): [number, number, numb
   return dims as [number, number, number];
 }
 
-function coordinatorUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new SiteConfigError(
-      'FEDSTROKE_COORDINATOR_URL',
-      `must be an http(s) URL such as http://coordinator:4000 (got "${value}")`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new SiteConfigError('FEDSTROKE_COORDINATOR_URL', `must use http or https (got ${url.protocol})`);
-  return value.replace(/\/+$/, '');
-}
-
 function token(value: string): string {
   if (value.length < 16 || /\s/.test(value))
     throw new SiteConfigError(
@@ -215,31 +213,4 @@ function patch(dims: readonly number[]): [number, number, number] {
   if (dims.length !== 3 || dims.some((d) => !Number.isSafeInteger(d) || d < 1))
     throw new SiteConfigError('FEDSTROKE_SITE_PATCH', `must be three positive integers (got [${dims.join(', ')}])`);
   return [dims[0], dims[1], dims[2]];
-}
-
-function integer(setting: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new SiteConfigError(setting, `must be an integer in [${min}, ${max}] (got ${value})`);
-  return value;
-}
-
-function nonEmpty(setting: string, value: string): string {
-  if (value.trim() === '') throw new SiteConfigError(setting, 'is required');
-  return value;
-}
-
-/** cpu, cuda or webgpu; the session runs that provider's lowering of the artifacts and falls back to cpu with one line. */
-function provider(value: string): string {
-  if (!(EXECUTION_PROVIDERS as readonly string[]).includes(value))
-    throw new SiteConfigError(
-      'FEDSTROKE_SITE_PROVIDER',
-      `must be one of ${EXECUTION_PROVIDERS.join(', ')} (got "${value}")`,
-    );
-  return value;
-}
-
-function logLevel(value: string): SiteLogLevel {
-  if (!(LOG_LEVELS as readonly string[]).includes(value))
-    throw new SiteConfigError('FEDSTROKE_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
-  return value as SiteLogLevel;
 }
