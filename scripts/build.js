@@ -26,7 +26,7 @@ function* sources(dir) {
 }
 
 function rewriteAliases(code, outFile) {
-  return code.replace(/require\("(@fedstroke\/[a-z-]+(?:\/testing)?)"\)/g, (match, name) => {
+  return code.replace(/require\("(@fedstroke\/[a-z-]+(?:\/testing|\/tools)?)"\)/g, (match, name) => {
     const target = aliases[name];
     if (!target) throw new Error(`build: unknown path alias ${name} in ${outFile}; add it to tsconfig.json paths`);
     let rel = path.relative(path.dirname(outFile), path.join(outRoot, target));

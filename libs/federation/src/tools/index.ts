@@ -1,0 +1,2 @@
+/** `@fedstroke/federation/tools`: measuring the aggregators (what `fedstroke bench aggregate` runs). */
+export * from './aggregate-bench';
