@@ -91,8 +91,16 @@ export const SITE_DEFAULTS = {
   logLevel: 'info' as SiteLogLevel,
 };
 
+/** The numeric settings, each checked as an integer within its bounds. */
+type IntegerSetting = {
+  [K in keyof SiteAgentConfig]-?: SiteAgentConfig[K] extends number ? K : never;
+}[keyof SiteAgentConfig];
+
 export function resolveSiteConfig(input: SiteAgentConfigInput): SiteAgentConfig {
   const url = check.httpUrl('FEDSTROKE_COORDINATOR_URL', input.coordinatorUrl, 'http://coordinator:4000');
+  /** An integer setting: the input's value or the default, within [min, max]. */
+  const integer = (key: IntegerSetting, variable: string, min: number, max: number): number =>
+    check.integerInRange(variable, input[key] ?? SITE_DEFAULTS[key], min, max);
   const config: SiteAgentConfig = {
     coordinatorUrl: url,
     tls: resolveSiteTls(url, input.tls),
@@ -101,55 +109,20 @@ export function resolveSiteConfig(input: SiteAgentConfigInput): SiteAgentConfig 
     artifactsRoot: resolve(input.artifactsRoot ?? SITE_DEFAULTS.artifactsRoot),
     stateDir: resolve(input.stateDir ?? SITE_DEFAULTS.stateDir),
     federationId: input.federationId === '' ? undefined : input.federationId,
-    threads: check.integerInRange('FEDSTROKE_SITE_THREADS', input.threads ?? SITE_DEFAULTS.threads, 1, 64),
+    threads: integer('threads', 'FEDSTROKE_SITE_THREADS', 1, 64),
     provider: check.oneOf('FEDSTROKE_SITE_PROVIDER', input.provider ?? SITE_DEFAULTS.provider, EXECUTION_PROVIDERS),
-    batchSize: check.integerInRange('FEDSTROKE_SITE_BATCH', input.batchSize ?? SITE_DEFAULTS.batchSize, 1, 64),
+    batchSize: integer('batchSize', 'FEDSTROKE_SITE_BATCH', 1, 64),
     patchSize: patch(input.patchSize ?? SITE_DEFAULTS.patchSize),
-    seed: check.integerInRange('FEDSTROKE_SITE_SEED', input.seed ?? SITE_DEFAULTS.seed, 0, 2 ** 31 - 1),
-    warmupSteps: check.integerInRange(
-      'FEDSTROKE_SITE_WARMUP',
-      input.warmupSteps ?? SITE_DEFAULTS.warmupSteps,
-      0,
-      1_000_000,
-    ),
+    seed: integer('seed', 'FEDSTROKE_SITE_SEED', 0, 2 ** 31 - 1),
+    warmupSteps: integer('warmupSteps', 'FEDSTROKE_SITE_WARMUP', 0, 1_000_000),
     validateGlobal: input.validateGlobal ?? SITE_DEFAULTS.validateGlobal,
-    validateEveryRounds: check.integerInRange(
-      'FEDSTROKE_SITE_VALIDATE_EVERY',
-      input.validateEveryRounds ?? SITE_DEFAULTS.validateEveryRounds,
-      1,
-      1_000_000,
-    ),
+    validateEveryRounds: integer('validateEveryRounds', 'FEDSTROKE_SITE_VALIDATE_EVERY', 1, 1_000_000),
     keepOptimizerState: input.keepOptimizerState ?? SITE_DEFAULTS.keepOptimizerState,
-    checkpointEvery: check.integerInRange(
-      'FEDSTROKE_SITE_CHECKPOINT_EVERY',
-      input.checkpointEvery ?? SITE_DEFAULTS.checkpointEvery,
-      0,
-      1_000_000,
-    ),
-    longPollSeconds: check.integerInRange(
-      'FEDSTROKE_SITE_LONG_POLL_SECONDS',
-      input.longPollSeconds ?? SITE_DEFAULTS.longPollSeconds,
-      0,
-      600,
-    ),
-    retryBaseMs: check.integerInRange(
-      'FEDSTROKE_SITE_RETRY_BASE_MS',
-      input.retryBaseMs ?? SITE_DEFAULTS.retryBaseMs,
-      1,
-      60_000,
-    ),
-    retryMaxMs: check.integerInRange(
-      'FEDSTROKE_SITE_RETRY_MAX_MS',
-      input.retryMaxMs ?? SITE_DEFAULTS.retryMaxMs,
-      1,
-      600_000,
-    ),
-    giveUpAfterSeconds: check.integerInRange(
-      'FEDSTROKE_SITE_GIVE_UP_AFTER_SECONDS',
-      input.giveUpAfterSeconds ?? SITE_DEFAULTS.giveUpAfterSeconds,
-      1,
-      7 * 24 * 3600,
-    ),
+    checkpointEvery: integer('checkpointEvery', 'FEDSTROKE_SITE_CHECKPOINT_EVERY', 0, 1_000_000),
+    longPollSeconds: integer('longPollSeconds', 'FEDSTROKE_SITE_LONG_POLL_SECONDS', 0, 600),
+    retryBaseMs: integer('retryBaseMs', 'FEDSTROKE_SITE_RETRY_BASE_MS', 1, 60_000),
+    retryMaxMs: integer('retryMaxMs', 'FEDSTROKE_SITE_RETRY_MAX_MS', 1, 600_000),
+    giveUpAfterSeconds: integer('giveUpAfterSeconds', 'FEDSTROKE_SITE_GIVE_UP_AFTER_SECONDS', 1, 7 * 24 * 3600),
     logLevel: check.oneOf('FEDSTROKE_LOG_LEVEL', input.logLevel ?? SITE_DEFAULTS.logLevel, LOG_LEVELS),
   };
   if (config.retryMaxMs < config.retryBaseMs)
