@@ -14,6 +14,7 @@ import {
   type PreprocessingSpec,
   type QcWarning,
 } from '@fedstroke/isles';
+import { bytesToFloat32 } from '@fedstroke/protocol';
 import {
   assertFiniteParameters,
   InferenceModel,
@@ -76,7 +77,9 @@ async function readRawWeights(path: string, manifest: Manifest): Promise<Float32
         `float32 = ${manifest.parameterCount * 4} bytes (a .safetensors checkpoint or the raw float32 of a model version)`,
     );
   }
-  const weights = new Float32Array(bytes.slice().buffer);
+  // The file's bytes are this function's alone, so the weights are a view of them (a copy only where the buffer is
+  // not 4-byte aligned); InferenceModel takes its own copy for the session.
+  const weights = bytesToFloat32(bytes, `weights ${path}`);
   assertFiniteParameters(weights, manifest, path);
   return weights;
 }
