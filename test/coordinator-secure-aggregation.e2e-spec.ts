@@ -3,8 +3,9 @@
  * required, and three sites speaking the agent's own protocol code (CoordinatorClient, secureInput, runSecureRound)
  * with synthetic deltas instead of training. What a data-protection officer asks: the coordinator only ever holds
  * masked inputs, yet the model it releases is plain FedAvg of the clipped deltas within the fixed-point bound; a
- * site dropping after its masked upload is still counted (the others reveal its self-mask), a site dropping before
- * it is left out (the others reveal its mask key), and strategies that need single updates are refused.
+ * site dropping after its masked upload is still counted (the others reveal its self-mask; with five sites and
+ * t = 3, two may drop so), a site dropping before it is left out (the others reveal its mask key), and strategies
+ * that need single updates are refused.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,10 +33,11 @@ import {
 } from './coordinator-kit';
 
 const CLIP_NORM = 0.5;
-const SITE_NAMES = ['site-a', 'site-b', 'site-c'];
+/** site-d and site-e join only the five-site federation; the others use the first three. */
+const SITE_NAMES = ['site-a', 'site-b', 'site-c', 'site-d', 'site-e'];
 /** Per-site sample counts (the FedAvg weights) and delta sizes; site-c's delta is clipped. */
-const SAMPLES = [3, 5, 8];
-const DELTA_SCALE = [0.004, 0.008, 0.05];
+const SAMPLES = [3, 5, 8, 2, 6];
+const DELTA_SCALE = [0.004, 0.008, 0.05, 0.006, 0.01];
 
 interface Site {
   name: string;
@@ -49,6 +51,8 @@ describe('secure aggregation through rounds over mutual TLS', () => {
   let admin: Agent;
   const dispatchers: { close(): Promise<void> }[] = [];
   const logs: string[] = [];
+  /** Every registered site, in SITE_NAMES order; `sites` is the three of most federations here. */
+  const allSites: Site[] = [];
   const sites: Site[] = [];
   let federationId: string;
   let pkiDir: string;
@@ -104,12 +108,13 @@ describe('secure aggregation through rounds over mutual TLS', () => {
         ca,
       });
       if (dispatcher) dispatchers.push(dispatcher as unknown as { close(): Promise<void> });
-      sites.push({
+      allSites.push({
         name,
         id: registered.registerSite.site.id,
         client: new CoordinatorClient(coordinator.url, registered.registerSite.token, dispatcher),
       });
     }
+    sites.push(...allSites.slice(0, 3));
     federationId = (await adminCall<{ createFederation: { id: string } }>(CREATE, { input: federationInput('secagg') }))
       .createFederation.id;
     await adminCall('mutation ($id: ID!) { startFederation(id: $id) { status } }', { id: federationId });
@@ -135,9 +140,10 @@ describe('secure aggregation through rounds over mutual TLS', () => {
   async function takeRound(
     round: number,
     federation = federationId,
+    group = sites,
   ): Promise<{ task: TrainingTask; global: Float32Array; weights: Float32Array }[]> {
     return Promise.all(
-      sites.map(async (site, s) => {
+      group.map(async (site, s) => {
         const next = await site.client.nextTask(federation, 5);
         if (next.kind !== 'TRAIN' || !next.training) throw new Error(`${site.name}: no TRAIN task (${next.kind})`);
         const task = next.training;
@@ -152,34 +158,42 @@ describe('secure aggregation through rounds over mutual TLS', () => {
 
   type Taken = Awaited<ReturnType<typeof takeRound>>;
 
-  /** site-c's part of a secure round up to its masked input, which the caller uploads or not (a dropout). */
+  /** Site s's (site-c's) part of a secure round up to its masked input, which the caller uploads or not (a dropout). */
   async function lastWords(
     taken: Taken,
-    encode = (t: Taken[number]) => secureInput(t.task, t.global, t.weights, SAMPLES[2]).words,
+    encode = (t: Taken[number]) => secureInput(t.task, t.global, t.weights, SAMPLES[s]).words,
+    s = 2,
   ) {
-    const { task } = taken[2];
-    const site = new SecureAggregationSite(sites[2].id, {
+    const { task } = taken[s];
+    const me = allSites[s];
+    const site = new SecureAggregationSite(me.id, {
       roundId: task.roundId,
       threshold: task.privacy.secureAggregation?.threshold ?? 0,
       degree: null,
       length: task.privacy.secureAggregation?.length ?? 0,
     });
-    await sites[2].client.advertiseKeys(task.roundId, site.advertise());
-    const shareStep = await sites[2].client.secureRound(task.roundId, 'SHARE', 10);
-    await sites[2].client.submitShares(task.roundId, site.shareKeys(shareStep.roster ?? []));
-    const maskStep = await sites[2].client.secureRound(task.roundId, 'MASK', 10);
+    await me.client.advertiseKeys(task.roundId, site.advertise());
+    const shareStep = await me.client.secureRound(task.roundId, 'SHARE', 10);
+    await me.client.submitShares(task.roundId, site.shareKeys(shareStep.roster ?? []));
+    const maskStep = await me.client.secureRound(task.roundId, 'MASK', 10);
     site.receiveShares(maskStep.incomingShares ?? []);
-    return { task, site, masked: site.maskInput(encode(taken[2])) };
+    return { task, site, masked: site.maskInput(encode(taken[s])) };
   }
 
-  /** site-a and site-b run the agent's whole secure round. */
-  const honest = (round: Taken) =>
-    [0, 1].map((s) =>
+  /** Site s uploads its masked input, then never answers the unmasking request. */
+  const dropAfterUpload = (taken: Taken, s = 2) =>
+    lastWords(taken, undefined, s).then(({ task, masked }) =>
+      allSites[s].client.uploadMaskedInput(task, masked, { numSamples: SAMPLES[s], metrics: {} }),
+    );
+
+  /** site-a and site-b (or `which`) run the agent's whole secure round. */
+  const honest = (round: Taken, which = [0, 1]) =>
+    which.map((s) =>
       runSecureRound(
         round[s].task,
         secureInput(round[s].task, round[s].global, round[s].weights, SAMPLES[s]),
         { numSamples: SAMPLES[s], metrics: {} },
-        context(sites[s]),
+        context(allSites[s]),
       ),
     );
 
@@ -290,9 +304,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
   it('a site that drops after its masked upload is still in the sum; one that drops before is left out', async () => {
     // Round 2: site-c masks and uploads, then never answers the unmasking request.
     let taken = await takeRound(2);
-    const dropAfter = lastWords(taken).then(({ task, masked }) =>
-      sites[2].client.uploadMaskedInput(task, masked, { numSamples: SAMPLES[2], metrics: {} }),
-    );
+    const dropAfter = dropAfterUpload(taken);
     const [a, b, c] = await Promise.all([...honest(taken), dropAfter]);
     expect([a.kind, b.kind, c.kind]).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
     let round = await completedRound(2);
@@ -334,6 +346,47 @@ describe('secure aggregation through rounds over mutual TLS', () => {
       ),
       tolerance(round.aggregation),
     );
+  }, 60_000);
+
+  it('five sites, two dropping after their masked upload: three survivors (t = 3) recover the sum of all five', async () => {
+    const five = allSites;
+    const id = await startPrivateFederation({
+      ...federationInput('five-sites', { rounds: 1, sitesPerRound: 5, quorum: 5 }),
+      siteIds: five.map((site) => site.id),
+      secureAggregation: { threshold: 3, clipNorm: CLIP_NORM, maxSampleWeight: 100, stepSeconds: 5 },
+    });
+    const taken = await takeRound(1, id, five);
+    expect(taken.map((t) => t.task.privacy.secureAggregation?.threshold)).toEqual([3, 3, 3, 3, 3]);
+    // site-d and site-e upload their masked inputs and go; site-a, -b and -c must reveal both their self-masks.
+    const outcomes = await Promise.all([
+      ...honest(taken, [0, 1, 2]),
+      dropAfterUpload(taken, 3),
+      dropAfterUpload(taken, 4),
+    ]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+    const round = await completedRound(1, id);
+    expect(round).toMatchObject({ status: 'COMPLETED', privacy: { secureAggregation: true, survivors: 5 } });
+    // Only the three survivors answered the unmasking step.
+    const unmask = await coordinator.app.get(SecureAggregationRepository).messages(taken[0].task.roundId, 'UNMASK');
+    expect(new Set(unmask.map((m) => m.siteId))).toEqual(new Set(five.slice(0, 3).map((site) => site.id)));
+    const federation = await adminCall<{ federation: { status: string; latestModelVersion: { id: string } } }>(
+      'query ($id: ID!) { federation(id: $id) { status latestModelVersion { id } } }',
+      { id },
+    );
+    expect(federation.federation.status).toBe('COMPLETED');
+    const model = await fetch(`${coordinator.url}/models/${federation.federation.latestModelVersion.id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      dispatcher: admin,
+    } as RequestInit);
+    const bytes = new Uint8Array(await model.arrayBuffer());
+    const released = new Float32Array(bytes.buffer, 0, PARAMETER_COUNT);
+    const weights = taken.map((t) => t.weights);
+    expectClose(released, plainFedAvg(taken[0].global, weights, [0, 1, 2, 3, 4]), tolerance(round.aggregation));
+    // The dropped sites' inputs are really in it: the survivors' FedAvg alone is far off.
+    const survivorsOnly = plainFedAvg(taken[0].global, weights, [0, 1, 2]);
+    let gap = 0;
+    for (let j = 0; j < PARAMETER_COUNT; j++) gap = Math.max(gap, Math.abs(released[j] - survivorsOnly[j]));
+    expect(gap).toBeGreaterThan(100 * tolerance(round.aggregation));
   }, 60_000);
 
   it('a site that skips its clip makes the unmasked sum impossible: the round fails and no model is released', async () => {
@@ -465,9 +518,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
     const restartFederation = await startPrivateFederation(input);
     const taken = await takeRound(1, restartFederation);
     // site-c uploads its masked input and goes: UNMASK then waits stepSeconds for its answer.
-    const dropAfter = lastWords(taken).then(({ task, masked }) =>
-      sites[2].client.uploadMaskedInput(task, masked, { numSamples: SAMPLES[2], metrics: {} }),
-    );
+    const dropAfter = dropAfterUpload(taken);
     const outcomes = await Promise.all([...honest(taken), dropAfter]);
     expect(outcomes.map((o) => o.kind)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
     // Both survivors have answered; the round is still at UNMASK, waiting for site-c.
