@@ -2,6 +2,7 @@
  * What issue 10 calls done, small: `fedstroke simulate --secure-aggregation` with client-level DP-FedAvg and
  * sample-level DP-SGD runs a coordinator and three site agents as processes over mutual TLS (the default), every
  * round is unmasked from the sites' masked inputs, and the report states ε (per round, and for the final model).
+ * Then the same federation without DP, and `fedstroke report` draws it beside the DP run from the two summaries.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,7 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { epsilonAfter } from '@fedstroke/federation';
-import { buildOnce, generateSmallDataset, lastJsonLine, readSimulateRun, ROOT, simulateArgs } from './federation-kit';
+import type { SimulationReport } from '@fedstroke/report';
+import {
+  buildOnce,
+  FEDSTROKE_BIN,
+  generateSmallDataset,
+  lastJsonLine,
+  readSimulateRun,
+  ROOT,
+  simulateArgs,
+} from './federation-kit';
 
 const run = promisify(execFile);
 let root: string;
@@ -67,4 +77,42 @@ it('simulate --secure-aggregation --dp-noise --dp-sgd-noise completes over mTLS 
   // The coordinator stored only masked inputs: no site's update was ever readable there.
   const log = readFileSync(join(runDir, 'logs', 'coordinator.log'), 'utf8');
   expect(log.match(/"event":"secagg.step"[^\n]*"step":"UNMASKED"/g)).toHaveLength(2);
+}, 170_000);
+
+it('fedstroke report draws the same federation without DP beside the DP run, from the two real summaries', async () => {
+  // The DP run above is runs/e2e; the same profile without any privacy option becomes runs/e2e-plain.
+  const plainArgs = simulateArgs(root, join(root, 'data'), 2, 2).map((arg) => (arg === 'e2e' ? 'e2e-plain' : arg));
+  await run(process.execPath, [...plainArgs, '--quiet'], { cwd: ROOT, timeout: 150_000 });
+  const runs = join(root, 'runs');
+  const plain = JSON.parse(readFileSync(join(runs, 'e2e-plain', 'summary.json'), 'utf8')) as SimulationReport;
+  expect(plain.profile.privacy).toBeUndefined();
+
+  const { stdout } = await run(
+    process.execPath,
+    [FEDSTROKE_BIN, 'report', join(runs, 'e2e'), '--without-dp', join(runs, 'e2e-plain'), '--json'],
+    { cwd: ROOT, timeout: 30_000 },
+  );
+  const federatedPlain = plain.approaches.find((a) => a.kind === 'federated')?.test.summary.dice;
+  const expectedRounds = plain.rounds
+    .filter((r) => typeof r.metrics.valDice === 'number')
+    .map((r) => ({ index: r.index, valDice: r.metrics.valDice }));
+  expect(expectedRounds.length).toBeGreaterThan(0);
+  expect(lastJsonLine(stdout)).toMatchObject({
+    privacyReference: { runId: 'e2e-plain', rounds: expectedRounds, testDice: { mean: federatedPlain?.mean } },
+  });
+  const { runDir, summary } = readSimulateRun(root);
+  expect(summary.privacyReference?.runId).toBe('e2e-plain');
+  const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+  expect(html).toContain('data-name="same run without DP (e2e-plain), at the same round"');
+  expect(html).toContain('data-name="federated, with DP"');
+  expect(html).toMatch(
+    /the same federation without DP \(run e2e-plain\) reached test Dice \d\.\d{3} ± \d\.\d{3}, against/,
+  );
+
+  // A DP run as its own reference is refused with the reason.
+  await expect(
+    run(process.execPath, [FEDSTROKE_BIN, 'report', join(runs, 'e2e'), '--without-dp', join(runs, 'e2e')], {
+      cwd: ROOT,
+    }),
+  ).rejects.toMatchObject({ stderr: expect.stringContaining('has differential privacy on') });
 }, 170_000);

@@ -4,6 +4,7 @@
  * the caller writes the files.
  */
 export * from './run-report';
+export * from './privacy-reference';
 export * from './case-selection';
 export * from './summary-table';
 export * from './svg/scale';

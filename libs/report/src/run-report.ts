@@ -3,6 +3,7 @@
  * (numbers, strings, arrays) so it serialises as is; the PNG overlays ride along as base64 for the HTML only.
  */
 import type { CaseSetSummary } from '@fedstroke/metrics';
+import type { PrivacyReference } from './privacy-reference';
 import type { StudyQuality } from './quality/study-quality';
 
 export const SUMMARY_FORMAT = 'fedstroke-simulate-summary/1';
@@ -175,4 +176,6 @@ export interface SimulationReport {
   approaches: ApproachResult[];
   /** The study's view of the test set (studyQuality of the approaches); report.html renders the same figures. */
   quality?: StudyQuality;
+  /** A DP run's twin without DP (`fedstroke report RUN --without-dp RUN`), drawn beside it on the privacy-utility curve. */
+  privacyReference?: PrivacyReference;
 }

@@ -8,6 +8,7 @@ import { registerExportCommand } from './export.command';
 import { registerGradCommand } from './grad.command';
 import { registerInspectCommand } from './inspect.command';
 import { registerPkiCommand } from './pki.command';
+import { registerReportCommand } from './report.command';
 import { registerSegmentCommand } from './segment.command';
 import { registerSimulateCommand } from './simulate.command';
 import { registerSiteCommand } from './site.command';
@@ -28,6 +29,7 @@ export const commands: Array<(program: Command) => void> = [
   registerSegmentCommand,
   registerExportCommand,
   registerSimulateCommand,
+  registerReportCommand,
   registerCoordinatorCommand,
   registerSiteCommand,
   registerPkiCommand,

@@ -83,18 +83,31 @@ export function epsilonChart(report: SimulationReport): string {
 
 /**
  * The privacy-utility curve of a DP run: the sites' sample-weighted validation Dice of each validated round against
- * the ε spent by then (client level, else sample level); '' without DP.
+ * the ε spent by then (client level, else sample level); '' without DP. With a privacy reference (the same run
+ * without DP), its Dice after the same round is drawn at the DP run's ε of that round: the gap is what the noise
+ * cost at that budget.
  */
 export function privacyUtilityChart(report: SimulationReport): string {
+  const epsilonAt = new Map(
+    report.rounds.map((r) => [r.index, r.privacy?.epsilon ?? r.privacy?.sampleEpsilon ?? NaN] as const),
+  );
   const points = report.rounds
-    .map((r) => ({
-      x: r.privacy?.epsilon ?? r.privacy?.sampleEpsilon ?? NaN,
-      y: r.metrics[ROUND_METRICS.valDice] ?? NaN,
-    }))
+    .map((r) => ({ x: epsilonAt.get(r.index) ?? NaN, y: r.metrics[ROUND_METRICS.valDice] ?? NaN }))
     .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   if (points.length === 0) return '';
+  const series: LineSeries[] = [{ name: 'federated, with DP', points }];
+  const reference = report.privacyReference;
+  if (reference) {
+    series.push({
+      name: `same run without DP (${reference.runId}), at the same round`,
+      dashed: true,
+      points: reference.rounds
+        .map((r) => ({ x: epsilonAt.get(r.index) ?? NaN, y: r.valDice }))
+        .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)),
+    });
+  }
   const level = report.rounds.some((r) => typeof r.privacy?.epsilon === 'number') ? 'client-level' : 'sample-level';
-  return lineChartSvg([{ name: 'federated, with DP', points }], {
+  return lineChartSvg(series, {
     title: 'Privacy against utility: validation Dice against ε',
     xLabel: `${level} ε spent`,
     yLabel: 'Dice',

@@ -124,6 +124,14 @@ function privacyParagraph(report: SimulationReport): string {
     );
   }
   if (privacy.endedBy) parts.push(`the federation ended early: ${privacy.endedBy}`);
+  const reference = report.privacyReference?.testDice;
+  const federated = report.approaches.find((a) => a.kind === 'federated')?.test.summary.dice;
+  if (reference && federated && report.privacyReference) {
+    parts.push(
+      `the same federation without DP (run ${report.privacyReference.runId}) reached test Dice ` +
+        `${reference.mean.toFixed(3)} ± ${reference.sd.toFixed(3)}, against ${federated.mean.toFixed(3)} ± ${federated.sd.toFixed(3)} with DP`,
+    );
+  }
   return `<p>Privacy: ${escapeXml(parts.join('; '))}.</p>`;
 }
 
