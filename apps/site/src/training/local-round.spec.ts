@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DP_SGD_SAMPLING_RATE_METRIC } from '@fedstroke/federation';
 import { DETECTION_CASES_METRIC, selectDetectionSettings } from '@fedstroke/metrics';
 import { TrainingSession } from '@fedstroke/runtime';
 import { learningRateAt } from '@fedstroke/training';
@@ -107,6 +108,38 @@ describe('trainLocalRound', () => {
     });
     expect(plain.update.controlDelta).toBeUndefined();
     expect(plain.commit).toEqual({});
+  });
+
+  it('SCAFFOLD with DP-SGD: the correction steers the private steps and Δc_i is computed from the DP-trained weights', async () => {
+    // c − c_i far larger than any clipped, noised gradient of this model: every Adam step then moves against it.
+    const serverControl = Float32Array.from([5, -5, 5]);
+    const siteControl = new Float32Array(3);
+    const dpSgd = { noiseMultiplier: 0.5, clipNorm: 0.01, expectedBatchSize: 2 };
+    const { update, commit } = await round(
+      { scaffold: { serverControl, siteControl } },
+      { ...task, privacy: { dpSgd } },
+    );
+    const rates = Array.from({ length: 6 }, (_, k) =>
+      learningRateAt({ kind: 'poly', baseLr: 0.05, totalSteps: 12, warmupSteps: 0 }, k),
+    );
+    const stepSizeSum = rates.reduce((a, b) => a + b);
+    global.forEach((x, j) => {
+      const moved = update.weights[j] - x;
+      expect(Math.sign(moved)).toBe(-Math.sign(serverControl[j]));
+      expect(Math.abs(moved)).toBeGreaterThan(0.5 * stepSizeSum);
+      // The control variate is post-processing of the DP-SGD iterates: no further privacy cost.
+      const delta = (x - update.weights[j]) / stepSizeSum - serverControl[j];
+      expect(update.controlDelta?.[j]).toBeCloseTo(delta, 5);
+      expect(commit['scaffold-control']?.[j]).toBeCloseTo(siteControl[j] + delta, 5);
+    });
+    // The accountant's q = B/N is reported as with DP-SGD alone.
+    expect(update.metrics[DP_SGD_SAMPLING_RATE_METRIC]).toBe(2 / dataset.train.length);
+    // The opposite correction moves every weight the other way (the data's own gradient would not flip).
+    const flipped = await round(
+      { scaffold: { serverControl: serverControl.map((c) => -c), siteControl } },
+      { ...task, privacy: { dpSgd } },
+    );
+    global.forEach((x, j) => expect(Math.sign(flipped.update.weights[j] - x)).toBe(Math.sign(serverControl[j])));
   });
 
   it('FedBN: trains from the site’s own values of the local ranges and keeps what they became', async () => {

@@ -7,8 +7,12 @@
  * - the released model is the clipped mean plus Gaussian noise of the recorded std (the residual's spread, which
  *   would be ~1e-7 without noise);
  * - ε after each round is the RDP accountant's for q = 1 and grows every round.
+ * And SCAFFOLD with sample-level DP-SGD: accepted at createFederation (the correction c − c_i is fixed during a round
+ * and Δc_i is computed from the DP-trained weights, so both are post-processing of DP outputs; the site side is
+ * apps/site/src/training/local-round.spec.ts), the task carries both, and a round with Δc_i is accounted.
  */
 import { deltaNoiseMultiplier, epsilonAfter, type ClientDpOptions } from '@fedstroke/federation';
+import { UPDATE_HEADERS } from '@fedstroke/protocol';
 import {
   ADMIN_TOKEN,
   bootCoordinator,
@@ -172,6 +176,71 @@ describe('central DP-FedAvg with adaptive clipping through real rounds', () => {
     expect(last).toBeGreaterThan(NORMS[1]);
     expect(last).toBeLessThan(1);
   }, 90_000);
+
+  it('SCAFFOLD with DP-SGD: accepted, the task carries both, a round with Δc_i completes with sample-level ε', async () => {
+    const { url } = coordinator;
+    const sampleLevel = { noiseMultiplier: 1.1, clipNorm: 1, expectedBatchSize: 2 };
+    const { sites, federationId } = await startFederation(url, ['scaffold-dp-a', 'scaffold-dp-b'], {
+      name: 'scaffold-dp-sgd',
+      strategy: 'SCAFFOLD',
+      rounds: 1,
+      quorum: 2,
+      deadlineSeconds: 60,
+      localSteps: 4,
+      differentialPrivacy: { delta: DELTA, sampleLevel },
+    });
+    const taskQuery = `mutation ($id: ID, $wait: Int) { nextTask(federationId: $id, waitSeconds: $wait) { kind
+      training { roundId baseModelVersionId updateUploadPath parameterLayoutSha256 modelDownloadPath controlVariatePath
+        privacy { dpSgd { noiseMultiplier clipNorm expectedBatchSize } } } } }`;
+    type Task = Parameters<typeof uploadUpdate>[2] & {
+      controlVariatePath: string | null;
+      privacy: { dpSgd: typeof sampleLevel | null };
+    };
+    const tasks = await Promise.all(
+      sites.map(async (site) => {
+        const data = await gqlOk<{ nextTask: { kind: string; training: Task } }>(url, site.token, taskQuery, {
+          id: federationId,
+          wait: 5,
+        });
+        expect(data.nextTask.kind).toBe('TRAIN');
+        return data.nextTask.training;
+      }),
+    );
+    for (const task of tasks) {
+      expect(task.privacy.dpSgd).toEqual(sampleLevel);
+      expect(task.controlVariatePath).toMatch(/^\/models\/.+/);
+    }
+    const { weights: global } = await downloadModel(url, sites[0].token, tasks[0].modelDownloadPath);
+    const rates = [0.25, 0.5];
+    const uploads = await Promise.all(
+      sites.map((site, s) => {
+        const body = new Float32Array(2 * PARAMETER_COUNT);
+        body.set(global.map((w) => w + 0.01 * (s + 1)));
+        body.fill(0.001 * (s + 1), PARAMETER_COUNT);
+        return uploadUpdate(url, site, tasks[s], body, {
+          metrics: { loss: 0.5, localSteps: 4, dpSgdSamplingRate: rates[s] },
+          headers: { [UPDATE_HEADERS.parts]: 'weights,control-delta' },
+        });
+      }),
+    );
+    expect(uploads.map((u) => u.status)).toEqual([202, 202]);
+    const federation = await eventually(async () => {
+      const data = await gqlOk<{
+        federation: { status: string; privacy: { sampleEpsilon: number | null; roundsAccounted: number } };
+      }>(
+        url,
+        ADMIN_TOKEN,
+        'query ($id: ID!) { federation(id: $id) { status privacy { sampleEpsilon roundsAccounted } } }',
+        {
+          id: federationId,
+        },
+      );
+      return data.federation.status === 'COMPLETED' ? data.federation : undefined;
+    }, 30_000);
+    // The most exposed site: 4 DP-SGD steps at the larger q.
+    const worst = epsilonAfter(4, { noiseMultiplier: sampleLevel.noiseMultiplier, samplingRate: 0.5, delta: DELTA });
+    expect(federation.privacy).toEqual({ sampleEpsilon: expect.closeTo(worst, 6), roundsAccounted: 1 });
+  }, 60_000);
 });
 
 /**
