@@ -9,6 +9,9 @@ import { PrivacyAccountant } from './privacy-accountant.service';
 import { FederationPrivacyResolver, RoundPrivacyResolver } from './privacy.resolver';
 import { PrivateAggregator } from './private-aggregator';
 import { PrivateRounds } from './private-rounds.service';
+import { SecAggRelay } from './secure-aggregation/secagg-relay.service';
+import { SecAggRoundSteps } from './secure-aggregation/secagg-round-steps';
+import { SecAggUnmasking } from './secure-aggregation/secagg-unmasking';
 import { SecureAggregationRepository } from './secure-aggregation/secagg.repository';
 import { SecureAggregationResolver } from './secure-aggregation/secagg.resolver';
 import { SecureAggregationService } from './secure-aggregation/secure-aggregation.service';
@@ -18,6 +21,9 @@ import { SqlSecureAggregationRepository } from './secure-aggregation/sql-secagg.
 @Module({
   providers: [
     repository(SecureAggregationRepository, (handle) => new SqlSecureAggregationRepository(handle)),
+    SecAggRoundSteps,
+    SecAggUnmasking,
+    SecAggRelay,
     SecureAggregationService,
     PrivateAggregator,
     PrivacyAccountant,

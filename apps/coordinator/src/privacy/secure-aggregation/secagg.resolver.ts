@@ -14,7 +14,8 @@ import {
   SecAggWaitArgs,
   UnmaskResponseInput,
 } from './secagg.models';
-import { type SiteSecAggView, SecureAggregationService } from './secure-aggregation.service';
+import { SecAggRelay } from './secagg-relay.service';
+import type { SiteSecAggView } from './secagg-site-view';
 
 /**
  * The site agent's side of a secure round (site token and, under TLS, its certificate): send keys, shares and the
@@ -24,7 +25,7 @@ import { type SiteSecAggView, SecureAggregationService } from './secure-aggregat
 @Resolver(() => SecAggViewModel)
 export class SecureAggregationResolver {
   constructor(
-    private readonly service: SecureAggregationService,
+    private readonly relay: SecAggRelay,
     private readonly orchestrator: RoundOrchestrator,
     private readonly federations: FederationRepository,
     private readonly rounds: RoundRepository,
@@ -36,7 +37,7 @@ export class SecureAggregationResolver {
   async secureAggregation(@CurrentSite() site: SitePrincipal, @Args() args: SecAggWaitArgs): Promise<SecAggViewModel> {
     const { federation, round } = await this.roundOf(args.roundId);
     const waitMs = Math.min(args.waitSeconds, this.config.get('longPollMaxSeconds')) * 1000;
-    return toModel(await this.service.siteView(site, federation, round, args.step, waitMs));
+    return toModel(await this.relay.siteView(site, federation, round, args.step, waitMs));
   }
 
   @Mutation(() => SecAggViewModel, { description: 'Step ADVERTISE: this site’s public keys for the round.' })
@@ -47,7 +48,7 @@ export class SecureAggregationResolver {
     @Args('keys') keys: SecAggKeysInput,
   ): Promise<SecAggViewModel> {
     const { federation, round } = await this.roundOf(roundId);
-    const view = await this.service.advertise(site, federation, round, { ...keys });
+    const view = await this.relay.advertise(site, federation, round, { ...keys });
     void this.orchestrator.kick(federation.id);
     return toModel(view);
   }
@@ -62,7 +63,7 @@ export class SecureAggregationResolver {
     @Args('shares', { type: () => [SealedShareInput] }) shares: SealedShareInput[],
   ): Promise<SecAggViewModel> {
     const { federation, round } = await this.roundOf(roundId);
-    const view = await this.service.submitShares(
+    const view = await this.relay.submitShares(
       site,
       federation,
       round,
@@ -85,7 +86,7 @@ export class SecureAggregationResolver {
       selfMaskShares: response.selfMaskShares.map((s) => ({ ...s })),
       maskKeyShares: response.maskKeyShares.map((s) => ({ ...s })),
     };
-    const view = await this.service.submitUnmask(site, federation, round, plain);
+    const view = await this.relay.submitUnmask(site, federation, round, plain);
     void this.orchestrator.kick(federation.id);
     return toModel(view);
   }
