@@ -21,6 +21,7 @@ import {
   gqlOk,
   makeWorkspace,
   PARAMETER_COUNT,
+  residualMeanStd,
   startFederation,
   takeTask,
   uploadUpdate,
@@ -252,15 +253,7 @@ function checkNoise(released: Float32Array, expected: Float64Array, round: Round
   const recorded = Number(round.aggregation.find((a) => a.name === 'noiseStd')?.value);
   expect(recorded).toBeCloseTo(deltaNoiseMultiplier(DP) * clipNorm, 10);
   expect(recorded).toBeGreaterThan(DP.noiseMultiplier * clipNorm);
-  let sum = 0;
-  let squares = 0;
-  for (let j = 0; j < expected.length; j++) {
-    const d = released[j] - expected[j];
-    sum += d;
-    squares += d * d;
-  }
-  const mean = sum / expected.length;
-  const std = Math.sqrt(squares / expected.length - mean * mean);
+  const { mean, std } = residualMeanStd(released, expected);
   const perCoordinate = recorded / NORMS.length;
   expect(std).toBeGreaterThan(perCoordinate * 0.85);
   expect(std).toBeLessThan(perCoordinate * 1.15);

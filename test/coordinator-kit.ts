@@ -416,3 +416,16 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 }
 
 export const constant = (value: number) => new Float32Array(PARAMETER_COUNT).fill(value);
+
+/** Mean and standard deviation of `actual − expected` over the coordinates (the noise a DP round left in a model). */
+export function residualMeanStd(actual: ArrayLike<number>, expected: ArrayLike<number>): { mean: number; std: number } {
+  let sum = 0;
+  let squares = 0;
+  for (let j = 0; j < expected.length; j++) {
+    const d = actual[j] - expected[j];
+    sum += d;
+    squares += d * d;
+  }
+  const mean = sum / expected.length;
+  return { mean, std: Math.sqrt(squares / expected.length - mean * mean) };
+}

@@ -29,6 +29,7 @@ import {
   makeWorkspace,
   PARAMETER_COUNT,
   REGISTER_SITE,
+  residualMeanStd,
   type Workspace,
 } from './coordinator-kit';
 
@@ -262,6 +263,21 @@ describe('secure aggregation through rounds over mutual TLS', () => {
     return sites[0].client.downloadModel(next.training);
   }
 
+  /** The federation's status and the weights of its latest model version, downloaded as an admin. */
+  async function latestModel(federation: string): Promise<{ status: string; weights: Float32Array }> {
+    const data = await adminCall<{ federation: { status: string; latestModelVersion: { id: string } } }>(
+      'query ($id: ID!) { federation(id: $id) { status latestModelVersion { id } } }',
+      { id: federation },
+    );
+    const model = await fetch(`${coordinator.url}/models/${data.federation.latestModelVersion.id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      dispatcher: admin,
+    } as RequestInit);
+    const bytes = new Uint8Array(await model.arrayBuffer());
+    expect(bytes.byteLength).toBe(PARAMETER_COUNT * 4);
+    return { status: data.federation.status, weights: new Float32Array(bytes.buffer, 0, PARAMETER_COUNT) };
+  }
+
   function expectClose(actual: Float32Array, expected: Float64Array, tolerance: number): void {
     let worst = 0;
     for (let j = 0; j < expected.length; j++) worst = Math.max(worst, Math.abs(actual[j] - expected[j]));
@@ -326,19 +342,10 @@ describe('secure aggregation through rounds over mutual TLS', () => {
     expect(outcomes3.map((o) => o.kind)).toEqual(['ACCEPTED', 'ACCEPTED']);
     round = await completedRound(3);
     expect(round).toMatchObject({ status: 'COMPLETED', privacy: { survivors: 2 } });
-    const federation = await adminCall<{ federation: { status: string; latestModelVersion: { id: string } } }>(
-      'query ($id: ID!) { federation(id: $id) { status latestModelVersion { id } } }',
-      { id: federationId },
-    );
-    expect(federation.federation.status).toBe('COMPLETED');
-    const model = await fetch(`${coordinator.url}/models/${federation.federation.latestModelVersion.id}`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      dispatcher: admin,
-    } as RequestInit);
-    const bytes = new Uint8Array(await model.arrayBuffer());
-    expect(bytes.byteLength).toBe(PARAMETER_COUNT * 4);
+    const final = await latestModel(federationId);
+    expect(final.status).toBe('COMPLETED');
     expectClose(
-      new Float32Array(bytes.buffer, 0, PARAMETER_COUNT),
+      final.weights,
       plainFedAvg(
         taken[0].global,
         taken.map((t) => t.weights),
@@ -369,17 +376,9 @@ describe('secure aggregation through rounds over mutual TLS', () => {
     // Only the three survivors answered the unmasking step.
     const unmask = await coordinator.app.get(SecureAggregationRepository).messages(taken[0].task.roundId, 'UNMASK');
     expect(new Set(unmask.map((m) => m.siteId))).toEqual(new Set(five.slice(0, 3).map((site) => site.id)));
-    const federation = await adminCall<{ federation: { status: string; latestModelVersion: { id: string } } }>(
-      'query ($id: ID!) { federation(id: $id) { status latestModelVersion { id } } }',
-      { id },
-    );
-    expect(federation.federation.status).toBe('COMPLETED');
-    const model = await fetch(`${coordinator.url}/models/${federation.federation.latestModelVersion.id}`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      dispatcher: admin,
-    } as RequestInit);
-    const bytes = new Uint8Array(await model.arrayBuffer());
-    const released = new Float32Array(bytes.buffer, 0, PARAMETER_COUNT);
+    const final = await latestModel(id);
+    expect(final.status).toBe('COMPLETED');
+    const released = final.weights;
     const weights = taken.map((t) => t.weights);
     expectClose(released, plainFedAvg(taken[0].global, weights, [0, 1, 2, 3, 4]), tolerance(round.aggregation));
     // The dropped sites' inputs are really in it: the survivors' FedAvg alone is far off.
@@ -475,15 +474,7 @@ describe('secure aggregation through rounds over mutual TLS', () => {
           const scale = Math.min(1, CLIP_NORM / Math.sqrt(squares));
           for (let j = 0; j < global.length; j++) expected[j] += (scale * (weights[j] - global[j])) / 3;
         }
-        let sum = 0;
-        let squares = 0;
-        for (let j = 0; j < expected.length; j++) {
-          const d = released[j] - expected[j];
-          sum += d;
-          squares += d * d;
-        }
-        const mean = sum / expected.length;
-        const std = Math.sqrt(squares / expected.length - mean * mean);
+        const { mean, std } = residualMeanStd(released, expected);
         const value = (name: string) => Number(round.aggregation.find((a) => a.name === name)?.value);
         expect(value('denominator')).toBe(3);
         // At least z·C in the sum (any t survivors carry it all), spread over the fixed denominator.
@@ -533,17 +524,8 @@ describe('secure aggregation through rounds over mutual TLS', () => {
 
     const round = await completedRound(1, restartFederation);
     expect(round).toMatchObject({ status: 'COMPLETED', privacy: { survivors: 3 } });
-    const federation = await adminCall<{ federation: { latestModelVersion: { id: string } } }>(
-      'query ($id: ID!) { federation(id: $id) { latestModelVersion { id } } }',
-      { id: restartFederation },
-    );
-    const model = await fetch(`${coordinator.url}/models/${federation.federation.latestModelVersion.id}`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      dispatcher: admin,
-    } as RequestInit);
-    const bytes = new Uint8Array(await model.arrayBuffer());
     expectClose(
-      new Float32Array(bytes.buffer, 0, PARAMETER_COUNT),
+      (await latestModel(restartFederation)).weights,
       plainFedAvg(
         taken[0].global,
         taken.map((t) => t.weights),

@@ -2,34 +2,12 @@ import { privacyUtilityChart } from './html/report-charts';
 import { renderReportHtml } from './html/report-html';
 import { privacyReferenceOf } from './privacy-reference';
 import type { SimulationReport } from './run-report';
-import { sampleReport } from './testing/report-fixture';
+import { privateReport, sampleReport } from './testing/report-fixture';
 
 /** The fixture with client-level DP on: ε 4.5 and 7.25 after its two rounds. */
 function dpReport(): SimulationReport {
-  const report = sampleReport();
+  const report = privateReport({ secureAggregation: false, targetEpsilon: null });
   report.runId = 'with-dp';
-  report.profile.privacy = {
-    secureAggregation: null,
-    differentialPrivacy: {
-      delta: 1e-5,
-      targetEpsilon: null,
-      clientNoiseMultiplier: 1.1,
-      clientClipNorm: 0.5,
-      sampleNoiseMultiplier: null,
-    },
-    epsilon: 7.25,
-    sampleEpsilon: null,
-    endedBy: null,
-  };
-  report.rounds.forEach((round, i) => {
-    round.privacy = {
-      secureAggregation: false,
-      survivors: null,
-      epsilon: [4.5, 7.25][i],
-      sampleEpsilon: null,
-      delta: 1e-5,
-    };
-  });
   return report;
 }
 

@@ -1,5 +1,5 @@
 import { renderReportHtml } from './report-html';
-import { sampleReport } from '../testing/report-fixture';
+import { privateReport, sampleReport } from '../testing/report-fixture';
 
 describe('renderReportHtml', () => {
   const html = renderReportHtml(sampleReport());
@@ -33,29 +33,7 @@ describe('renderReportHtml', () => {
 });
 
 describe('renderReportHtml of a private run', () => {
-  const report = sampleReport();
-  report.profile.privacy = {
-    secureAggregation: { threshold: 2, clipNorm: 0.5 },
-    differentialPrivacy: {
-      delta: 1e-5,
-      targetEpsilon: 40,
-      clientNoiseMultiplier: 1.1,
-      clientClipNorm: 0.5,
-      sampleNoiseMultiplier: null,
-    },
-    epsilon: 7.25,
-    sampleEpsilon: null,
-    endedBy: null,
-  };
-  report.rounds.forEach((round, i) => {
-    round.privacy = {
-      secureAggregation: true,
-      survivors: 3,
-      epsilon: [4.5, 7.25][i],
-      sampleEpsilon: null,
-      delta: 1e-5,
-    };
-  });
+  const report = privateReport({ secureAggregation: true, targetEpsilon: 40 });
   const html = renderReportHtml(report);
 
   it('states what protected the updates and the final model’s ε at δ', () => {

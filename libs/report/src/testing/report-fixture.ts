@@ -1,7 +1,7 @@
 /** A small but complete SimulationReport for the report specs. */
 import { summarizeCases } from '@fedstroke/metrics';
 import { renderOverlayPng } from '../png/overlay';
-import type { ApproachResult, CaseRow, RoundRow, SimulationReport } from '../run-report';
+import type { ApproachResult, CaseRow, PrivacyProfile, RoundRow, SimulationReport } from '../run-report';
 import { SUMMARY_FORMAT } from '../run-report';
 
 export function caseRows(prefix: string, dices: number[]): CaseRow[] {
@@ -96,4 +96,36 @@ export function sampleReport(): SimulationReport {
     })),
     approaches: [approach('federated', 'federated', 0), approach('centralized', 'centralized', 0.05)],
   };
+}
+
+/**
+ * The sample report with client-level DP (z 1.1, C 0.5, δ 1e-5), ε 4.5 and 7.25 after its two rounds, with or
+ * without secure aggregation (t 2 of 3) and an ε budget.
+ */
+export function privateReport(options: { secureAggregation: boolean; targetEpsilon: number | null }): SimulationReport {
+  const report = sampleReport();
+  const privacy: PrivacyProfile = {
+    secureAggregation: options.secureAggregation ? { threshold: 2, clipNorm: 0.5 } : null,
+    differentialPrivacy: {
+      delta: 1e-5,
+      targetEpsilon: options.targetEpsilon,
+      clientNoiseMultiplier: 1.1,
+      clientClipNorm: 0.5,
+      sampleNoiseMultiplier: null,
+    },
+    epsilon: 7.25,
+    sampleEpsilon: null,
+    endedBy: null,
+  };
+  report.profile.privacy = privacy;
+  report.rounds.forEach((round, i) => {
+    round.privacy = {
+      secureAggregation: options.secureAggregation,
+      survivors: options.secureAggregation ? 3 : null,
+      epsilon: [4.5, 7.25][i],
+      sampleEpsilon: null,
+      delta: 1e-5,
+    };
+  });
+  return report;
 }

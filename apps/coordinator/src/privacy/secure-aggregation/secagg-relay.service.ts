@@ -11,7 +11,7 @@ import { ParticipationRepository } from '../../persistence/repositories';
 import { checkAdvertisement, checkShares, checkUnmaskResponse } from './secagg-messages.check';
 import type { SecAggMessageKind, SecAggPayloads, SecAggRoundRecord, SecAggStep } from './secagg-records';
 import { SecAggRoundSteps } from './secagg-round-steps';
-import { type SiteSecAggView, siteViewOf, STEP_ORDER } from './secagg-site-view';
+import { type SiteSecAggView, siteViewOf, stepRank } from './secagg-site-view';
 import { SecureAggregationRepository } from './secagg.repository';
 
 @Injectable()
@@ -78,7 +78,7 @@ export class SecAggRelay {
     const until = Date.now() + waitMs;
     for (;;) {
       const record = await this.steps.ensure(federation, round);
-      if (STEP_ORDER[record.step] >= STEP_ORDER[step] || until <= Date.now() || signal?.aborted)
+      if (stepRank(record.step) >= stepRank(step) || until <= Date.now() || signal?.aborted)
         return siteViewOf(this.repository, record, site.siteId);
       await this.steps.nextChange(round.id, until - Date.now(), signal);
     }

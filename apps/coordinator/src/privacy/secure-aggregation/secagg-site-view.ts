@@ -3,17 +3,11 @@
  * it shared its own keys, the unmasking request once it survived; nothing of a failed round but the reason.
  */
 import { type KeyAdvertisement, type SealedShare, unmaskRequest, type UnmaskRequest } from '@fedstroke/federation';
-import type { SecAggRoundRecord, SecAggStep } from './secagg-records';
+import { SECAGG_STEPS, type SecAggRoundRecord, type SecAggStep } from './secagg-records';
 import type { SecureAggregationRepository } from './secagg.repository';
 
-export const STEP_ORDER: Record<SecAggStep, number> = {
-  ADVERTISE: 0,
-  SHARE: 1,
-  MASK: 2,
-  UNMASK: 3,
-  UNMASKED: 4,
-  FAILED: 5,
-};
+/** Where a step is in the round (SECAGG_STEPS lists them in order): a site waiting for `step` is served from there on. */
+export const stepRank = (step: SecAggStep): number => SECAGG_STEPS.indexOf(step);
 
 export interface SiteSecAggView {
   roundId: string;
@@ -45,7 +39,7 @@ export async function siteViewOf(
           ? shared
           : survived;
   let incomingShares: SealedShare[] | null = null;
-  if (STEP_ORDER[step] >= STEP_ORDER.MASK && step !== 'FAILED' && shared) {
+  if (stepRank(step) >= stepRank('MASK') && step !== 'FAILED' && shared) {
     const senders = new Set(record.sharedKeys ?? []);
     incomingShares = (await repository.messages(record.roundId, 'SHARES'))
       .filter((m) => senders.has(m.siteId) && m.siteId !== siteId)
@@ -63,9 +57,9 @@ export async function siteViewOf(
     stepDeadlineAt: record.stepDeadlineAt,
     failureReason: record.failureReason,
     included,
-    roster: STEP_ORDER[step] >= STEP_ORDER.SHARE && step !== 'FAILED' && inRoster ? record.roster : null,
+    roster: stepRank(step) >= stepRank('SHARE') && step !== 'FAILED' && inRoster ? record.roster : null,
     incomingShares,
     unmaskRequest:
-      STEP_ORDER[step] >= STEP_ORDER.UNMASK && step !== 'FAILED' && survived ? unmaskRequest(transcript) : null,
+      stepRank(step) >= stepRank('UNMASK') && step !== 'FAILED' && survived ? unmaskRequest(transcript) : null,
   };
 }
