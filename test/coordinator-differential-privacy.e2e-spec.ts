@@ -16,6 +16,10 @@ import { UPDATE_HEADERS } from '@fedstroke/protocol';
 import {
   ADMIN_TOKEN,
   bootCoordinator,
+  CREATE_FEDERATION,
+  gql,
+  MODEL_NAME,
+  registerSites,
   downloadModel,
   eventually,
   gqlOk,
@@ -242,6 +246,32 @@ describe('central DP-FedAvg with adaptive clipping through real rounds', () => {
     const worst = epsilonAfter(4, { noiseMultiplier: sampleLevel.noiseMultiplier, samplingRate: 0.5, delta: DELTA });
     expect(federation.privacy).toEqual({ sampleEpsilon: expect.closeTo(worst, 6), roundsAccounted: 1 });
   }, 60_000);
+
+  it('refuses SCAFFOLD with client-level DP or secure aggregation: its Δc_i would leave each site unclipped, unnoised, unmasked', async () => {
+    const { url } = coordinator;
+    const refusedSites = await registerSites(url, ['refused-a', 'refused-b', 'refused-c']);
+    const base = {
+      name: 'refused',
+      strategy: 'SCAFFOLD',
+      siteIds: refusedSites.map((site) => site.id),
+      sitesPerRound: 3,
+      quorum: 3,
+      rounds: 1,
+      deadlineSeconds: 60,
+    };
+    const refusal = async (input: Record<string, unknown>) => {
+      const result = await gql(url, ADMIN_TOKEN, CREATE_FEDERATION, {
+        input: { modelConfigName: MODEL_NAME, localSteps: 1, learningRate: 0.001, ...base, ...input },
+      });
+      return result.errors?.map((e) => e.message).join('; ') ?? '';
+    };
+    expect(await refusal({ differentialPrivacy: { clientLevel: { noiseMultiplier: 1, clipNorm: 1 } } })).toMatch(
+      /strategy SCAFFOLD sends each site's control-variate delta .* differentialPrivacy\.clientLevel/,
+    );
+    expect(await refusal({ secureAggregation: { threshold: 2, clipNorm: 1 } })).toMatch(
+      /strategy SCAFFOLD sends each site's control-variate delta .* secureAggregation/,
+    );
+  });
 });
 
 /**

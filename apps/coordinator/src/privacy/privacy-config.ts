@@ -27,6 +27,7 @@ export interface PrivacyInputs {
 }
 
 export function resolvePrivacy(input: PrivacyInputs, config: Omit<FederationConfigRecord, 'privacy'>): PrivacyRecord {
+  if (config.strategy === 'SCAFFOLD') refuseScaffoldLeak(input);
   const differentialPrivacy = input.differentialPrivacy ? resolveDp(input.differentialPrivacy, config) : null;
   const secureAggregation = input.secureAggregation
     ? resolveSecureAggregation(input.secureAggregation, config, differentialPrivacy?.clientLevel ?? null)
@@ -156,6 +157,22 @@ function resolveSecureAggregation(
     maxSampleWeight: input.maxSampleWeight,
     stepSeconds: input.stepSeconds,
   };
+}
+
+/**
+ * SCAFFOLD's Δc_i = (x − y)/Σlr − c is each site's own update in other units, sent beside it in the clear: client-level
+ * DP would clip and noise the weights but not Δc_i, secure aggregation would mask the weights but not Δc_i. Sample-level
+ * DP-SGD is fine: Δc_i is then computed from DP-trained weights (post-processing).
+ */
+function refuseScaffoldLeak(input: PrivacyInputs): void {
+  const leak = (protection: string) =>
+    refuse(
+      "strategy SCAFFOLD sends each site's control-variate delta Δc_i (its update divided by the step sizes) in the " +
+        `clear beside the update, which ${protection} does not cover: use FEDAVG, FEDPROX, FEDADAM or FEDYOGI, or ` +
+        'SCAFFOLD with differentialPrivacy.sampleLevel (DP-SGD) alone',
+    );
+  if (input.differentialPrivacy?.clientLevel) throw leak('differentialPrivacy.clientLevel (clipping and noise)');
+  if (input.secureAggregation) throw leak('secureAggregation (masking)');
 }
 
 function check(validate: () => unknown, where?: string): void {
