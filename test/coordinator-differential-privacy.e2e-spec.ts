@@ -31,7 +31,7 @@ import {
   uploadUpdate,
   type Workspace,
 } from './coordinator-kit';
-import type { CoordinatorApp } from '../apps/coordinator/src';
+import type { CoordinatorApp } from '@fedstroke/coordinator';
 
 const NORMS = [0.1, 0.2, 0.3, 0.6, 1.2];
 const ROUNDS = 7;
