@@ -15,10 +15,11 @@ export interface Lowering {
   /** Weight gradient of a stride-1 conv: the shift stack's layout (ops/conv3d-grad-weight-stack.ts). */
   readonly convWeightGrad: ShiftStackLowering;
   /**
-   * LeakyReLU's backward mask. `where`: Where(y > 0, g, αg). `float-mask`: g·(α + (1 − α)·Ceil(Clip(y, 0, 1))), no bool
-   * tensor (WebGPU's layout transformer pushes its NHWC transposes onto the mask, and it has no bool Transpose).
+   * LeakyReLU's backward slope. `sign-max`: g·Max(Sign(y), α) (replaced Where(y > 0, g, αg), whose bool mask and
+   * select cost more than the three float passes). `float-mask`: g·(α + (1 − α)·Ceil(Clip(y, 0, 1))) for WebGPU,
+   * which has no Sign (and no bool Transpose for the NHWC layout pass to push onto a bool mask).
    */
-  readonly leakyReluGrad: 'where' | 'float-mask';
+  readonly leakyReluGrad: 'sign-max' | 'float-mask';
 }
 
 /**
@@ -33,7 +34,7 @@ export interface ShiftStackLowering {
 }
 
 export const LOWERINGS: Readonly<Record<LoweringProvider, Lowering>> = {
-  cpu: { provider: 'cpu', convWeightGrad: { layout: 'channels-first', stacked: 'row' }, leakyReluGrad: 'where' },
+  cpu: { provider: 'cpu', convWeightGrad: { layout: 'channels-first', stacked: 'row' }, leakyReluGrad: 'sign-max' },
   webgpu: { provider: 'webgpu', convWeightGrad: { layout: 'planes', stacked: 'plane' }, leakyReluGrad: 'float-mask' },
 };
 

@@ -5,7 +5,8 @@
  *   node dist/libs/unet/tools/graph-bench.js --dir onnx-models/bench --graph training --patch 64 --batch 2 --threads 2
  *   node dist/libs/unet/tools/graph-bench.js --dir onnx-models/bench --graph inference --volume 64 128 128 --batch 1
  * --profile writes ORT's per-node profile (ort-profile_*.json in the working directory); --no-arena turns off
- * ORT's CPU memory arena (lower peak RSS).
+ * ORT's CPU memory arena (lower peak RSS); --mode parallel --inter N tries ORT's parallel executor (measured slower:
+ * README), --spin 1 lets idle ORT threads spin.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,13 +32,13 @@ async function main(): Promise<void> {
   const profile = process.argv.includes('--profile');
   const session = await ort.InferenceSession.create(join(dir, `${graph}_model.onnx`), {
     intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
+    interOpNumThreads: Number(flag('inter', '1')),
+    executionMode: flag('mode', 'sequential') as 'sequential' | 'parallel',
     graphOptimizationLevel: 'all',
     enableProfiling: profile,
     profileFilePrefix: profile ? 'ort-profile' : undefined,
     enableCpuMemArena: !process.argv.includes('--no-arena'),
-    extra: { session: { 'intra_op.allow_spinning': '0' } },
+    extra: { session: { 'intra_op.allow_spinning': flag('spin', '0'), 'inter_op.allow_spinning': flag('spin', '0') } },
   });
   const feeds: Record<string, ort.Tensor> = {};
   for (const t of tensors) feeds[t.name] = new ort.Tensor('float32', t.data, t.shape);

@@ -5,6 +5,9 @@ import { Tensor } from '../tensor';
 import { concatInts, dimsOf, reshape, reshapeTo, transpose } from './emit';
 import type { Conv3dAttrs } from './conv3d';
 
+/** Output columns MLAS's SGEMM kernel computes at once on AVX-512 (one register of floats). */
+const MLAS_COLUMNS = 16;
+
 /**
  * Weight gradient of a stride-1 "same" conv without k³ shifted copies of the input; `layout` and `stacked` as in
  * ShiftStackLowering (lowering.ts).
@@ -73,13 +76,18 @@ export function convGradWeightByShiftStack(
   const xPadded = pad(x, cin, [padding, padding, padding], [padding, padding, padding], ['Dp', 'Hp', 'Wp']);
 
   const parts: Tensor[] = [];
+  // MLAS runs 16 output columns (one AVX-512 register) at once: with Cin under that as the column count most of each
+  // vector would idle (3 in the first layer, 8 in the largest), so such a product comes out [Cin, rows] instead.
+  const cinAsRows = channelsFirst && cin < MLAS_COLUMNS;
   if (channelsFirst) {
     const a = reshape(g, stack, [rows, -1], [rows, 'NL']);
     const xFlat = flat(xPadded, cin);
     for (const [td, th] of outer) {
       const start = offset(td, th, 0);
       const slice = g.op('Slice', [xFlat, start, i64('Add', start, length), int(2)], {}, [cin, n, 'L']);
-      parts.push(g.op('Gemm', [a, reshape(g, slice, [cin, -1], [cin, 'NL'])], { transB: attr.int(1) }, [rows, cin]));
+      const b = reshape(g, slice, [cin, -1], [cin, 'NL']);
+      const transB = { transB: attr.int(1) };
+      parts.push(cinAsRows ? g.op('Gemm', [b, a], transB, [cin, rows]) : g.op('Gemm', [a, b], transB, [rows, cin]));
     }
   } else {
     // The window is exactly D planes here (stacked in-plane shifts): [N, rows, D, Hp·Wp] -> [N, D, rows, Hp·Wp];
@@ -95,8 +103,16 @@ export function convGradWeightByShiftStack(
       parts.push(g.op('ReduceSum', [perPlane, g.int64s([0, 1])], { keepdims: attr.int(0) }, [rows, cin]));
     }
   }
-  // Rows come out (td, th, tw, co): rearrange to [Cout, Cin, k, k, k].
-  const all = g.op('Concat', parts, { axis: attr.int(0) }, [kernel ** 3 * cout, cin]);
-  const byTap = reshape(g, all, [kernel ** 3, cout, cin], [kernel ** 3, cout, cin]);
-  return reshape(g, transpose(g, byTap, [1, 2, 0]), [cout, cin, kernel, kernel, kernel], w.shape);
+  // Rows (columns where Cin is the rows) come out (td, th, tw, co): rearrange to [Cout, Cin, k, k, k].
+  const tapCount = kernel ** 3;
+  const byTap = cinAsRows
+    ? transpose(g, concatReshaped(g, parts, 1, [cin, tapCount, cout]), [2, 0, 1])
+    : transpose(g, concatReshaped(g, parts, 0, [tapCount, cout, cin]), [1, 2, 0]);
+  return reshape(g, byTap, [cout, cin, kernel, kernel, kernel], w.shape);
+}
+
+/** The 2-D parts concatenated along `axis`, reshaped to the 3-D `shape` (static). */
+function concatReshaped(g: GraphBuilder, parts: Tensor[], axis: 0 | 1, shape: [number, number, number]): Tensor {
+  const flat = axis === 1 ? [shape[0], shape[1] * shape[2]] : [shape[0] * shape[1], shape[2]];
+  return reshape(g, g.op('Concat', parts, { axis: attr.int(axis) }, flat), shape, shape);
 }

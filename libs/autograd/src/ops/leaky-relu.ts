@@ -1,5 +1,5 @@
 import { GraphBuildError } from '../errors';
-import { attr, ElemType } from '../onnx/model-proto';
+import { attr } from '../onnx/model-proto';
 import { OpRule } from '../op-rule';
 import { binary } from './emit';
 
@@ -10,8 +10,9 @@ export interface LeakyReluAttrs {
 /**
  * LeakyReLU; dx = g where x > 0, alpha·g elsewhere (PyTorch's convention at x = 0). The mask is taken from the
  * output (y > 0 exactly where x > 0, as alpha > 0), which the next layer keeps anyway, so x need not outlive the
- * forward pass: one activation less held per block until the backward pass. The lowering picks Where on a bool mask
- * or a float mask Ceil(Clip(y, 0, 1)) (exactly 1 where y > 0, else 0) for providers that cannot move bool tensors.
+ * forward pass: one activation less held per block until the backward pass. The lowering picks the slope as
+ * Max(Sign(y), α) (CPU: no bool tensor, and ORT's Where over one took 5× a Mul), or from a float mask
+ * Ceil(Clip(y, 0, 1)) (exactly 1 where y > 0, else 0) for providers without Sign.
  */
 export const leakyReluRule: OpRule<LeakyReluAttrs> = {
   arity: 1,
@@ -25,7 +26,8 @@ export const leakyReluRule: OpRule<LeakyReluAttrs> = {
       const slope = binary(g, 'Add', binary(g, 'Mul', mask, g.scalar(1 - alpha)), g.scalar(alpha));
       return [binary(g, 'Mul', gradOutput, slope)];
     }
-    const positive = g.op('Greater', [output, g.scalar(0)], {}, x.shape, ElemType.Bool);
-    return [g.op('Where', [positive, gradOutput, binary(g, 'Mul', gradOutput, g.scalar(alpha))], {}, x.shape)];
+    // Max(Sign(y), α) is 1 where y > 0 and α elsewhere (Sign gives 0 or −1 there, both below α).
+    const slope = g.op('Max', [g.op('Sign', [output], {}, x.shape), g.scalar(alpha)], {}, x.shape);
+    return [binary(g, 'Mul', gradOutput, slope)];
   },
 };
