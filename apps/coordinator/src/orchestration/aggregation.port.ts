@@ -45,6 +45,8 @@ export abstract class AggregationPort {
   abstract aggregate(input: {
     federation: FederationRecord;
     roundIndex: number;
+    /** The federation's member sites as the round aggregates (SCAFFOLD's N). */
+    memberCount?: number;
     global: Float32Array;
     updates: readonly ClientUpdate[];
     serverState: ServerState | null;

@@ -74,6 +74,25 @@ describe('FederationAggregator', () => {
     expect(Array.from(second.weights)).not.toEqual(Array.from(fresh.weights));
   });
 
+  it("moves SCAFFOLD's c by Σ Δc_i / N with N the federation's members, not the seats of a round", () => {
+    // Two seats per round, four members: one site's Δc_i = 4 moves c by 4 / 4 = 1 (by 4 / 2 = 2 with the seats).
+    const fed = federation({ strategy: 'SCAFFOLD', sitesPerRound: 2, quorum: 1 });
+    const scaffoldUpdate = { ...update('a', 1, 1), controlDelta: new Float32Array(4).fill(4) };
+    const control = (memberCount?: number) =>
+      Array.from(
+        aggregator.aggregate({
+          federation: fed,
+          roundIndex: 1,
+          ...(memberCount !== undefined && { memberCount }),
+          global: new Float32Array(4),
+          updates: [scaffoldUpdate],
+          serverState: null,
+        }).serverState!.tensors[0].data,
+      );
+    expect(control(4)).toEqual([1, 1, 1, 1]);
+    expect(control()).toEqual([2, 2, 2, 2]);
+  });
+
   it('validates through libs/federation, returning the coded reason', () => {
     const expectation = {
       roundId: 'r',

@@ -50,11 +50,12 @@ export class FederationAggregator extends AggregationPort {
   aggregate(input: {
     federation: FederationRecord;
     roundIndex: number;
+    memberCount?: number;
     global: Float32Array;
     updates: readonly ClientUpdate[];
     serverState: ServerState | null;
   }): AggregationOutcome {
-    const strategy = createStrategy(toStrategyConfig(input.federation.config));
+    const strategy = createStrategy(toStrategyConfig(input.federation.config, input.memberCount));
     if (isStatefulStrategy(strategy) && input.serverState) strategy.setState(fromServerState(input.serverState));
     const round = strategy.configureRound(input.roundIndex, input.global);
     const result = strategy.aggregate(input.global, input.updates, undefined, input.roundIndex);

@@ -271,7 +271,14 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
             serverState,
             readUpdates: async () => updates,
           })
-        : this.aggregator.aggregate({ federation, roundIndex: round.index, global, updates, serverState });
+        : this.aggregator.aggregate({
+            federation,
+            roundIndex: round.index,
+            memberCount: (await this.members.list(federation.id)).length,
+            global,
+            updates,
+            serverState,
+          });
     } catch (error) {
       // Aggregation is deterministic: retrying the same inputs would fail the same way, so the round fails. Nothing
       // of it is stored (model, server state); the next round publishes the same, last good, model again.

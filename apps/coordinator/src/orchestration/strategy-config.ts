@@ -10,7 +10,11 @@ import type { FederationConfigRecord } from '../persistence/records';
 export const DEFAULT_PROXIMAL_MU = 0.01;
 export const DEFAULT_TRIM_RATIO = 0.1;
 
-export function toStrategyConfig(config: FederationConfigRecord): StrategyConfig {
+/**
+ * `memberCount`: the federation's member sites now (SCAFFOLD's N); without it (a unit test, a record read alone)
+ * N falls back to the seats of a round.
+ */
+export function toStrategyConfig(config: FederationConfigRecord, memberCount?: number): StrategyConfig {
   const params = config.strategyParams;
   const common = {
     localSteps: config.localSteps,
@@ -45,12 +49,13 @@ export function toStrategyConfig(config: FederationConfigRecord): StrategyConfig
     case 'TRIMMED_MEAN':
       return { ...common, name: 'trimmed-mean', beta: params.trimRatio ?? DEFAULT_TRIM_RATIO };
     case 'SCAFFOLD':
-      // N of the paper: c moves by (1/N) Σ Δc_i, N being every site the federation invites to a round.
+      // N of the paper: c moves by (1/N) Σ Δc_i, N being every member site (c_i of those that sat a round out count
+      // in the mean as they are), not the seats of one round.
       return {
         ...common,
         ...(params.serverLearningRate !== undefined && { serverLearningRate: params.serverLearningRate }),
         name: 'scaffold',
-        totalSites: config.sitesPerRound,
+        totalSites: memberCount ?? config.sitesPerRound,
       };
   }
 }

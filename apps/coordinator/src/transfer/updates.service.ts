@@ -237,7 +237,7 @@ export class UpdatesService {
     const { weights, 'control-delta': controlDelta } = splitUpdateBody(values, parameterCount, headers.parts, 'update');
     if (controlDelta) {
       const problem = controlDeltaProblem(controlDelta, parameterCount);
-      if (problem) return { code: 'NON_FINITE', reason: `NON_FINITE: ${problem}` };
+      if (problem) return { code: problem.code, reason: `${problem.code}: ${problem.message}` };
     }
     const global = await this.globalForNormCheck(federation, round);
     const verdict = this.aggregator.validate(

@@ -97,14 +97,76 @@ export function scaffoldServerControl(
   return result;
 }
 
-/** Why a control-variate delta may not be aggregated (wrong length, a non-finite value), or null when it may. */
-export function controlDeltaProblem(delta: Float32Array | undefined, length: number): string | null {
-  if (delta === undefined) return 'a SCAFFOLD update must carry its control-variate delta Δc_i';
+/**
+ * The largest |Δc_i[j]| an honest site can send, for an Adam-family optimizer with moments β1, β2 (β1² < β2).
+ *
+ * The learning rate and the number of steps cancel out of option II: a site starting from x takes
+ * y = x − Σ_k η_k (d_k + c − c_i), so (x − y) / Σ_k η_k = mean_η(d_k) + c − c_i and Δc_i = mean_η(d_k) − c_i, i.e.
+ * c_i⁺ is the round's η-weighted mean step direction. Adam's direction m̂/(√v̂ + ε) is bounded per coordinate
+ * whatever the gradients (FedProx's term, DP-SGD's noise and L2 decay only change g): by Cauchy–Schwarz over the
+ * moment sums, |m_t| ≤ (1−β1)/√(1−β2) · √(1/(1 − β1²/β2)) · √v_t, and the bias corrections only shrink it below
+ * that limit (1 at the first step, about 7.27 for 0.9 / 0.999 as t grows). So |c_i| ≤ D for every c_i built this
+ * way, and |Δc_i| ≤ 2D. Anything beyond it is no honest SCAFFOLD update of this optimizer (a site that ran another
+ * one, scaled its delta, or sent garbage). Decoupled weight decay (AdamW, λ > 0) adds λ·|w| to the direction and is
+ * not covered: the shipped configs train with λ = 0.
+ */
+export function scaffoldControlDeltaBound(optimizer: { beta1: number; beta2: number } = ADAM_DEFAULTS): number {
+  const { beta1, beta2 } = optimizer;
+  const gamma = (beta1 * beta1) / beta2;
+  if (!(beta1 >= 0 && beta1 < 1 && beta2 > 0 && beta2 < 1 && gamma < 1)) {
+    throw new InvalidArgumentError(
+      `scaffold: the control-variate bound needs Adam moments with 0 ≤ β1 < 1, 0 < β2 < 1 and β1² < β2, got β1 = ${beta1}, β2 = ${beta2}`,
+    );
+  }
+  const direction = ((1 - beta1) / Math.sqrt(1 - beta2)) * Math.sqrt(1 / (1 - gamma));
+  return 2 * Math.max(1, direction);
+}
+
+const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999 };
+
+/** The bound for the moments every shipped config trains with (0.9, 0.999): about 14.5. */
+export const SCAFFOLD_CONTROL_DELTA_BOUND = scaffoldControlDeltaBound();
+
+/** Why a control-variate delta may not be aggregated, or null when it may. */
+export interface ControlDeltaProblem {
+  code: 'LENGTH_MISMATCH' | 'NON_FINITE' | 'NORM_EXCEEDED';
+  message: string;
+}
+
+/**
+ * Checks Δc_i before it may reach aggregation: present, one value per parameter, finite, and no coordinate beyond
+ * `bound` (scaffoldControlDeltaBound: what an honest site's option II can produce).
+ */
+export function controlDeltaProblem(
+  delta: Float32Array | undefined,
+  length: number,
+  bound = SCAFFOLD_CONTROL_DELTA_BOUND,
+): ControlDeltaProblem | null {
+  if (delta === undefined) {
+    return { code: 'LENGTH_MISMATCH', message: 'a SCAFFOLD update must carry its control-variate delta Δc_i' };
+  }
   if (delta.length !== length) {
-    return `control-variate delta has ${delta.length} values, expected ${length} (one per parameter)`;
+    return {
+      code: 'LENGTH_MISMATCH',
+      message: `control-variate delta has ${delta.length} values, expected ${length} (one per parameter)`,
+    };
   }
   for (let j = 0; j < delta.length; j++) {
-    if (!Number.isFinite(delta[j])) return `control-variate delta value #${j} is ${delta[j]}, expected a finite number`;
+    const value = delta[j];
+    if (!Number.isFinite(value)) {
+      return {
+        code: 'NON_FINITE',
+        message: `control-variate delta value #${j} is ${value}, expected a finite number`,
+      };
+    }
+    if (Math.abs(value) > bound) {
+      return {
+        code: 'NORM_EXCEEDED',
+        message:
+          `control-variate delta value #${j} is ${value}, beyond ±${bound.toPrecision(4)}: option II with Adam ` +
+          'cannot produce it (|Δc_i| ≤ 2 × the bound on its step direction, whatever the learning rate and steps)',
+      };
+    }
   }
   return null;
 }

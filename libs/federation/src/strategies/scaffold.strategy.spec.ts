@@ -63,17 +63,19 @@ describe('ScaffoldStrategy', () => {
     expect(() => strategy.setState({ tensors: {}, step: 1 })).toThrow(/lacks the float32 tensor "control"/);
   });
 
-  it('passes the aggregate check like every strategy: a poisoned model or a c that overflows is refused', () => {
+  it('passes the aggregate check like every strategy, and refuses a Δc_i beyond the bound before it reaches c', () => {
     const global = Float32Array.from([0.5, 0.5]);
     const poisoned = [update('a', [5e3, 0.5], 1, [0, 0]), update('b', [0.5, 0.5], 1, [0, 0])];
     expect(() => new ScaffoldStrategy(base, { totalSites: 2 }).aggregate(global, poisoned)).toThrow(
       /AGGREGATE_REJECTED|largest \|w\|/,
     );
-    // Each Δc_i is finite (the coordinator's check passes it), but c ← c + Δc_i overflows float32 on the second round.
+    // A finite Δc_i of 3e38 would overflow c on the second round; the bound refuses it on the first, c untouched.
     const strategy = new ScaffoldStrategy(base, { totalSites: 1 });
-    const huge = [update('a', [0.5, 0.5], 1, [3e38, 0])];
-    strategy.aggregate(global, huge);
-    expect(strategy.serverControl(2)[0]).toBeCloseTo(3e38, -33);
-    expect(() => strategy.aggregate(global, huge)).toThrow(/server optimizer state "control" holds a non-finite value/);
+    strategy.aggregate(global, [update('a', [0.5, 0.5], 1, [14, -14])]);
+    expect(Array.from(strategy.serverControl(2))).toEqual([14, -14]);
+    expect(() => strategy.aggregate(global, [update('a', [0.5, 0.5], 1, [3e38, 0])])).toThrow(
+      /value #0 is 3\.0+\d*e\+38, beyond ±14\.54/,
+    );
+    expect(Array.from(strategy.serverControl(2))).toEqual([14, -14]);
   });
 });

@@ -18,7 +18,10 @@ import type { StatefulStrategy, StrategyName, StrategyOptions, StrategyState } f
 import { aggregateMetrics, assertInRange, assertPositiveInteger, requireTensors } from './strategy-support';
 
 export interface ScaffoldHyperparameters {
-  /** N: the number of sites in the federation; c moves by (1/N) Σ Δc_i over the sites of a round. */
+  /**
+   * N: the number of sites in the federation (its members, not the seats of a round); c moves by (1/N) Σ Δc_i over
+   * the sites of a round, so it stays the mean of every member's c_i when only some of them train in a round.
+   */
   totalSites: number;
   /** η_g, the global step size on the mean model delta (default 1: the weighted mean). */
   serverLearningRate?: number;
@@ -68,7 +71,9 @@ export class ScaffoldStrategy extends BaseStrategy implements StatefulStrategy {
   ): AggregateResult {
     const deltas = results.map((r) => {
       const problem = controlDeltaProblem(r.controlDelta, global.length);
-      if (problem) throw new AggregationError('LENGTH_MISMATCH', `scaffold: update from site ${r.siteId}: ${problem}`);
+      if (problem) {
+        throw new AggregationError('LENGTH_MISMATCH', `scaffold: update from site ${r.siteId}: ${problem.message}`);
+      }
       return r.controlDelta as Float32Array;
     });
     if (results.length > this.totalSites) {
