@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultPreprocessing } from '@fedstroke/isles';
 import { maxAffineDifference, readNifti, readNiftiHeader } from '@fedstroke/nifti';
-import { loadArtifacts } from '@fedstroke/runtime';
+import { loadArtifacts, UNKNOWN_PROVENANCE } from '@fedstroke/runtime';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
 import { referenceHeader } from '@fedstroke/nifti/testing';
 import { SegmentationAbortedError, SegmentationModelError, StudyInputError } from './errors';
 import { loadStudy, type Study } from './load-study';
 import { loadSegmentationModel, type SegmentationModel } from './segmentation-model';
-import { segmentStudy } from './segment-study';
+import { DEFAULT_WINDOW, modelWindow, segmentStudy } from './segment-study';
 import { CASE_ADC, CASE_DWI } from './testing/bad-studies';
 import { writeSegmentation } from './write-segmentation';
 
@@ -124,6 +124,30 @@ describe('segmentStudy (tiny model, real ISLES22 case)', () => {
     }
     await writeFile(raw, new Uint8Array(12));
     await expect(loadSegmentationModel({ artifactsDir, weights: raw })).rejects.toThrow(/12 bytes, model "tiny" needs/);
+  });
+
+  it('runs a model at the patch it records it was trained on unless told otherwise, else at the default window', async () => {
+    const recorded = await loadSegmentationModel(
+      { artifactsDir, training: { ...UNKNOWN_PROVENANCE, trainingPatch: [48, 48, 48] } },
+      { intraOpNumThreads: 1 },
+    );
+    try {
+      expect(modelWindow(recorded.info)).toEqual([48, 48, 48]);
+      expect(modelWindow(model.info)).toEqual([...DEFAULT_WINDOW]);
+      const prob = async (m: SegmentationModel, window?: number) =>
+        (await segmentStudy(study, m, { returnProbability: true, ...(window && { window }) })).prob!.data;
+      const atRecorded = await prob(recorded);
+      expect(Buffer.from(atRecorded.buffer).equals(Buffer.from((await prob(model, 48)).buffer))).toBe(true);
+      // Without a record: the shipped default window, whose windows (and so InstanceNorm statistics) differ.
+      const atDefault = await prob(model);
+      expect(Buffer.from(atDefault.buffer).equals(Buffer.from(atRecorded.buffer))).toBe(false);
+      // The caller's window wins over the record.
+      expect(Buffer.from((await prob(recorded, 32)).buffer).equals(Buffer.from((await prob(model, 32)).buffer))).toBe(
+        true,
+      );
+    } finally {
+      await recorded.release();
+    }
   });
 
   it('stops between windows when its signal aborts (a job timeout)', async () => {

@@ -19,6 +19,14 @@ export interface SegmentOptions extends CaseSegmentOptions {
 
 export const DEFAULT_WINDOW = DEFAULT_SEGMENT_OPTIONS.window;
 
+/**
+ * The window a model is run with unless the caller names one: the patch it records it was trained on (InstanceNorm
+ * normalises over the window, so that is the only window whose statistics it saw), else the shipped default.
+ */
+export function modelWindow(info: Pick<ModelInfo, 'training'>): readonly [number, number, number] {
+  return info.training.trainingPatch ?? DEFAULT_WINDOW;
+}
+
 export interface LesionSummary {
   volumeMl: number;
   /** Centroid in world (scanner RAS+) millimetres, through the DWI affine. */
@@ -75,7 +83,10 @@ export async function segmentStudy(
     );
   }
   const started = performance.now();
-  const segmentation = await segmentCase(model.network, study, options);
+  const segmentation = await segmentCase(model.network, study, {
+    ...options,
+    window: options.window ?? modelWindow(model.info),
+  });
   const inferred = performance.now();
   const mask = onNativeGrid(segmentation.mask, study.crop);
   const figures = lesionFigures(mask, study.nativeGrid.shape, study.nativeGrid.affine);

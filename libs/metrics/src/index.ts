@@ -12,3 +12,4 @@ export * from './case-metrics';
 export * from './lesion-figures';
 export * from './summary';
 export * from './detection-selection';
+export * from './training-patch';

@@ -21,8 +21,11 @@ export type TrainingDataKind = 'synthetic' | 'real' | 'undeclared';
 
 /** How a set of weights came about: what every segmentation result and every export names. */
 export interface ModelProvenance {
-  /** federated: a federation's aggregate; initial: untrained starting weights (round 0, an artifacts checkpoint). */
-  kind: 'federated' | 'initial' | 'unknown';
+  /**
+   * federated: a federation's aggregate; initial: untrained starting weights (round 0, an artifacts checkpoint);
+   * centralized / local-only: a simulation's baseline, trained in one process on pooled or one site's cases.
+   */
+  kind: 'federated' | 'initial' | 'centralized' | 'local-only' | 'unknown';
   untrained: boolean;
   federationId: string | null;
   federationName: string | null;
@@ -35,6 +38,12 @@ export interface ModelProvenance {
   trainingData: TrainingDataKind;
   /** What the federation started from (the artifacts' checkpoint, another model version, an uploaded checkpoint). */
   startedFrom: string | null;
+  /**
+   * The patch [D, H, W] the weights were trained on: the window segment and segmentStudy use unless told otherwise
+   * (InstanceNorm normalises over the window). Null or absent (older models, mixed patches): not recorded, and
+   * inference falls back to the shipped default window.
+   */
+  trainingPatch?: [number, number, number] | null;
 }
 
 export interface ModelExportManifest {

@@ -30,7 +30,7 @@ interface SegmentFlags {
   coordinator?: string;
   threads?: string;
   provider: string;
-  window: string;
+  window?: string;
   overlap: string;
   tta?: boolean;
   threshold: string;
@@ -72,7 +72,11 @@ export function registerSegmentCommand(program: Command): void {
     .option('--coordinator <url>', 'coordinator base URL for --model <version id>')
     .option('--threads <n>', 'ONNX Runtime intra-op threads (default: free cores, at most 4)')
     .option('--provider <name>', 'execution provider: cpu, cuda, webgpu', 'cpu')
-    .option('--window <edge>', 'sliding-window edge: P (cube) or DxHxW', [DEFAULT_WINDOW].flat().join('x'))
+    .option(
+      '--window <edge>',
+      'sliding-window edge: P (cube) or DxHxW (default: the patch the model records it was trained on, else ' +
+        `${[DEFAULT_WINDOW].flat().join('x')})`,
+    )
     .option('--overlap <fraction>', 'sliding-window overlap in [0, 1)', '0.5')
     .option('--tta', 'mirror test-time augmentation (8x the compute)')
     .option('--threshold <p>', 'lesion probability threshold', '0.5')
@@ -90,7 +94,8 @@ async function segment(flags: SegmentFlags): Promise<SegmentOutput> {
   const files = await studyFiles(flags);
   const limits = flags.maxVoxels === undefined ? {} : { maxVoxels: integer('--max-voxels', flags.maxVoxels, 1) };
   const options = {
-    window: parseWindow(flags.window),
+    // Absent: segmentStudy runs the model at the patch it was trained on (modelWindow).
+    ...(flags.window !== undefined && { window: parseWindow(flags.window) }),
     overlap: fraction('--overlap', flags.overlap, true),
     tta: Boolean(flags.tta),
     threshold: fraction('--threshold', flags.threshold, false),

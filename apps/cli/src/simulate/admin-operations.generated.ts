@@ -181,7 +181,7 @@ export type ModelVersionInfoQueryVariables = Exact<{
 }>;
 
 
-export type ModelVersionInfoQuery = { modelVersion: { sha256: string, config: string, training: { kind: string, untrained: boolean, federationId: string | null, federationName: string | null, modelVersionId: string | null, roundIndex: number | null, rounds: number | null, strategy: string | null, trainingData: string, startedFrom: string | null } } };
+export type ModelVersionInfoQuery = { modelVersion: { sha256: string, config: string, training: { kind: string, untrained: boolean, federationId: string | null, federationName: string | null, modelVersionId: string | null, roundIndex: number | null, rounds: number | null, strategy: string | null, trainingData: string, startedFrom: string | null, trainingPatch: Array<number> | null } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -300,6 +300,7 @@ export const ModelVersionInfoDocument = new TypedDocumentString(`
       strategy
       trainingData
       startedFrom
+      trainingPatch
     }
   }
 }

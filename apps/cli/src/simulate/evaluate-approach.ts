@@ -2,8 +2,9 @@
  * Evaluates one trained model the same way for every approach: each site's validation split, all of them pooled,
  * and the independent test set (ISLES'22 figures per case and their summaries), plus overlay images of the best,
  * median and worst test cases. The same function scores the federated model and the baselines, so they compare,
- * and it scores them through the inference path and with the settings `fedstroke segment` uses
- * (DEFAULT_SEGMENT_OPTIONS): the Dice in the report is the Dice of the masks a clinician would get.
+ * and it scores them through the inference path and with the settings `fedstroke segment` uses (its overlap, and
+ * the window of the patch the model was trained on, as segment defaults to it): the Dice in the report is the Dice
+ * of the masks a clinician would get.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,7 +42,12 @@ export interface EvaluateApproachOptions {
   silent?: boolean;
   /** Detection settings chosen on validation (default: threshold 0.5, no minimum size). */
   detection?: DetectionSettings & { chosenOn: string };
+  /** The sliding window: the patch the model was trained on (segment's default for it); absent: segment's default. */
+  window?: readonly [number, number, number];
 }
+
+/** How a model's probabilities become masks, and over which windows they are computed. */
+export type EvaluationSettings = DetectionSettings & { window?: readonly [number, number, number] };
 
 export async function evaluateApproach(
   predictor: PatchPredictor,
@@ -49,7 +55,10 @@ export async function evaluateApproach(
   options: EvaluateApproachOptions,
 ): Promise<Pick<ApproachResult, 'validation' | 'test' | 'overlays' | 'detection'>> {
   const progress = (label: string) => ({ label: `${options.slug}: ${label}`, silent: options.silent });
-  const settings = options.detection ?? DEFAULT_DETECTION_SETTINGS;
+  const settings: EvaluationSettings = {
+    ...(options.detection ?? DEFAULT_DETECTION_SETTINGS),
+    ...(options.window && { window: options.window }),
+  };
   const perSite = await evaluateSites(predictor, sets.sites, settings, (name) => progress(`validate ${name}`));
   const pooledCases = perSite.flatMap((s) => s.cases);
   const masks = new Map<string, Uint8Array>();
@@ -85,7 +94,7 @@ export async function evaluateApproach(
 export async function evaluateSites(
   predictor: PatchPredictor,
   sites: EvaluationSets['sites'],
-  settings: DetectionSettings,
+  settings: EvaluationSettings,
   progress: (site: string) => { label: string; silent?: boolean },
 ): Promise<ApproachResult['validation']['perSite']> {
   const perSite: ApproachResult['validation']['perSite'] = [];

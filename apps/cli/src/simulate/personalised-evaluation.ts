@@ -21,7 +21,12 @@ export async function evaluatePersonalised(
   manifest: Manifest,
   federation: { federationId: string; finalWeights: Float32Array },
   sets: EvaluationSets,
-  context: { runDir: string; detection: DetectionSettings | null; silent: boolean },
+  context: {
+    runDir: string;
+    detection: DetectionSettings | null;
+    window?: readonly [number, number, number];
+    silent: boolean;
+  },
 ): Promise<NonNullable<ApproachResult['personalised']>> {
   const ranges = parameterRanges(manifest.parameters, instanceNormParameterNames(manifest.config));
   const personalised: NonNullable<ApproachResult['personalised']> = [];
@@ -37,7 +42,7 @@ export async function evaluatePersonalised(
       const [evaluated] = await evaluateSites(
         model,
         [site],
-        context.detection ?? DEFAULT_DETECTION_SETTINGS,
+        { ...(context.detection ?? DEFAULT_DETECTION_SETTINGS), ...(context.window && { window: context.window }) },
         (name) => ({
           label: `personalised ${name}: validate`,
           silent: context.silent,

@@ -17,6 +17,7 @@ import {
   type ApproachResult,
   type SimulationReport,
 } from '@fedstroke/report';
+import { modelWindow } from '@fedstroke/inference';
 import { recordedDetectionSettings } from '@fedstroke/metrics';
 import { InferenceModel, MODEL_EXPORT_MANIFEST, type ModelExportManifest, writeModelExport } from '@fedstroke/runtime';
 import { loadTrainingCases } from '@fedstroke/training';
@@ -191,9 +192,12 @@ async function evaluateFederated(
     // The settings the coordinator recorded with the final model (chosen on the sites' validation splits).
     const last = federation.rounds.filter((r) => r.status === 'COMPLETED').pop();
     const chosen = options.selectDetection && last ? recordedDetectionSettings(last.metrics) : null;
+    // The window segment would run this model with: the patch its model version records (else segment's default).
+    const window = modelWindow(federation.finalModel);
     const evaluated = await evaluateApproach(model, sets, {
       runDir,
       slug: 'federated',
+      window,
       silent: options.silent,
       ...(chosen && { detection: { ...chosen, chosenOn: "the sites' validation splits, by the coordinator" } }),
     });
@@ -201,6 +205,7 @@ async function evaluateFederated(
       ? await evaluatePersonalised(model, inputs.manifest, federation, sets, {
           runDir,
           detection: chosen,
+          window,
           silent: options.silent,
         })
       : undefined;

@@ -2,6 +2,7 @@
  * How a model version was trained, from its federation's record: what every segmentation result, every export and
  * the GraphQL ModelVersion.training field name. Round 0 is the federation's starting point, never trained by it.
  */
+import { recordedTrainingPatch } from '@fedstroke/metrics';
 import type { ModelProvenance, TrainingDataKind } from '@fedstroke/runtime';
 import type { FederationRecord, InitialModelRecord, ModelVersionRecord } from '../persistence/records';
 
@@ -20,6 +21,8 @@ export function modelVersionProvenance(federation: FederationRecord, version: Mo
     strategy: federation.config.strategy,
     trainingData: (federation.config.trainingData ?? 'UNDECLARED').toLowerCase() as TrainingDataKind,
     startedFrom: describeStart(federation, startedFrom),
+    // Recorded by the aggregation when every site of the round trained on the same patch.
+    trainingPatch: recordedTrainingPatch(version.metrics),
   };
 }
 

@@ -74,6 +74,26 @@ describe('FederationAggregator', () => {
     expect(Array.from(second.weights)).not.toEqual(Array.from(fresh.weights));
   });
 
+  it('records the training patch on the model version only when every site of the round trained on it', () => {
+    const patch = { trainPatchD: 32, trainPatchH: 48, trainPatchW: 48 };
+    const aggregate = (second: Record<string, number>) =>
+      aggregator.aggregate({
+        federation: federation({}),
+        roundIndex: 1,
+        global: new Float32Array(4),
+        updates: [
+          { ...update('a', 1, 1), metrics: { loss: 1, ...patch } },
+          { ...update('b', 2, 3), metrics: { loss: 2, ...second } },
+        ],
+        serverState: null,
+      }).metrics;
+    expect(aggregate(patch)).toMatchObject(patch);
+    // A sample-weighted mean of 32 and 48 (44) would be no patch: nothing is recorded.
+    const mixed = aggregate({ ...patch, trainPatchD: 48 });
+    expect(Object.keys(mixed).filter((name) => name.startsWith('trainPatch'))).toEqual([]);
+    expect(mixed.loss).toBe(1.75);
+  });
+
   it("moves SCAFFOLD's c by Σ Δc_i / N with N the federation's members, not the seats of a round", () => {
     // Two seats per round, four members: one site's Δc_i = 4 moves c by 4 / 4 = 1 (by 4 / 2 = 2 with the seats).
     const fed = federation({ strategy: 'SCAFFOLD', sitesPerRound: 2, quorum: 1 });

@@ -11,9 +11,12 @@ import {
   validateUpdate,
 } from '@fedstroke/federation';
 import {
+  commonTrainingPatch,
   DETECTION_SETTINGS_METRICS,
   isDetectionMetric,
+  isTrainingPatchMetric,
   selectDetectionSettings,
+  trainingPatchMetrics,
   type DetectionChoice,
 } from '@fedstroke/metrics';
 import type { FederationRecord } from '../persistence/records';
@@ -61,7 +64,11 @@ export class FederationAggregator extends AggregationPort {
     const result = strategy.aggregate(input.global, input.updates, undefined, input.roundIndex);
     const { client: allClient, ...counts } = result.metrics;
     // The sites' detection-grid figures are inputs to the choice below, not round metrics (some 90 of them).
-    const client = Object.fromEntries(Object.entries(allClient).filter(([name]) => !isDetectionMetric(name)));
+    // Nor are their training patches, which are recorded only when every update agrees (a mean would be no patch).
+    const client = Object.fromEntries(
+      Object.entries(allClient).filter(([name]) => !isDetectionMetric(name) && !isTrainingPatchMetric(name)),
+    );
+    const patch = commonTrainingPatch(input.updates.map((u) => u.metrics));
     const detection = selectDetectionSettings(input.updates.map((u) => u.metrics));
     const aggregation: Record<string, string | number> = {
       strategy: strategy.name,
@@ -84,6 +91,7 @@ export class FederationAggregator extends AggregationPort {
         [UPDATE_NORM_MEDIAN_METRIC]: median(norms),
         [UPDATE_NORM_MAX_METRIC]: Math.max(...norms),
         ...(detection && detectionMetrics(detection)),
+        ...(patch && trainingPatchMetrics(patch)),
       },
       aggregation,
       serverState: state ? toServerState(state) : null,

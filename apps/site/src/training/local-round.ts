@@ -14,7 +14,7 @@ import {
   withLocalParameters,
   type ParameterRange,
 } from '@fedstroke/federation';
-import { detectionReport, type DetectionGrid } from '@fedstroke/metrics';
+import { detectionReport, trainingPatchMetrics, type DetectionGrid } from '@fedstroke/metrics';
 import { type PatchPredictor } from '@fedstroke/runtime';
 import {
   DEFAULT_VALIDATION,
@@ -131,8 +131,9 @@ export async function trainLocalRound(options: LocalRoundOptions): Promise<Local
       metrics[SITE_METRICS.valDiceGlobal] = entry.meanDice;
     }
     if (task.detectionGrid) {
-      // The model the coordinator will serve, through segment's own window: means only, no per-case figures.
-      const scores = await scoreDetectionGrid(session, dataset.val, task.detectionGrid);
+      // The model the coordinator will serve, at the window it will serve it with (the patch recorded with it, this
+      // site's): means only, no per-case figures.
+      const scores = await scoreDetectionGrid(session, dataset.val, task.detectionGrid, { window: config.patchSize });
       Object.assign(metrics, detectionReport(scores, dataset.val.length));
     }
   }
@@ -172,6 +173,8 @@ export async function trainLocalRound(options: LocalRoundOptions): Promise<Local
   if (task.privacy?.dpSgd)
     metrics[DP_SGD_SAMPLING_RATE_METRIC] = dpSgdSamplingRate(task.privacy.dpSgd, dataset.train.length);
   metrics[SITE_METRICS.localSteps] = result.stepsDone;
+  // The window inference should use with the model this round makes (InstanceNorm normalises over it).
+  Object.assign(metrics, trainingPatchMetrics(config.patchSize));
   metrics[SITE_METRICS.trainSeconds] = (Date.now() - started) / 1000;
   const lastRate = result.learningRates[result.learningRates.length - 1];
   if (lastRate !== undefined) metrics[SITE_METRICS.finalLearningRate] = lastRate;

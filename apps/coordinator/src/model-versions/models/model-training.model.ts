@@ -3,7 +3,9 @@ import type { ModelProvenance } from '@fedstroke/runtime';
 
 @ObjectType({ description: 'How a model was trained: by which federation, over how many rounds, on what data.' })
 export class ModelTraining {
-  @Field({ description: 'federated: a round aggregate; initial: a starting point (round 0); unknown.' })
+  @Field({
+    description: 'federated: a round aggregate; initial: a starting point (round 0); centralized, local-only; unknown.',
+  })
   kind!: string;
   @Field({ description: 'True for weights nobody trained (random initial weights).' })
   untrained!: boolean;
@@ -23,8 +25,15 @@ export class ModelTraining {
   trainingData!: string;
   @Field(() => String, { nullable: true, description: 'What the federation started from.' })
   startedFrom!: string | null;
+  @Field(() => [Int], {
+    nullable: true,
+    description:
+      'The patch [D, H, W] every site trained this model on: the window segmentStudy uses (null: not recorded, ' +
+      "or the sites' patches differed; the default window is used).",
+  })
+  trainingPatch!: number[] | null;
 
   static from(provenance: ModelProvenance): ModelTraining {
-    return Object.assign(new ModelTraining(), provenance);
+    return Object.assign(new ModelTraining(), { trainingPatch: null, ...provenance });
   }
 }
