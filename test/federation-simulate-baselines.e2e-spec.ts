@@ -9,8 +9,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { discoverDataset } from '@fedstroke/isles';
-import { BASELINE_JOB_FORMAT, type BaselineJob, runBaselineJobs } from '@fedstroke/cli/testing';
+import { discoverDataset, preprocessingOf } from '@fedstroke/isles';
+import { InferenceModel, loadArtifacts, readModelExport } from '@fedstroke/runtime';
+import { evaluateCases, loadTrainingCases } from '@fedstroke/training';
+import { BASELINE_JOB_FORMAT, baselineModelDir, type BaselineJob, runBaselineJobs } from '@fedstroke/cli/testing';
 import {
   ARTIFACTS_ROOT,
   buildOnce,
@@ -87,6 +89,7 @@ describe('fedstroke simulate --baselines', () => {
       expect(approach.test.summary.dice.mean).toBeGreaterThanOrEqual(0);
       expect(approach.overlays.map((o) => o.role)).toEqual(['best', 'median', 'worst']);
       expect(approach.overlays[0]).not.toHaveProperty('pngBase64');
+      expect(existsSync(join(approach.modelDir!, 'model.safetensors'))).toBe(true);
       for (const overlay of approach.overlays) expect(existsSync(join(runDir, overlay.file))).toBe(true);
       // Validated every round's worth of steps: twice in two rounds.
       expect(approach.curve.map((p) => p.steps)).toEqual([approach.optimizerSteps / 2, approach.optimizerSteps]);
@@ -172,6 +175,56 @@ describe('baseline lanes', () => {
     expect(existsSync(join(runDir, 'logs', 'baseline-queued.log'))).toBe(false);
     expect(existsSync(join(runDir, 'logs', 'baseline-endless.log'))).toBe(true);
     expect(processesNaming(join(runDir, 'baselines', 'endless.job.json'))).toEqual([]);
+  }, 60_000);
+
+  it("keeps a baseline's final weights as a model export that scores again, at its training patch or any window", async () => {
+    const dataset = await discoverDataset(dataDir, { policy: 'fail', requireMask: true, requireFlair: true });
+    const ids = dataset.cases.map((c) => c.id);
+    const runDir = join(root, 'kept');
+    const artifactsDir = join(ARTIFACTS_ROOT, 'tiny');
+    const patch: [number, number, number] = [16, 24, 24];
+    const job: BaselineJob = {
+      format: BASELINE_JOB_FORMAT,
+      dataDir,
+      cases: { train: ids.slice(0, 4), curveVal: [], sites: [{ name: 'center-1', val: [ids[4]] }], test: [ids[5]] },
+      spec: { name: 'centralized', kind: 'centralized', slug: 'centralized', steps: 2, valEvery: 0 },
+      settings: {
+        artifactsDir,
+        batchSize: 1,
+        patchSize: patch,
+        learningRate: 0.01,
+        warmupSteps: 0,
+        seed: 0,
+        threads: 1,
+        runDir,
+      },
+    };
+    const [result] = await runBaselineJobs([job], { runDir, lanes: 1, silent: true, say: () => undefined });
+    expect(result.modelDir).toBe(baselineModelDir(runDir, 'centralized'));
+
+    const { manifest } = await loadArtifacts(artifactsDir);
+    const exported = await readModelExport(result.modelDir!, manifest);
+    expect(exported?.exported.provenance).toMatchObject({
+      kind: 'centralized',
+      untrained: false,
+      trainingPatch: patch,
+    });
+    // Trained: not the artifacts' initial weights.
+    const initial = (await loadArtifacts(artifactsDir)).initialParameters;
+    expect(Buffer.from(exported!.weights.buffer).equals(Buffer.from(initial.buffer))).toBe(false);
+
+    // Scored later from the export alone: at its training patch it gives the run's own test figures exactly.
+    const { spec: preprocessing } = preprocessingOf(manifest, artifactsDir);
+    const test = await loadTrainingCases(dataset.cases, [ids[5]], { preprocessing, progress: { silent: true } });
+    const model = await InferenceModel.create(artifactsDir, { weights: exported!.weights, intraOpNumThreads: 1 });
+    try {
+      const again = await evaluateCases(model, test, { window: patch, progress: { silent: true } });
+      expect(again.cases.map((c) => c.dice)).toEqual(result.test.cases.map((c) => c.dice));
+      const wider = await evaluateCases(model, test, { window: [32, 48, 48], progress: { silent: true } });
+      expect(wider.cases).toHaveLength(1);
+    } finally {
+      await model.release();
+    }
   }, 60_000);
 
   it('`fedstroke baseline-job` names the job file and the bad field, and exits nonzero', async () => {

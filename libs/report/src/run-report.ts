@@ -73,6 +73,8 @@ export interface ApproachResult {
     chosenOn: string;
     defaultsTest: CaseSetSummary;
   };
+  /** Where this approach's final model is exported (a baseline's; the federated model is the report's `model`). */
+  modelDir?: string;
   /** FedBN-style runs: each site's personalised model (global weights, the site's own norms) on its validation split. */
   personalised?: Array<{ site: string } & EvaluatedSet>;
 }

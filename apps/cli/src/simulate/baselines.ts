@@ -4,8 +4,11 @@
  * alone). Budgets match the federation's: centralized gets rounds × localSteps × sites optimizer steps, each
  * local-only model the rounds × localSteps its site spent in the federation (the same total over all sites).
  * A simulation runs each baseline in a `fedstroke baseline-job` child process (baseline-lanes.ts), several at once.
+ * Each baseline's final weights are kept as a model export (runs/<id>/baseline-models/<slug>: model.safetensors +
+ * manifest.json, recording its training patch), so `fedstroke segment --model` can score it later at any window.
  */
-import { TrainingSession } from '@fedstroke/runtime';
+import { join } from 'node:path';
+import { type ModelProvenance, TrainingSession, UNKNOWN_PROVENANCE, writeModelExport } from '@fedstroke/runtime';
 import type { ApproachResult, CurvePoint } from '@fedstroke/report';
 import {
   DEFAULT_DETECTION_GRID,
@@ -79,11 +82,16 @@ export async function runBaseline(
     hooks.onEvaluate?.();
     // The final weights, as for the federation (no best-checkpoint selection on validation).
     session.loadParametersBuffer(result.weights);
+    const modelDir = baselineModelDir(settings.runDir, spec.slug);
+    await writeModelExport(modelDir, session.manifest, result.weights, baselineProvenance(spec, settings));
     const curve: CurvePoint[] = result.valHistory.map((entry) => ({ steps: entry.step, dice: entry.meanDice }));
-    const detection = settings.selectDetection ? await chooseDetection(session, spec) : null;
+    // Scored at the window segment would run it with: its own training patch.
+    const window = settings.patchSize;
+    const detection = settings.selectDetection ? await chooseDetection(session, spec, window) : null;
     const evaluated = await evaluateApproach(session, sets, {
       runDir: settings.runDir,
       slug: spec.slug,
+      window,
       silent: settings.silent,
       ...(detection && { detection }),
     });
@@ -94,6 +102,7 @@ export async function runBaseline(
       optimizerSteps: result.stepsDone,
       wallTimeSeconds,
       curve,
+      modelDir,
       ...evaluated,
     };
   } finally {
@@ -108,12 +117,29 @@ export async function runBaseline(
 async function chooseDetection(
   session: TrainingSession,
   spec: BaselineSpec,
+  window: SpatialDims,
 ): Promise<(DetectionSettings & { chosenOn: string }) | null> {
   if (spec.curveVal.length === 0) return null;
-  const scores = await scoreDetectionGrid(session, spec.curveVal, DEFAULT_DETECTION_GRID);
+  const scores = await scoreDetectionGrid(session, spec.curveVal, DEFAULT_DETECTION_GRID, { window });
   const choice = selectDetectionSettings([detectionReport(scores, spec.curveVal.length)]);
   if (!choice) return null;
   const where =
     spec.kind === 'centralized' ? "every site's validation split, pooled" : `${spec.site}'s validation split`;
   return { threshold: choice.threshold, minLesionVoxels: choice.minLesionVoxels, chosenOn: where };
+}
+
+/** Where a baseline's final model is exported in the run folder. */
+export function baselineModelDir(runDir: string, slug: string): string {
+  return join(runDir, 'baseline-models', slug);
+}
+
+/** How a baseline's weights came about: trained in one process from the artifacts' checkpoint, on this patch. */
+function baselineProvenance(spec: BaselineSpec, settings: BaselineSettings): ModelProvenance {
+  return {
+    ...UNKNOWN_PROVENANCE,
+    kind: spec.kind,
+    strategy: spec.kind === 'centralized' ? 'centralized (pooled training cases)' : `local-only (${spec.site})`,
+    startedFrom: `the artifacts checkpoint of ${settings.artifactsDir}`,
+    trainingPatch: [...settings.patchSize] as [number, number, number],
+  };
 }

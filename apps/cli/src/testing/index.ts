@@ -4,3 +4,4 @@ export * from '../simulate/baseline-job';
 export * from '../simulate/baseline-lanes';
 export * from '../simulate/child-process';
 export * from '../simulate/site-folders';
+export { baselineModelDir } from '../simulate/baselines';
