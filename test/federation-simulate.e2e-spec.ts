@@ -55,9 +55,15 @@ describe('fedstroke simulate', () => {
       expect(round.participants.map((p) => p.status)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
       expect(round.metrics.trainLoss).toBeGreaterThan(0);
     }
-    // Validated rounds: every 2nd and the last (3); the learning curve has exactly those points.
+    // The learning curve is the global model's: round 3 opens by scoring round 2's aggregate on every site's
+    // validation split (every 2nd aggregate), the final one is the evaluation's. The sites' local models are
+    // validated on their own cadence (every 2nd round and the last), for the per-site curves.
+    expect(summary.rounds.map((r) => r.metrics.valDiceGlobal !== undefined)).toEqual([false, false, true]);
     expect(summary.rounds.map((r) => r.metrics.valDice !== undefined)).toEqual([false, true, true]);
-    expect(summary.approaches[0].curve.map((p) => p.steps)).toEqual([2 * 2 * 3, 3 * 2 * 3]);
+    expect(summary.approaches[0].curve).toEqual([
+      { steps: 2 * 2 * 3, dice: summary.rounds[2].metrics.valDiceGlobal },
+      { steps: 3 * 2 * 3, dice: summary.approaches[0].validation.pooled.summary.dice.mean },
+    ]);
     // Each site's folder holds only its own cases; the test cases are in none of them.
     expect(summary.data.sites.map((s) => s.train + s.val)).toEqual([3, 3, 3]);
     const federated = summary.approaches[0];
@@ -78,6 +84,8 @@ describe('fedstroke simulate', () => {
       roundIndex: 3,
       rounds: 3,
       trainingData: 'synthetic',
+      // Every site trained on 16×24×24 patches: the window segment will run this model with.
+      trainingPatch: [16, 24, 24],
     });
     // ...with exactly the weights the coordinator stored for that version...
     const versions = join(runDir, 'coordinator', 'models', summary.federation.id);

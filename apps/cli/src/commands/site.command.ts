@@ -22,6 +22,7 @@ interface SiteFlags {
   patch?: string;
   seed?: string;
   validateGlobal?: boolean;
+  curveModel?: string;
   validateEvery?: string;
   resetOptimizer?: boolean;
   checkpointEvery?: string;
@@ -51,6 +52,11 @@ export function registerSiteCommand(program: Command): void {
     .option('--patch <size>', 'patch edge P or DxHxW (FEDSTROKE_SITE_PATCH, default 32x48x48)')
     .option('--seed <n>', 'seed of patch sampling, varied per round (FEDSTROKE_SITE_SEED)')
     .option('--validate-global', 'also validate the received global model before training')
+    .option(
+      '--curve-model <which>',
+      'what the every-n-rounds validation scores: local (the trained model), global (the received global model; ' +
+        'the local one in the last round) or both (FEDSTROKE_SITE_CURVE_MODEL, default local)',
+    )
     .option(
       '--validate-every <rounds>',
       'validate the trained model every n rounds and in the last one (FEDSTROKE_SITE_VALIDATE_EVERY, default 1)',
@@ -86,6 +92,7 @@ function mergeFlags(env: SiteAgentConfigInput, flags: SiteFlags): SiteAgentConfi
   set('patchSize', flags.patch === undefined ? undefined : parsePatch('--patch', flags.patch));
   set('seed', integer('--seed', flags.seed));
   set('validateGlobal', flags.validateGlobal);
+  set('curveModel', flags.curveModel as SiteAgentConfigInput['curveModel']);
   set('validateEveryRounds', integer('--validate-every', flags.validateEvery));
   set('keepOptimizerState', flags.resetOptimizer ? false : undefined);
   set('checkpointEvery', integer('--checkpoint-every', flags.checkpointEvery));

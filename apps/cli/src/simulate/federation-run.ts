@@ -108,6 +108,10 @@ export async function runFederation(
           String(options.seed),
           '--validate-every',
           String(options.validateEveryRounds),
+          // The report's learning curve is the global model's: sites also score the aggregate they receive, every
+          // n-th one (one more validation pass every n rounds), beside their local model (the per-site curves).
+          '--curve-model',
+          'both',
           '--provider',
           options.provider,
         ],

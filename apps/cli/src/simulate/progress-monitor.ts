@@ -118,6 +118,11 @@ export class ProgressMonitor {
     parts.push(`in ${((Date.now() - this.roundStarted) / 1000).toFixed(0)} s`);
     if (metrics.trainLoss !== undefined) parts.push(`train loss ${metrics.trainLoss.toFixed(4)}`);
     if (metrics.valDice !== undefined) parts.push(`local val Dice ${metrics.valDice.toFixed(3)}`);
+    if (metrics.valDiceGlobal !== undefined) {
+      parts.push(
+        `global val Dice ${metrics.valDiceGlobal.toFixed(3)} (round ${(message.round?.index ?? 1) - 1}'s model)`,
+      );
+    }
     if (message.message) parts.push(message.message);
     return parts.join(', ');
   }

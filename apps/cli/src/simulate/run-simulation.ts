@@ -25,6 +25,7 @@ import { evaluatedCaseCenters } from './case-centers';
 import { BASELINE_JOB_FORMAT, type BaselineJob } from './baseline-job';
 import { runBaselineJobs } from './baseline-lanes';
 import { evaluateApproach, type EvaluationSets } from './evaluate-approach';
+import { federatedCurve } from './federated-curve';
 import { runFederation, type FederationOutcome } from './federation-run';
 import { laneCount, threadsPerLane } from './lane-schedule';
 import { learningNotes } from './learning-notes';
@@ -216,9 +217,14 @@ async function evaluateFederated(
       kind: 'federated',
       optimizerSteps: completed.length * stepsPerRound,
       wallTimeSeconds: completed.reduce((sum, r) => sum + (r.durationSeconds ?? 0), 0),
-      curve: completed
-        .filter((r) => r.metrics.valDice !== undefined)
-        .map((r) => ({ steps: r.index * stepsPerRound, dice: r.metrics.valDice })),
+      // The global model's validation after every n-th round, the final model's from the evaluation above.
+      curve: federatedCurve(
+        completed,
+        stepsPerRound,
+        completed.length > 0
+          ? { round: completed[completed.length - 1].index, dice: evaluated.validation.pooled.summary.dice.mean }
+          : null,
+      ),
       ...evaluated,
       ...(personalised && { personalised }),
     };

@@ -45,6 +45,14 @@ export interface SiteAgentConfig {
   /** Also validate the global model received, before training (one more validation pass per round). */
   validateGlobal: boolean;
   /**
+   * Which model the every-n-rounds validation scores. local (default): the trained local model (valDice).
+   * global: the global model received when round 1 + k·n opens (valDiceGlobal: the aggregate of the round before,
+   * the model a federation's learning curve is about), and the local model only in the last round (the valDice a
+   * serving policy reads): no more validation passes than local. both: local and global, each on its cadence (one
+   * more validation pass every n rounds).
+   */
+  curveModel: CurveModel;
+  /**
    * Validate the trained local model every this many rounds, and always in the federation's last round. Whole-volume
    * validation costs about as much as 4 training steps per case, so with short rounds validating every round can
    * take as long as the training itself.
@@ -81,6 +89,7 @@ export const SITE_DEFAULTS = {
   seed: 0,
   warmupSteps: 10,
   validateGlobal: false,
+  curveModel: 'local' as CurveModel,
   validateEveryRounds: 1,
   keepOptimizerState: true,
   checkpointEvery: 10,
@@ -117,6 +126,7 @@ export function resolveSiteConfig(input: SiteAgentConfigInput): SiteAgentConfig 
     warmupSteps: integer('warmupSteps', 'FEDSTROKE_SITE_WARMUP', 0, 1_000_000),
     validateGlobal: input.validateGlobal ?? SITE_DEFAULTS.validateGlobal,
     validateEveryRounds: integer('validateEveryRounds', 'FEDSTROKE_SITE_VALIDATE_EVERY', 1, 1_000_000),
+    curveModel: check.oneOf('FEDSTROKE_SITE_CURVE_MODEL', input.curveModel ?? SITE_DEFAULTS.curveModel, CURVE_MODELS),
     keepOptimizerState: input.keepOptimizerState ?? SITE_DEFAULTS.keepOptimizerState,
     checkpointEvery: integer('checkpointEvery', 'FEDSTROKE_SITE_CHECKPOINT_EVERY', 0, 1_000_000),
     longPollSeconds: integer('longPollSeconds', 'FEDSTROKE_SITE_LONG_POLL_SECONDS', 0, 600),
@@ -152,6 +162,7 @@ export function siteConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     seed: number('FEDSTROKE_SITE_SEED'),
     warmupSteps: number('FEDSTROKE_SITE_WARMUP'),
     validateGlobal: check.optionalBoolean('FEDSTROKE_SITE_VALIDATE_GLOBAL', env.FEDSTROKE_SITE_VALIDATE_GLOBAL),
+    curveModel: text('FEDSTROKE_SITE_CURVE_MODEL') as CurveModel | undefined,
     validateEveryRounds: number('FEDSTROKE_SITE_VALIDATE_EVERY'),
     keepOptimizerState: resetOptimizer === undefined ? undefined : !resetOptimizer,
     checkpointEvery: number('FEDSTROKE_SITE_CHECKPOINT_EVERY'),
@@ -187,3 +198,6 @@ function patch(dims: readonly number[]): [number, number, number] {
     throw new SiteConfigError('FEDSTROKE_SITE_PATCH', `must be three positive integers (got [${dims.join(', ')}])`);
   return [dims[0], dims[1], dims[2]];
 }
+
+export const CURVE_MODELS = ['local', 'global', 'both'] as const;
+export type CurveModel = (typeof CURVE_MODELS)[number];

@@ -13,6 +13,7 @@ import {
   lossMetric,
   roundSchedule,
   trainLocalRound,
+  validatesGlobalThisRound,
   validatesThisRound,
 } from './local-round';
 
@@ -43,6 +44,17 @@ describe('roundSchedule', () => {
   });
 });
 
+describe('validatesGlobalThisRound', () => {
+  it('opens round 1 + k·n by scoring the aggregate of the round before, the curve of the global model', () => {
+    const rounds = (every: number, total: number) =>
+      Array.from({ length: total }, (_, i) => i + 1).filter((roundIndex) =>
+        validatesGlobalThisRound({ roundIndex }, every),
+      );
+    expect(rounds(1, 4)).toEqual([2, 3, 4]);
+    expect(rounds(4, 10)).toEqual([5, 9]);
+  });
+});
+
 describe('validatesThisRound', () => {
   it('validates every n-th round and always the last one', () => {
     const rounds = (every: number, total: number) =>
@@ -65,6 +77,7 @@ describe('trainLocalRound', () => {
     seed: 3,
     warmupSteps: 0,
     validateGlobal: false,
+    curveModel: 'local' as const,
     validateEveryRounds: 1,
     keepOptimizerState: false,
     checkpointEvery: 0,
@@ -151,6 +164,31 @@ describe('trainLocalRound', () => {
     // Starting from β = −3 instead of the global 0.05, a few small steps stay near −3.
     expect(second.update.weights[2]).toBeLessThan(-2.5);
     expect(second.commit['local-norms']?.[0]).toBe(second.update.weights[2]);
+  });
+
+  it('curveModel: the local model (local), the received global one (global, the local only last), or both', async () => {
+    const second = { ...task, roundIndex: 2, totalRounds: 3 };
+    const last = { ...task, roundIndex: 3, totalRounds: 3 };
+    const reported = async (curveModel: 'local' | 'global' | 'both', roundTask: LocalRoundTask) => {
+      const { update } = await trainLocalRound({
+        task: roundTask,
+        globalWeights: global,
+        session: await TrainingSession.create(artifacts, { intraOpNumThreads: 1 }),
+        dataset,
+        config: { ...config, curveModel },
+        checkpointDir: join(dir, `checkpoint-${Math.random()}`),
+      });
+      return ['valDice', 'valDiceGlobal'].filter((name) => update.metrics[name] !== undefined);
+    };
+    expect(await reported('local', second)).toEqual(['valDice']);
+    expect(await reported('global', second)).toEqual(['valDiceGlobal']);
+    expect(await reported('global', last)).toEqual(['valDice', 'valDiceGlobal']);
+    expect(await reported('both', second)).toEqual(['valDice', 'valDiceGlobal']);
+  });
+
+  it('reports the patch it trained on, for the model version to record', async () => {
+    const { update } = await round({});
+    expect(update.metrics).toMatchObject({ trainPatchD: 4, trainPatchH: 4, trainPatchW: 8 });
   });
 
   it('the last round of a selecting federation scores the global model on the grid, as update metrics', async () => {

@@ -54,6 +54,7 @@ export interface LocalRoundOptions {
     | 'seed'
     | 'warmupSteps'
     | 'validateGlobal'
+    | 'curveModel'
     | 'validateEveryRounds'
     | 'keepOptimizerState'
     | 'checkpointEvery'
@@ -114,6 +115,25 @@ export function validatesThisRound(
 }
 
 /**
+ * With curveModel "global" or "both": whether this round opens by validating the global model it received, the aggregate of
+ * round r − 1, for every n-th aggregate (rounds 1 + n, 1 + 2n, …; the final model is for whoever ends the
+ * federation to score, as simulate does).
+ */
+export function validatesGlobalThisRound(task: Pick<TrainingTask, 'roundIndex'>, everyRounds: number): boolean {
+  return task.roundIndex > 1 && (task.roundIndex - 1) % everyRounds === 0;
+}
+
+/** Whether the trained local model is validated: on the cadence, or (curveModel "global") in the last round only. */
+function validatesLocalThisRound(
+  task: Pick<TrainingTask, 'roundIndex' | 'totalRounds'>,
+  config: Pick<SiteAgentConfig, 'curveModel' | 'validateEveryRounds'>,
+): boolean {
+  return config.curveModel === 'global'
+    ? task.roundIndex >= task.totalRounds
+    : validatesThisRound(task, config.validateEveryRounds);
+}
+
+/**
  * The round's training loss as a metric, or none: under DP-SGD every step of a short round can draw an empty
  * Poisson sample (noise alone, no loss), and a NaN metric would get the whole update refused.
  */
@@ -124,9 +144,10 @@ export function lossMetric(finalLoss: number): Record<string, number> {
 export async function trainLocalRound(options: LocalRoundOptions): Promise<LocalRoundResult> {
   const { task, session, dataset, config, scaffold, localNorms } = options;
   const metrics: Record<string, number> = {};
-  if ((config.validateGlobal || task.detectionGrid) && dataset.val.length > 0) {
+  const globalForCurve = config.curveModel !== 'local' && validatesGlobalThisRound(task, config.validateEveryRounds);
+  if ((config.validateGlobal || globalForCurve || task.detectionGrid) && dataset.val.length > 0) {
     session.loadParametersBuffer(options.globalWeights);
-    if (config.validateGlobal) {
+    if (config.validateGlobal || globalForCurve) {
       const entry = await validateDice(session, dataset.val, 0, DEFAULT_VALIDATION, config.patchSize);
       metrics[SITE_METRICS.valDiceGlobal] = entry.meanDice;
     }
@@ -144,7 +165,7 @@ export async function trainLocalRound(options: LocalRoundOptions): Promise<Local
   const started = Date.now();
   const result = await trainLocal(
     session,
-    { train: dataset.train, val: validatesThisRound(task, config.validateEveryRounds) ? dataset.val : [] },
+    { train: dataset.train, val: validatesLocalThisRound(task, config) ? dataset.val : [] },
     {
       steps: task.localSteps,
       batchSize: config.batchSize,

@@ -1,14 +1,15 @@
 /**
  * The report's figures, built from a SimulationReport: per-round learning curves of the federation (each site's
- * local validation Dice and training loss, and the coordinator's sample-weighted mean), validation Dice against the
- * compute spent for every approach, and the per-case test Dice histogram.
+ * local validation Dice and training loss, the coordinator's sample-weighted mean, and the global model's validation
+ * Dice), validation Dice against the compute spent for every approach (the federation's: its global model), and the
+ * per-case test Dice histogram.
  */
 import { histogramSvg } from '../svg/histogram';
 import { lineChartSvg, type LineSeries } from '../svg/line-chart';
 import type { RoundRow, SimulationReport } from '../run-report';
 
 /** Client metric names the site agents report (and the coordinator averages by sample count). */
-export const ROUND_METRICS = { valDice: 'valDice', trainLoss: 'trainLoss' } as const;
+export const ROUND_METRICS = { valDice: 'valDice', valDiceGlobal: 'valDiceGlobal', trainLoss: 'trainLoss' } as const;
 
 function perSiteSeries(rounds: readonly RoundRow[], metric: string): LineSeries[] {
   const sites = [...new Set(rounds.flatMap((r) => r.participants.map((p) => p.site)))].sort();
@@ -28,9 +29,18 @@ function perSiteSeries(rounds: readonly RoundRow[], metric: string): LineSeries[
   return series;
 }
 
+/**
+ * Each site's local model after its local steps (and their weighted mean), and the global model: round r's sites
+ * score the aggregate of round r − 1 as it opens, so that figure is drawn at round r − 1.
+ */
 export function roundDiceChart(report: SimulationReport): string {
-  return lineChartSvg(perSiteSeries(report.rounds, ROUND_METRICS.valDice), {
-    title: 'Local validation Dice after each round',
+  const series = perSiteSeries(report.rounds, ROUND_METRICS.valDice);
+  const global = report.rounds
+    .filter((r) => typeof r.metrics[ROUND_METRICS.valDiceGlobal] === 'number')
+    .map((r) => ({ x: r.index - 1, y: r.metrics[ROUND_METRICS.valDiceGlobal] }));
+  if (global.length > 0) series.push({ name: 'global model (sites, weighted)', color: '#d62728', points: global });
+  return lineChartSvg(series, {
+    title: 'Validation Dice after each round: local models, and the global model',
     xLabel: 'round',
     yLabel: 'Dice',
     yDomain: [0, 1],
@@ -49,7 +59,8 @@ export function computeCurveChart(report: SimulationReport): string {
   const series: LineSeries[] = report.approaches
     .filter((a) => a.curve.length > 0)
     .map((a) => ({
-      name: a.name,
+      // The federated curve is the global model's (federated-curve.ts), never the mean of the local models.
+      name: a.kind === 'federated' ? `${a.name} (global model)` : a.name,
       points: a.curve.map((p) => ({ x: p.steps, y: p.dice })),
       dashed: a.kind !== 'federated',
     }));
