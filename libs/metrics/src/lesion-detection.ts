@@ -15,6 +15,12 @@ export interface LesionDetection {
 /**
  * F1 = TP / (TP + (FP + FN) / 2), from already labelled components of both masks (26-connected).
  *
+ * As the ISLES'22 scoring defines it (`compute_lesion_f1_score`): TP counts GT lesions that any predicted voxel
+ * touches, FP predicted components that touch no GT voxel. So one huge predicted component over several lesions
+ * makes each of them a TP and costs no FP: a model that over-segments (hundreds of mL marked for a few mL of lesion)
+ * can score F1 0.8-0.9 at Dice 0.06 once a minimum lesion size removes its small components. That is the metric, not
+ * a matching bug; read lesion F1 beside Dice and the predicted against the true volume.
+ *
  * When neither mask has a lesion, TP = FP = FN = 0 and the ratio is 0/0; we return 1.0, as the ISLES'22 scoring does
  * (`compute_lesion_f1_score(..., empty_value=1.0)`): correctly predicting "no lesion" is a perfect detection, and it
  * matches Dice's both-empty convention so the two metrics agree on lesion-free cases.
