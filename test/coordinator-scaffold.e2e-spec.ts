@@ -70,7 +70,7 @@ function scaffoldUpload(
 
 describe('SCAFFOLD on the coordinator', () => {
   it('serves c, takes Δc_i with the weights, moves c by (1/N) Σ Δc_i and keeps it across a restart', async () => {
-    const { sites, federationId } = await startFederation(world.url, ['a', 'b', 'c', 'd', 'e'], {
+    const { sites, federationId } = await startFederation(world.url, ['a', 'b', 'c', 'd', 'e', 'f'], {
       name: 'scaffold',
       rounds: 2,
       quorum: 2,
@@ -79,7 +79,7 @@ describe('SCAFFOLD on the coordinator', () => {
       strategy: 'SCAFFOLD',
       strategyParams: { detectionSelection: true },
     });
-    const [a, b, c, d, e] = sites;
+    const [a, b, c, d, e, f] = sites;
     const round1 = await Promise.all(sites.map((site) => takeTask(world.url, site, federationId)));
     const fields = await extraFields(a, federationId);
     expect(fields.controlVariatePath).toBe(controlVariatePath(round1[0].baseModelVersionId));
@@ -101,6 +101,10 @@ describe('SCAFFOLD on the coordinator', () => {
     const poisoned = await scaffoldUpload(e, round1[4], constant(3e38), constant(0));
     expect(poisoned.status).toBe(422);
     expect(String(poisoned.body.reason)).toMatch(/^NORM_EXCEEDED: .*default: 10 ×/);
+    // A finite Δc_i that no Adam-driven site can produce (|Δc_i| ≤ 2 × 7.27 whatever its learning rate and steps).
+    const beyond = await scaffoldUpload(f, round1[5], constant(1), constant(20));
+    expect(beyond.status).toBe(422);
+    expect(String(beyond.body.reason)).toMatch(/^NORM_EXCEEDED: control-variate delta value #0 is 20, beyond ±14\.54/);
 
     expect((await scaffoldUpload(a, round1[0], constant(1), constant(0.4))).status).toBe(202);
     expect((await scaffoldUpload(b, round1[1], constant(3), constant(-0.2))).status).toBe(202);
@@ -108,9 +112,9 @@ describe('SCAFFOLD on the coordinator', () => {
     const v1 = after1.federation.latestModelVersion.id;
     const model1 = await downloadModel(world.url, ADMIN_TOKEN, `/models/${v1}`);
     expect(model1.weights[0]).toBeCloseTo(2, 6);
-    // N = 5 sites in the federation, two took part: c = (0.4 − 0.2) / 5.
+    // N = 6 member sites, two took part: c = (0.4 − 0.2) / 6.
     const c1 = await control(v1);
-    expect(c1.every((v) => Math.abs(v - 0.04) < 1e-7)).toBe(true);
+    expect(c1.every((v) => Math.abs(v - 0.2 / 6) < 1e-7)).toBe(true);
 
     await world.restart();
     expect(Array.from(await control(v1))).toEqual(Array.from(c1));
@@ -133,7 +137,7 @@ describe('SCAFFOLD on the coordinator', () => {
     await scaffoldUpload(b, round2[1], constant(2), constant(0.3), { trainLoss: 0.5, ...report('0.6/20') });
     const done = await waitForFederation(world.url, federationId, (f) => f.status === 'COMPLETED');
     const c2 = await control(done.federation.latestModelVersion.id);
-    expect(c2.every((v) => Math.abs(v - 0.12) < 1e-6)).toBe(true); // 0.04 + (0.1 + 0.3) / 5
+    expect(c2.every((v) => Math.abs(v - 0.1) < 1e-6)).toBe(true); // 0.2 / 6 + (0.1 + 0.3) / 6
 
     const rounds = await gqlOk<{ rounds: { items: Array<{ metrics: Array<{ name: string; value: number }> }> } }>(
       world.url,
