@@ -122,6 +122,7 @@ describe('coordinator on PostgreSQL', () => {
       { name: '0003-serving' },
       { name: '0004-federation-members' },
       { name: '0005-secure-aggregation' },
+      { name: '0006-round-config' },
     ]);
     expect(await query('SELECT id FROM inference_uploads')).toEqual([{ id: uploaded.body.uploadId }]);
     expect(await query(`SELECT action, outcome FROM inference_audit`)).toEqual([

@@ -3,7 +3,7 @@
  * upload path only ever call these two methods, so the maths can change without touching I/O code, and a test can
  * drive the orchestrator with any implementation.
  */
-import type { ClientUpdate, RejectionCode, UpdateEnvelope, UpdateNormBound } from '@fedstroke/federation';
+import type { ClientUpdate, RejectionCode, RoundConfig, UpdateEnvelope, UpdateNormBound } from '@fedstroke/federation';
 import type { FederationRecord } from '../persistence/records';
 
 export interface UpdateExpectation {
@@ -44,7 +44,8 @@ export abstract class AggregationPort {
 
   abstract aggregate(input: {
     federation: FederationRecord;
-    roundIndex: number;
+    /** The round's stored config (its index seeds the noise; its μ and privacy are what the record shows). */
+    round: RoundConfig;
     /** The federation's member sites as the round aggregates (SCAFFOLD's N). */
     memberCount?: number;
     global: Float32Array;

@@ -1,5 +1,6 @@
 import type { FederationConfigRecord, FederationRecord } from '../persistence/records';
 import { FederationAggregator } from './federation-aggregator';
+import { configureRound } from './strategy-config';
 
 function federation(config: Partial<FederationConfigRecord>): FederationRecord {
   return {
@@ -39,7 +40,7 @@ describe('FederationAggregator', () => {
   it('averages by sample count and records what it applied', () => {
     const outcome = aggregator.aggregate({
       federation: federation({}),
-      roundIndex: 1,
+      round: configureRound(federation({}).config, 1),
       global: new Float32Array(4),
       updates: [update('a', 1, 1), update('b', 4, 3)],
       serverState: null,
@@ -64,7 +65,13 @@ describe('FederationAggregator', () => {
       roundIndex: number,
       state: ReturnType<FederationAggregator['aggregate']>['serverState'],
     ) =>
-      aggregator.aggregate({ federation: fed, roundIndex, global, updates: [update('a', 1, 1)], serverState: state });
+      aggregator.aggregate({
+        federation: fed,
+        round: configureRound(fed.config, roundIndex),
+        global,
+        updates: [update('a', 1, 1)],
+        serverState: state,
+      });
     const first = run(new Float32Array(4), 1, null);
     expect(first.serverState?.metadata).toEqual({ step: '1' });
     const second = run(first.weights, 2, first.serverState);
@@ -79,7 +86,7 @@ describe('FederationAggregator', () => {
     const aggregate = (second: Record<string, number>) =>
       aggregator.aggregate({
         federation: federation({}),
-        roundIndex: 1,
+        round: configureRound(federation({}).config, 1),
         global: new Float32Array(4),
         updates: [
           { ...update('a', 1, 1), metrics: { loss: 1, ...patch } },
@@ -102,7 +109,7 @@ describe('FederationAggregator', () => {
       Array.from(
         aggregator.aggregate({
           federation: fed,
-          roundIndex: 1,
+          round: configureRound(fed.config, 1),
           ...(memberCount !== undefined && { memberCount }),
           global: new Float32Array(4),
           updates: [scaffoldUpdate],

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import {
   type ClientUpdate,
   createStrategy,
+  type RoundConfig,
   isStatefulStrategy,
   l2Distance,
   median,
@@ -52,7 +53,7 @@ export class FederationAggregator extends AggregationPort {
 
   aggregate(input: {
     federation: FederationRecord;
-    roundIndex: number;
+    round: RoundConfig;
     memberCount?: number;
     global: Float32Array;
     updates: readonly ClientUpdate[];
@@ -60,8 +61,8 @@ export class FederationAggregator extends AggregationPort {
   }): AggregationOutcome {
     const strategy = createStrategy(toStrategyConfig(input.federation.config, input.memberCount));
     if (isStatefulStrategy(strategy) && input.serverState) strategy.setState(fromServerState(input.serverState));
-    const round = strategy.configureRound(input.roundIndex, input.global);
-    const result = strategy.aggregate(input.global, input.updates, undefined, input.roundIndex);
+    const { round } = input;
+    const result = strategy.aggregate(input.global, input.updates, undefined, round.roundIndex);
     const { client: allClient, ...counts } = result.metrics;
     // The sites' detection-grid figures are inputs to the choice below, not round metrics (some 90 of them).
     // Nor are their training patches, which are recorded only when every update agrees (a mean would be no patch).

@@ -33,7 +33,7 @@ import { type AggregationOutcome, AggregationPort } from './aggregation.port';
 import { DeadlineTimers } from './deadline-timers';
 import { SerialQueues } from './serial-queues';
 import { ServerStateStore } from './server-state.store';
-import { updateParts } from './strategy-config';
+import { configureRound, roundConfigOf, updateParts } from './strategy-config';
 import { UpdateNormBounds } from './update-norm-bounds';
 
 const STEP_RETRY_MS = 5000;
@@ -273,7 +273,7 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
           })
         : this.aggregator.aggregate({
             federation,
-            roundIndex: round.index,
+            round: roundConfigOf(federation, round),
             memberCount: (await this.members.list(federation.id)).length,
             global,
             updates,
@@ -413,6 +413,7 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
       metrics: {},
       aggregation: {},
       failureReason: null,
+      config: configureRound(federation.config, index),
     };
   }
 

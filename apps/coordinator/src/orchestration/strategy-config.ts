@@ -3,9 +3,9 @@
  * left out live here, in one place, so the round record shows exactly what was applied.
  */
 import { InvalidArgumentError } from '@fedstroke/common';
-import type { StrategyConfig } from '@fedstroke/federation';
+import { createStrategy, type RoundConfig, type StrategyConfig } from '@fedstroke/federation';
 import type { UpdatePart } from '@fedstroke/protocol';
-import type { FederationConfigRecord } from '../persistence/records';
+import type { FederationConfigRecord, FederationRecord, RoundRecord } from '../persistence/records';
 
 export const DEFAULT_PROXIMAL_MU = 0.01;
 export const DEFAULT_TRIM_RATIO = 0.1;
@@ -39,7 +39,12 @@ export function toStrategyConfig(config: FederationConfigRecord, memberCount?: n
     case 'FEDAVG':
       return { ...common, ...momentum, name: 'fedavg' };
     case 'FEDPROX':
-      return { ...common, ...momentum, name: 'fedprox', proximalMu: proximalMu(config) };
+      return {
+        ...common,
+        ...momentum,
+        name: 'fedprox',
+        proximalMu: config.strategyParams.proximalMu ?? DEFAULT_PROXIMAL_MU,
+      };
     case 'FEDADAM':
       return { ...common, ...server, name: 'fedadam' };
     case 'FEDYOGI':
@@ -82,7 +87,19 @@ export function updateParts(config: FederationConfigRecord): UpdatePart[] {
   return config.strategy === 'SCAFFOLD' ? ['weights', 'control-delta'] : ['weights'];
 }
 
-/** μ that sites add to their local loss; 0 for every strategy but FedProx. */
-export function proximalMu(config: FederationConfigRecord): number {
-  return config.strategy === 'FEDPROX' ? (config.strategyParams.proximalMu ?? DEFAULT_PROXIMAL_MU) : 0;
+/**
+ * A round's configuration (local steps, learning rate, FedProx μ, the privacy record with its noise seed) as the
+ * federation's strategy decides it: Strategy.configureRound, called once when the round opens and stored on it.
+ */
+export function configureRound(config: FederationConfigRecord, roundIndex: number): RoundConfig {
+  return createStrategy(toStrategyConfig(config)).configureRound(roundIndex, config.model.parameterCount);
+}
+
+/**
+ * What a round's sites train with and its aggregation records: the config stored on the round. Rounds opened
+ * before migration 0006 have none stored; theirs is derived here from the federation's config, which is what the
+ * coordinator of that time sent their sites (a federation's config never changes after it is created).
+ */
+export function roundConfigOf(federation: FederationRecord, round: RoundRecord): RoundConfig {
+  return round.config ?? configureRound(federation.config, round.index);
 }

@@ -21,7 +21,14 @@ import { maskPostgresUrl } from './engines/postgres-url';
 import type { SchemaMigration } from './migration';
 import { loadMigrations, migrate } from './migrator';
 
-const STEPS = ['0001-initial', '0002-inference', '0003-serving', '0004-federation-members', '0005-secure-aggregation'];
+const STEPS = [
+  '0001-initial',
+  '0002-inference',
+  '0003-serving',
+  '0004-federation-members',
+  '0005-secure-aggregation',
+  '0006-round-config',
+];
 const TABLES = [
   'federation_member_events',
   'federation_members',

@@ -86,6 +86,7 @@ export function toRound(row: RoundsTable): RoundRecord {
     metrics: JSON.parse(row.metrics_json),
     aggregation: JSON.parse(row.aggregation_json),
     failureReason: row.failure_reason,
+    config: row.config_json === null ? null : JSON.parse(row.config_json),
   };
 }
 
@@ -104,6 +105,7 @@ export function roundRow(round: RoundRecord): RoundsTable {
     metrics_json: JSON.stringify(round.metrics),
     aggregation_json: JSON.stringify(round.aggregation),
     failure_reason: round.failureReason,
+    config_json: round.config === null ? null : JSON.stringify(round.config),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RoundConfig } from '@fedstroke/federation';
 import type { PrivacyRecord } from '../privacy/privacy-records';
 
 /**
@@ -146,6 +147,11 @@ export interface RoundRecord {
   /** Aggregation parameters actually applied (strategy, clipping, noise, participant count). */
   aggregation: Record<string, string | number>;
   failureReason: string | null;
+  /**
+   * What the strategy configured for this round when it opened (Strategy.configureRound): sites train with it.
+   * Null only on rounds stored before migration 0006 (see roundConfigOf).
+   */
+  config: RoundConfig | null;
 }
 
 export interface ParticipationRecord {

@@ -15,6 +15,7 @@ import type { DatabaseConfig } from '../config/coordinator-config';
 import { SqlInferenceRepository } from '../inference/persistence/sql-inference.repository';
 import { buildCoreRepositories } from './core-repositories';
 import { connectDatabase, type DatabaseHandle } from './database-handle';
+import { roundConfigOf } from '../orchestration/strategy-config';
 import { type Engine, existingTables } from './engines/engine-differences';
 import { loadMigrations, migrate } from './migrator';
 import type { ParticipationRecord } from './records';
@@ -112,6 +113,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s database written by release 0
       '0003-serving',
       '0004-federation-members',
       '0005-secure-aggregation',
+      '0006-round-config',
     ]);
     expect(await existingTables(handle.db, engine, ['schema_migrations', 'sites'])).toEqual(new Set(['sites']));
     const ledger = await sql<{
@@ -124,8 +126,11 @@ describe.each(['sqlite', 'postgres'] as const)('%s database written by release 0
       { name: '0003-serving', timestamp: expect.any(String) },
       { name: '0004-federation-members', timestamp: expect.any(String) },
       { name: '0005-secure-aggregation', timestamp: expect.any(String) },
+      { name: '0006-round-config', timestamp: expect.any(String) },
     ]);
-    expect(await readBack(handle)).toEqual(released);
+    // The release stored no round configuration (migration 0006): its rounds read back with none.
+    const rounds = released.rounds.map((round: object) => ({ ...round, config: null }));
+    expect(await readBack(handle)).toEqual({ ...released, rounds });
     expect(await migrate(handle, await loadMigrations())).toEqual([]);
   });
 
@@ -135,7 +140,16 @@ describe.each(['sqlite', 'postgres'] as const)('%s database written by release 0
     const inference = new SqlInferenceRepository(handle);
     const federation = released.federations.find((f: { status: string }) => f.status === 'RUNNING');
     const open = await repos.rounds.latest(federation.id);
-    expect(open).toMatchObject({ index: 3, status: 'OPEN' });
+    expect(open).toMatchObject({ index: 3, status: 'OPEN', config: null });
+    // Its sites are told what the release told them: FedProx μ and local training from the federation's config.
+    expect(roundConfigOf(federation, open!)).toMatchObject({
+      roundIndex: 3,
+      strategy: 'fedprox',
+      proximalMu: 0.01,
+      localSteps: 5,
+      learningRate: 0.001,
+      numParameters: 1000,
+    });
     const training = (await repos.participations.listByStatus(open!.id, 'ASSIGNED')) as ParticipationRecord[];
     expect(training).toHaveLength(1);
     // Each federation's members are the sites that had taken part in it, recorded in the membership audit.

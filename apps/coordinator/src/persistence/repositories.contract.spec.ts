@@ -67,6 +67,15 @@ const round = (id: string, index: number, base: string): RoundRecord => ({
   metrics: {},
   aggregation: {},
   failureReason: null,
+  config: {
+    roundIndex: index,
+    strategy: 'fedprox',
+    numParameters: 1000,
+    localSteps: 5,
+    learningRate: 0.001,
+    proximalMu: 0.25,
+    privacy: { clipNorm: 2, noiseMultiplier: 0.5, noiseSeed: 77 },
+  },
 });
 const participation = (id: string, siteId: string): ParticipationRecord => ({
   id,

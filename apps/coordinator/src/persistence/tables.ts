@@ -52,6 +52,8 @@ export interface RoundsTable {
   metrics_json: string;
   aggregation_json: string;
   failure_reason: string | null;
+  /** Migration 0006; null on rounds stored before it. */
+  config_json: string | null;
 }
 
 export interface ParticipationsTable {

@@ -20,7 +20,7 @@ import { CoordinatorConfigService } from '../config/coordinator-config.service';
 import { JsonLogger } from '../logging/json-logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { RoundOrchestrator } from '../orchestration/round-orchestrator.service';
-import { proximalMu, updateParts } from '../orchestration/strategy-config';
+import { roundConfigOf, updateParts } from '../orchestration/strategy-config';
 import type { FederationRecord, ParticipationRecord, RoundRecord } from '../persistence/records';
 import {
   FederationMemberRepository,
@@ -182,6 +182,8 @@ export class SiteTasksService implements OnModuleDestroy {
     const base = await this.modelVersions.get(round.baseModelVersionId);
     if (!base) throw new NotFoundException(`model version ${round.baseModelVersionId} is missing`);
     const { config } = federation;
+    // The round's stored configuration is what its sites train with (Strategy.configureRound at open).
+    const roundConfig = roundConfigOf(federation, round);
     return {
       kind: 'TRAIN',
       retryAfterSeconds: 0,
@@ -202,9 +204,9 @@ export class SiteTasksService implements OnModuleDestroy {
         parameterCount: config.model.parameterCount,
         parameterLayoutSha256: config.model.parameterLayoutSha256,
         strategy: config.strategy,
-        localSteps: config.localSteps,
-        learningRate: config.learningRate,
-        proximalMu: proximalMu(config),
+        localSteps: roundConfig.localSteps,
+        learningRate: roundConfig.learningRate,
+        proximalMu: roundConfig.proximalMu,
         controlVariatePath: config.strategy === 'SCAFFOLD' ? controlVariatePath(base.id) : null,
         localNorms: config.strategyParams.localNorms === true,
         detectionGrid:

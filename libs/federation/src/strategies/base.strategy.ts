@@ -22,8 +22,8 @@ export abstract class BaseStrategy implements Strategy {
     this.failurePolicy = resolveCommonOptions(options, name);
   }
 
-  configureRound(roundIndex: number, globalWeights: Float32Array): RoundConfig {
-    return roundConfig(this.name, this.options, roundIndex, globalWeights, this.proximalMu());
+  configureRound(roundIndex: number, numParameters: number): RoundConfig {
+    return roundConfig(this.name, this.options, roundIndex, numParameters, this.proximalMu());
   }
 
   aggregate(

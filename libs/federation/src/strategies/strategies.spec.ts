@@ -26,7 +26,7 @@ describe('configureRound', () => {
       ...base,
       privacy: { clipNorm: 5, noiseMultiplier: 0.8, seed: 42 },
     });
-    const round3 = fedprox.configureRound(3, new Float32Array(17));
+    const round3 = fedprox.configureRound(3, 17);
     expect(round3).toEqual({
       roundIndex: 3,
       strategy: 'fedprox',
@@ -36,8 +36,8 @@ describe('configureRound', () => {
       proximalMu: 0.01,
       privacy: { clipNorm: 5, noiseMultiplier: 0.8, noiseSeed: mixSeed(42, 3) },
     });
-    expect(fedprox.configureRound(4, new Float32Array(17)).privacy?.noiseSeed).not.toBe(round3.privacy?.noiseSeed);
-    expect(createStrategy({ name: 'fedavg', ...base }).configureRound(0, new Float32Array(2))).toMatchObject({
+    expect(fedprox.configureRound(4, 17).privacy?.noiseSeed).not.toBe(round3.privacy?.noiseSeed);
+    expect(createStrategy({ name: 'fedavg', ...base }).configureRound(0, 2)).toMatchObject({
       proximalMu: 0,
       privacy: null,
     });
@@ -221,7 +221,7 @@ describe('FedAvg with a server step size and momentum (FedAvgM)', () => {
     let resumed: Float32Array = afterRound1;
     for (const results of rounds.slice(1)) resumed = restarted.aggregate(resumed, results).weights;
     expect(sameBits(resumed, model)).toBe(true);
-    expect(run.configureRound(0, global).proximalMu).toBe(0.1);
+    expect(run.configureRound(0, global.length).proximalMu).toBe(0.1);
   });
 
   it('refuses momentum outside [0, 1) and a non-positive step size, naming the option', () => {

@@ -33,16 +33,17 @@ export function roundConfig(
   strategy: StrategyName,
   options: StrategyOptions,
   roundIndex: number,
-  globalWeights: Float32Array,
+  numParameters: number,
   proximalMu: number,
 ): RoundConfig {
   if (!Number.isInteger(roundIndex) || roundIndex < 0) {
     throw new InvalidArgumentError(`roundIndex must be an integer ≥ 0, got ${roundIndex}`);
   }
+  assertPositiveInteger(numParameters, `${strategy}.configureRound numParameters`);
   return {
     roundIndex,
     strategy,
-    numParameters: globalWeights.length,
+    numParameters,
     localSteps: options.localSteps,
     learningRate: options.learningRate,
     proximalMu,

@@ -36,7 +36,11 @@ export interface RoundConfig {
 export interface Strategy {
   readonly name: StrategyName;
   readonly failurePolicy: FailurePolicy;
-  configureRound(roundIndex: number, globalWeights: Float32Array): RoundConfig;
+  /**
+   * What every site of round `roundIndex` trains with and what aggregation applies, decided when the round opens
+   * (before any weights are read: `numParameters` is the global model's length), so it can be stored on the round.
+   */
+  configureRound(roundIndex: number, numParameters: number): RoundConfig;
   /**
    * The next global model from the accepted (already validated) results. Never mutates `global` or any update;
    * writes into `out` when given (it must not share memory with them). `roundIndex` seeds the noise and is

@@ -102,6 +102,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s serving repository', (kind) =
       metrics: {},
       aggregation: {},
       failureReason: null,
+      config: null,
     });
     await core.rounds.close('r1', T + 1, 'closed');
     await core.rounds.complete({
