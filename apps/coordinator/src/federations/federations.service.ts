@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '@fedstroke/common';
-import { createStrategy } from '@fedstroke/federation';
+import { createStrategy, FEDERATION_ACTIONS, type FederationActionName } from '@fedstroke/federation';
 import { modelVersionFile } from '../model-versions/model-versions.service';
 import { RoundOrchestrator } from '../orchestration/round-orchestrator.service';
 import { assertCompatibleOptions, toStrategyConfig } from '../orchestration/strategy-config';
@@ -111,34 +111,39 @@ export class FederationsService {
   }
 
   async start(id: string): Promise<FederationRecord> {
-    const started = await this.federations.transition(id, ['CREATED'], 'RUNNING', { startedAt: Date.now() });
-    if (!started) throw await this.refusal(id, 'start', 'CREATED');
+    const { from, to } = FEDERATION_ACTIONS.start;
+    const started = await this.federations.transition(id, from, to, { startedAt: Date.now() });
+    if (!started) throw await this.refusal(id, 'start');
     await this.orchestrator.federationStarted(started);
     return started;
   }
 
   async pause(id: string, reason?: string): Promise<FederationRecord> {
-    const paused = await this.federations.transition(id, ['RUNNING'], 'PAUSED', { statusReason: reason ?? 'paused' });
-    if (!paused) throw await this.refusal(id, 'pause', 'RUNNING');
+    const { from, to } = FEDERATION_ACTIONS.pause;
+    const paused = await this.federations.transition(id, from, to, { statusReason: reason ?? 'paused' });
+    if (!paused) throw await this.refusal(id, 'pause');
     await this.orchestrator.federationPaused(paused);
     return paused;
   }
 
   async resume(id: string): Promise<FederationRecord> {
-    const resumed = await this.federations.transition(id, ['PAUSED'], 'RUNNING', { statusReason: null });
-    if (!resumed) throw await this.refusal(id, 'resume', 'PAUSED');
+    const { from, to } = FEDERATION_ACTIONS.resume;
+    const resumed = await this.federations.transition(id, from, to, { statusReason: null });
+    if (!resumed) throw await this.refusal(id, 'resume');
     await this.orchestrator.federationResumed(resumed);
     return resumed;
   }
 
   async cancel(id: string, reason?: string): Promise<FederationRecord> {
     const cancelled = await this.orchestrator.cancel(id, reason ?? 'cancelled by an administrator');
-    if (!cancelled) throw await this.refusal(id, 'cancel', 'CREATED, RUNNING or PAUSED');
+    if (!cancelled) throw await this.refusal(id, 'cancel');
     return cancelled;
   }
 
-  private async refusal(id: string, action: string, expected: string): Promise<Error> {
+  private async refusal(id: string, action: FederationActionName): Promise<Error> {
     const current = await this.get(id);
+    const { from } = FEDERATION_ACTIONS[action];
+    const expected = from.length > 1 ? `${from.slice(0, -1).join(', ')} or ${from.at(-1)}` : from[0];
     return new ConflictException(
       `cannot ${action} federation ${current.name} (${id}): it is ${current.status}, and ${action} needs ${expected}`,
     );

@@ -15,8 +15,15 @@ import { FedstrokeError } from '@fedstroke/common';
 import { JsonLogger } from '../logging/json-logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { modelVersionFile } from '../model-versions/model-versions.service';
-import type { ClientUpdate } from '@fedstroke/federation';
-import type { FederationRecord, ParticipationRecord, RoundRecord } from '../persistence/records';
+import {
+  deadlineFrom,
+  followingRoundIndex,
+  type Gathering,
+  nextStep,
+  type RoundSituation,
+  updateShortfall,
+} from '@fedstroke/federation';
+import type { FederationRecord, RoundRecord } from '../persistence/records';
 import {
   FederationMemberRepository,
   FederationRepository,
@@ -33,12 +40,10 @@ import { type AggregationOutcome, AggregationPort } from './aggregation.port';
 import { DeadlineTimers } from './deadline-timers';
 import { SerialQueues } from './serial-queues';
 import { ServerStateStore } from './server-state.store';
-import { configureRound, roundConfigOf, updateParts } from './strategy-config';
+import { configureRound, roundConfigOf, roundRules, updateParts } from './strategy-config';
 import { UpdateNormBounds } from './update-norm-bounds';
 
 const STEP_RETRY_MS = 5000;
-
-type GatherDecision = { close: false } | { close: true; why: string };
 
 @Injectable()
 export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestroy {
@@ -98,7 +103,7 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
   async federationResumed(federation: FederationRecord): Promise<void> {
     const round = await this.rounds.latest(federation.id);
     if (round?.status === 'OPEN') {
-      await this.rounds.setDeadline(round.id, Date.now() + federation.config.deadlineSeconds * 1000);
+      await this.rounds.setDeadline(round.id, deadlineFrom(Date.now(), federation.config.deadlineSeconds));
     }
     this.log.event('info', 'federation.resumed', { federationId: federation.id });
     await this.progress.publish('FEDERATION_RESUMED', federation.id, round?.id ?? null);
@@ -134,77 +139,63 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     );
   }
 
-  /** The script. Loops because one step can finish a round and publish the next. */
+  /**
+   * The script. Each turn loads the federation and its latest round, asks libs/federation's `nextStep` what to do
+   * and does it; it loops because one step can close a round, aggregate it and publish the next.
+   */
   private async step(federationId: string): Promise<void> {
     while (!this.stopped) {
       const federation = await this.federations.get(federationId);
-      if (federation?.status !== 'RUNNING') return;
-
-      const round = await this.publishedRound(federation);
-      if (!round) return;
-
-      if (round.status === 'OPEN' && this.privateRounds.isSecure(federation)) {
-        // Secure aggregation gathers in steps (keys, shares, masked inputs, unmasking) before the round closes.
-        const gathered = await this.privateRounds.gather(federation, round);
-        if (gathered.kind === 'wait') {
-          this.timers.arm(round.id, gathered.until, () => void this.kick(federationId));
+      if (!federation) return;
+      const round = await this.rounds.latest(federationId);
+      const situation = round && (await this.situationOf(federation, round));
+      const next = nextStep(federation.status, situation, roundRules(federation.config), Date.now());
+      switch (next.kind) {
+        case 'idle':
+        case 'finished':
           return;
-        }
-        await this.closeRound(
-          federation,
-          round,
-          gathered.kind === 'failed' ? gathered.reason : 'secure aggregation unmasked the sum',
-        );
-      } else if (round.status === 'OPEN') {
-        const decision = await this.gatherDecision(federation, round);
-        if (!decision.close) {
-          this.timers.arm(round.id, round.deadlineAt, () => void this.kick(federationId));
+        case 'open-first-round':
+          await this.openFirstRound(federation);
+          break;
+        case 'wait':
+          this.timers.arm((round as RoundRecord).id, next.until, () => void this.kick(federationId));
           return;
-        }
-        await this.closeRound(federation, round, decision.why);
+        case 'close':
+          await this.closeRound(federation, round as RoundRecord, next.why);
+          break;
+        case 'aggregate':
+          await this.aggregateAndAdvance(federation, round as RoundRecord);
+          break;
       }
-
-      await this.aggregateAndAdvance(federation, round);
     }
   }
 
-  /** The round now collecting updates; opens round 1 (from model version 0) the first time. */
-  private async publishedRound(federation: FederationRecord): Promise<RoundRecord | null> {
-    const latest = await this.rounds.latest(federation.id);
-    if (latest && (latest.status === 'OPEN' || latest.status === 'AGGREGATING')) return latest;
-    if (latest) {
-      // Rounds end and the next one opens in one transaction, so a terminal latest round means the federation is over.
-      return null;
+  /**
+   * The round as nextStep reads it. How an OPEN round of a running federation is gathering is asked of privacy
+   * (secure aggregation advances its steps there) or counted from its participations; nothing is asked otherwise.
+   */
+  private async situationOf(federation: FederationRecord, round: RoundRecord): Promise<RoundSituation> {
+    if (round.status !== 'OPEN' || federation.status !== 'RUNNING') {
+      return { status: round.status, deadlineAt: round.deadlineAt, gathering: null };
     }
+    const secure = await this.privateRounds.gather(federation, round);
+    const gathering: Gathering = secure
+      ? { kind: 'secure', progress: secure }
+      : {
+          kind: 'updates',
+          counts: await this.participations.counts(round.id),
+          unseatedMembers: await this.members.countUnseated(federation.id, round.id),
+        };
+    return { status: round.status, deadlineAt: round.deadlineAt, gathering };
+  }
+
+  /** Round 1, from model version 0 (the initial model). */
+  private async openFirstRound(federation: FederationRecord): Promise<void> {
     const initial = await this.modelVersions.latest(federation.id);
     if (!initial) throw new Error(`federation ${federation.id} has no initial model version`);
     const first = this.newRound(federation, 1, initial.id);
     await this.rounds.open(first);
     await this.announceOpened(federation, first);
-    return first;
-  }
-
-  private async gatherDecision(federation: FederationRecord, round: RoundRecord): Promise<GatherDecision> {
-    const counts = await this.participations.counts(round.id);
-    const { quorum, sitesPerRound } = federation.config;
-    if (counts.accepted >= quorum) return { close: true, why: `quorum reached (${counts.accepted}/${quorum})` };
-    if (Date.now() >= round.deadlineAt) {
-      return { close: true, why: `deadline passed with ${counts.accepted} accepted update(s)` };
-    }
-    if (counts.total >= sitesPerRound && counts.assigned === 0) {
-      return { close: true, why: `all ${counts.total} assigned site(s) have reported` };
-    }
-    // Fewer members can still come than there are seats (one was revoked or removed): once every one of them has
-    // reported and enough updates are in to aggregate, waiting for the deadline would gain nothing.
-    const { minUpdatesAtDeadline } = federation.config;
-    if (
-      counts.assigned === 0 &&
-      counts.accepted >= minUpdatesAtDeadline &&
-      (await this.members.countUnseated(federation.id, round.id)) === 0
-    ) {
-      return { close: true, why: `every member that can still take part has reported (${counts.accepted} accepted)` };
-    }
-    return { close: false };
   }
 
   private async closeRound(federation: FederationRecord, round: RoundRecord, why: string): Promise<void> {
@@ -224,11 +215,9 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
   /** Validated updates in, new global model out: aggregate, persist, complete, open the next round. */
   private async aggregateAndAdvance(federation: FederationRecord, round: RoundRecord): Promise<void> {
     const accepted = await this.participations.listByStatus(round.id, 'ACCEPTED');
-    const { minUpdatesAtDeadline } = federation.config;
-    if (accepted.length < minUpdatesAtDeadline) {
-      const reason = `${accepted.length} accepted update(s) at close; minUpdatesAtDeadline is ${minUpdatesAtDeadline}`;
-      return this.failRound(federation, round, reason);
-    }
+    const rules = roundRules(federation.config);
+    const tooFewAccepted = updateShortfall(rules, accepted.length);
+    if (tooFewAccepted) return this.failRound(federation, round, tooFewAccepted);
 
     const started = process.hrtime.bigint();
     const base = await this.modelVersions.get(round.baseModelVersionId);
@@ -240,13 +229,12 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
       if (!(error instanceof StoredFileCorruptError)) throw error;
       return this.failRound(federation, round, `base model version ${base.id} is unusable: ${error.message}`);
     }
-    // A secure round's accepted bodies are masked inputs, read by secure aggregation's unmasking, not as updates.
-    const { updates, excluded } = this.privateRounds.isSecure(federation)
-      ? { updates: accepted.map(maskedPlaceholder), excluded: [] }
-      : await readAcceptedUpdates(this.store, accepted, {
-          parameterCount: federation.config.model.parameterCount,
-          parts: updateParts(federation.config),
-        });
+    const { updates, excluded } = await this.privateRounds.acceptedUpdates(federation, accepted, () =>
+      readAcceptedUpdates(this.store, accepted, {
+        parameterCount: federation.config.model.parameterCount,
+        parts: updateParts(federation.config),
+      }),
+    );
     for (const update of excluded) {
       this.log.event('error', 'round.update_excluded', {
         federationId: federation.id,
@@ -254,11 +242,9 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
         ...update,
       });
     }
-    if (updates.length < minUpdatesAtDeadline) {
-      const reasons = excluded.map((e) => `site ${e.siteId}: ${e.reason}`).join('; ');
-      const reason = `${updates.length} usable update(s) of ${accepted.length} accepted (${reasons}); minUpdatesAtDeadline is ${minUpdatesAtDeadline}`;
-      return this.failRound(federation, round, reason);
-    }
+    const excludedWhy = excluded.map((e) => `site ${e.siteId}: ${e.reason}`);
+    const tooFewUsable = updateShortfall(rules, accepted.length, { count: updates.length, excluded: excludedWhy });
+    if (tooFewUsable) return this.failRound(federation, round, tooFewUsable);
     const serverState = await this.serverState.read(base.file);
     let outcome: AggregationOutcome;
     try {
@@ -306,7 +292,7 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     const metrics = { ...outcome.metrics, aggregationSeconds: seconds };
     const account = await this.privateRounds.accountFields(federation, round);
     const finishReason = await this.privateRounds.budgetStop(federation, round);
-    const next = finishReason ? null : this.nextRound(federation, round, versionId);
+    const next = this.nextRound(federation, round, versionId, finishReason);
     const at = Date.now();
     await this.rounds.complete({
       roundId: round.id,
@@ -319,7 +305,7 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
         ...account,
         ...(excluded.length > 0 && {
           excludedUpdates: excluded.length,
-          excluded: excluded.map((e) => `site ${e.siteId}: ${e.reason}`).join('; '),
+          excluded: excludedWhy.join('; '),
         }),
       },
       modelVersion: {
@@ -351,7 +337,7 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
   private async failRound(federation: FederationRecord, round: RoundRecord, reason: string): Promise<void> {
     // A failed round released no model, but the updates it accepted count at sample level: the budget still applies.
     const finishReason = await this.privateRounds.budgetStop(federation, null);
-    const next = finishReason ? null : this.nextRound(federation, round, round.baseModelVersionId);
+    const next = this.nextRound(federation, round, round.baseModelVersionId, finishReason);
     await this.rounds.fail({ roundId: round.id, at: Date.now(), reason, next, ...(finishReason && { finishReason }) });
     this.metrics.roundsEnded.inc({ status: 'failed' });
     this.log.event('warn', 'round.failed', { federationId: federation.id, roundIndex: round.index, reason });
@@ -359,10 +345,15 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     await this.announceNext(federation, next, finishReason);
   }
 
-  private nextRound(federation: FederationRecord, round: RoundRecord, baseModelVersionId: string): RoundRecord | null {
-    return round.index < federation.config.rounds
-      ? this.newRound(federation, round.index + 1, baseModelVersionId)
-      : null;
+  /** The round that follows `round` from `baseModelVersionId`, or null when the federation ends with it. */
+  private nextRound(
+    federation: FederationRecord,
+    round: RoundRecord,
+    baseModelVersionId: string,
+    finishReason: string | null,
+  ): RoundRecord | null {
+    const index = followingRoundIndex(round.index, federation.config.rounds, finishReason);
+    return index === null ? null : this.newRound(federation, index, baseModelVersionId);
   }
 
   private async announceNext(
@@ -407,7 +398,7 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
       baseModelVersionId,
       resultModelVersionId: null,
       startedAt: now,
-      deadlineAt: now + federation.config.deadlineSeconds * 1000,
+      deadlineAt: deadlineFrom(now, federation.config.deadlineSeconds),
       closedAt: null,
       endedAt: null,
       metrics: {},
@@ -426,14 +417,4 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
     });
     if (!this.stopped) setTimeout(() => void this.kick(federationId), STEP_RETRY_MS).unref();
   }
-}
-
-/** A masked input stands in the count of usable updates; its values are never read as weights. */
-function maskedPlaceholder(participation: ParticipationRecord): ClientUpdate {
-  return {
-    siteId: participation.siteId,
-    weights: new Float32Array(0),
-    numSamples: participation.numSamples ?? 1,
-    metrics: participation.metrics,
-  };
 }

@@ -3,7 +3,7 @@
  * left out live here, in one place, so the round record shows exactly what was applied.
  */
 import { InvalidArgumentError } from '@fedstroke/common';
-import { createStrategy, type RoundConfig, type StrategyConfig } from '@fedstroke/federation';
+import { createStrategy, type RoundConfig, type RoundRules, type StrategyConfig } from '@fedstroke/federation';
 import type { UpdatePart } from '@fedstroke/protocol';
 import type { FederationConfigRecord, FederationRecord, RoundRecord } from '../persistence/records';
 
@@ -102,4 +102,9 @@ export function configureRound(config: FederationConfigRecord, roundIndex: numbe
  */
 export function roundConfigOf(federation: FederationRecord, round: RoundRecord): RoundConfig {
   return round.config ?? configureRound(federation.config, round.index);
+}
+
+/** What the federation's config says every round closes and aggregates by (libs/federation's round state machine). */
+export function roundRules(config: FederationConfigRecord): RoundRules {
+  return { quorum: config.quorum, seats: config.sitesPerRound, minUpdates: config.minUpdatesAtDeadline };
 }

@@ -1,16 +1,18 @@
-import type { RoundConfig } from '@fedstroke/federation';
+import {
+  FEDERATION_STATUSES,
+  type FederationStatus,
+  ROUND_STATUSES,
+  type RoundConfig,
+  type RoundStatus,
+} from '@fedstroke/federation';
 import type { PrivacyRecord } from '../privacy/privacy-records';
 
 /**
  * What the coordinator persists, as plain records. The repositories speak these types; GraphQL models and
  * HTTP responses are mapped from them at the edge. Times are epoch milliseconds (deadlines are recomputed from them).
  */
-export const FEDERATION_STATUSES = ['CREATED', 'RUNNING', 'PAUSED', 'COMPLETED', 'CANCELLED', 'FAILED'] as const;
-export type FederationStatus = (typeof FEDERATION_STATUSES)[number];
-
-/** OPEN: collecting updates. AGGREGATING: closed, nothing more is accepted. The rest are terminal. */
-export const ROUND_STATUSES = ['OPEN', 'AGGREGATING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
-export type RoundStatus = (typeof ROUND_STATUSES)[number];
+// Federation and round statuses, and the transitions between them, are libs/federation's (rounds/).
+export { FEDERATION_STATUSES, type FederationStatus, ROUND_STATUSES, type RoundStatus };
 
 /** ASSIGNED: the site took the task and is training. DROPPED: the round closed before its update arrived. */
 export const PARTICIPATION_STATUSES = ['ASSIGNED', 'ACCEPTED', 'REJECTED', 'FAILED', 'DROPPED'] as const;

@@ -1,7 +1,8 @@
 /**
- * What round orchestration asks of privacy, in one place: whether a round gathers through secure aggregation, the
- * private aggregation of a round (unmasked sum or central DP-FedAvg), the ε a completed round is recorded with, and
- * whether the budget lets the next round run. A federation without privacy settings takes none of these paths.
+ * What round orchestration asks of privacy, in one place: how a round gathers (secure aggregation's steps, or plain
+ * updates), how its accepted bodies are read, the private aggregation of a round (unmasked sum or central
+ * DP-FedAvg), the ε a completed round is recorded with, and whether the budget lets the next round run. The
+ * orchestrator asks the same for every round; a federation without privacy settings gets the plain answers.
  */
 import { Injectable } from '@nestjs/common';
 import { FedstrokeError } from '@fedstroke/common';
@@ -25,7 +26,7 @@ export class PrivateRounds {
     private readonly accountant: PrivacyAccountant,
   ) {}
 
-  isSecure(federation: FederationRecord): boolean {
+  private isSecure(federation: FederationRecord): boolean {
     return privacyOf(federation.config).secureAggregation !== null;
   }
 
@@ -35,8 +36,23 @@ export class PrivateRounds {
     return privacy.secureAggregation !== null || privacy.differentialPrivacy?.clientLevel != null;
   }
 
-  gather(federation: FederationRecord, round: RoundRecord): Promise<SecAggProgress> {
-    return this.secureAggregation.advance(federation, round);
+  /** Secure aggregation's progress through its steps for an OPEN round; null when the round gathers plain updates. */
+  async gather(federation: FederationRecord, round: RoundRecord): Promise<SecAggProgress | null> {
+    return this.isSecure(federation) ? this.secureAggregation.advance(federation, round) : null;
+  }
+
+  /**
+   * The accepted updates as aggregation takes them: `read` (the bodies as weights) for a plain round; a secure
+   * round's bodies are masked inputs, read by secure aggregation's unmasking, so each stands in the count of usable
+   * updates with no weights.
+   */
+  async acceptedUpdates<Excluded>(
+    federation: FederationRecord,
+    accepted: readonly ParticipationRecord[],
+    read: () => Promise<{ updates: ClientUpdate[]; excluded: Excluded[] }>,
+  ): Promise<{ updates: ClientUpdate[]; excluded: Excluded[] }> {
+    if (!this.isSecure(federation)) return read();
+    return { updates: accepted.map(maskedPlaceholder), excluded: [] };
   }
 
   /**
@@ -94,6 +110,16 @@ export class PrivateRounds {
   budgetStop(federation: FederationRecord, completing: RoundRecord | null): Promise<string | null> {
     return this.accountant.budgetStop(federation, completing);
   }
+}
+
+/** A masked input stands in the count of usable updates; its values are never read as weights. */
+function maskedPlaceholder(participation: ParticipationRecord): ClientUpdate {
+  return {
+    siteId: participation.siteId,
+    weights: new Float32Array(0),
+    numSamples: participation.numSamples ?? 1,
+    metrics: participation.metrics,
+  };
 }
 
 export class SecureRoundFailed extends FedstrokeError {

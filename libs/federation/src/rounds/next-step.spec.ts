@@ -1,75 +1,66 @@
-import { createFederationState, pauseFederation, recordRoundCompleted, startFederation } from './federation-state';
+import { FEDERATION_ACTIONS, FEDERATION_STATUSES, type FederationStatus } from './federation-state';
 import { nextStep } from './next-step';
-import { beginAggregation, completeRound, openRound, recordDrop, recordUpdate } from './round-state';
-import type { RoundState } from './round-state';
+import type { RoundRules, RoundSituation } from './round-state';
 
-const T0 = 1_000_000;
-const ok = { accepted: true as const, numSamples: 8 };
-
-function openAt(roundIndex: number): RoundState {
-  return openRound({
-    roundIndex,
-    roundId: `r${roundIndex}`,
-    baseModelId: `m${roundIndex}`,
-    siteIds: ['a', 'b', 'c'],
-    quorum: 3,
-    minResults: 2,
-    acceptFailures: true,
-    openedAt: T0,
-    deadlineAt: T0 + 1000,
-  });
-}
+const rules: RoundRules = { quorum: 2, seats: 3, minUpdates: 1 };
+const open = (accepted: number, assigned: number, total: number): RoundSituation => ({
+  status: 'OPEN',
+  deadlineAt: 5_000,
+  gathering: { kind: 'updates', counts: { accepted, assigned, total }, unseatedMembers: 1 },
+});
 
 describe('nextStep', () => {
-  it('walks a federation of two rounds like a script, from persisted state only', () => {
-    // prepare
-    let federation = startFederation(createFederationState(2, T0), T0);
-    // execute / assert, step by step
-    expect(nextStep(federation, null, T0)).toEqual({ kind: 'open-round', roundIndex: 0 });
-    let round = openAt(0);
-    expect(nextStep(federation, round, T0 + 1)).toEqual({ kind: 'wait', until: T0 + 1000 });
-    round = recordUpdate(recordUpdate(recordUpdate(round, 'a', ok, T0 + 2), 'b', ok, T0 + 3), 'c', ok, T0 + 4);
-    expect(nextStep(federation, round, T0 + 5)).toEqual({ kind: 'aggregate' });
-    round = beginAggregation(round, T0 + 5);
-    expect(nextStep(federation, round, T0 + 6)).toEqual({ kind: 'aggregate' }); // a crash here: aggregate again
-    round = completeRound(round, 'm1', T0 + 7);
-    federation = recordRoundCompleted(federation, T0 + 7);
-    expect(nextStep(federation, round, T0 + 8)).toEqual({ kind: 'open-round', roundIndex: 1 });
-    round = completeRound(beginAggregation(openAtWithResults(1), T0 + 9), 'm2', T0 + 9);
-    federation = recordRoundCompleted(federation, T0 + 9);
-    expect(nextStep(federation, round, T0 + 10)).toEqual({ kind: 'finished', status: 'completed' });
+  it('does nothing for a federation that is not running, whatever its round looks like', () => {
+    for (const status of FEDERATION_STATUSES.filter((s) => s !== 'RUNNING')) {
+      expect(nextStep(status, open(2, 0, 2), rules, 0)).toEqual({ kind: 'idle', status });
+      expect(nextStep(status, null, rules, 0)).toEqual({ kind: 'idle', status });
+    }
   });
 
-  it('applies the deadline once it has passed, then aggregates or retries', () => {
-    const federation = startFederation(createFederationState(3, T0), T0);
-    const oneIn = recordUpdate(openAt(0), 'a', ok, T0 + 1);
-    expect(nextStep(federation, oneIn, T0 + 1000)).toEqual({ kind: 'apply-deadline' });
-    const twoIn = recordUpdate(oneIn, 'b', ok, T0 + 2);
-    expect(nextStep(federation, twoIn, T0 + 1000)).toEqual({ kind: 'aggregate' });
-    const failed = recordDrop(
-      recordDrop(oneIn, 'b', { code: 'GONE', message: '' }, T0 + 3),
-      'c',
-      { code: 'GONE', message: '' },
-      T0 + 4,
-    );
-    expect(nextStep(federation, failed, T0 + 5)).toMatchObject({ kind: 'retry-round', roundIndex: 0 });
+  it('opens round 1 for a running federation without rounds', () => {
+    expect(nextStep('RUNNING', null, rules, 0)).toEqual({ kind: 'open-first-round' });
   });
 
-  it('lets the round in flight finish while paused, then idles', () => {
-    const paused = pauseFederation(startFederation(createFederationState(3, T0), T0), T0 + 1);
-    const round = recordUpdate(openAt(0), 'a', ok, T0 + 2);
-    expect(nextStep(paused, round, T0 + 3)).toEqual({ kind: 'wait', until: T0 + 1000 });
-    const done = completeRound(beginAggregation(recordUpdate(round, 'b', ok, T0 + 4), T0 + 1000), 'm1', T0 + 1000);
-    expect(nextStep(recordRoundCompleted(paused, T0 + 1000), done, T0 + 1001)).toEqual({
-      kind: 'idle',
-      status: 'paused',
+  it('waits, closes and aggregates an OPEN round by its gathering', () => {
+    expect(nextStep('RUNNING', open(1, 1, 2), rules, 0)).toEqual({ kind: 'wait', until: 5_000 });
+    expect(nextStep('RUNNING', open(2, 1, 3), rules, 0)).toEqual({ kind: 'close', why: 'quorum reached (2/2)' });
+    expect(nextStep('RUNNING', open(1, 1, 2), rules, 5_000)).toEqual({
+      kind: 'close',
+      why: 'deadline passed with 1 accepted update(s)',
     });
-    expect(nextStep(createFederationState(3, T0), null, T0)).toEqual({ kind: 'idle', status: 'created' });
+    const secure: RoundSituation = {
+      status: 'OPEN',
+      deadlineAt: 5_000,
+      gathering: { kind: 'secure', progress: { kind: 'wait', until: 9_000 } },
+    };
+    expect(nextStep('RUNNING', secure, rules, 6_000)).toEqual({ kind: 'wait', until: 9_000 });
+  });
+
+  it('aggregates an AGGREGATING round (again, after a crash) and stops after an ended one', () => {
+    const round = (status: RoundSituation['status']): RoundSituation => ({ status, deadlineAt: 0, gathering: null });
+    expect(nextStep('RUNNING', round('AGGREGATING'), rules, 0)).toEqual({ kind: 'aggregate' });
+    for (const status of ['COMPLETED', 'FAILED', 'CANCELLED'] as const) {
+      expect(nextStep('RUNNING', round(status), rules, 0)).toEqual({ kind: 'finished' });
+    }
+  });
+
+  it('refuses an OPEN round without its gathering, naming what is missing', () => {
+    const blind: RoundSituation = { status: 'OPEN', deadlineAt: 0, gathering: null };
+    expect(() => nextStep('RUNNING', blind, rules, 0)).toThrow(/an OPEN round needs its gathering/);
   });
 });
 
-function openAtWithResults(roundIndex: number): RoundState {
-  let round = openAt(roundIndex);
-  for (const site of ['a', 'b', 'c']) round = recordUpdate(round, site, ok, T0 + 9);
-  return round;
-}
+describe('FEDERATION_ACTIONS', () => {
+  it('connects the lifecycle: start, pause and resume between the live statuses; cancel from any of them', () => {
+    const live: FederationStatus[] = ['CREATED', 'RUNNING', 'PAUSED'];
+    expect(FEDERATION_ACTIONS.start).toEqual({ from: ['CREATED'], to: 'RUNNING' });
+    expect(FEDERATION_ACTIONS.pause).toEqual({ from: ['RUNNING'], to: 'PAUSED' });
+    expect(FEDERATION_ACTIONS.resume).toEqual({ from: ['PAUSED'], to: 'RUNNING' });
+    expect(FEDERATION_ACTIONS.cancel).toEqual({ from: live, to: 'CANCELLED' });
+    // No action leaves a final status.
+    const finals = FEDERATION_STATUSES.filter((s) => !live.includes(s));
+    for (const action of Object.values(FEDERATION_ACTIONS)) {
+      expect(action.from.some((s) => finals.includes(s))).toBe(false);
+    }
+  });
+});

@@ -1,49 +1,53 @@
 /**
- * What the coordinator should do next, decided from persisted state alone — the "round reads like a script" loop
- * of issue 4 (publish → wait for quorum or deadline → validate → aggregate → persist → advance), with no memory of
- * its own. Because the decision needs nothing that a crash can lose, a coordinator restarted at any point loads the
- * federation and its latest round from the database, asks `nextStep`, and carries on:
+ * What the coordinator does next for one federation, decided from persisted state alone, so that a coordinator
+ * restarted at any point loads the federation and its latest round, asks `nextStep`, and carries on:
  *
  *   loop:
- *     step = nextStep(federation, latestRound, now)
- *     'open-round'      → configureRound, openRound, publish the global model          (persist the round)
- *     'wait'            → sleep until an update, a drop or `until` arrives; recordUpdate / recordDrop (persist)
- *     'apply-deadline'  → onDeadline                                                   (persist)
- *     'aggregate'       → beginAggregation (if still collecting), aggregate the accepted updates, store the model
- *                         and optimizer state, completeRound + recordRoundCompleted   (persist in one transaction)
- *     'retry-round'     → open a fresh round (new id) for the same index, or failFederation after too many tries
- *     'idle' / 'finished' → nothing until an operator acts
+ *     step = nextStep(federation status, latest round, rules, now)
+ *     'open-first-round' → configure round 1 (Strategy.configureRound), store it, publish the initial model
+ *     'wait'             → arm a timer for `until`; an upload, a failure or the timer asks again
+ *     'close'            → OPEN → AGGREGATING, dropping the sites still training (with `why`)
+ *     'aggregate'        → aggregate the accepted updates; complete or fail the round and open the next one
+ *                          (`followingRoundIndex`), in one transaction
+ *     'idle'             → nothing until an operator acts (not running: created, paused or over)
+ *     'finished'         → nothing: the latest round has ended without a next one, so the federation is over
  *
- * 'aggregate' on a round already in 'aggregating' means a crash hit mid-aggregation: aggregating again from the
- * stored accepted updates and the last persisted optimizer state gives the same model, so it is safe to repeat.
+ * 'aggregate' on a round that a crash left AGGREGATING aggregates it again from the stored accepted updates and the
+ * last stored server state, which gives the same model, so it is safe to repeat.
  */
-import type { FederationState, FederationStatus } from './federation-state';
-import { readyToAggregate } from './round-state';
-import type { Reason, RoundState } from './round-state';
+import { InvalidArgumentError } from '@fedstroke/common';
+import type { FederationStatus } from './federation-state';
+import { closeDecision, type RoundRules, type RoundSituation } from './round-state';
 
 export type NextStep =
-  | { kind: 'open-round'; roundIndex: number }
+  | { kind: 'open-first-round' }
   | { kind: 'wait'; until: number }
-  | { kind: 'apply-deadline' }
+  | { kind: 'close'; why: string }
   | { kind: 'aggregate' }
-  | { kind: 'retry-round'; roundIndex: number; failure: Reason | null }
   | { kind: 'idle'; status: FederationStatus }
-  | { kind: 'finished'; status: FederationStatus };
+  | { kind: 'finished' };
 
-export function nextStep(federation: FederationState, round: RoundState | null, now: number): NextStep {
-  const { status } = federation;
-  if (status === 'completed' || status === 'cancelled' || status === 'failed') return { kind: 'finished', status };
-  if (status === 'created') return { kind: 'idle', status };
-  const inFlight = round !== null && round.status !== 'completed' && round.status !== 'failed';
-  if (inFlight) {
-    // A pause takes effect between rounds: the round in flight still finishes.
-    if (round.status === 'aggregating' || readyToAggregate(round, now)) return { kind: 'aggregate' };
-    if (now >= round.deadlineAt) return { kind: 'apply-deadline' };
-    return { kind: 'wait', until: round.deadlineAt };
+export function nextStep(
+  federation: FederationStatus,
+  round: RoundSituation | null,
+  rules: RoundRules,
+  now: number,
+): NextStep {
+  // A pause stops everything, the round in flight included (its deadline starts again on resume).
+  if (federation !== 'RUNNING') return { kind: 'idle', status: federation };
+  if (round === null) return { kind: 'open-first-round' };
+  switch (round.status) {
+    case 'AGGREGATING':
+      return { kind: 'aggregate' };
+    case 'OPEN': {
+      if (round.gathering === null) {
+        throw new InvalidArgumentError('nextStep: an OPEN round needs its gathering (updates or secure), got null');
+      }
+      const decision = closeDecision(round.gathering, rules, round.deadlineAt, now);
+      return decision.close ? { kind: 'close', why: decision.why } : { kind: 'wait', until: decision.until };
+    }
+    default:
+      // Rounds end and the next one opens in one transaction, so an ended latest round means the federation is over.
+      return { kind: 'finished' };
   }
-  if (status === 'paused') return { kind: 'idle', status };
-  if (round !== null && round.status === 'failed' && round.roundIndex === federation.completedRounds) {
-    return { kind: 'retry-round', roundIndex: round.roundIndex, failure: round.failure };
-  }
-  return { kind: 'open-round', roundIndex: federation.completedRounds };
 }

@@ -1,137 +1,94 @@
-import { RoundParticipationError, RoundTransitionError } from '../federation.errors';
 import {
-  acceptedSiteIds,
-  beginAggregation,
-  completeRound,
-  failRound,
-  onDeadline,
-  openRound,
-  readyToAggregate,
-  recordDrop,
-  recordUpdate,
+  closeDecision,
+  deadlineFrom,
+  followingRoundIndex,
+  type Gathering,
+  type RoundRules,
+  updateShortfall,
 } from './round-state';
-import type { OpenRoundParams, RoundState } from './round-state';
 
-const T0 = Date.UTC(2026, 0, 1);
-const DEADLINE = T0 + 60_000;
+const rules: RoundRules = { quorum: 3, seats: 4, minUpdates: 2 };
+const DEADLINE = 10_000;
+const updates = (accepted: number, assigned: number, total: number, unseatedMembers = 1): Gathering => ({
+  kind: 'updates',
+  counts: { accepted, assigned, total },
+  unseatedMembers,
+});
 
-function round(overrides: Partial<OpenRoundParams> = {}): RoundState {
-  return openRound({
-    roundIndex: 2,
-    roundId: 'r2',
-    baseModelId: 'm1',
-    siteIds: ['a', 'b', 'c'],
-    quorum: 3,
-    minResults: 2,
-    acceptFailures: true,
-    openedAt: T0,
-    deadlineAt: DEADLINE,
-    ...overrides,
-  });
-}
-
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the action to throw');
-}
-
-const accepted = { accepted: true as const, numSamples: 10 };
-const crash = { code: 'CONNECTION_LOST', message: 'agent went away' };
-
-describe('round state machine', () => {
-  it('closes early when the quorum is in, dropping no one', () => {
-    // prepare
-    let state = round();
-    // execute
-    state = recordUpdate(state, 'a', accepted, T0 + 1);
-    state = recordUpdate(state, 'b', accepted, T0 + 2);
-    const readyAfterTwo = readyToAggregate(state, T0 + 3);
-    state = recordUpdate(state, 'c', accepted, T0 + 4);
-    const readyAfterThree = readyToAggregate(state, T0 + 5);
-    state = completeRound(beginAggregation(state, T0 + 5), 'm2', T0 + 9);
-    // assert: two of three is below the quorum of three and before the deadline
-    expect([readyAfterTwo, readyAfterThree]).toEqual([false, true]);
-    expect(state).toMatchObject({ status: 'completed', resultModelId: 'm2', closedAt: T0 + 5 });
-    expect(acceptedSiteIds(state)).toEqual(['a', 'b', 'c']);
+describe('closeDecision (plain updates)', () => {
+  it('closes at the quorum, even before the deadline and with sites still training', () => {
+    expect(closeDecision(updates(3, 1, 4), rules, DEADLINE, 0)).toEqual({ close: true, why: 'quorum reached (3/3)' });
   });
 
-  it('aggregates at the deadline with the minimum, dropping the silent site', () => {
-    let state = recordUpdate(recordUpdate(round(), 'a', accepted, T0 + 1), 'b', accepted, T0 + 2);
-    expect(readyToAggregate(state, DEADLINE - 1)).toBe(false);
-    expect(readyToAggregate(state, DEADLINE)).toBe(true);
-    state = onDeadline(state, DEADLINE);
-    expect(state.status).toBe('collecting');
-    expect(state.participations[2]).toMatchObject({ siteId: 'c', status: 'dropped', reason: { code: 'DEADLINE' } });
-    expect(beginAggregation(state, DEADLINE).status).toBe('aggregating');
+  it('closes at the deadline with whatever is in, and waits for the deadline until then', () => {
+    expect(closeDecision(updates(1, 2, 3), rules, DEADLINE, DEADLINE - 1)).toEqual({ close: false, until: DEADLINE });
+    expect(closeDecision(updates(1, 2, 3), rules, DEADLINE, DEADLINE)).toEqual({
+      close: true,
+      why: 'deadline passed with 1 accepted update(s)',
+    });
+    // An empty round closes too: aggregation then fails it (updateShortfall).
+    expect(closeDecision(updates(0, 0, 0), rules, DEADLINE, DEADLINE + 5)).toMatchObject({ close: true });
   });
 
-  it('fails at the deadline without the minimum', () => {
-    const state = onDeadline(recordUpdate(round(), 'a', accepted, T0 + 1), DEADLINE + 5);
-    expect(state.status).toBe('failed');
-    expect(state.failure?.code).toBe('DEADLINE_WITHOUT_MINIMUM');
-    expect(onDeadline(round(), DEADLINE - 1).status).toBe('open'); // before the deadline nothing happens
+  it('closes once every seat has reported, whatever became of the reports', () => {
+    expect(closeDecision(updates(2, 0, 4), rules, DEADLINE, 0)).toEqual({
+      close: true,
+      why: 'all 4 assigned site(s) have reported',
+    });
+    expect(closeDecision(updates(2, 1, 4), rules, DEADLINE, 0)).toEqual({ close: false, until: DEADLINE });
   });
 
-  it('does not wait for the deadline once every site answered and the minimum is in', () => {
-    let state = recordUpdate(round(), 'a', accepted, T0 + 1);
-    state = recordDrop(state, 'b', crash, T0 + 2);
-    state = recordUpdate(state, 'c', accepted, T0 + 3);
-    expect(readyToAggregate(state, T0 + 4)).toBe(true);
+  it('closes early when no member can still take a seat and enough updates are in', () => {
+    expect(closeDecision(updates(2, 0, 2, 0), rules, DEADLINE, 0)).toEqual({
+      close: true,
+      why: 'every member that can still take part has reported (2 accepted)',
+    });
+    // Too few to aggregate: waiting for the deadline is the only chance left.
+    expect(closeDecision(updates(1, 0, 2, 0), rules, DEADLINE, 0)).toEqual({ close: false, until: DEADLINE });
+    // A member without a seat may still come.
+    expect(closeDecision(updates(2, 0, 2, 1), rules, DEADLINE, 0)).toEqual({ close: false, until: DEADLINE });
+  });
+});
+
+describe('closeDecision (secure aggregation)', () => {
+  it("waits for the step's own time limit, not the round deadline, and ignores seat counts", () => {
+    const gathering: Gathering = { kind: 'secure', progress: { kind: 'wait', until: 777 } };
+    expect(closeDecision(gathering, rules, DEADLINE, DEADLINE + 1)).toEqual({ close: false, until: 777 });
   });
 
-  it('records a rejected update with its reason and fails once the minimum is out of reach', () => {
-    const nan = { code: 'NON_FINITE', message: 'NaN at parameter 3' };
-    let state = recordUpdate(round(), 'a', { accepted: false, reason: nan }, T0 + 1);
-    expect(state.status).toBe('collecting');
-    expect(state.participations[0]).toMatchObject({ status: 'rejected', reason: nan, updatedAt: T0 + 1 });
-    state = recordDrop(state, 'b', crash, T0 + 2);
-    expect(state.status).toBe('failed');
-    expect(state.failure?.code).toBe('MINIMUM_UNREACHABLE');
+  it('closes once the sum is unmasked, or with the reason secure aggregation failed', () => {
+    expect(closeDecision({ kind: 'secure', progress: { kind: 'unmasked' } }, rules, DEADLINE, 0)).toEqual({
+      close: true,
+      why: 'secure aggregation unmasked the sum',
+    });
+    const failed: Gathering = { kind: 'secure', progress: { kind: 'failed', reason: '2 of threshold 3 sent shares' } };
+    expect(closeDecision(failed, rules, DEADLINE, 0)).toEqual({ close: true, why: '2 of threshold 3 sent shares' });
+  });
+});
+
+describe('updateShortfall', () => {
+  it('fails a round with fewer accepted updates than the minimum, before anything is read', () => {
+    expect(updateShortfall(rules, 1)).toBe('1 accepted update(s) at close; minUpdatesAtDeadline is 2');
+    expect(updateShortfall(rules, 2)).toBeNull();
   });
 
-  it('fails on the first failure when the policy does not accept failures', () => {
-    const state = recordDrop(round({ acceptFailures: false }), 'b', crash, T0 + 1);
-    expect(state.status).toBe('failed');
-    expect(state.failure?.message).toContain('site b failed (CONNECTION_LOST');
-  });
-
-  it('drops sites still pending when the quorum closes the round', () => {
-    let state = recordUpdate(round({ quorum: 2 }), 'a', accepted, T0 + 1);
-    state = beginAggregation(recordUpdate(state, 'c', accepted, T0 + 2), T0 + 3);
-    expect(state.participations[1]).toMatchObject({ siteId: 'b', status: 'dropped', reason: { code: 'ROUND_CLOSED' } });
-  });
-
-  it('refuses invalid transitions with typed errors naming from and to', () => {
-    const open = round();
-    expect(() => beginAggregation(open, T0 + 1)).toThrow(RoundTransitionError);
-    expect(() => beginAggregation(open, T0 + 1)).toThrow("round r2: cannot go from 'open' to 'aggregating'");
-    expect(() => completeRound(open, 'm2', T0)).toThrow("cannot go from 'open' to 'completed'");
-    const done = completeRound(
-      beginAggregation(recordUpdate(round({ quorum: 1, minResults: 1 }), 'a', accepted, T0), T0),
-      'm2',
-      T0,
+  it('fails a round whose usable updates fall below the minimum, naming the excluded ones', () => {
+    const usable = { count: 1, excluded: ['site b: STORED_FILE_CORRUPT: sha256 differs'] };
+    expect(updateShortfall(rules, 2, usable)).toBe(
+      '1 usable update(s) of 2 accepted (site b: STORED_FILE_CORRUPT: sha256 differs); minUpdatesAtDeadline is 2',
     );
-    expect(() => recordUpdate(done, 'b', accepted, T0 + 1)).toThrow("cannot go from 'completed' to 'collecting'");
-    expect(() => failRound(done, crash, T0 + 1)).toThrow("cannot go from 'completed' to 'failed'");
-    const error = thrownBy(() => recordUpdate(done, 'b', accepted, T0 + 1));
-    expect(error).toMatchObject({ from: 'completed', to: 'collecting', code: 'INVALID_ROUND_TRANSITION' });
+    expect(updateShortfall(rules, 3, { count: 2, excluded: ['site c: gone'] })).toBeNull();
+  });
+});
+
+describe('followingRoundIndex and deadlineFrom', () => {
+  it('opens the next index until the last round, and none once a finish reason (a budget) says so', () => {
+    expect(followingRoundIndex(1, 3, null)).toBe(2);
+    expect(followingRoundIndex(3, 3, null)).toBeNull();
+    expect(followingRoundIndex(1, 3, 'ε would pass 4')).toBeNull();
   });
 
-  it('refuses unknown sites and second reports', () => {
-    const state = recordUpdate(round(), 'a', accepted, T0 + 1);
-    expect(() => recordUpdate(state, 'zz', accepted, T0 + 2)).toThrow(RoundParticipationError);
-    expect(() => recordUpdate(state, 'a', accepted, T0 + 2)).toThrow('round r2, site a: already accepted');
-  });
-
-  it('validates its parameters and stays plain JSON', () => {
-    expect(() => round({ quorum: 4 })).toThrow('need 1 ≤ minResults (2) ≤ quorum (4) ≤ invited sites (3)');
-    expect(() => round({ siteIds: ['a', 'a'] })).toThrow(/distinct/);
-    expect(() => round({ deadlineAt: T0 })).toThrow(/must follow openedAt/);
-    const state = recordDrop(recordUpdate(round(), 'a', accepted, T0 + 1), 'b', crash, T0 + 2);
-    expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+  it('gives a full deadline from now', () => {
+    expect(deadlineFrom(1_000, 30)).toBe(31_000);
   });
 });

@@ -1,246 +1,115 @@
 /**
- * One round's lifecycle as plain data and pure transitions, so the coordinator can persist it as JSON after every
- * step and resume exactly where a crash left it (cf. NVFlare's ScatterAndGather: broadcast, wait for enough results
- * or the deadline, aggregate, persist).
+ * A round's lifecycle as the coordinator runs it, as plain data and pure decisions: the coordinator loads what its
+ * database says about a round (`RoundSituation`), asks `nextStep` (./next-step.ts) what to do, and performs it
+ * (persist, aggregate, arm a timer). Nothing here reads a clock or does I/O; times are epoch milliseconds.
  *
- *   open ──first report──▶ collecting ──readyToAggregate──▶ aggregating ──▶ completed
- *     └──────────────┴──── failed (too few results possible, deadline without minimum, failure not accepted)
+ *   OPEN ──close (quorum, deadline, everyone reported, secure aggregation unmasked or failed)──▶ AGGREGATING
+ *   AGGREGATING ──enough usable updates and an acceptable aggregate──▶ COMPLETED, else ▶ FAILED
+ *   OPEN / AGGREGATING ──federation cancelled──▶ CANCELLED
  *
- * Times are epoch milliseconds supplied by the caller; nothing here reads a clock.
+ * Sites take seats while the round is OPEN (up to `seats`); a round that ends opens the next one in the same
+ * transaction, from its new model (COMPLETED) or from the model it started from (FAILED), until the last round.
  */
-import { InvalidArgumentError } from '@fedstroke/common';
-import { RoundParticipationError, RoundTransitionError } from '../federation.errors';
+export const ROUND_STATUSES = ['OPEN', 'AGGREGATING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
 
-export type RoundStatus = 'open' | 'collecting' | 'aggregating' | 'completed' | 'failed';
-export type ParticipationStatus = 'pending' | 'accepted' | 'rejected' | 'dropped';
-
-export interface Reason {
-  code: string;
-  message: string;
+/** What the federation's config says about every one of its rounds. */
+export interface RoundRules {
+  /** Accepted updates that close the round at once. */
+  quorum: number;
+  /** Sites a round takes (sitesPerRound). */
+  seats: number;
+  /** Usable updates without which a closed round fails (minUpdatesAtDeadline). */
+  minUpdates: number;
 }
 
-export interface Participation {
-  siteId: string;
-  status: ParticipationStatus;
-  numSamples: number | null;
-  reason: Reason | null;
-  updatedAt: number | null;
+/** Participations of a round that gathers plain updates, by status. */
+export interface SeatCounts {
+  /** Seats taken, whatever became of them. */
+  total: number;
+  /** Seated sites that have not reported yet. */
+  assigned: number;
+  accepted: number;
 }
 
-export interface RoundState {
-  roundIndex: number;
-  roundId: string;
-  baseModelId: string;
+/** Where secure aggregation's steps (keys, shares, masked inputs, unmasking) stand. */
+export type SecureGathering = { kind: 'wait'; until: number } | { kind: 'unmasked' } | { kind: 'failed'; reason: string };
+
+/** How an OPEN round is gathering: plain updates counted by seat, or secure aggregation's steps. */
+export type Gathering =
+  | {
+      kind: 'updates';
+      counts: SeatCounts;
+      /** Members of the federation without a seat in this round: the sites it may still hear from. */
+      unseatedMembers: number;
+    }
+  | { kind: 'secure'; progress: SecureGathering };
+
+export interface RoundSituation {
   status: RoundStatus;
-  /** Accepted results that close the round early. */
-  quorum: number;
-  /** Accepted results without which the round fails (at the deadline, or once they can no longer arrive). */
-  minResults: number;
-  /** False: any dropped or rejected site fails the round. */
-  acceptFailures: boolean;
-  openedAt: number;
   deadlineAt: number;
-  closedAt: number | null;
-  participations: Participation[];
-  failure: Reason | null;
-  /** The model id stored from this round's aggregation. */
-  resultModelId: string | null;
+  /** Only for an OPEN round. */
+  gathering: Gathering | null;
 }
 
-export interface OpenRoundParams {
-  roundIndex: number;
-  roundId: string;
-  baseModelId: string;
-  siteIds: readonly string[];
-  quorum: number;
-  minResults: number;
-  acceptFailures: boolean;
-  openedAt: number;
-  deadlineAt: number;
-}
+export type CloseDecision = { close: false; until: number } | { close: true; why: string };
 
-export function openRound(p: OpenRoundParams): RoundState {
-  const sites = new Set(p.siteIds);
-  if (sites.size === 0 || sites.size !== p.siteIds.length) {
-    throw new InvalidArgumentError(`round ${p.roundId}: siteIds must be non-empty and distinct, got [${p.siteIds}]`);
+/**
+ * Whether an OPEN round stops taking updates now, and why (the reason is recorded on the sites it drops). A plain
+ * round closes on its quorum, at its deadline, once every seat has reported, or once every member that can still
+ * take part has reported and enough updates are in; otherwise it waits for its deadline. A secure round closes when
+ * secure aggregation has unmasked the sum or failed, and otherwise waits for its next step's time limit.
+ */
+export function closeDecision(gathering: Gathering, rules: RoundRules, deadlineAt: number, now: number): CloseDecision {
+  if (gathering.kind === 'secure') {
+    const { progress } = gathering;
+    if (progress.kind === 'wait') return { close: false, until: progress.until };
+    return { close: true, why: progress.kind === 'failed' ? progress.reason : 'secure aggregation unmasked the sum' };
   }
-  if (!(Number.isInteger(p.minResults) && Number.isInteger(p.quorum) && 1 <= p.minResults)) {
-    throw new InvalidArgumentError(`round ${p.roundId}: minResults and quorum must be integers ≥ 1`);
+  const { counts, unseatedMembers } = gathering;
+  if (counts.accepted >= rules.quorum) {
+    return { close: true, why: `quorum reached (${counts.accepted}/${rules.quorum})` };
   }
-  if (!(p.minResults <= p.quorum && p.quorum <= sites.size)) {
-    throw new InvalidArgumentError(
-      `round ${p.roundId}: need 1 ≤ minResults (${p.minResults}) ≤ quorum (${p.quorum}) ≤ invited sites (${sites.size})`,
-    );
+  if (now >= deadlineAt) return { close: true, why: `deadline passed with ${counts.accepted} accepted update(s)` };
+  if (counts.total >= rules.seats && counts.assigned === 0) {
+    return { close: true, why: `all ${counts.total} assigned site(s) have reported` };
   }
-  if (!(p.deadlineAt > p.openedAt)) {
-    throw new InvalidArgumentError(
-      `round ${p.roundId}: deadlineAt (${p.deadlineAt}) must follow openedAt (${p.openedAt})`,
-    );
+  // Fewer members can still come than there are seats (one was revoked or removed): once every one of them has
+  // reported and enough updates are in to aggregate, waiting for the deadline would gain nothing.
+  if (counts.assigned === 0 && counts.accepted >= rules.minUpdates && unseatedMembers === 0) {
+    return { close: true, why: `every member that can still take part has reported (${counts.accepted} accepted)` };
   }
-  const participations = p.siteIds.map((siteId): Participation => ({
-    siteId,
-    status: 'pending',
-    numSamples: null,
-    reason: null,
-    updatedAt: null,
-  }));
-  const { siteIds: _siteIds, ...fields } = p;
-  return { ...fields, status: 'open', closedAt: null, participations, failure: null, resultModelId: null };
-}
-
-export type UpdateOutcome = { accepted: true; numSamples: number } | { accepted: false; reason: Reason };
-
-export function countByStatus(state: RoundState, status: ParticipationStatus): number {
-  return state.participations.filter((p) => p.status === status).length;
-}
-
-export function acceptedSiteIds(state: RoundState): string[] {
-  return state.participations.filter((p) => p.status === 'accepted').map((p) => p.siteId);
-}
-
-/** A site's update arrived and was validated: accepted or rejected with its reason. */
-export function recordUpdate(state: RoundState, siteId: string, outcome: UpdateOutcome, now: number): RoundState {
-  const next = settleParticipation(
-    state,
-    siteId,
-    outcome.accepted
-      ? { status: 'accepted', numSamples: outcome.numSamples, reason: null }
-      : { status: 'rejected', numSamples: null, reason: outcome.reason },
-    now,
-  );
-  return outcome.accepted ? next : afterFailure(next, siteId, outcome.reason, now);
-}
-
-/** A site stopped answering (connection lost, agent crashed): it leaves this round and may join the next. */
-export function recordDrop(state: RoundState, siteId: string, reason: Reason, now: number): RoundState {
-  const next = settleParticipation(state, siteId, { status: 'dropped', numSamples: null, reason }, now);
-  return afterFailure(next, siteId, reason, now);
+  return { close: false, until: deadlineAt };
 }
 
 /**
- * Enough accepted results to aggregate now: the quorum is in, or at least the minimum is in and nothing more can
- * come (every site answered, or the deadline passed).
+ * Why a closed round fails instead of aggregating, or null when it can go on: asked once with the `accepted` count
+ * alone (before anything is read), and again with the `usable` updates among them once their files are read
+ * (`excluded` says why the others could not be used: changed on disk, unreadable).
  */
-export function readyToAggregate(state: RoundState, now: number): boolean {
-  if (state.status !== 'open' && state.status !== 'collecting') return false;
-  const accepted = countByStatus(state, 'accepted');
-  if (accepted >= state.quorum) return true;
-  const nothingMoreToCome = countByStatus(state, 'pending') === 0 || now >= state.deadlineAt;
-  return accepted >= state.minResults && nothingMoreToCome;
+export function updateShortfall(
+  rules: Pick<RoundRules, 'minUpdates'>,
+  accepted: number,
+  usable?: { count: number; excluded: readonly string[] },
+): string | null {
+  const { minUpdates } = rules;
+  if (accepted < minUpdates) return `${accepted} accepted update(s) at close; minUpdatesAtDeadline is ${minUpdates}`;
+  if (usable && usable.count < minUpdates) {
+    const why = usable.excluded.join('; ');
+    return `${usable.count} usable update(s) of ${accepted} accepted (${why}); minUpdatesAtDeadline is ${minUpdates}`;
+  }
+  return null;
 }
 
 /**
- * Called when the deadline timer fires (or on resume, with the current time). Sites still pending are dropped;
- * the round fails if it lacks the minimum, or if it had to drop sites while failures are not accepted.
+ * The round that follows round `index` (1-based) when it ends, completed or failed: the next index, or null when
+ * the federation ends with it (its last round, or `finishReason`, e.g. a privacy budget that the next would pass).
  */
-export function onDeadline(state: RoundState, now: number): RoundState {
-  if (now < state.deadlineAt || (state.status !== 'open' && state.status !== 'collecting')) return state;
-  const lateReason: Reason = {
-    code: 'DEADLINE',
-    message: `no update before the round deadline ${iso(state.deadlineAt)}`,
-  };
-  const participations = state.participations.map((p) =>
-    p.status === 'pending' ? { ...p, status: 'dropped' as const, reason: lateReason, updatedAt: now } : p,
-  );
-  const next: RoundState = { ...state, status: 'collecting', participations };
-  const accepted = countByStatus(next, 'accepted');
-  if (accepted < state.minResults) {
-    return failRound(
-      next,
-      {
-        code: 'DEADLINE_WITHOUT_MINIMUM',
-        message: `deadline passed with ${accepted} accepted update(s); the round needs at least ${state.minResults}`,
-      },
-      now,
-    );
-  }
-  const dropped = participations.some((p, i) => p !== state.participations[i]);
-  return dropped && !state.acceptFailures ? failRound(next, notAccepted('late sites', lateReason), now) : next;
+export function followingRoundIndex(index: number, totalRounds: number, finishReason: string | null): number | null {
+  return finishReason === null && index < totalRounds ? index + 1 : null;
 }
 
-/** Closes collection. Sites still pending are dropped from this round (their later uploads are stale). */
-export function beginAggregation(state: RoundState, now: number): RoundState {
-  if (!readyToAggregate(state, now)) {
-    throw new RoundTransitionError(
-      state.roundId,
-      state.status,
-      'aggregating',
-      state.status === 'open' || state.status === 'collecting'
-        ? `${countByStatus(state, 'accepted')} accepted of quorum ${state.quorum} (minimum ${state.minResults}), ` +
-            `deadline ${iso(state.deadlineAt)} not reached`
-        : 'only a collecting round can start aggregating',
-    );
-  }
-  const closed: Reason = { code: 'ROUND_CLOSED', message: 'the round reached its quorum before this site reported' };
-  const participations = state.participations.map((p) =>
-    p.status === 'pending' ? { ...p, status: 'dropped' as const, reason: closed, updatedAt: now } : p,
-  );
-  return { ...state, status: 'aggregating', participations, closedAt: now };
-}
-
-export function completeRound(state: RoundState, resultModelId: string, now: number): RoundState {
-  if (state.status !== 'aggregating') {
-    throw new RoundTransitionError(state.roundId, state.status, 'completed', 'only an aggregating round can complete');
-  }
-  return { ...state, status: 'completed', resultModelId, closedAt: state.closedAt ?? now };
-}
-
-export function failRound(state: RoundState, failure: Reason, now: number): RoundState {
-  if (state.status === 'completed' || state.status === 'failed') {
-    throw new RoundTransitionError(state.roundId, state.status, 'failed', `the round is already ${state.status}`);
-  }
-  return { ...state, status: 'failed', failure, closedAt: now };
-}
-
-function settleParticipation(
-  state: RoundState,
-  siteId: string,
-  settled: Pick<Participation, 'status' | 'numSamples' | 'reason'>,
-  now: number,
-): RoundState {
-  if (state.status !== 'open' && state.status !== 'collecting') {
-    throw new RoundTransitionError(
-      state.roundId,
-      state.status,
-      'collecting',
-      `site ${siteId} reported after collection closed`,
-    );
-  }
-  const index = state.participations.findIndex((p) => p.siteId === siteId);
-  if (index < 0) throw new RoundParticipationError('UNKNOWN_SITE', state.roundId, siteId, 'not invited to this round');
-  const current = state.participations[index];
-  if (current.status !== 'pending') {
-    throw new RoundParticipationError('ALREADY_REPORTED', state.roundId, siteId, `already ${current.status}`);
-  }
-  const participations = state.participations.slice();
-  participations[index] = { ...current, ...settled, updatedAt: now };
-  return { ...state, status: 'collecting', participations };
-}
-
-/** After a rejection or drop: fail if failures are not accepted, or if the minimum can no longer be reached. */
-function afterFailure(state: RoundState, siteId: string, reason: Reason, now: number): RoundState {
-  if (!state.acceptFailures) return failRound(state, notAccepted(`site ${siteId}`, reason), now);
-  const reachable = countByStatus(state, 'accepted') + countByStatus(state, 'pending');
-  if (reachable < state.minResults) {
-    return failRound(
-      state,
-      {
-        code: 'MINIMUM_UNREACHABLE',
-        message: `only ${reachable} result(s) can still be accepted; the round needs at least ${state.minResults}`,
-      },
-      now,
-    );
-  }
-  return state;
-}
-
-function notAccepted(who: string, reason: Reason): Reason {
-  return {
-    code: 'FAILURE_NOT_ACCEPTED',
-    message: `${who} failed (${reason.code}: ${reason.message}) and the failure policy does not accept failures`,
-  };
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+/** A round opened at `now` (or an OPEN round resumed then: a pause stops the clock) gets a full deadline. */
+export function deadlineFrom(now: number, deadlineSeconds: number): number {
+  return now + deadlineSeconds * 1000;
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction, UpdateResult } from 'kysely';
+import { FEDERATION_ACTIONS } from '@fedstroke/federation';
 import type { DatabaseHandle } from '../database-handle';
 import { takesRowLocks } from '../engines/engine-differences';
 import { modelVersionRow, roundRow, rowOrNull, toFederation, toRound } from '../record-rows';
@@ -127,9 +128,9 @@ export class SqlRoundRepository extends RoundRepository {
       }
       const cancelled = await trx
         .updateTable('federations')
-        .set({ status: 'CANCELLED', ended_at: at, status_reason: reason })
+        .set({ status: FEDERATION_ACTIONS.cancel.to, ended_at: at, status_reason: reason })
         .where('id', '=', federationId)
-        .where('status', 'in', ['CREATED', 'RUNNING', 'PAUSED'])
+        .where('status', 'in', FEDERATION_ACTIONS.cancel.from)
         .returningAll()
         .executeTakeFirst();
       if (cancelled === undefined) return null;
