@@ -25,7 +25,15 @@ export type SiteStatus = (typeof SITE_STATUSES)[number];
 export const MEMBERSHIP_ACTIONS = ['ADD', 'REMOVE'] as const;
 export type MembershipAction = (typeof MEMBERSHIP_ACTIONS)[number];
 
-export const STRATEGY_NAMES = ['FEDAVG', 'FEDPROX', 'FEDADAM', 'FEDYOGI', 'MEDIAN', 'TRIMMED_MEAN', 'SCAFFOLD'] as const;
+export const STRATEGY_NAMES = [
+  'FEDAVG',
+  'FEDPROX',
+  'FEDADAM',
+  'FEDYOGI',
+  'MEDIAN',
+  'TRIMMED_MEAN',
+  'SCAFFOLD',
+] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export type Metrics = Record<string, number>;
@@ -171,6 +179,22 @@ export interface ParticipationRecord {
   updateSha256: string | null;
   /** Path of the accepted update, relative to the data directory. */
   updateFile: string | null;
+}
+
+/** A site's new seat in a round: ASSIGNED, nothing received yet (any other fields of `seat` are replaced). */
+export function newAssignment(
+  seat: Pick<ParticipationRecord, 'id' | 'roundId' | 'federationId' | 'siteId' | 'assignedAt' | 'updatedAt'>,
+): ParticipationRecord {
+  return {
+    ...seat,
+    status: 'ASSIGNED',
+    numSamples: null,
+    metrics: {},
+    rejectionReason: null,
+    bytesReceived: 0,
+    updateSha256: null,
+    updateFile: null,
+  };
 }
 
 export interface ModelVersionRecord {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EphemeralPostgres, startEphemeralPostgres } from '@fedstroke/test-support';
 import { buildCoreRepositories, type CoreRepositories } from './core-repositories';
+import { inMemoryRepositories } from './testing/in-memory-repositories';
 import { closeDatabase, type DatabaseHandle, openDatabase } from './database-handle';
 import type { FederationRecord, ModelVersionRecord, ParticipationRecord, RoundRecord, SiteRecord } from './records';
 
@@ -121,25 +122,29 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-describe.each(['sqlite', 'postgres'] as const)('%s repositories', (kind) => {
+// 'memory' is the unit specs' stand-in (testing/in-memory-repositories.ts), held to the same contract.
+describe.each(['sqlite', 'postgres', 'memory'] as const)('%s repositories', (kind) => {
   let dir: string;
-  let handle: DatabaseHandle;
+  let handle: DatabaseHandle | null;
   let repos: CoreRepositories;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fedstroke-repo-'));
-    handle = await openDatabase(
-      kind === 'sqlite'
-        ? { kind, file: join(dir, 'c.sqlite') }
-        : { kind, url: await server.createDatabase(), poolSize: 4 },
-    );
-    repos = buildCoreRepositories(handle);
+    handle =
+      kind === 'memory'
+        ? null
+        : await openDatabase(
+            kind === 'sqlite'
+              ? { kind, file: join(dir, 'c.sqlite') }
+              : { kind, url: await server.createDatabase(), poolSize: 4 },
+          );
+    repos = handle ? buildCoreRepositories(handle) : inMemoryRepositories();
     for (const id of ['s1', 's2', 's3', 's4']) await repos.sites.create(site(id));
     await repos.federations.create(federation, version('v0', 0), members);
     await repos.rounds.open(round('r1', 1, 'v0'));
   });
   afterEach(async () => {
-    await closeDatabase(handle);
+    if (handle) await closeDatabase(handle);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -453,7 +458,9 @@ describe.each(['sqlite', 'postgres'] as const)('%s repositories', (kind) => {
     expect(repos.health.location()).toEqual(
       kind === 'sqlite'
         ? join(dir, 'c.sqlite')
-        : expect.stringMatching(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/t\w+$/),
+        : kind === 'memory'
+          ? 'memory'
+          : expect.stringMatching(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/t\w+$/),
     );
   });
 });

@@ -21,7 +21,12 @@ import { JsonLogger } from '../logging/json-logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { RoundOrchestrator } from '../orchestration/round-orchestrator.service';
 import { roundConfigOf, updateParts } from '../orchestration/strategy-config';
-import type { FederationRecord, ParticipationRecord, RoundRecord } from '../persistence/records';
+import {
+  type FederationRecord,
+  newAssignment,
+  type ParticipationRecord,
+  type RoundRecord,
+} from '../persistence/records';
 import {
   FederationMemberRepository,
   FederationRepository,
@@ -143,22 +148,9 @@ export class SiteTasksService implements OnModuleDestroy {
       // A secure round takes no new site once its roster is fixed: it could not be masked with the others.
       if (!(await this.secureAggregation.takesNewSites(federation, round))) continue;
       const now = Date.now();
+      const seat = { roundId: round.id, federationId: federation.id, siteId: site.siteId };
       const assigned = await this.participations.assign(
-        {
-          id: randomUUID(),
-          roundId: round.id,
-          federationId: federation.id,
-          siteId: site.siteId,
-          status: 'ASSIGNED',
-          assignedAt: now,
-          updatedAt: now,
-          numSamples: null,
-          metrics: {},
-          rejectionReason: null,
-          bytesReceived: 0,
-          updateSha256: null,
-          updateFile: null,
-        },
+        newAssignment({ id: randomUUID(), ...seat, assignedAt: now, updatedAt: now }),
         federation.config.sitesPerRound,
       );
       if (!assigned) continue;

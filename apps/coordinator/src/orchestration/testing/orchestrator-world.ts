@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { JsonLogger } from '../../logging/json-logger';
 import { MetricsService } from '../../metrics/metrics.service';
 import { inMemoryRepositories, type MemoryRepositories } from '../../persistence/testing/in-memory-repositories';
-import type {
-  FederationConfigRecord,
-  FederationRecord,
-  ParticipationRecord,
-  RoundRecord,
+import {
+  type FederationConfigRecord,
+  type FederationRecord,
+  newAssignment,
+  type ParticipationRecord,
+  type RoundRecord,
 } from '../../persistence/records';
 import { PrivacyAccountant } from '../../privacy/privacy-accountant.service';
 import { PrivateAggregator } from '../../privacy/private-aggregator';
@@ -159,22 +160,9 @@ export async function orchestratorWorld(): Promise<OrchestratorWorld> {
     },
     async seat(round, siteId) {
       const now = Date.now();
+      const seat = { id: `${round.id}-${siteId}`, roundId: round.id, federationId: round.federationId, siteId };
       const seated = await repos.participations.assign(
-        {
-          id: `${round.id}-${siteId}`,
-          roundId: round.id,
-          federationId: round.federationId,
-          siteId,
-          status: 'ASSIGNED',
-          assignedAt: now,
-          updatedAt: now,
-          numSamples: null,
-          metrics: {},
-          rejectionReason: null,
-          bytesReceived: 0,
-          updateSha256: null,
-          updateFile: null,
-        },
+        newAssignment({ ...seat, assignedAt: now, updatedAt: now }),
         Number.MAX_SAFE_INTEGER,
       );
       if (!seated) throw new Error(`site ${siteId} could not take a seat in round ${round.id}`);

@@ -2,7 +2,13 @@ import type { Kysely } from 'kysely';
 import type { DatabaseHandle } from '../database-handle';
 import { takesRowLocks } from '../engines/engine-differences';
 import { participationRow, rowOrNull, toParticipation, toParticipationCounts } from '../record-rows';
-import type { Page, PageRequest, ParticipationRecord, ParticipationStatus } from '../records';
+import {
+  newAssignment,
+  type Page,
+  type PageRequest,
+  type ParticipationRecord,
+  type ParticipationStatus,
+} from '../records';
 import { type ParticipationCounts, ParticipationRepository, type UpdateReceipt } from '../repositories';
 import type { CoreTables } from '../tables';
 import { pageOf } from './page-of';
@@ -101,16 +107,7 @@ export class SqlParticipationRepository extends ParticipationRepository {
   }
 
   async assign(participation: ParticipationRecord, maxParticipants: number): Promise<ParticipationRecord | null> {
-    const assigned: ParticipationRecord = {
-      ...participation,
-      status: 'ASSIGNED',
-      numSamples: null,
-      metrics: {},
-      rejectionReason: null,
-      bytesReceived: 0,
-      updateSha256: null,
-      updateFile: null,
-    };
+    const assigned = newAssignment(participation);
     return this.db.transaction().execute(async (trx) => {
       const round = await trx
         .selectFrom('rounds')

@@ -1,24 +1,28 @@
 /**
  * The repository contract (../repositories.ts) on plain maps, for unit specs of the coordinator's services: each
  * method keeps the SQL repositories' guards (a round closes only while OPEN, a seat is taken only while one is free,
- * an update is accepted only while its round is OPEN, ...) and hands out copies, as a database read would. The
- * contract itself is pinned against SQLite and PostgreSQL by repositories.contract.spec.ts; services that need the
- * real engines' concurrency are tested there and end to end.
+ * an update is accepted only while its round is OPEN, ...) and hands out copies, as a database read would.
+ * repositories.contract.spec.ts holds it to the same contract as SQLite and PostgreSQL; what needs the real engines'
+ * concurrency (row locks, two coordinators) is tested there and end to end.
  */
-import type {
-  FederationMemberRecord,
-  FederationRecord,
-  FederationStatus,
-  MembershipEventRecord,
-  ModelVersionRecord,
-  Page,
-  PageRequest,
-  ParticipationRecord,
-  ParticipationStatus,
-  RoundRecord,
-  SiteRecord,
-} from '../records';
 import {
+  newAssignment,
+  type FederationMemberRecord,
+  type FederationRecord,
+  type FederationStatus,
+  type MembershipEventRecord,
+  type ModelVersionRecord,
+  type Page,
+  type PageRequest,
+  type ParticipationRecord,
+  type ParticipationStatus,
+  type RoundRecord,
+  type SiteRecord,
+} from '../records';
+import { FEDERATION_ACTIONS } from '@fedstroke/federation';
+import type { CoreRepositories } from '../core-repositories';
+import {
+  DatabaseHealth,
   FederationMemberRepository,
   FederationRepository,
   type MembershipChange,
@@ -65,14 +69,8 @@ export class MemoryTables {
   }
 }
 
-export interface MemoryRepositories {
+export interface MemoryRepositories extends CoreRepositories {
   tables: MemoryTables;
-  federations: FederationRepository;
-  members: FederationMemberRepository;
-  sites: SiteRepository;
-  rounds: RoundRepository;
-  participations: ParticipationRepository;
-  modelVersions: ModelVersionRepository;
 }
 
 export function inMemoryRepositories(tables = new MemoryTables()): MemoryRepositories {
@@ -84,6 +82,7 @@ export function inMemoryRepositories(tables = new MemoryTables()): MemoryReposit
     rounds: new MemoryRounds(tables),
     participations: new MemoryParticipations(tables),
     modelVersions: new MemoryModelVersions(tables),
+    health: new MemoryHealth(),
   };
 }
 
@@ -328,12 +327,11 @@ class MemoryRounds extends RoundRepository {
   }
 
   async cancelFederation(federationId: string, at: number, reason: string): Promise<FederationRecord | null> {
-    const cancelled = await new MemoryFederations(this.t).transition(
-      federationId,
-      ['CREATED', 'RUNNING', 'PAUSED'],
-      'CANCELLED',
-      { endedAt: at, statusReason: reason },
-    );
+    const { from, to } = FEDERATION_ACTIONS.cancel;
+    const cancelled = await new MemoryFederations(this.t).transition(federationId, from, to, {
+      endedAt: at,
+      statusReason: reason,
+    });
     if (!cancelled) return null;
     for (const round of this.t.roundsOf(federationId)) {
       if (round.status !== 'OPEN' && round.status !== 'AGGREGATING') continue;
@@ -435,16 +433,7 @@ class MemoryParticipations extends ParticipationRepository {
     if (seats.some((p) => p.siteId === participation.siteId) || this.t.participations.has(participation.id)) {
       return null;
     }
-    const assigned: ParticipationRecord = {
-      ...participation,
-      status: 'ASSIGNED',
-      numSamples: null,
-      metrics: {},
-      rejectionReason: null,
-      bytesReceived: 0,
-      updateSha256: null,
-      updateFile: null,
-    };
+    const assigned = newAssignment(participation);
     this.t.participations.set(assigned.id, structuredClone(assigned));
     return assigned;
   }
@@ -457,14 +446,19 @@ class MemoryParticipations extends ParticipationRepository {
   }
 
   async reject(id: string, at: number, reason: string, receipt: Partial<UpdateReceipt>): Promise<void> {
+    // As in SQL: anything but an ACCEPTED participation takes the refusal; only an ASSIGNED one becomes REJECTED,
+    // the first reason stays, received bytes add up, and what the receipt leaves out keeps its stored value.
     const p = this.t.participations.get(id);
-    if (p?.status !== 'ASSIGNED') return;
+    if (!p || p.status === 'ACCEPTED') return;
     this.t.participations.set(id, {
       ...p,
-      ...structuredClone(receipt),
-      status: 'REJECTED',
+      status: p.status === 'ASSIGNED' ? 'REJECTED' : p.status,
       rejectionReason: p.rejectionReason ?? reason,
       updatedAt: at,
+      numSamples: receipt.numSamples ?? p.numSamples,
+      metrics: receipt.metrics ? structuredClone(receipt.metrics) : p.metrics,
+      bytesReceived: p.bytesReceived + (receipt.bytesReceived ?? 0),
+      updateSha256: receipt.updateSha256 ?? p.updateSha256,
     });
   }
 
@@ -497,5 +491,17 @@ class MemoryModelVersions extends ModelVersionRepository {
     return [...this.t.modelVersions.values()]
       .filter((v) => v.federationId === federationId)
       .sort((a, b) => a.roundIndex - b.roundIndex);
+  }
+}
+
+class MemoryHealth extends DatabaseHealth {
+  async ping(): Promise<void> {}
+
+  describe(): string {
+    return 'memory';
+  }
+
+  location(): string {
+    return 'memory';
   }
 }
