@@ -89,6 +89,20 @@ describe('bad input is a clear error before any compute', () => {
     await session.release();
   });
 
+  it("an inference model checks weights it is given and keeps them as its own, not as a view of the caller's", async () => {
+    const model = await InferenceModel.create(artifacts);
+    expect(() => model.loadParametersBuffer(new Float32Array(2), 'served model')).toThrow(
+      'checkpoint of the wrong length: served model holds 2 values, model "linear-fixture" has 3 parameters',
+    );
+    const image = noiseImage([1, 2, 4, 4, 4]);
+    const weights = Float32Array.from([0.5, -0.25, 0.1]);
+    model.loadParametersBuffer(weights);
+    const before = Array.from(await model.infer(image));
+    weights.fill(9);
+    expect(Array.from(await model.infer(image))).toEqual(before);
+    await model.release();
+  });
+
   it('a NaN inside the artifacts checkpoint itself', async () => {
     const target = await copyArtifacts('nan-artifacts');
     const manifestPath = join(target, 'manifest.json');

@@ -36,7 +36,7 @@ export class InferenceModel {
     try {
       let parameters = created.artifacts.initialParameters;
       if (typeof options.weights === 'string') parameters = await readWeightsFile(options.weights, manifest);
-      else if (options.weights) parameters = checkedCopy(options.weights, manifest);
+      else if (options.weights) parameters = checkWeights(options.weights, manifest).slice();
       return new InferenceModel(manifest, created.session, created.provider, parameters);
     } catch (error) {
       await created.session.release();
@@ -54,7 +54,8 @@ export class InferenceModel {
   }
 
   loadParametersBuffer(buffer: Float32Array, source = 'parameters buffer'): void {
-    this.parameters.set(checkedCopy(buffer, this.manifest, source));
+    // Checked, then copied once into the buffer the session reads; the caller's buffer stays theirs.
+    this.parameters.set(checkWeights(buffer, this.manifest, source));
   }
 
   async release(): Promise<void> {
@@ -62,12 +63,12 @@ export class InferenceModel {
   }
 }
 
-function checkedCopy(buffer: Float32Array, manifest: Manifest, source = 'weights buffer'): Float32Array {
+function checkWeights(buffer: Float32Array, manifest: Manifest, source = 'weights buffer'): Float32Array {
   if (buffer.length !== manifest.parameterCount) {
     throw new WeightsError(
       `checkpoint of the wrong length: ${source} holds ${buffer.length} values, model "${manifest.config.name}" has ${manifest.parameterCount} parameters`,
     );
   }
   assertFiniteParameters(buffer, manifest, source);
-  return buffer.slice();
+  return buffer;
 }
