@@ -43,6 +43,28 @@ export function generateSmallDataset(outDir: string, seed: number): Promise<Synt
   return generateDataset({ outDir, cases: 12, sites: 3, seed, shape: [40, 40, 24], silent: true });
 }
 
+/** The folder a simulate spec runs in: `root` (runs/, sites/, its own outputs) and `dataDir`, the small set in it. */
+export interface SimulateWorkspace {
+  root: string;
+  dataDir: string;
+}
+
+/**
+ * The hooks every `fedstroke simulate` spec opens with: the build once, a temp folder holding the small synthetic set
+ * drawn with `seed`, removed after the file. The fields are filled in beforeAll.
+ */
+export function useSimulateWorkspace(prefix: string, seed: number): SimulateWorkspace {
+  const workspace: SimulateWorkspace = { root: '', dataDir: '' };
+  beforeAll(async () => {
+    buildOnce();
+    workspace.root = mkdtempSync(join(tmpdir(), `${prefix}-`));
+    workspace.dataDir = join(workspace.root, 'data');
+    await generateSmallDataset(workspace.dataDir, seed);
+  });
+  afterAll(() => rmSync(workspace.root, { recursive: true, force: true }));
+  return workspace;
+}
+
 /**
  * `fedstroke simulate` on that set with the tiny U-Net (batch 1, 16×24×24 patches, any free port), its runs/ and
  * sites/ folders under `root`, as run `e2e`; the caller appends its own flags.

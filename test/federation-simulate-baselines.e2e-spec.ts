@@ -5,8 +5,7 @@
  * the child command's answer to a bad job file.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { discoverDataset, preprocessingOf } from '@fedstroke/isles';
@@ -15,29 +14,18 @@ import { evaluateCases, loadTrainingCases } from '@fedstroke/training';
 import { BASELINE_JOB_FORMAT, baselineModelDir, type BaselineJob, runBaselineJobs } from '@fedstroke/cli/testing';
 import {
   ARTIFACTS_ROOT,
-  buildOnce,
   FEDSTROKE_BIN,
-  generateSmallDataset,
   lastJsonLine,
   readSimulateRun,
   ROOT,
   simulateArgs,
+  useSimulateWorkspace,
 } from './federation-kit';
 
 const run = promisify(execFile);
 const ROUNDS = 2;
 const LOCAL_STEPS = 3;
-let root: string;
-let dataDir: string;
-
-beforeAll(async () => {
-  buildOnce();
-  root = mkdtempSync(join(tmpdir(), 'fedstroke-baselines-'));
-  dataDir = join(root, 'data');
-  await generateSmallDataset(dataDir, 3);
-});
-
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const workspace = useSimulateWorkspace('fedstroke-baselines', 3);
 
 /** [first, last] time a baseline child wrote a progress line: when it ran. */
 function activeInterval(logFile: string): [number, number] {
@@ -52,12 +40,12 @@ describe('fedstroke simulate --baselines', () => {
   it('trains centralized and local-only models in parallel child processes and reports all of them', async () => {
     const { stdout, stderr } = await run(
       process.execPath,
-      [...simulateArgs(root, dataDir, ROUNDS, LOCAL_STEPS), '--validate-every', '1', '--baselines'],
+      [...simulateArgs(workspace.root, workspace.dataDir, ROUNDS, LOCAL_STEPS), '--validate-every', '1', '--baselines'],
       // Two lanes even on a one-core machine, so the test always sees two children at once.
       { cwd: ROOT, timeout: 150_000, env: { ...process.env, FEDSTROKE_BASELINE_LANES: '2' } },
     );
     expect(lastJsonLine(stdout)).toMatchObject({ federation: 'COMPLETED' });
-    const { runDir, summary } = readSimulateRun(root);
+    const { runDir, summary } = readSimulateRun(workspace.root);
     const sites = summary.data.sites.map((s) => s.name);
     expect(sites).toHaveLength(3);
 
@@ -130,9 +118,9 @@ describe('fedstroke simulate --baselines', () => {
 
 describe('baseline lanes', () => {
   it('fails on the first failing child, with its log, and stops the children still running', async () => {
-    const dataset = await discoverDataset(dataDir, { policy: 'fail', requireMask: true, requireFlair: true });
+    const dataset = await discoverDataset(workspace.dataDir, { policy: 'fail', requireMask: true, requireFlair: true });
     const ids = dataset.cases.map((c) => c.id);
-    const runDir = join(root, 'failing');
+    const runDir = join(workspace.root, 'failing');
     const job = (slug: string, steps: number, data: string): BaselineJob => ({
       format: BASELINE_JOB_FORMAT,
       dataDir: data,
@@ -156,9 +144,9 @@ describe('baseline lanes', () => {
     });
     // Longest first: "endless" gets lane 1; "broken", then "queued", lane 2.
     const jobs = [
-      job('endless', 1_000_000, dataDir),
-      job('broken', 2, join(root, 'nowhere')),
-      job('queued', 1, dataDir),
+      job('endless', 1_000_000, workspace.dataDir),
+      job('broken', 2, join(workspace.root, 'nowhere')),
+      job('queued', 1, workspace.dataDir),
     ];
     const said: string[] = [];
     const error = await runBaselineJobs(jobs, { runDir, lanes: 2, silent: true, say: (line) => said.push(line) }).then(
@@ -178,14 +166,14 @@ describe('baseline lanes', () => {
   }, 60_000);
 
   it("keeps a baseline's final weights as a model export that scores again, at its training patch or any window", async () => {
-    const dataset = await discoverDataset(dataDir, { policy: 'fail', requireMask: true, requireFlair: true });
+    const dataset = await discoverDataset(workspace.dataDir, { policy: 'fail', requireMask: true, requireFlair: true });
     const ids = dataset.cases.map((c) => c.id);
-    const runDir = join(root, 'kept');
+    const runDir = join(workspace.root, 'kept');
     const artifactsDir = join(ARTIFACTS_ROOT, 'tiny');
     const patch: [number, number, number] = [16, 24, 24];
     const job: BaselineJob = {
       format: BASELINE_JOB_FORMAT,
-      dataDir,
+      dataDir: workspace.dataDir,
       cases: { train: ids.slice(0, 4), curveVal: [], sites: [{ name: 'center-1', val: [ids[4]] }], test: [ids[5]] },
       spec: { name: 'centralized', kind: 'centralized', slug: 'centralized', steps: 2, valEvery: 0 },
       settings: {
@@ -228,22 +216,22 @@ describe('baseline lanes', () => {
   }, 60_000);
 
   it('`fedstroke baseline-job` names the job file and the bad field, and exits nonzero', async () => {
-    const file = join(root, 'bad.job.json');
-    writeFileSync(file, JSON.stringify({ format: BASELINE_JOB_FORMAT, dataDir }));
+    const file = join(workspace.root, 'bad.job.json');
+    writeFileSync(file, JSON.stringify({ format: BASELINE_JOB_FORMAT, dataDir: workspace.dataDir }));
     const failure = await run(process.execPath, [
       FEDSTROKE_BIN,
       'baseline-job',
       '--job',
       file,
       '--out',
-      join(root, 'bad.result.json'),
+      join(workspace.root, 'bad.result.json'),
     ]).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
     );
     expect(failure?.code).toBe(2);
     expect(failure?.stderr).toContain(`baseline job ${file}: cases must be an object (got nothing)`);
-    expect(existsSync(join(root, 'bad.result.json'))).toBe(false);
+    expect(existsSync(join(workspace.root, 'bad.result.json'))).toBe(false);
   }, 30_000);
 });
 

@@ -5,28 +5,17 @@
  * figures also at the plain defaults), and `--baselines centralized` training that baseline alone.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_DETECTION_GRID } from '@fedstroke/metrics';
-import { buildOnce, generateSmallDataset, lastJsonLine, readSimulateRun, ROOT, simulateArgs } from './federation-kit';
+import { lastJsonLine, readSimulateRun, ROOT, simulateArgs, useSimulateWorkspace } from './federation-kit';
 
 const run = promisify(execFile);
-let root: string;
-
-beforeAll(async () => {
-  buildOnce();
-  root = mkdtempSync(join(tmpdir(), 'fedstroke-simulate-learning-'));
-  await generateSmallDataset(join(root, 'data'), 5);
-});
-
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const workspace = useSimulateWorkspace('fedstroke-simulate-learning', 5);
 
 describe('fedstroke simulate --local-norms --select-detection --baselines centralized', () => {
   it('reports the global and the personalised models, and each approach at its chosen detection settings', async () => {
     const args = [
-      ...simulateArgs(root, join(root, 'data'), 2, 2),
+      ...simulateArgs(workspace.root, workspace.dataDir, 2, 2),
       '--local-norms',
       '--select-detection',
       '--baselines',
@@ -35,7 +24,7 @@ describe('fedstroke simulate --local-norms --select-detection --baselines centra
     ];
     const { stdout } = await run(process.execPath, args, { cwd: ROOT, timeout: 240_000 });
     expect(lastJsonLine(stdout)).toMatchObject({ federation: 'COMPLETED' });
-    const { summary } = readSimulateRun(root);
+    const { summary } = readSimulateRun(workspace.root);
     expect(summary.profile).toMatchObject({ localNorms: true, selectDetection: true });
     expect(summary.approaches.map((a) => a.name)).toEqual(['federated', 'centralized']);
     const [federated, centralized] = summary.approaches;

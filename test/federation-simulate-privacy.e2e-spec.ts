@@ -5,36 +5,26 @@
  * Then the same federation without DP, and `fedstroke report` draws it beside the DP run from the two summaries.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { epsilonAfter } from '@fedstroke/federation';
 import type { SimulationReport } from '@fedstroke/report';
 import {
-  buildOnce,
   FEDSTROKE_BIN,
-  generateSmallDataset,
   lastJsonLine,
   readSimulateRun,
   ROOT,
   simulateArgs,
+  useSimulateWorkspace,
 } from './federation-kit';
 
 const run = promisify(execFile);
-let root: string;
-
-beforeAll(async () => {
-  buildOnce();
-  root = mkdtempSync(join(tmpdir(), 'fedstroke-simulate-privacy-'));
-  await generateSmallDataset(join(root, 'data'), 5);
-});
-
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const workspace = useSimulateWorkspace('fedstroke-simulate-privacy', 5);
 
 it('simulate --secure-aggregation --dp-noise --dp-sgd-noise completes over mTLS and reports ε', async () => {
   const args = [
-    ...simulateArgs(root, join(root, 'data'), 2, 2),
+    ...simulateArgs(workspace.root, workspace.dataDir, 2, 2),
     '--secure-aggregation',
     '--clip-norm',
     '0.1',
@@ -50,7 +40,7 @@ it('simulate --secure-aggregation --dp-noise --dp-sgd-noise completes over mTLS 
   expect(lastJsonLine(stdout)).toMatchObject({ federation: 'COMPLETED' });
   expect(stderr).toMatch(/mutual TLS: run CA .*pki\/ca\.crt \(throwaway/);
 
-  const { runDir, summary } = readSimulateRun(root);
+  const { runDir, summary } = readSimulateRun(workspace.root);
   expect(summary.rounds.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
   const account = { noiseMultiplier: 0.3, samplingRate: 1, delta: 1e-5 };
   summary.rounds.forEach((round, i) => {
@@ -81,9 +71,11 @@ it('simulate --secure-aggregation --dp-noise --dp-sgd-noise completes over mTLS 
 
 it('fedstroke report draws the same federation without DP beside the DP run, from the two real summaries', async () => {
   // The DP run above is runs/e2e; the same profile without any privacy option becomes runs/e2e-plain.
-  const plainArgs = simulateArgs(root, join(root, 'data'), 2, 2).map((arg) => (arg === 'e2e' ? 'e2e-plain' : arg));
+  const plainArgs = simulateArgs(workspace.root, workspace.dataDir, 2, 2).map((arg) =>
+    arg === 'e2e' ? 'e2e-plain' : arg,
+  );
   await run(process.execPath, [...plainArgs, '--quiet'], { cwd: ROOT, timeout: 150_000 });
-  const runs = join(root, 'runs');
+  const runs = join(workspace.root, 'runs');
   const plain = JSON.parse(readFileSync(join(runs, 'e2e-plain', 'summary.json'), 'utf8')) as SimulationReport;
   expect(plain.profile.privacy).toBeUndefined();
 
@@ -100,7 +92,7 @@ it('fedstroke report draws the same federation without DP beside the DP run, fro
   expect(lastJsonLine(stdout)).toMatchObject({
     privacyReference: { runId: 'e2e-plain', rounds: expectedRounds, testDice: { mean: federatedPlain?.mean } },
   });
-  const { runDir, summary } = readSimulateRun(root);
+  const { runDir, summary } = readSimulateRun(workspace.root);
   expect(summary.privacyReference?.runId).toBe('e2e-plain');
   const html = readFileSync(join(runDir, 'report.html'), 'utf8');
   expect(html).toContain('data-name="same run without DP (e2e-plain), at the same round"');

@@ -5,36 +5,26 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { torchLoadStrict } from '@fedstroke/runtime/testing';
 import {
-  buildOnce,
   FEDSTROKE_BIN,
-  generateSmallDataset,
   lastJsonLine,
   readSimulateRun,
   ROOT,
   simulateArgs,
+  useSimulateWorkspace,
 } from './federation-kit';
 
 const run = promisify(execFile);
-let root: string;
-
-beforeAll(async () => {
-  buildOnce();
-  root = mkdtempSync(join(tmpdir(), 'fedstroke-simulate-'));
-  await generateSmallDataset(join(root, 'data'), 3);
-});
-
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const workspace = useSimulateWorkspace('fedstroke-simulate', 3);
 
 describe('fedstroke simulate', () => {
   it('runs a three-site federation through separate processes and writes report.html and summary.json', async () => {
     // Sites validate every 2nd round and in the last: here round 2 only.
-    const args = [...simulateArgs(root, join(root, 'data'), 3, 2), '--validate-every', '2', '--quiet'];
+    const args = [...simulateArgs(workspace.root, workspace.dataDir, 3, 2), '--validate-every', '2', '--quiet'];
     const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT, timeout: 150_000 });
     expect(lastJsonLine(stdout)).toMatchObject({ federation: 'COMPLETED' });
     // The GraphQL endpoint, the dashboard with a read-only token, and a ready-to-paste round-status query, all over
@@ -48,7 +38,7 @@ describe('fedstroke simulate', () => {
     expect(stderr).toMatch(/mutual TLS: run CA .*pki\/ca\.crt \(throwaway/);
     expect(stderr).toMatch(/federated\s+test\s+3\s+\d\.\d{3} ± \d\.\d{3}/);
 
-    const { runDir, summary } = readSimulateRun(root);
+    const { runDir, summary } = readSimulateRun(workspace.root);
     expect(summary.federation.status).toBe('COMPLETED');
     expect(summary.rounds.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
     for (const round of summary.rounds) {
@@ -99,7 +89,7 @@ describe('fedstroke simulate', () => {
     expect(torchLoadStrict(model.manifest, model.weights, image).names).toHaveLength(exported.parameters.length);
 
     // `fedstroke export` from the run's coordinator data directory writes the same model file.
-    const out = join(root, 'exported');
+    const out = join(workspace.root, 'exported');
     const { stdout: exportJson } = await run(
       process.execPath,
       [
