@@ -14,12 +14,6 @@ export interface Lowering {
   readonly provider: LoweringProvider;
   /** Weight gradient of a stride-1 conv: the shift stack's layout (ops/conv3d-grad-weight-stack.ts). */
   readonly convWeightGrad: ShiftStackLowering;
-  /**
-   * LeakyReLU's backward slope. `sign-max`: g·Max(Sign(y), α) (replaced Where(y > 0, g, αg), whose bool mask and
-   * select cost more than the three float passes). `float-mask`: g·(α + (1 − α)·Ceil(Clip(y, 0, 1))) for WebGPU,
-   * which has no Sign (and no bool Transpose for the NHWC layout pass to push onto a bool mask).
-   */
-  readonly leakyReluGrad: 'sign-max' | 'float-mask';
 }
 
 /**
@@ -34,8 +28,8 @@ export interface ShiftStackLowering {
 }
 
 export const LOWERINGS: Readonly<Record<LoweringProvider, Lowering>> = {
-  cpu: { provider: 'cpu', convWeightGrad: { layout: 'channels-first', stacked: 'row' }, leakyReluGrad: 'sign-max' },
-  webgpu: { provider: 'webgpu', convWeightGrad: { layout: 'planes', stacked: 'plane' }, leakyReluGrad: 'float-mask' },
+  cpu: { provider: 'cpu', convWeightGrad: { layout: 'channels-first', stacked: 'row' } },
+  webgpu: { provider: 'webgpu', convWeightGrad: { layout: 'planes', stacked: 'plane' } },
 };
 
 export function loweringFor(provider: string): Lowering {

@@ -5,7 +5,10 @@
  * does on purpose (it reads shapes, never tensor data). The CPU lowering on WebGPU is the counter-example that shows
  * the check can fail.
  */
-import { resolve } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { encodeModel, type ValueInfo } from './testing/onnx-proto';
 import { placementOf } from './testing/placement';
 
 const models = resolve(__dirname, '../../../onnx-models');
@@ -25,9 +28,31 @@ describe('WebGPU placement of the webgpu lowering (ORT verbose log, lavapipe)', 
     },
   );
 
-  it('catches the CPU lowering, whose LeakyReLU backward uses Sign, which WebGPU lacks', async () => {
-    const placement = await placementOf(`${models}/tiny/training_model.onnx`, 'webgpu');
-    expect(placement.memcpy.length).toBeGreaterThan(0);
-    expect(placement.cpuFloatNodes.map((n) => n.opType)).toContain('Sign');
+  // Since the LeakyReLU slope became Clip(Ceil(y), α, 1) the CPU lowering places whole on WebGPU too, so the
+  // counter-example is built here: a float op between two GPU ops that WebGPU does not implement (Sign).
+  it('catches a float op that WebGPU lacks, and the host-device copies around it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fedstroke-placement-sign-'));
+    try {
+      const model = join(dir, 'sign.onnx');
+      const x: ValueInfo = { name: 'x', shape: ['N', 4] };
+      await writeFile(
+        model,
+        encodeModel({
+          name: 'sign_between_gpu_ops',
+          inputs: [x],
+          outputs: [{ name: 'z', shape: ['N', 4] }],
+          nodes: [
+            { op: 'Sigmoid', inputs: ['x'], outputs: ['p'] },
+            { op: 'Sign', inputs: ['p'], outputs: ['s'] },
+            { op: 'Sigmoid', inputs: ['s'], outputs: ['z'] },
+          ],
+        }),
+      );
+      const placement = await placementOf(model, 'webgpu');
+      expect(placement.cpuFloatNodes.map((n) => n.opType)).toEqual(['Sign']);
+      expect(placement.memcpy.length).toBeGreaterThan(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -46,10 +46,10 @@ describe('fedstroke artifacts', () => {
 
   it('writes the webgpu lowering beside the cpu one and records it in the manifest', async () => {
     const manifest = JSON.parse(await runCli(['--config', 'tiny', '--out', out, '--provider', 'webgpu', '--json']));
-    expect(manifest.lowering).toMatchObject({ provider: 'webgpu', leakyReluGrad: 'float-mask' });
+    expect(manifest.lowering).toMatchObject({ provider: 'webgpu', convWeightGrad: { layout: 'planes', stacked: 'plane' } });
     expect(await readdir(join(out, 'tiny', 'webgpu'))).toContain('training_model.onnx');
     const cpu = JSON.parse(await readFile(join(out, 'tiny', 'manifest.json'), 'utf8'));
-    expect(cpu.lowering).toMatchObject({ provider: 'cpu', leakyReluGrad: 'sign-max' });
+    expect(cpu.lowering).toMatchObject({ provider: 'cpu', convWeightGrad: { layout: 'channels-first', stacked: 'row' } });
     expect(cpu.files['training_model.onnx']).not.toBe(manifest.files['training_model.onnx']);
     expect(cpu.files['checkpoint.safetensors']).not.toBe(manifest.files['checkpoint.safetensors']); // other seed
   });

@@ -1,3 +1,4 @@
+import { Autodiff } from '../autodiff';
 import { GraphBuilder } from '../graph-builder';
 import { LOWERING_PROVIDERS, LOWERINGS } from '../lowering';
 import * as F from '../functional';
@@ -85,6 +86,43 @@ describe('gradient rules against float64 references (finite differences + VJP id
       reference: ([x]) => R.leakyRelu(x, 0.01),
     });
   });
+
+  // Finite differences can't see the slope's edges: these values must give exactly g or α·g (PyTorch: x > 0 ? g : αg).
+  it.each(LOWERING_PROVIDERS)(
+    'leakyRelu backward is exact at 0, −0, denormals and infinities, %s lowering',
+    async (p) => {
+      const alpha = 0.01;
+      const x = [
+        0,
+        -0,
+        1e-45,
+        -1e-45,
+        1.2e-38,
+        -1.2e-38,
+        1e-7,
+        -1e-7,
+        0.5,
+        -0.5,
+        1,
+        -1,
+        3e38,
+        -3e38,
+        Infinity,
+        -Infinity,
+      ];
+      const gy = x.map((_, i) => 1.5 + i);
+      const ad = new Autodiff(undefined, LOWERINGS[p]);
+      const xIn = ad.input('x', [x.length], { requiresGrad: true });
+      const seed = ad.input('seed', [x.length]);
+      const [dx] = ad.gradients(F.leakyRelu(ad, xIn, alpha), [xIn], seed);
+      ad.graph.output(dx, 'dx');
+      const out = await runModel(ad.graph.toModel('leaky_relu_edges'), {
+        x: { shape: [x.length], data: x },
+        seed: { shape: [x.length], data: gy },
+      });
+      expect(Array.from(out.dx)).toEqual(gy.map((g, i) => Math.fround(x[i] > 0 ? g : Math.fround(alpha) * g)));
+    },
+  );
 
   it('concat along channels, gradient split back', async () => {
     await expectGradientsMatch({
