@@ -132,7 +132,9 @@ describe('read-only, live', () => {
     const { page, log } = readonly;
     const postsBefore = log.graphqlPosts();
     await world.admin.startFederation(federationId);
-    for (const folder of world.folders) startSite(world, folder, federationId);
+    // The sites also score the global model they receive, for the global learning curve.
+    for (const folder of world.folders)
+      startSite(world, folder, federationId, { FEDSTROKE_SITE_VALIDATE_GLOBAL: 'true' });
 
     await waitInPage(page, `Number(document.querySelector('#round-counter')?.dataset.completed) >= 1`, 120_000);
     const firstPoints = Number(await attribute(page, '#curve-trainLoss', 'data-points'));
@@ -175,6 +177,11 @@ describe('read-only, what it shows and what it does not offer', () => {
     // Three sites and the weighted series; per-site validation Dice too.
     expect(await page.$$eval('#curve-trainLoss thead th', (ths) => ths.length)).toBe(1 + 3 + 1);
     expect(Number(await attribute(page, '#curve-valDice', 'data-points'))).toBeGreaterThanOrEqual(1);
+    // The global model's curve: round r's sites scored round r − 1's aggregate, so the first point is the model of
+    // round 0 (the initial weights).
+    expect(Number(await attribute(page, '#curve-valDiceGlobal', 'data-points'))).toBeGreaterThanOrEqual(2);
+    expect(await page.$$eval('#curve-valDiceGlobal tbody th', (ths) => ths.map((th) => th.textContent))).toContain('0');
+    expect(await page.$eval('#curve-valDiceGlobal thead th', (th) => th.textContent)).toBe('Model of round');
     // The participants of a completed round: status, samples, timing, bytes.
     const row = await page.$eval(
       `details[data-round-index="1"] table.participants tbody tr`,

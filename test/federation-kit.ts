@@ -243,7 +243,12 @@ export async function startFederationWorld(
 }
 
 /** Starts (or restarts, with the same state folder) the agent of one site. */
-export function startSite(world: FederationWorld, folder: SiteFolder, federationId: string): ManagedProcess {
+export function startSite(
+  world: FederationWorld,
+  folder: SiteFolder,
+  federationId: string,
+  env: Record<string, string> = {},
+): ManagedProcess {
   const child = startSiteProcess({
     name: folder.name,
     coordinatorUrl: world.url,
@@ -254,7 +259,7 @@ export function startSite(world: FederationWorld, folder: SiteFolder, federation
     federationId,
     logFile: logPath(world.root, `site-${folder.name}`),
     extraArgs: SITE_ARGS,
-    env: { FEDSTROKE_SITE_RETRY_MAX_MS: '1000' },
+    env: { FEDSTROKE_SITE_RETRY_MAX_MS: '1000', ...env },
   });
   world.sites.set(folder.name, child);
   return child;

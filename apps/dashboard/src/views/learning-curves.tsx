@@ -15,7 +15,10 @@ function options(spec: CurveSpec, curve: CurveData, width: number): uPlot.Option
     height: HEIGHT,
     scales: { x: { time: false } },
     // Rounds are whole numbers: ticks only on them.
-    axes: [{ label: 'round', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] }, { label: spec.axis }],
+    axes: [
+      { label: spec.scoresReceivedModel ? 'model of round' : 'round', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] },
+      { label: spec.axis },
+    ],
     series: [
       { label: 'round' },
       ...curve.series.map((s): uPlot.Series => {
@@ -62,10 +65,13 @@ function CurveChart({ spec, curve }: { spec: CurveSpec; curve: CurveData }) {
   return (
     <figure id={`curve-${spec.metric}`} data-points={rows.length}>
       <figcaption>
-        <strong>{spec.title}</strong> per round: each site, and all sites weighted by their samples (black)
+        <strong>{spec.title}</strong>{' '}
+        {spec.scoresReceivedModel
+          ? 'of the model each round produced, as each site scored it on receiving it, and all sites weighted by their samples (black)'
+          : 'per round: each site, and all sites weighted by their samples (black)'}
       </figcaption>
       {rows.length === 0 ? (
-        <p class="muted">No completed round has reported it yet.</p>
+        <p class="muted">{spec.empty ?? 'No completed round has reported it yet.'}</p>
       ) : (
         <div
           ref={host}
@@ -79,7 +85,7 @@ function CurveChart({ spec, curve }: { spec: CurveSpec; curve: CurveData }) {
         <table>
           <thead>
             <tr>
-              <th scope="col">Round</th>
+              <th scope="col">{spec.scoresReceivedModel ? 'Model of round' : 'Round'}</th>
               {curve.series.map((s) => (
                 <th scope="col" class="num" key={s.label}>
                   {s.label}
@@ -120,7 +126,7 @@ export function LearningCurves({
       <h3 id="curves-title">Learning curves</h3>
       <div class="grid">
         {CURVES.map((spec) => (
-          <CurveChart key={spec.metric} spec={spec} curve={learningCurve(rounds, spec.metric, siteName)} />
+          <CurveChart key={spec.metric} spec={spec} curve={learningCurve(rounds, spec, siteName)} />
         ))}
       </div>
     </section>
