@@ -18,11 +18,13 @@ import {
   READONLY_TOKEN,
   registerSites,
   ROUND_STATUS,
+  startFederation,
   type SiteHandle,
   subscriptionClient,
   takeTask,
   uploadUpdate,
   startCoordinatorWorld,
+  waitForFederation,
 } from './coordinator-kit';
 
 interface Participant {
@@ -352,6 +354,47 @@ describe('coordinator rounds', () => {
     expect(rounds.rounds.items[1].failureReason).toMatch(/0 accepted update\(s\) at close/);
   });
 
+  it('stops a federation whose rounds keep failing as FAILED after maxConsecutiveFailedRounds, and tells its sites', async () => {
+    const { sites, federationId } = await startFederation(world.url, ['idle-1'], {
+      name: 'keeps-failing',
+      rounds: 20,
+      deadlineSeconds: 1,
+      maxConsecutiveFailedRounds: 2,
+    });
+    const config = await gqlOk<{ federation: { config: { maxConsecutiveFailedRounds: number } } }>(
+      world.url,
+      READONLY_TOKEN,
+      'query ($id: ID!) { federation(id: $id) { config { maxConsecutiveFailedRounds } } }',
+      { id: federationId },
+    );
+    expect(config.federation.config.maxConsecutiveFailedRounds).toBe(2);
+    await waitForFederation(world.url, federationId, (f) => f.status === 'FAILED');
+    const ended = await gqlOk<{ federation: { status: string; statusReason: string } }>(
+      world.url,
+      READONLY_TOKEN,
+      'query ($id: ID!) { federation(id: $id) { status statusReason } }',
+      { id: federationId },
+    );
+    expect(ended.federation.statusReason).toMatch(
+      /^2 rounds in a row failed \(maxConsecutiveFailedRounds is 2\); the last: 0 accepted update\(s\) at close/,
+    );
+    const rounds = await gqlOk<{ rounds: { totalCount: number; items: Array<{ status: string }> } }>(
+      world.url,
+      READONLY_TOKEN,
+      ROUNDS,
+      { id: federationId },
+    );
+    expect(rounds.rounds.items.map((r) => r.status)).toEqual(['FAILED', 'FAILED']);
+    const told = await gqlOk<{ nextTask: { kind: string; federationStatus: string } }>(
+      world.url,
+      sites[0].token,
+      NEXT_TASK,
+      { federationId, wait: 0 },
+    );
+    expect(told.nextTask).toMatchObject({ federationStatus: 'FAILED' });
+    expect(told.nextTask.kind).not.toBe('TRAIN');
+  });
+
   it('pauses (no tasks; waiting sites told at once), resumes, and cancels (waiting sites told to stop at once)', async () => {
     const [site, bystander] = await registerSites(world.url, ['only', 'bystander']);
     const federationId = await createFederation(world.url, {
@@ -461,6 +504,9 @@ describe('coordinator rounds', () => {
       /missing\/manifest.json does not exist: build it with "fedstroke artifacts --config missing"/,
     );
     expect(await message({ rounds: 0 })).toMatch(/rounds must not be less than 1/);
+    expect(await message({ maxConsecutiveFailedRounds: 0 })).toMatch(
+      /maxConsecutiveFailedRounds must not be less than 1/,
+    );
     expect(await message({ strategy: 'FEDADAM', strategyParams: { beta1: 1.5 } })).toMatch(
       /beta1 must not be greater than/,
     );

@@ -29,6 +29,8 @@ export type CreateFederationInput = {
   initialModel?: InitialModelInput | null | undefined;
   learningRate: number;
   localSteps: number;
+  /** Failed rounds in a row after which the federation stops as FAILED, with the reason, instead of taking a deadline of every site's time for each round to its last. Set it to `rounds` never to stop early. */
+  maxConsecutiveFailedRounds?: number;
   minUpdatesAtDeadline?: number;
   /** Artifact configuration name: FEDSTROKE_ARTIFACTS_DIR/<name>/manifest.json must exist. */
   modelConfigName: string;

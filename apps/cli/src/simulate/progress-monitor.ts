@@ -7,7 +7,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ProgressBar } from '@fedstroke/common';
 
-const FINAL_EVENTS = new Set(['FEDERATION_COMPLETED', 'FEDERATION_CANCELLED']);
+const FINAL_EVENTS = new Set(['FEDERATION_COMPLETED', 'FEDERATION_FAILED', 'FEDERATION_CANCELLED']);
 const FINAL_STATUSES = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 
 const SUBSCRIPTION = `subscription ($id: ID!) { roundProgress(federationId: $id) {

@@ -62,6 +62,7 @@ export class FederationsService {
       sitesPerRound: input.sitesPerRound,
       quorum,
       minUpdatesAtDeadline: input.minUpdatesAtDeadline,
+      maxConsecutiveFailedRounds: input.maxConsecutiveFailedRounds,
       deadlineSeconds: input.deadlineSeconds,
       localSteps: input.localSteps,
       learningRate: input.learningRate,

@@ -92,6 +92,50 @@ describe('RoundOrchestrator', () => {
     expect(await world.repos.rounds.list(id, { offset: 0, limit: 10 })).toMatchObject({ totalCount: 2 });
   });
 
+  it('stops the federation as FAILED after maxConsecutiveFailedRounds failed rounds in a row; a completed round resets the count', async () => {
+    const id = await world.createFederation({ rounds: 10, quorum: 1, maxConsecutiveFailedRounds: 2 });
+    const failAtDeadline = async () => {
+      const round = await latest(id);
+      await world.repos.rounds.setDeadline(round.id, Date.now() - 1);
+      await world.orchestrator.kick(id);
+      return world.repos.rounds.get(round.id);
+    };
+    await startedRound(id);
+    expect(await failAtDeadline()).toMatchObject({ index: 1, status: 'FAILED' });
+    const round2 = await latest(id);
+    await world.accept(await world.seat(round2, 's1'), [1, 1, 1, 1], 1);
+    await world.orchestrator.kick(id);
+    expect(await world.repos.rounds.get(round2.id)).toMatchObject({ index: 2, status: 'COMPLETED' });
+    expect(await failAtDeadline()).toMatchObject({ index: 3, status: 'FAILED' });
+    expect(await federationOf(id)).toMatchObject({ status: 'RUNNING' });
+
+    expect(await failAtDeadline()).toMatchObject({ index: 4, status: 'FAILED' });
+    const reason =
+      '2 rounds in a row failed (maxConsecutiveFailedRounds is 2); the last: 0 accepted update(s) at close; ' +
+      'minUpdatesAtDeadline is 1';
+    expect(await federationOf(id)).toMatchObject({ status: 'FAILED', statusReason: reason });
+    expect((await world.repos.rounds.list(id, { offset: 0, limit: 20 })).totalCount).toBe(4);
+    expect(world.logged.filter((e) => e.event === 'federation.failed')).toEqual([
+      expect.objectContaining({ federationId: id, reason }),
+    ]);
+    // Not completed: the serving policy is not asked to promote anything.
+    expect(world.completed).toEqual([]);
+    await world.orchestrator.kick(id);
+    expect((await world.repos.rounds.list(id, { offset: 0, limit: 20 })).totalCount).toBe(4);
+  });
+
+  it('without maxConsecutiveFailedRounds (federations created before it) goes on failing to its last round', async () => {
+    const id = await world.createFederation({ rounds: 3 });
+    await startedRound(id);
+    for (let i = 0; i < 3; i++) {
+      const round = await latest(id);
+      await world.repos.rounds.setDeadline(round.id, Date.now() - 1);
+      await world.orchestrator.kick(id);
+    }
+    expect(await federationOf(id)).toMatchObject({ status: 'COMPLETED' });
+    expect((await world.repos.rounds.list(id, { offset: 0, limit: 20 })).totalCount).toBe(3);
+  });
+
   it('leaves out an accepted update whose file changed on disk, naming it, and aggregates the others', async () => {
     const id = await world.createFederation({ quorum: 2 });
     const round = await startedRound(id);

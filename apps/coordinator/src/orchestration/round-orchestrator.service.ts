@@ -17,6 +17,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { modelVersionFile } from '../model-versions/model-versions.service';
 import {
   deadlineFrom,
+  failureStreakStop,
   followingRoundIndex,
   type Gathering,
   nextStep,
@@ -335,14 +336,43 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
 
   /** Ends the round without a new model; the next round (if any) starts again from the same one. */
   private async failRound(federation: FederationRecord, round: RoundRecord, reason: string): Promise<void> {
+    const limit = federation.config.maxConsecutiveFailedRounds;
+    const streakStop =
+      limit === undefined ? null : failureStreakStop(await this.failedRoundsInARow(round, limit), limit, reason);
     // A failed round released no model, but the updates it accepted count at sample level: the budget still applies.
-    const finishReason = await this.privateRounds.budgetStop(federation, null);
+    const finishReason = streakStop ?? (await this.privateRounds.budgetStop(federation, null));
     const next = this.nextRound(federation, round, round.baseModelVersionId, finishReason);
-    await this.rounds.fail({ roundId: round.id, at: Date.now(), reason, next, ...(finishReason && { finishReason }) });
+    await this.rounds.fail({
+      roundId: round.id,
+      at: Date.now(),
+      reason,
+      next,
+      ...(finishReason && { finishReason }),
+      ...(streakStop && { endStatus: 'FAILED' as const }),
+    });
     this.metrics.roundsEnded.inc({ status: 'failed' });
     this.log.event('warn', 'round.failed', { federationId: federation.id, roundIndex: round.index, reason });
     await this.progress.publish('ROUND_FAILED', federation.id, round.id, { message: reason });
+    if (streakStop) return this.announceFailed(federation, streakStop);
     await this.announceNext(federation, next, finishReason);
+  }
+
+  /**
+   * `round` (failing now) and the rounds right before it that failed too, counted up to `limit`. Round indices run
+   * 1, 2, … without gaps, so the `limit − 1` rounds before it sit at offsets index − limit … index − 2.
+   */
+  private async failedRoundsInARow(round: RoundRecord, limit: number): Promise<number> {
+    const before = Math.min(limit - 1, round.index - 1);
+    if (before <= 0) return 1;
+    const earlier = await this.rounds.list(round.federationId, { offset: round.index - 1 - before, limit: before });
+    let streak = 1;
+    for (let i = earlier.items.length - 1; i >= 0 && earlier.items[i].status === 'FAILED'; i--) streak++;
+    return streak;
+  }
+
+  private async announceFailed(federation: FederationRecord, reason: string): Promise<void> {
+    this.log.event('warn', 'federation.failed', { federationId: federation.id, reason });
+    await this.progress.publish('FEDERATION_FAILED', federation.id, null, { message: reason });
   }
 
   /** The round that follows `round` from `baseModelVersionId`, or null when the federation ends with it. */

@@ -102,6 +102,8 @@ export interface FederationConfigRecord {
   initialModel?: InitialModelRecord;
   /** Secure aggregation and differential privacy; absent (federations from before) means neither. */
   privacy?: PrivacyRecord;
+  /** Failed rounds in a row after which the federation stops as FAILED; absent (federations from before): never. */
+  maxConsecutiveFailedRounds?: number;
 }
 
 export interface FederationRecord {

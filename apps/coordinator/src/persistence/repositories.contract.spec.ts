@@ -287,6 +287,25 @@ describe.each(['sqlite', 'postgres', 'memory'] as const)('%s repositories', (kin
     expect(await federations.get('f1')).toMatchObject({ status: 'COMPLETED', endedAt: T + 10 });
   });
 
+  it('ends a federation as FAILED, with its reason, when the last failed round says so', async () => {
+    const { federations, rounds } = repos;
+    await rounds.close('r1', T + 1, 'deadline');
+    await rounds.fail({
+      roundId: 'r1',
+      at: T + 2,
+      next: null,
+      reason: 'no updates',
+      finishReason: '3 rounds in a row failed',
+      endStatus: 'FAILED',
+    });
+    expect(await rounds.get('r1')).toMatchObject({ status: 'FAILED', failureReason: 'no updates' });
+    expect(await federations.get('f1')).toMatchObject({
+      status: 'FAILED',
+      endedAt: T + 2,
+      statusReason: '3 rounds in a row failed',
+    });
+  });
+
   it('moves a federation only from the expected statuses, and cancelling drops its open round', async () => {
     const { federations, rounds, participations } = repos;
     await participations.assign(participation('p1', 's1'), 2);

@@ -100,6 +100,8 @@ export interface RoundOutcome {
   next: RoundRecord | null;
   /** Why the federation ends here before its last round (a privacy budget), recorded as its status reason. */
   finishReason?: string;
+  /** How the federation ends when `next` is null: COMPLETED (default), or FAILED (its rounds kept failing). */
+  endStatus?: 'COMPLETED' | 'FAILED';
 }
 
 /** A round that aggregated: its new model version and the round's figures. */

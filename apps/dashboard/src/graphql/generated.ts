@@ -37,10 +37,11 @@ export type Role =
   | 'READONLY'
   | 'SITE';
 
-/** SNAPSHOT is sent first on every subscription: the state at the moment it started. SECURE_AGGREGATION_STEP: a secure round moved to its next step (message says which). */
+/** SNAPSHOT is sent first on every subscription: the state at the moment it started. SECURE_AGGREGATION_STEP: a secure round moved to its next step (message says which). FEDERATION_FAILED: its rounds kept failing (maxConsecutiveFailedRounds); message says why. */
 export type RoundEvent =
   | 'FEDERATION_CANCELLED'
   | 'FEDERATION_COMPLETED'
+  | 'FEDERATION_FAILED'
   | 'FEDERATION_PAUSED'
   | 'FEDERATION_RESUMED'
   | 'ROUND_CLOSED'

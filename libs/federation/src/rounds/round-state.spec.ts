@@ -1,6 +1,7 @@
 import {
   closeDecision,
   deadlineFrom,
+  failureStreakStop,
   followingRoundIndex,
   type Gathering,
   type RoundRules,
@@ -90,5 +91,16 @@ describe('followingRoundIndex and deadlineFrom', () => {
 
   it('gives a full deadline from now', () => {
     expect(deadlineFrom(1_000, 30)).toBe(31_000);
+  });
+});
+
+describe('failureStreakStop', () => {
+  it('stops at the limit of failed rounds in a row, naming it and the last reason; goes on below it or without one', () => {
+    expect(failureStreakStop(2, 3, 'no update')).toBeNull();
+    expect(failureStreakStop(3, 3, 'no update')).toBe(
+      '3 rounds in a row failed (maxConsecutiveFailedRounds is 3); the last: no update',
+    );
+    expect(failureStreakStop(1, 1, 'x')).toMatch(/^1 rounds in a row failed/);
+    expect(failureStreakStop(50, undefined, 'x')).toBeNull();
   });
 });

@@ -33,7 +33,8 @@ export interface SeatCounts {
 }
 
 /** Where secure aggregation's steps (keys, shares, masked inputs, unmasking) stand. */
-export type SecureGathering = { kind: 'wait'; until: number } | { kind: 'unmasked' } | { kind: 'failed'; reason: string };
+export type SecureGathering =
+  { kind: 'wait'; until: number } | { kind: 'unmasked' } | { kind: 'failed'; reason: string };
 
 /** How an OPEN round is gathering: plain updates counted by seat, or secure aggregation's steps. */
 export type Gathering =
@@ -107,6 +108,17 @@ export function updateShortfall(
  */
 export function followingRoundIndex(index: number, totalRounds: number, finishReason: string | null): number | null {
   return finishReason === null && index < totalRounds ? index + 1 : null;
+}
+
+/**
+ * Why a federation stops, as FAILED, after the round that just failed: `streak` rounds in a row have failed (this one
+ * included) and `limit` (maxConsecutiveFailedRounds) is reached. Null: it goes on, and always where no limit is set
+ * (federations created before the limit existed). Rounds that keep failing (sites that crash on this model, a quorum
+ * no longer reachable) would otherwise take a deadline's worth of every site's time each, to the last round.
+ */
+export function failureStreakStop(streak: number, limit: number | undefined, lastReason: string): string | null {
+  if (limit === undefined || streak < limit) return null;
+  return `${streak} rounds in a row failed (maxConsecutiveFailedRounds is ${limit}); the last: ${lastReason}`;
 }
 
 /** A round opened at `now` (or an OPEN round resumed then: a pause stops the clock) gets a full deadline. */

@@ -25,6 +25,9 @@ import {
 import { DifferentialPrivacyInput, SecureAggregationInput } from '../../privacy/dto/privacy.input';
 import { StrategyEnum, TrainingDataEnum } from '../models/federation.model';
 
+/** Three failed rounds in a row: one can be bad luck (a deadline missed), three say something is wrong. */
+export const DEFAULT_MAX_CONSECUTIVE_FAILED_ROUNDS = 3;
+
 @InputType({
   description:
     "What the federation starts from instead of the config's random checkpoint: one of the two, validated against " +
@@ -163,6 +166,17 @@ export class CreateFederationInput {
   @IsInt()
   @Min(1)
   minUpdatesAtDeadline = 1;
+
+  @Field(() => Int, {
+    defaultValue: DEFAULT_MAX_CONSECUTIVE_FAILED_ROUNDS,
+    description:
+      'Failed rounds in a row after which the federation stops as FAILED, with the reason, instead of taking a ' +
+      "deadline of every site's time for each round to its last. Set it to `rounds` never to stop early.",
+  })
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  maxConsecutiveFailedRounds = DEFAULT_MAX_CONSECUTIVE_FAILED_ROUNDS;
 
   @Field(() => Int)
   @IsInt()

@@ -25,7 +25,7 @@ registerEnumType(StrategyEnum, {
   description:
     'FEDAVG: sample-weighted mean. FEDPROX: FedAvg + proximal term on sites (proximalMu). FEDADAM/FEDYOGI: server ' +
     'optimizer on the averaged delta. MEDIAN: coordinate-wise median. TRIMMED_MEAN: mean without the extremes. ' +
-    'SCAFFOLD: FedAvg with control variates that correct each site\'s local steps for client drift.',
+    "SCAFFOLD: FedAvg with control variates that correct each site's local steps for client drift.",
 });
 
 export const TrainingDataEnum = Object.fromEntries(TRAINING_DATA_KINDS.map((s) => [s, s])) as {
@@ -126,6 +126,11 @@ export class FederationConfig {
   quorum!: number;
   @Field(() => Int, { description: 'Accepted updates needed at the deadline; fewer fails the round.' })
   minUpdatesAtDeadline!: number;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Failed rounds in a row that stop the federation as FAILED; null (created before it existed): never.',
+  })
+  maxConsecutiveFailedRounds!: number | null;
   @Field(() => Int)
   deadlineSeconds!: number;
   @Field(() => Int)
@@ -168,6 +173,7 @@ export class Federation {
       config: {
         ...record.config,
         trainingData: record.config.trainingData ?? 'UNDECLARED',
+        maxConsecutiveFailedRounds: record.config.maxConsecutiveFailedRounds ?? null,
         initialModel: { ...start, sha256: start.sha256 || null },
       },
       createdAt: new Date(record.createdAt),

@@ -174,7 +174,7 @@ async function openNextOrFinish(trx: Transaction<CoreTables>, outcome: RoundOutc
   await trx
     .updateTable('federations')
     .set({
-      status: 'COMPLETED',
+      status: outcome.endStatus ?? 'COMPLETED',
       ended_at: outcome.at,
       ...(outcome.finishReason && { status_reason: outcome.finishReason }),
     })

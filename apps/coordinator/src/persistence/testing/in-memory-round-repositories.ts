@@ -110,7 +110,7 @@ export class MemoryRounds extends RoundRepository {
     if (federation && (federation.status === 'RUNNING' || federation.status === 'PAUSED')) {
       this.t.federations.set(federation.id, {
         ...federation,
-        status: 'COMPLETED',
+        status: outcome.endStatus ?? 'COMPLETED',
         endedAt: outcome.at,
         ...(outcome.finishReason && { statusReason: outcome.finishReason }),
       });

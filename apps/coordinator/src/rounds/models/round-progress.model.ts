@@ -17,6 +17,7 @@ export const ROUND_EVENTS = [
   'FEDERATION_PAUSED',
   'FEDERATION_RESUMED',
   'FEDERATION_COMPLETED',
+  'FEDERATION_FAILED',
   'FEDERATION_CANCELLED',
 ] as const;
 export type RoundEvent = (typeof ROUND_EVENTS)[number];
@@ -25,7 +26,8 @@ registerEnumType(RoundEventEnum, {
   name: 'RoundEvent',
   description:
     'SNAPSHOT is sent first on every subscription: the state at the moment it started. SECURE_AGGREGATION_STEP: a ' +
-    'secure round moved to its next step (message says which).',
+    'secure round moved to its next step (message says which). FEDERATION_FAILED: its rounds kept failing ' +
+    '(maxConsecutiveFailedRounds); message says why.',
 });
 
 @ObjectType({ description: 'One step of a federation, pushed to roundProgress subscribers.' })
