@@ -51,15 +51,20 @@ interface SimulateFlags {
   targetEpsilon?: string;
 }
 
-const STRATEGIES: readonly Strategy[] = [
-  'FEDAVG',
-  'FEDPROX',
-  'FEDADAM',
-  'FEDYOGI',
-  'MEDIAN',
-  'TRIMMED_MEAN',
-  'SCAFFOLD',
-];
+/**
+ * Every value of the schema's `Strategy` enum, in the order --help lists them. Keyed by the generated type, so a
+ * strategy added to (or removed from) the coordinator's schema fails to compile here until this lists it.
+ */
+const STRATEGY_ORDER = {
+  FEDAVG: 0,
+  FEDPROX: 1,
+  FEDADAM: 2,
+  FEDYOGI: 3,
+  MEDIAN: 4,
+  TRIMMED_MEAN: 5,
+  SCAFFOLD: 6,
+} as const satisfies Record<Strategy, number>;
+const STRATEGIES = Object.keys(STRATEGY_ORDER) as Strategy[];
 const BASELINE_SETS = ['all', 'centralized'] as const;
 
 /** `fedstroke simulate` (= `npm start`): the reference experiment end to end on one machine. */
