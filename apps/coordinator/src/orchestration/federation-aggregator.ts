@@ -31,6 +31,28 @@ import {
 import { toStrategyConfig } from './strategy-config';
 import { UPDATE_NORM_MAX_METRIC, UPDATE_NORM_MEDIAN_METRIC } from './update-norm-bounds';
 
+/**
+ * The round's metrics from what its sites reported, the same for plain and private rounds: the sample-weighted means
+ * (`averaged`) without the detection-grid figures, which are inputs to the settings chosen here (some 90 of them),
+ * and without the training patches, recorded only when every update agrees (a mean of 32 and 48 would be no patch,
+ * and a model served at it would see windows it never trained on).
+ */
+export function reportedRoundMetrics(
+  averaged: Readonly<Record<string, number>>,
+  reports: ReadonlyArray<{ metrics: Readonly<Record<string, number>> }>,
+): Record<string, number> {
+  const client = Object.fromEntries(
+    Object.entries(averaged).filter(([name]) => !isDetectionMetric(name) && !isTrainingPatchMetric(name)),
+  );
+  const patch = commonTrainingPatch(reports.map((r) => r.metrics));
+  const detection = selectDetectionSettings(reports.map((r) => r.metrics));
+  return {
+    ...client,
+    ...(detection && detectionMetrics(detection)),
+    ...(patch && trainingPatchMetrics(patch)),
+  };
+}
+
 @Injectable()
 export class FederationAggregator extends AggregationPort {
   validate(update: UpdateEnvelope, expectation: UpdateExpectation): UpdateVerdict {
@@ -63,14 +85,7 @@ export class FederationAggregator extends AggregationPort {
     if (isStatefulStrategy(strategy) && input.serverState) strategy.setState(fromServerState(input.serverState));
     const { round } = input;
     const result = strategy.aggregate(input.global, input.updates, undefined, round.roundIndex);
-    const { client: allClient, ...counts } = result.metrics;
-    // The sites' detection-grid figures are inputs to the choice below, not round metrics (some 90 of them).
-    // Nor are their training patches, which are recorded only when every update agrees (a mean would be no patch).
-    const client = Object.fromEntries(
-      Object.entries(allClient).filter(([name]) => !isDetectionMetric(name) && !isTrainingPatchMetric(name)),
-    );
-    const patch = commonTrainingPatch(input.updates.map((u) => u.metrics));
-    const detection = selectDetectionSettings(input.updates.map((u) => u.metrics));
+    const { client, ...counts } = result.metrics;
     const aggregation: Record<string, string | number> = {
       strategy: strategy.name,
       updates: counts.numResults,
@@ -86,13 +101,11 @@ export class FederationAggregator extends AggregationPort {
     return {
       weights: result.weights,
       metrics: {
-        ...client,
+        ...reportedRoundMetrics(client, input.updates),
         numResults: counts.numResults,
         numSamples: counts.numSamples,
         [UPDATE_NORM_MEDIAN_METRIC]: median(norms),
         [UPDATE_NORM_MAX_METRIC]: Math.max(...norms),
-        ...(detection && detectionMetrics(detection)),
-        ...(patch && trainingPatchMetrics(patch)),
       },
       aggregation,
       serverState: state ? toServerState(state) : null,

@@ -21,7 +21,7 @@ import {
   privateSumRefusal,
 } from '@fedstroke/federation';
 import type { AggregationOutcome, ServerState } from '../orchestration/aggregation.port';
-import { fromServerState, toServerState } from '../orchestration/federation-aggregator';
+import { fromServerState, reportedRoundMetrics, toServerState } from '../orchestration/federation-aggregator';
 import { toStrategyConfig } from '../orchestration/strategy-config';
 import type { FederationRecord, ParticipationRecord } from '../persistence/records';
 import { ROUND_PRIVACY_KEYS } from './privacy-records';
@@ -112,7 +112,7 @@ export class PrivateAggregator {
     return {
       weights: result.weights,
       metrics: {
-        ...averageClientMetrics(reported),
+        ...reportedRoundMetrics(averageClientMetrics(reported), reported),
         numResults: sum.contributors,
         numSamples: aggregation.numSamples as number,
       },
