@@ -2,8 +2,8 @@ import { Random } from '@fedstroke/common';
 import { addGaussianNoise, augmentBatch, DEFAULT_AUGMENT, flipInPlace, NO_AUGMENT } from './augment';
 import { createBatchBuffer } from './batch-buffer';
 
-function filledBatch(seed: number) {
-  const batch = createBatchBuffer(2, 3, [4, 6, 8]);
+function filledBatch(seed: number, samples = 2) {
+  const batch = createBatchBuffer(samples, 3, [4, 6, 8]);
   const rng = new Random(seed);
   for (let i = 0; i < batch.image.length; i++) batch.image[i] = rng.range(-2, 2);
   return batch;
@@ -65,6 +65,30 @@ describe('augmentation', () => {
     expect(Math.max(...diff.map(Math.abs))).toBeGreaterThan(0);
     // Scale ≤ 15% of |x| ≤ 2, shift ≤ 0.1, noise sd ≤ 0.1: nothing moves by more than 0.3 + 6 sd.
     expect(Math.max(...diff.map(Math.abs))).toBeLessThan(1);
+  });
+
+  it('drops the FLAIR channel of a sample to exactly zero with its probability, leaving the others and the label', () => {
+    const samples = 400;
+    const batch = filledBatch(7, samples);
+    const before = batch.image.slice();
+    const voxels = batch.patch[0] * batch.patch[1] * batch.patch[2];
+    augmentBatch(batch, new Random(9), {
+      ...DEFAULT_AUGMENT,
+      flipProbability: 0,
+      dropChannel: { channel: 2, probability: 0.3 },
+    });
+    let dropped = 0;
+    for (let n = 0; n < samples; n++) {
+      const flair = batch.image.subarray((n * 3 + 2) * voxels, (n * 3 + 3) * voxels);
+      const zero = flair.every((v) => v === 0);
+      if (zero) dropped++;
+      else expect(flair.some((v, i) => v !== 0 && Math.abs(v - before[(n * 3 + 2) * voxels + i]) < 1)).toBe(true);
+      // DWI is never dropped.
+      expect(batch.image.subarray(n * 3 * voxels, (n * 3 + 1) * voxels).every((v) => v === 0)).toBe(false);
+    }
+    // 30% of 400 samples: 120 expected, sd ≈ 9.
+    expect(dropped).toBeGreaterThan(90);
+    expect(dropped).toBeLessThan(150);
   });
 
   it('does nothing with NO_AUGMENT', () => {

@@ -19,6 +19,13 @@ export interface AugmentOptions {
   /** Probability, per channel, of adding N(0, sd²) noise with sd drawn from [0, noiseMaxSd]. */
   noiseProbability: number;
   noiseMaxSd: number;
+  /**
+   * Modality dropout: with `probability`, a sample's `channel` is zeroed, which is what inference feeds for a study
+   * that comes without that sequence (FLAIR, channel 2: zero is the brain's mean after z-scoring, and outside it).
+   * The model then learns the regime of real studies without FLAIR, instead of meeting it first on a patient.
+   * Absent: no draw is made, so runs without it see exactly the batches they saw before it existed.
+   */
+  dropChannel?: { channel: number; probability: number };
 }
 
 export const DEFAULT_AUGMENT: AugmentOptions = {
@@ -51,8 +58,15 @@ export function augmentBatch(batch: BatchBuffer, rng: Random, options: AugmentOp
         flipInPlace(batch.image, (sample * batch.channels + ch) * voxels, batch.patch, axis);
       flipInPlace(batch.label, sample * voxels, batch.patch, axis);
     }
+    const drop = options.dropChannel;
+    const dropped = drop !== undefined && drop.channel < batch.channels && rng.chance(drop.probability);
     for (let ch = 0; ch < batch.channels; ch++) {
       const offset = (sample * batch.channels + ch) * voxels;
+      if (dropped && ch === drop.channel) {
+        // Exactly zero, as a missing sequence reaches the network: no intensity augmentation on top.
+        batch.image.fill(0, offset, offset + voxels);
+        continue;
+      }
       if (rng.chance(options.scaleProbability)) {
         const factor = rng.range(options.scaleRange[0], options.scaleRange[1]);
         for (let i = offset; i < offset + voxels; i++) batch.image[i] *= factor;

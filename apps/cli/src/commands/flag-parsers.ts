@@ -16,6 +16,14 @@ export function nonNegativeNumberFlag(flag: string, text: string, allowZero: boo
   return value;
 }
 
+/** A probability in [0, 1]. */
+export function probabilityFlag(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1)
+    throw new InvalidArgumentError(`${flag} "${text}": expected a probability between 0 and 1`);
+  return value;
+}
+
 /** `--patch P` (a cube) or `--patch DxHxW`. */
 export function patchFlag(text: string): SpatialDims {
   const parts = text.split('x').map((p) => Number(p));

@@ -91,6 +91,18 @@ describe('fedstroke train', () => {
     expect(summary.split.trainCases).toEqual(split.sites[1].train);
   });
 
+  it('trains with the FLAIR channel dropped (--drop-flair), and refuses a probability outside [0, 1]', async () => {
+    const args = (name: string) => ['--data', data(), '--artifacts', join(dir, 'models'), '--out', join(dir, name)];
+    const plain = JSON.parse(await run([...args('plain'), ...common, '--json']));
+    const dropped = JSON.parse(await run([...args('no-flair'), ...common, '--drop-flair', '1', '--json']));
+    expect(dropped.steps).toBe(6);
+    // Same seed, same patches: only the zeroed FLAIR channel differs, and so does every loss after the first step.
+    expect(dropped.losses[0]).not.toBe(plain.losses[0]);
+    await expect(run([...args('bad-p'), ...common, '--drop-flair', '1.5'])).rejects.toThrow(
+      /--drop-flair "1\.5": expected a probability between 0 and 1/,
+    );
+  });
+
   it('names the valid sites when --site is unknown', async () => {
     await expect(
       run(['--data', data(), '--artifacts', join(dir, 'models'), '--out', join(dir, 'bad'), '--site', '9', ...common]),

@@ -1,7 +1,10 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { preprocessingOf } from '@fedstroke/isles';
 import { generateDataset, SYNTH_DEFAULTS } from '@fedstroke/synth';
 import {
+  type AugmentOptions,
+  DEFAULT_AUGMENT,
   LR_SCHEDULE_KINDS,
   runTrainingJob,
   TrainingAbortedError,
@@ -11,9 +14,9 @@ import {
 import { ensureArtifacts } from '@fedstroke/unet';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '@fedstroke/common';
-import { parseProvider } from '@fedstroke/runtime';
+import { loadArtifacts, parseProvider } from '@fedstroke/runtime';
 import { stopsGracefully } from '../stop-signals';
-import { integerFlag, nonNegativeNumberFlag, patchFlag } from './flag-parsers';
+import { integerFlag, nonNegativeNumberFlag, patchFlag, probabilityFlag } from './flag-parsers';
 
 /** Where the embedded default synthetic dataset lives (generated on first use). */
 export const DEFAULT_DATA_DIR = join('data', 'synth-default');
@@ -58,6 +61,7 @@ interface TrainFlags {
   threads?: string;
   provider: string;
   minComponent: string;
+  dropFlair?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -95,6 +99,10 @@ export function registerTrainCommand(program: Command): void {
     )
     .option('--seed <n>', 'seed of patch sampling and augmentation', String(TRAIN_DEFAULTS.seed))
     .option(
+      '--drop-flair <p>',
+      "modality dropout: zero a patch's FLAIR channel with probability p, as inference feeds a study without FLAIR",
+    )
+    .option(
       '--accumulate <n>',
       'micro-batches per optimizer step (gradient accumulation)',
       String(TRAIN_DEFAULTS.accumulate),
@@ -130,6 +138,8 @@ async function train(flags: TrainFlags): Promise<TrainingJobSummary> {
     if (!silent) process.stderr.write(`${line}\n`);
   });
   const outDir = flags.out ?? join('runs', `train-${timestamp()}${flags.site ? `-site${flags.site}` : ''}`);
+  const { dropFlair, ...train } = checked.train;
+  const augment = dropFlair === undefined ? {} : { augment: await flairDropout(artifactsDir, dropFlair) };
   try {
     return await runTrainingJob({
       ...checked.job,
@@ -137,7 +147,7 @@ async function train(flags: TrainFlags): Promise<TrainingJobSummary> {
       artifactsDir,
       outDir,
       silent,
-      train: { ...checked.train, signal: stopsGracefully() },
+      train: { ...train, ...augment, signal: stopsGracefully() },
     });
   } catch (error) {
     if (error instanceof TrainingAbortedError)
@@ -146,6 +156,16 @@ async function train(flags: TrainFlags): Promise<TrainingJobSummary> {
       );
     throw error;
   }
+}
+
+/** The default augmentation plus modality dropout of the model's FLAIR channel (found in its manifest). */
+async function flairDropout(artifactsDir: string, probability: number): Promise<AugmentOptions> {
+  const { manifest } = await loadArtifacts(artifactsDir);
+  const { channels } = preprocessingOf(manifest, join(artifactsDir, 'manifest.json')).spec;
+  const channel = channels.indexOf('flair');
+  if (channel < 0)
+    throw new InvalidArgumentError(`--drop-flair: the model's channels are ${channels.join(', ')}; it has no FLAIR`);
+  return { ...DEFAULT_AUGMENT, dropChannel: { channel, probability } };
 }
 
 /** The flags as the training job takes them; throws InvalidArgumentError naming the first bad one. */
@@ -181,6 +201,7 @@ async function checkTrainFlags(flags: TrainFlags) {
       valEvery: integerFlag('--val-every', flags.valEvery, 0),
       seed: integerFlag('--seed', flags.seed, 0),
       resumeFrom: flags.resume,
+      dropFlair: flags.dropFlair === undefined ? undefined : probabilityFlag('--drop-flair', flags.dropFlair),
     },
   };
 }
