@@ -44,8 +44,13 @@ export class InferenceRefusal extends IntrinsicException {
   }
 }
 
-/** Known refusals become InferenceRefusal; anything else is rethrown untouched (a real server error). */
+/**
+ * Known refusals become InferenceRefusal; anything else is rethrown untouched (a real server error). Storage and slot
+ * refusals pass through as they are: formatGraphqlError gives them their code, status and retry hint, the same for
+ * every resolver and over HTTP.
+ */
 export function toGraphqlError(error: unknown): unknown {
+  if (error instanceof TransientRefusalError) return error;
   if (error instanceof FedstrokeError) return new InferenceRefusal(error.code, error.message, statusOf(error));
   return error;
 }
