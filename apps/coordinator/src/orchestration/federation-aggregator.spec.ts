@@ -1,31 +1,8 @@
-import type { FederationConfigRecord, FederationRecord } from '../persistence/records';
+import { federationFixture } from '../persistence/testing/federation-fixture';
 import { FederationAggregator } from './federation-aggregator';
 import { configureRound } from './strategy-config';
 
-function federation(config: Partial<FederationConfigRecord>): FederationRecord {
-  return {
-    id: 'f',
-    name: 'f',
-    status: 'RUNNING',
-    createdAt: 0,
-    startedAt: 0,
-    endedAt: null,
-    statusReason: null,
-    config: {
-      strategy: 'FEDAVG',
-      rounds: 3,
-      sitesPerRound: 2,
-      quorum: 2,
-      minUpdatesAtDeadline: 1,
-      deadlineSeconds: 10,
-      localSteps: 1,
-      learningRate: 0.1,
-      model: { name: 'm', parameterCount: 4, parameterLayoutSha256: 'a'.repeat(64) },
-      strategyParams: {},
-      ...config,
-    },
-  };
-}
+const federation = federationFixture;
 
 const update = (siteId: string, value: number, numSamples: number) => ({
   siteId,

@@ -3,7 +3,8 @@
  * only when every site trained on it, and no detection-grid figures among the round's means. Central DP-FedAvg with
  * zero noise, so the aggregate itself is exact and only the metrics are under test.
  */
-import type { FederationConfigRecord, FederationRecord, ParticipationRecord } from '../persistence/records';
+import type { ParticipationRecord } from '../persistence/records';
+import { federationFixture } from '../persistence/testing/federation-fixture';
 import { PrivateAggregator } from './private-aggregator';
 import type { PrivacyRecord } from './privacy-records';
 import type { RoundPrivacyPlan } from './round-privacy-plan';
@@ -19,29 +20,7 @@ const PRIVACY: PrivacyRecord = {
 };
 const PLAN: RoundPrivacyPlan = { privacy: PRIVACY, clipNorm: 100, sumNoiseStd: 0, secureAggregation: null };
 
-const config: FederationConfigRecord = {
-  strategy: 'FEDAVG',
-  rounds: 3,
-  sitesPerRound: 2,
-  quorum: 2,
-  minUpdatesAtDeadline: 1,
-  deadlineSeconds: 10,
-  localSteps: 1,
-  learningRate: 0.1,
-  model: { name: 'm', parameterCount: 4, parameterLayoutSha256: 'a'.repeat(64) },
-  strategyParams: {},
-  privacy: PRIVACY,
-};
-const federation: FederationRecord = {
-  id: 'f',
-  name: 'f',
-  status: 'RUNNING',
-  config,
-  createdAt: 0,
-  startedAt: 0,
-  endedAt: null,
-  statusReason: null,
-};
+const federation = federationFixture({ privacy: PRIVACY });
 
 function participant(siteId: string, numSamples: number, metrics: Record<string, number>): ParticipationRecord {
   return { siteId, numSamples, metrics } as ParticipationRecord;
