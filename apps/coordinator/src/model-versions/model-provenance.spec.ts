@@ -1,27 +1,16 @@
 import type { FederationRecord, ModelVersionRecord } from '../persistence/records';
+import { federationFixture } from '../persistence/testing/federation-fixture';
 import { modelVersionProvenance } from './model-provenance';
 
 const federation: FederationRecord = {
-  id: 'f',
+  ...federationFixture({
+    rounds: 2,
+    model: { name: 'bench', parameterCount: 4, parameterLayoutSha256: 'a'.repeat(64) },
+    trainingData: 'SYNTHETIC',
+  }),
   name: 'study',
   status: 'COMPLETED',
-  createdAt: 0,
-  startedAt: 0,
   endedAt: 1,
-  statusReason: null,
-  config: {
-    strategy: 'FEDAVG',
-    rounds: 2,
-    sitesPerRound: 2,
-    quorum: 2,
-    minUpdatesAtDeadline: 1,
-    deadlineSeconds: 10,
-    localSteps: 1,
-    learningRate: 0.1,
-    model: { name: 'bench', parameterCount: 4, parameterLayoutSha256: 'a'.repeat(64) },
-    strategyParams: {},
-    trainingData: 'SYNTHETIC',
-  },
 };
 
 const version = (metrics: Record<string, number>): ModelVersionRecord => ({
