@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EphemeralPostgres, startEphemeralPostgres } from '@fedstroke/test-support';
 import { buildCoreRepositories, type CoreRepositories } from './core-repositories';
+import { federationFixture } from './testing/federation-fixture';
 import { inMemoryRepositories } from './testing/in-memory-repositories';
 import { closeDatabase, type DatabaseHandle, openDatabase } from './database-handle';
 import type { FederationRecord, ModelVersionRecord, ParticipationRecord, RoundRecord, SiteRecord } from './records';
@@ -15,25 +16,11 @@ import type { FederationRecord, ModelVersionRecord, ParticipationRecord, RoundRe
 const T = 1_760_000_000_000;
 
 const federation: FederationRecord = {
+  ...federationFixture({ rounds: 2 }),
   id: 'f1',
   name: 'fed',
-  status: 'RUNNING',
   createdAt: T + 1,
   startedAt: T + 1,
-  endedAt: null,
-  statusReason: null,
-  config: {
-    strategy: 'FEDAVG',
-    rounds: 2,
-    sitesPerRound: 2,
-    quorum: 2,
-    minUpdatesAtDeadline: 1,
-    deadlineSeconds: 10,
-    localSteps: 1,
-    learningRate: 0.1,
-    model: { name: 'm', parameterCount: 4, parameterLayoutSha256: 'a'.repeat(64) },
-    strategyParams: {},
-  },
 };
 const site = (id: string): SiteRecord => ({
   id,
