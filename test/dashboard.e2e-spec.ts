@@ -293,14 +293,26 @@ describe('inference result in NiiVue', () => {
     const dwi = await uploadFile(world.url, INFERENCE_TOKEN, study.dwi, 'dwi.nii.gz');
     const adc = await uploadFile(world.url, INFERENCE_TOKEN, study.adc, 'adc.nii.gz');
     // Inference serves only a promoted model; the tiny model after a few short rounds misses the serving policy's
-    // validation bar, so the administrator promotes it.
-    const promoted = await gql(
-      world.url,
-      world.adminToken,
-      'mutation ($id: ID!) { promoteModelVersion(id: $id, reason: "dashboard test") { modelVersion { id } } }',
-      { id: done.latestModelVersion!.id },
+    // validation bar, so the administrator promotes it on the page: the latest round is offered first, and the
+    // button stays disabled until a reason is typed.
+    await admin.page.waitForSelector('#serving-now[data-serving-version=""]');
+    expect(await admin.page.$eval('#serve-version', (e) => (e as HTMLSelectElement).value)).toBe(
+      done.latestModelVersion!.id,
     );
-    expect(promoted.errors).toBeUndefined();
+    expect(await admin.page.$eval('[data-action=promote]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await admin.page.type('#serve-reason', 'dashboard test');
+    await admin.page.click('[data-action=promote]');
+    await admin.page.waitForSelector(`#serving-now[data-serving-round="${ROUNDS}"]`);
+    expect(await text(admin.page, '#serving-now')).toMatch(/promoted .* by an administrator: dashboard test/);
+    const served = await gql<{ servingModel: { modelVersion: { id: string }; promotion: { reason: string } } }>(
+      world.url,
+      READONLY_TOKEN,
+      '{ servingModel { modelVersion { id } promotion { reason } } }',
+    );
+    expect(served.data?.servingModel).toEqual({
+      modelVersion: { id: done.latestModelVersion!.id },
+      promotion: { reason: 'dashboard test' },
+    });
     const segment = async (extra: Record<string, unknown>) => {
       const submitted = await gql<{ segmentStudy: { id: string } }>(world.url, INFERENCE_TOKEN, SEGMENT, {
         input: {
@@ -366,6 +378,34 @@ describe('inference result in NiiVue', () => {
     expect(withoutMask).toBeLessThan(withMask / 20);
     expect(await text(page, '#qc-warnings')).toMatch(/FLAIR_MISSING/);
     expect(await unlabelledControls(page)).toEqual([]);
+  });
+});
+
+describe('serving, from the admin page', () => {
+  it('withdraws the serving model with a reason, after which inference refuses until a promotion', async () => {
+    const { page } = admin;
+    await page.goto(`${world.url}/dashboard/#/federations/${federationId}`);
+    await page.waitForSelector(`#serving-now[data-serving-round="${ROUNDS}"]`);
+    await page.type('#serve-reason', 'validation on local data pending');
+    await page.click('[data-action=withdraw]');
+    await page.waitForSelector('#serving-now[data-serving-version=""]');
+    expect(await text(page, '#serving-done')).toMatch(/No model is served now/);
+    expect((await gql(world.url, READONLY_TOKEN, '{ servingModel { modelVersion { id } } }')).data).toEqual({
+      servingModel: null,
+    });
+    const events = await gql<{ servingEvents: { items: Array<{ action: string; reason: string }> } }>(
+      world.url,
+      READONLY_TOKEN,
+      '{ servingEvents { items { action reason } } }',
+    );
+    expect(events.data?.servingEvents.items.slice(0, 2)).toEqual([
+      { action: 'WITHDRAW', reason: 'validation on local data pending' },
+      { action: 'PROMOTE', reason: 'dashboard test' },
+    ]);
+    // The read-only page shows what is served and offers no control.
+    await readonly.page.goto(`${world.url}/dashboard/#/federations/${federationId}`);
+    await readonly.page.waitForSelector('#serving-now[data-serving-version=""]');
+    expect(await readonly.page.$('[data-action=promote]')).toBeNull();
   });
 });
 

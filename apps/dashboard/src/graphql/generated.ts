@@ -63,6 +63,11 @@ export type RoundStatus =
   | 'FAILED'
   | 'OPEN';
 
+/** ADMIN: an administrator, by mutation. POLICY: the completed-federation serving policy. */
+export type ServingActor =
+  | 'ADMIN'
+  | 'POLICY';
+
 export type SiteStatus =
   | 'ACTIVE'
   | 'REVOKED';
@@ -202,6 +207,28 @@ export type InferenceJobUpdatedSubscriptionVariables = Exact<{
 
 
 export type InferenceJobUpdatedSubscription = { inferenceJobUpdated: { id: string, status: InferenceJobStatus, queuePosition: number, modelVersionId: string, modelSha256: string, modelConfig: string, createdAt: string, startedAt: string | null, finishedAt: string | null, expiresAt: string | null, dwiDownloadPath: string | null, maskDownloadPath: string | null, error: { code: string, message: string } | null, inputs: Array<{ role: string, source: string }>, result: { lesionCount: number, lesionVolumeMl: number, qcWarnings: Array<{ code: string, message: string }>, timings: { loadMs: number, preprocessMs: number, inferenceMs: number, postprocessMs: number, totalMs: number }, grid: { shape: Array<number>, spacing: Array<number> }, lesions: Array<{ volumeMl: number, voxels: number, centroidMm: Array<number> }> } | null } };
+
+export type ServingModelFieldsFragment = { modelVersion: { id: string, federationId: string, roundIndex: number, sha256: string }, promotion: { at: string, actor: ServingActor, actorName: string | null, reason: string } };
+
+export type ServingModelQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ServingModelQuery = { servingModel: { modelVersion: { id: string, federationId: string, roundIndex: number, sha256: string }, promotion: { at: string, actor: ServingActor, actorName: string | null, reason: string } } | null };
+
+export type PromoteModelVersionMutationVariables = Exact<{
+  id: string;
+  reason: string;
+}>;
+
+
+export type PromoteModelVersionMutation = { promoteModelVersion: { modelVersion: { id: string, federationId: string, roundIndex: number, sha256: string }, promotion: { at: string, actor: ServingActor, actorName: string | null, reason: string } } };
+
+export type WithdrawServingModelMutationVariables = Exact<{
+  reason: string;
+}>;
+
+
+export type WithdrawServingModelMutation = { withdrawServingModel: { at: string, reason: string } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -396,6 +423,22 @@ export const JobFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"JobFields"}) as unknown as TypedDocumentString<JobFieldsFragment, unknown>;
+export const ServingModelFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ServingModelFields on ServingModel {
+  modelVersion {
+    id
+    federationId
+    roundIndex
+    sha256
+  }
+  promotion {
+    at
+    actor
+    actorName
+    reason
+  }
+}
+    `, {"fragmentName":"ServingModelFields"}) as unknown as TypedDocumentString<ServingModelFieldsFragment, unknown>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
@@ -957,3 +1000,51 @@ export const InferenceJobUpdatedDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<InferenceJobUpdatedSubscription, InferenceJobUpdatedSubscriptionVariables>;
+export const ServingModelDocument = new TypedDocumentString(`
+    query ServingModel {
+  servingModel {
+    ...ServingModelFields
+  }
+}
+    fragment ServingModelFields on ServingModel {
+  modelVersion {
+    id
+    federationId
+    roundIndex
+    sha256
+  }
+  promotion {
+    at
+    actor
+    actorName
+    reason
+  }
+}`) as unknown as TypedDocumentString<ServingModelQuery, ServingModelQueryVariables>;
+export const PromoteModelVersionDocument = new TypedDocumentString(`
+    mutation PromoteModelVersion($id: ID!, $reason: String!) {
+  promoteModelVersion(id: $id, reason: $reason) {
+    ...ServingModelFields
+  }
+}
+    fragment ServingModelFields on ServingModel {
+  modelVersion {
+    id
+    federationId
+    roundIndex
+    sha256
+  }
+  promotion {
+    at
+    actor
+    actorName
+    reason
+  }
+}`) as unknown as TypedDocumentString<PromoteModelVersionMutation, PromoteModelVersionMutationVariables>;
+export const WithdrawServingModelDocument = new TypedDocumentString(`
+    mutation WithdrawServingModel($reason: String!) {
+  withdrawServingModel(reason: $reason) {
+    at
+    reason
+  }
+}
+    `) as unknown as TypedDocumentString<WithdrawServingModelMutation, WithdrawServingModelMutationVariables>;

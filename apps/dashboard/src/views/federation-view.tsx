@@ -18,6 +18,7 @@ import { useFederationLive } from '../live/use-federation-live';
 import { AdminControls } from './admin-controls';
 import { LearningCurves } from './learning-curves';
 import { ModelVersions } from './model-versions';
+import { ServingPanel } from './serving-panel';
 import { PrivacyPanel } from './privacy-panel';
 import { RoundsTable } from './rounds-table';
 
@@ -129,6 +130,7 @@ export function FederationView({ id }: { id: string }) {
       <LearningCurves rounds={live.state.rounds} siteName={siteName} />
       <RoundsTable rounds={live.state.rounds} siteName={siteName} />
       {versions.data && <ModelVersions versions={versions.data} federationName={federation.name} />}
+      {versions.data && <ServingPanel federationId={id} versions={versions.data} />}
       <ProblemBox problem={versions.problem} title="The model versions could not be loaded." />
       <section class="panel" aria-labelledby="events-title">
         <h3 id="events-title">Latest events</h3>
