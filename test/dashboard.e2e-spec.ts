@@ -296,10 +296,12 @@ describe('inference result in NiiVue', () => {
     // validation bar, so the administrator promotes it on the page: the latest round is offered first, and the
     // button stays disabled until a reason is typed.
     await admin.page.waitForSelector('#serving-now[data-serving-version=""]');
-    expect(await admin.page.$eval('#serve-version', (e) => (e as HTMLSelectElement).value)).toBe(
+    expect(await admin.page.$eval('#serve-version', (e) => (e as unknown as { value: string }).value)).toBe(
       done.latestModelVersion!.id,
     );
-    expect(await admin.page.$eval('[data-action=promote]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    expect(
+      await admin.page.$eval('[data-action=promote]', (b) => (b as unknown as { disabled: boolean }).disabled),
+    ).toBe(true);
     await admin.page.type('#serve-reason', 'dashboard test');
     await admin.page.click('[data-action=promote]');
     await admin.page.waitForSelector(`#serving-now[data-serving-round="${ROUNDS}"]`);
