@@ -1,10 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { preprocessingOf } from '@fedstroke/isles';
 import { generateDataset, SYNTH_DEFAULTS } from '@fedstroke/synth';
 import {
-  type AugmentOptions,
-  DEFAULT_AUGMENT,
   LR_SCHEDULE_KINDS,
   runTrainingJob,
   TrainingAbortedError,
@@ -14,7 +11,7 @@ import {
 import { ensureArtifacts } from '@fedstroke/unet';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '@fedstroke/common';
-import { loadArtifacts, parseProvider } from '@fedstroke/runtime';
+import { parseProvider } from '@fedstroke/runtime';
 import { stopsGracefully } from '../stop-signals';
 import { integerFlag, nonNegativeNumberFlag, patchFlag, probabilityFlag } from './flag-parsers';
 
@@ -138,8 +135,6 @@ async function train(flags: TrainFlags): Promise<TrainingJobSummary> {
     if (!silent) process.stderr.write(`${line}\n`);
   });
   const outDir = flags.out ?? join('runs', `train-${timestamp()}${flags.site ? `-site${flags.site}` : ''}`);
-  const { dropFlair, ...train } = checked.train;
-  const augment = dropFlair === undefined ? {} : { augment: await flairDropout(artifactsDir, dropFlair) };
   try {
     return await runTrainingJob({
       ...checked.job,
@@ -147,7 +142,7 @@ async function train(flags: TrainFlags): Promise<TrainingJobSummary> {
       artifactsDir,
       outDir,
       silent,
-      train: { ...train, ...augment, signal: stopsGracefully() },
+      train: { ...checked.train, signal: stopsGracefully() },
     });
   } catch (error) {
     if (error instanceof TrainingAbortedError)
@@ -156,16 +151,6 @@ async function train(flags: TrainFlags): Promise<TrainingJobSummary> {
       );
     throw error;
   }
-}
-
-/** The default augmentation plus modality dropout of the model's FLAIR channel (found in its manifest). */
-async function flairDropout(artifactsDir: string, probability: number): Promise<AugmentOptions> {
-  const { manifest } = await loadArtifacts(artifactsDir);
-  const { channels } = preprocessingOf(manifest, join(artifactsDir, 'manifest.json')).spec;
-  const channel = channels.indexOf('flair');
-  if (channel < 0)
-    throw new InvalidArgumentError(`--drop-flair: the model's channels are ${channels.join(', ')}; it has no FLAIR`);
-  return { ...DEFAULT_AUGMENT, dropChannel: { channel, probability } };
 }
 
 /** The flags as the training job takes them; throws InvalidArgumentError naming the first bad one. */
@@ -189,6 +174,7 @@ async function checkTrainFlags(flags: TrainFlags) {
       provider: flags.provider,
       threads: flags.threads === undefined ? undefined : integerFlag('--threads', flags.threads, 1),
       minComponentVoxels: integerFlag('--min-component', flags.minComponent, 0),
+      dropFlair: flags.dropFlair === undefined ? undefined : probabilityFlag('--drop-flair', flags.dropFlair),
     },
     train: {
       steps: integerFlag('--steps', flags.steps, 1),
@@ -201,7 +187,6 @@ async function checkTrainFlags(flags: TrainFlags) {
       valEvery: integerFlag('--val-every', flags.valEvery, 0),
       seed: integerFlag('--seed', flags.seed, 0),
       resumeFrom: flags.resume,
-      dropFlair: flags.dropFlair === undefined ? undefined : probabilityFlag('--drop-flair', flags.dropFlair),
     },
   };
 }

@@ -7,6 +7,7 @@ import { TrainingSession } from '@fedstroke/runtime';
 import { evaluateCases, type Evaluation } from '../evaluate-cases';
 import { loadTrainingCases } from '../load-cases';
 import { BEST_CHECKPOINT, trainLocal, type TrainLocalResult } from '../train-local';
+import { type AugmentOptions, DEFAULT_AUGMENT } from '../augment';
 import type { TrainLocalOptions } from '../training-options';
 import { resolveSplit } from './resolve-split';
 
@@ -24,6 +25,8 @@ export interface TrainingJobOptions {
   train: Omit<TrainLocalOptions, 'checkpointDir'>;
   /** Post-processing for the final validation/test figures. */
   minComponentVoxels?: number;
+  /** Modality dropout: zero the model's FLAIR channel in this share of the patches (augment.ts dropChannel). */
+  dropFlair?: number;
   silent?: boolean;
 }
 
@@ -54,6 +57,21 @@ interface EvaluationFigures {
   cases: Evaluation['cases'];
 }
 
+/** The run's augmentation with the model's FLAIR channel (found from its preprocessing) dropped at `dropFlair`. */
+function flairDropout(
+  preprocessing: { channels: readonly string[] },
+  options: Pick<TrainingJobOptions, 'dropFlair' | 'train'>,
+): AugmentOptions {
+  const { channels } = preprocessing;
+  const channel = channels.indexOf('flair');
+  if (channel < 0)
+    throw new InvalidArgumentError(`--drop-flair: the model's channels are ${channels.join(', ')}; it has no FLAIR`);
+  return {
+    ...(options.train.augment ?? DEFAULT_AUGMENT),
+    dropChannel: { channel, probability: options.dropFlair as number },
+  };
+}
+
 /**
  * `fedstroke train` as a function (the simulate command's baselines call it too): discover the data, fix the split,
  * load the cases once, train centrally (every site's training cases) or on one site, then evaluate the best
@@ -66,6 +84,10 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
   });
   try {
     const { spec: preprocessing } = preprocessingOf(session.manifest, options.artifactsDir);
+    const loop: TrainingJobOptions['train'] =
+      options.dropFlair === undefined
+        ? options.train
+        : { ...options.train, augment: flairDropout(preprocessing, options) };
     const dataset = await discoverDataset(options.dataDir, {
       policy: 'skip',
       requireMask: true,
@@ -88,7 +110,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
     const result = await trainLocal(
       session,
       { train, val },
-      { ...options.train, checkpointDir: options.outDir, progress: { label: 'train', silent: options.silent } },
+      { ...loop, checkpointDir: options.outDir, progress: { label: 'train', silent: options.silent } },
     );
     // The final figures are the best checkpoint's (a resumed run's best may come from before the resume).
     const bestPath = join(options.outDir, BEST_CHECKPOINT);
@@ -114,7 +136,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
       config: session.manifest.config.name,
       dataDir: options.dataDir,
       artifactsDir: options.artifactsDir,
-      options: describeOptions(options),
+      options: describeOptions({ ...options, train: loop }),
       split: { file: splitPath, trainCases: chosen.train, valCases: chosen.val, testCases: chosen.test },
       steps: result.stepsDone,
       samplesSeen: result.samplesSeen,
