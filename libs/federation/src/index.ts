@@ -16,7 +16,7 @@ export * from './validation/update-norm-bound';
 export * from './validation/aggregate-check';
 export { l2Distance, largestAbs, median } from './aggregate/norms';
 export * from './strategies/strategy';
-export { averageClientMetrics } from './strategies/strategy-support';
+export { averageClientMetrics, inContentOrder } from './strategies/strategy-support';
 export * from './strategies/fedavg.strategy';
 export * from './strategies/fed-adaptive.strategy';
 export * from './strategies/robust.strategy';

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import {
   type ClientUpdate,
   createStrategy,
+  inContentOrder,
   type RoundConfig,
   isStatefulStrategy,
   l2Distance,
@@ -84,7 +85,9 @@ export class FederationAggregator extends AggregationPort {
     const strategy = createStrategy(toStrategyConfig(input.federation.config, input.memberCount));
     if (isStatefulStrategy(strategy) && input.serverState) strategy.setState(fromServerState(input.serverState));
     const { round } = input;
-    const result = strategy.aggregate(input.global, input.updates, undefined, round.roundIndex);
+    // Every figure below from the updates in one order, whichever order they arrived in (see inContentOrder).
+    const updates = inContentOrder(input.updates);
+    const result = strategy.aggregate(input.global, updates, undefined, round.roundIndex);
     const { client, ...counts } = result.metrics;
     const aggregation: Record<string, string | number> = {
       strategy: strategy.name,
@@ -97,11 +100,11 @@ export class FederationAggregator extends AggregationPort {
     if (round.privacy) Object.assign(aggregation, round.privacy);
     const state = isStatefulStrategy(strategy) ? strategy.getState() : null;
     // Later rounds' default norm bound reads these (UpdateNormBounds).
-    const norms = input.updates.map((u) => l2Distance(u.weights, input.global));
+    const norms = updates.map((u) => l2Distance(u.weights, input.global));
     return {
       weights: result.weights,
       metrics: {
-        ...reportedRoundMetrics(client, input.updates),
+        ...reportedRoundMetrics(client, updates),
         numResults: counts.numResults,
         numSamples: counts.numSamples,
         [UPDATE_NORM_MEDIAN_METRIC]: median(norms),

@@ -2,11 +2,17 @@ import type { AggregateResult, ClientUpdate } from '../client-update';
 import type { PrivacyRecord } from '../privacy/clip-and-noise';
 import { assertAggregateAcceptable } from '../validation/aggregate-check';
 import type { FailurePolicy, RoundConfig, Strategy, StrategyName, StrategyOptions } from './strategy';
-import { assertEnoughResults, privacyForAggregation, resolveCommonOptions, roundConfig } from './strategy-support';
+import {
+  assertEnoughResults,
+  inContentOrder,
+  privacyForAggregation,
+  resolveCommonOptions,
+  roundConfig,
+} from './strategy-support';
 
 /**
  * What every strategy does the same way: resolve the failure policy once, configure rounds from the options, check
- * the failure policy and the privacy record before combining, and check the combined model afterwards (finite, not
+ * the failure policy and the privacy record before combining (in an order set by their content, not by their arrival), and check the combined model afterwards (finite, not
  * grown tenfold: ../validation/aggregate-check.ts), so no strategy — server optimizers and momentum included — can
  * hand back a model that must not be served. Subclasses only say how updates combine.
  */
@@ -34,7 +40,7 @@ export abstract class BaseStrategy implements Strategy {
   ): AggregateResult {
     assertEnoughResults(this.failurePolicy, results, this.name);
     const privacy = privacyForAggregation(this.options.privacy, roundIndex, this.name);
-    const result = this.combine(global, results, privacy, out);
+    const result = this.combine(global, inContentOrder(results), privacy, out);
     // A rejected aggregate leaves a stateful strategy's moments advanced past it: restore them with setState.
     assertAggregateAcceptable(global, result.weights, this.name, this.stateTensors());
     return result;

@@ -105,6 +105,38 @@ describe('aggregate', () => {
   });
 });
 
+describe('arrival order and site ids', () => {
+  // Coordinate 0 cancels: summed as a, b, c the float64 sum (1e20 + 1 − 1e20) / 3 is 0, as c, a, b it is 1/3. Sites
+  // finish in any order and get new ids in every deployment: two runs of one seeded federation send the same updates
+  // in other orders under other ids.
+  const arrived = (ids: readonly string[]) => [
+    { ...update(ids[0], [1e20, 0.5], 1), controlDelta: Float32Array.from([0.1, 0.1]) },
+    { ...update(ids[1], [1, 0.25], 1), controlDelta: Float32Array.from([0.2, 0.2]) },
+    { ...update(ids[2], [-1e20, 0.75], 1), controlDelta: Float32Array.from([0.3, 0.3]) },
+  ];
+  const first = arrived(['site-a', 'site-b', 'site-c']);
+  const second = arrived(['1c07', '9f2e', '5b3a']);
+  const orders = [first, [first[2], first[0], first[1]], [second[1], second[2], second[0]], second];
+
+  it.each([
+    ['fedavg', {}],
+    ['fedprox', { proximalMu: 0.01 }],
+    ['fedavg', { serverMomentum: 0.9 }],
+    ['fedadam', {}],
+    ['fedyogi', {}],
+    ['trimmed-mean', { beta: 0 }],
+    ['median', {}],
+    ['scaffold', { totalSites: 3 }],
+  ] as const)('%s %j aggregates the same bits whichever site arrived first, under any ids', (name, extra) => {
+    const config = { name, ...base, ...extra } as Parameters<typeof createStrategy>[0];
+    const results = orders.map((order) => createStrategy(config).aggregate(new Float32Array(2), order));
+    for (const result of results.slice(1)) {
+      expect(sameBits(result.weights, results[0].weights)).toBe(true);
+      expect(result.metrics).toEqual(results[0].metrics);
+    }
+  });
+});
+
 describe('the aggregate check (one site sends 3e38 everywhere)', () => {
   const global = Float32Array.from([1.46, -0.5, 0.25]);
   const honest = (siteId: string) => update(siteId, [1.4, -0.45, 0.3], 10);
