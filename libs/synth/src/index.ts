@@ -13,3 +13,4 @@ export * from './realism/threshold-rule';
 export * from './realism/artefact-regions';
 export * from './realism/realism-check';
 export * from './realism/realism-plot';
+export * from './realism/artefact-overlay';

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { findCaseFiles } from '@fedstroke/inference';
 import { isSameGrid, readNifti, voxelVolumeMl } from '@fedstroke/nifti';
 import {
+  artefactOverlayPng,
   checkRealism,
   realismChartSvg,
   susceptibilityArtefactRegions,
@@ -17,6 +18,7 @@ interface RealismFlags {
   real: string;
   svg?: string;
   pred?: string;
+  png?: string;
   json?: boolean;
 }
 
@@ -39,11 +41,16 @@ export function registerSynthRealismCommand(program: Command): void {
     .requiredOption('--real <dir>', "a real case folder with *_dwi and *_adc (e.g. an ISLES'22 case)")
     .option('--svg <file>', 'write the histogram figure (two panels: DWI, ADC)')
     .option('--pred <mask>', 'a lesion mask predicted on the real case (its DWI grid)')
+    .option(
+      '--png <file>',
+      "write the real case's artefact slices: DWI, the artefact regions outlined in amber, --pred's mask in red",
+    )
     .option('--json', 'print the figures as JSON on stdout')
     .action(async (flags: RealismFlags) => {
       const real = await findCaseFiles(flags.real);
       const report = await checkRealism(flags.data, real);
       const prediction = flags.pred ? await checkPrediction(flags.pred, real) : undefined;
+      if (flags.png) await writeArtefactOverlay(flags.png, real, flags.pred);
       if (flags.svg) await writeFile(flags.svg, `${realismChartSvg(report)}\n`);
       if (flags.json) {
         const { thresholdRule, ...rest } = report;
@@ -66,15 +73,29 @@ export function registerSynthRealismCommand(program: Command): void {
     });
 }
 
-async function checkPrediction(file: string, real: { dwi: string; adc: string }): Promise<PredictionCheck> {
-  const [mask, dwi, adc] = await Promise.all([readNifti(file), readNifti(real.dwi), readNifti(real.adc)]);
-  if (!isSameGrid(mask, dwi))
+/** The real case, its artefact regions, and the predicted mask (checked to be on its DWI grid) when given. */
+async function readRealCase(real: { dwi: string; adc: string }, predFile?: string) {
+  const [dwi, adc, mask] = await Promise.all([
+    readNifti(real.dwi),
+    readNifti(real.adc),
+    predFile ? readNifti(predFile) : Promise.resolve(null),
+  ]);
+  if (mask && !isSameGrid(mask, dwi))
     throw new InvalidArgumentError(
-      `--pred ${file}: not on the real case's DWI grid (${dwi.shape.join('×')}, its affine)`,
+      `--pred ${predFile}: not on the real case's DWI grid (${dwi.shape.join('×')}, its affine)`,
     );
-  const regions = susceptibilityArtefactRegions(dwi, adc.data);
-  const { insideMl, outsideMl } = volumeInsideOutside(mask.data, regions.mask, voxelVolumeMl(dwi));
+  return { dwi, mask, regions: susceptibilityArtefactRegions(dwi, adc.data) };
+}
+
+async function checkPrediction(file: string, real: { dwi: string; adc: string }): Promise<PredictionCheck> {
+  const { dwi, mask, regions } = await readRealCase(real, file);
+  const { insideMl, outsideMl } = volumeInsideOutside(mask!.data, regions.mask, voxelVolumeMl(dwi));
   return { file, insideArtefactsMl: insideMl, outsideArtefactsMl: outsideMl };
+}
+
+async function writeArtefactOverlay(file: string, real: { dwi: string; adc: string }, predFile?: string) {
+  const { dwi, mask, regions } = await readRealCase(real, predFile);
+  await writeFile(file, artefactOverlayPng(dwi, regions, mask?.data ?? null));
 }
 
 function describe(report: RealismReport, prediction?: PredictionCheck): string {
