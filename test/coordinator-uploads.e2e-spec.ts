@@ -59,7 +59,12 @@ interface RoundView {
       index: number;
       status: string;
       aggregation: Array<{ name: string; value: string }>;
-      participants: Array<{ siteId: string; status: string; updateSha256: string | null }>;
+      participants: Array<{
+        siteId: string;
+        status: string;
+        updateSha256: string | null;
+        rejectionReason: string | null;
+      }>;
     };
   };
 }
@@ -160,6 +165,14 @@ describe('update uploads', () => {
       new RegExp(`^site ${sites[0].id}: STORED_FILE_CORRUPT: .* was recorded when it was stored$`),
     );
     expect(aggregation.updates).toBe('1');
+    // The tampered site's participation says its update is not in the model, and why.
+    const view = await gqlOk<RoundView>(url, READONLY_TOKEN, ROUND, { id: federationId });
+    const bySite = new Map(view.federation.currentRound.participants.map((p) => [p.siteId, p]));
+    expect(bySite.get(sites[0].id)).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: expect.stringMatching(/^STORED_FILE_CORRUPT: /),
+    });
+    expect(bySite.get(sites[1].id)).toMatchObject({ status: 'ACCEPTED' });
   });
 
   it('fails the round, with the reason, when too few updates survive the re-check', async () => {

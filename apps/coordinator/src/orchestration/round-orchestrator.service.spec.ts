@@ -148,6 +148,12 @@ describe('RoundOrchestrator', () => {
     const done = (await world.repos.rounds.get(round.id)) as RoundRecord;
     expect(done).toMatchObject({ status: 'COMPLETED', aggregation: { updates: 1, excludedUpdates: 1 } });
     expect(done.aggregation.excluded).toMatch(/^site s2: STORED_FILE_CORRUPT/);
+    // Its participation no longer claims the update is in the model.
+    expect(await world.repos.participations.get(s2.id)).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: expect.stringMatching(/^STORED_FILE_CORRUPT: /),
+    });
+    expect(await world.repos.participations.counts(round.id)).toMatchObject({ accepted: 1, rejected: 1 });
     const v1 = await world.repos.modelVersions.get(done.resultModelVersionId as string);
     expect(Array.from(await world.store.readVerified(v1!.file, v1!.sha256))).toEqual([2, 2, 2, 2]);
   });

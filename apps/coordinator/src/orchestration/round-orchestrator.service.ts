@@ -237,6 +237,9 @@ export class RoundOrchestrator implements OnApplicationBootstrap, OnModuleDestro
       }),
     );
     for (const update of excluded) {
+      // The participation says so too (ACCEPTED would claim the update is in the model); marked before the round
+      // commits, so a restart re-aggregates the same updates without it.
+      await this.participations.exclude(update.participationId, Date.now(), update.reason);
       this.log.event('error', 'round.update_excluded', {
         federationId: federation.id,
         roundIndex: round.index,

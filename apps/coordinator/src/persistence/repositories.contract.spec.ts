@@ -230,6 +230,26 @@ describe.each(['sqlite', 'postgres', 'memory'] as const)('%s repositories', (kin
     expect(await participations.get('p3')).toMatchObject({ status: 'FAILED', rejectionReason: 'out of memory' });
   });
 
+  it('excludes only an accepted update, with the reason aggregation could not use it', async () => {
+    const { participations, rounds } = repos;
+    await participations.assign(participation('p1', 's1'), 2);
+    await participations.assign(participation('p2', 's2'), 2);
+    expect(await participations.exclude('p1', T + 5, 'STORED_FILE_CORRUPT: sha256 differs')).toBe(false);
+    expect(await participations.get('p1')).toMatchObject({ status: 'ASSIGNED', rejectionReason: null });
+    expect(await participations.accept('p2', T + 5, receipt)).toBe(true);
+    expect(await rounds.close('r1', T + 6, 'quorum')).toBe(true);
+    expect(await participations.exclude('p2', T + 7, 'STORED_FILE_CORRUPT: sha256 differs')).toBe(true);
+    expect(await participations.exclude('p2', T + 8, 'again')).toBe(false);
+    expect(await participations.get('p2')).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'STORED_FILE_CORRUPT: sha256 differs',
+      updatedAt: T + 7,
+      numSamples: 5,
+      updateSha256: receipt.updateSha256,
+    });
+    expect(await participations.counts('r1')).toMatchObject({ accepted: 0, rejected: 1, dropped: 1 });
+  });
+
   it('completes a round, stores its model and opens the next in one transaction; the last completes the federation', async () => {
     const { rounds, modelVersions, federations } = repos;
     await rounds.setDeadline('r1', T + 50);

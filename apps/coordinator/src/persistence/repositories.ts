@@ -171,6 +171,12 @@ export abstract class ParticipationRepository {
   abstract assign(participation: ParticipationRecord, maxParticipants: number): Promise<ParticipationRecord | null>;
   /** ASSIGNED → ACCEPTED with the stored update, only while the round is OPEN. False otherwise. */
   abstract accept(id: string, at: number, receipt: UpdateReceipt & { updateFile: string }): Promise<boolean>;
+  /**
+   * ACCEPTED → REJECTED with its reason, for an accepted update that aggregation could not use (its stored file
+   * changed or vanished since it was accepted): the round's counts and the site's outcome then say it is not in the
+   * model. False when the participation is not ACCEPTED.
+   */
+  abstract exclude(id: string, at: number, reason: string): Promise<boolean>;
   /** ASSIGNED → REJECTED with its reason; a participation that already has a reason keeps it (the first one). */
   abstract reject(id: string, at: number, reason: string, receipt: Partial<UpdateReceipt>): Promise<void>;
   /** ASSIGNED → FAILED (the site reported it could not train). False if not ASSIGNED. */

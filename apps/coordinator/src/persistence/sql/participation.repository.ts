@@ -170,6 +170,16 @@ export class SqlParticipationRepository extends ParticipationRepository {
     });
   }
 
+  async exclude(id: string, at: number, reason: string): Promise<boolean> {
+    const excluded = await this.db
+      .updateTable('participations')
+      .set({ status: 'REJECTED', rejection_reason: reason, updated_at: at })
+      .where('id', '=', id)
+      .where('status', '=', 'ACCEPTED')
+      .executeTakeFirst();
+    return excluded.numUpdatedRows === 1n;
+  }
+
   async reject(id: string, at: number, reason: string, receipt: Partial<UpdateReceipt>): Promise<void> {
     // A terminal participation keeps its status, and every participation keeps its first reason: a later refusal
     // (a repeated or late upload) must not hide why it was refused; the caller logs the later ones. What the receipt

@@ -193,6 +193,13 @@ export class MemoryParticipations extends ParticipationRepository {
     return true;
   }
 
+  async exclude(id: string, at: number, reason: string): Promise<boolean> {
+    const p = this.t.participations.get(id);
+    if (p?.status !== 'ACCEPTED') return false;
+    this.t.participations.set(id, { ...p, status: 'REJECTED', rejectionReason: reason, updatedAt: at });
+    return true;
+  }
+
   async reject(id: string, at: number, reason: string, receipt: Partial<UpdateReceipt>): Promise<void> {
     // As in SQL: anything but an ACCEPTED participation takes the refusal; only an ASSIGNED one becomes REJECTED,
     // the first reason stays, received bytes add up, and what the receipt leaves out keeps its stored value.
