@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { findCaseFiles } from '@fedstroke/inference';
-import { isSameGrid, readNifti, voxelVolumeMl } from '@fedstroke/nifti';
+import { isSameGrid, readNifti, voxelVolumeMl, type Volume } from '@fedstroke/nifti';
 import {
   artefactOverlayPng,
   checkRealism,
+  readRealCase,
+  type RealCase,
   realismChartSvg,
-  susceptibilityArtefactRegions,
   volumeInsideOutside,
   type RealismReport,
 } from '@fedstroke/synth';
@@ -47,10 +48,12 @@ export function registerSynthRealismCommand(program: Command): void {
     )
     .option('--json', 'print the figures as JSON on stdout')
     .action(async (flags: RealismFlags) => {
-      const real = await findCaseFiles(flags.real);
+      // Read once, its artefact regions found once: for the report, the volumes and the picture alike.
+      const real = await readRealCase(await findCaseFiles(flags.real));
       const report = await checkRealism(flags.data, real);
-      const prediction = flags.pred ? await checkPrediction(flags.pred, real) : undefined;
-      if (flags.png) await writeArtefactOverlay(flags.png, real, flags.pred);
+      const mask = flags.pred ? await readPrediction(flags.pred, real.dwi) : null;
+      const prediction = flags.pred && mask ? checkPrediction(flags.pred, real, mask) : undefined;
+      if (flags.png) await writeFile(flags.png, artefactOverlayPng(real.dwi, real.regions, mask?.data ?? null));
       if (flags.svg) await writeFile(flags.svg, `${realismChartSvg(report)}\n`);
       if (flags.json) {
         const { thresholdRule, ...rest } = report;
@@ -73,29 +76,19 @@ export function registerSynthRealismCommand(program: Command): void {
     });
 }
 
-/** The real case, its artefact regions, and the predicted mask (checked to be on its DWI grid) when given. */
-async function readRealCase(real: { dwi: string; adc: string }, predFile?: string) {
-  const [dwi, adc, mask] = await Promise.all([
-    readNifti(real.dwi),
-    readNifti(real.adc),
-    predFile ? readNifti(predFile) : Promise.resolve(null),
-  ]);
-  if (mask && !isSameGrid(mask, dwi))
+/** The predicted mask, checked to be on the real case's DWI grid. */
+async function readPrediction(file: string, dwi: Volume): Promise<Volume> {
+  const mask = await readNifti(file);
+  if (!isSameGrid(mask, dwi))
     throw new InvalidArgumentError(
-      `--pred ${predFile}: not on the real case's DWI grid (${dwi.shape.join('×')}, its affine)`,
+      `--pred ${file}: not on the real case's DWI grid (${dwi.shape.join('×')}, its affine)`,
     );
-  return { dwi, mask, regions: susceptibilityArtefactRegions(dwi, adc.data) };
+  return mask;
 }
 
-async function checkPrediction(file: string, real: { dwi: string; adc: string }): Promise<PredictionCheck> {
-  const { dwi, mask, regions } = await readRealCase(real, file);
-  const { insideMl, outsideMl } = volumeInsideOutside(mask!.data, regions.mask, voxelVolumeMl(dwi));
+function checkPrediction(file: string, real: RealCase, mask: Volume): PredictionCheck {
+  const { insideMl, outsideMl } = volumeInsideOutside(mask.data, real.regions.mask, voxelVolumeMl(real.dwi));
   return { file, insideArtefactsMl: insideMl, outsideArtefactsMl: outsideMl };
-}
-
-async function writeArtefactOverlay(file: string, real: { dwi: string; adc: string }, predFile?: string) {
-  const { dwi, mask, regions } = await readRealCase(real, predFile);
-  await writeFile(file, artefactOverlayPng(dwi, regions, mask?.data ?? null));
 }
 
 function describe(report: RealismReport, prediction?: PredictionCheck): string {

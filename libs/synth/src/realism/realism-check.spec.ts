@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateDataset } from '../dataset-writer';
-import { checkRealism } from './realism-check';
+import { checkRealism, readRealCase } from './realism-check';
 import { realismChartSvg } from './realism-plot';
 
 const REAL = path.resolve(__dirname, '../../../../../shared/fixtures/isles22-case0001');
@@ -17,7 +17,7 @@ describe('checkRealism on a small synthetic set and the real ISLES22 case', () =
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'synth-realism-'));
     await generateDataset({ outDir: dir, cases: 3, sites: 3, seed: 5, silent: true, shape: [48, 48, 32] });
-    report = await checkRealism(dir, real);
+    report = await checkRealism(dir, await readRealCase(real));
   }, 60_000);
   afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { discoverDataset, readSiteMap } from '@fedstroke/isles';
-import { readNifti } from '@fedstroke/nifti';
+import { readNifti, type Volume } from '@fedstroke/nifti';
 import { susceptibilityArtefactRegions, type ArtefactRegions } from './artefact-regions';
 import {
   adcUnitFactor,
@@ -51,10 +51,22 @@ export function caseHistograms(dwi: ArrayLike<number>, adc: ArrayLike<number>): 
   };
 }
 
-export async function checkRealism(synthDir: string, real: { dwi: string; adc: string }): Promise<RealismReport> {
-  const [realDwi, realAdc] = await Promise.all([readNifti(real.dwi), readNifti(real.adc)]);
-  const realHistograms = caseHistograms(realDwi.data, realAdc.data);
-  const { mask: _mask, ...artefacts } = susceptibilityArtefactRegions(realDwi, realAdc.data);
+/** A real case as the comparison reads it: its volumes and its susceptibility-artefact regions, found once. */
+export interface RealCase {
+  source: string;
+  dwi: Volume;
+  adc: Volume;
+  regions: ArtefactRegions;
+}
+
+export async function readRealCase(real: { dwi: string; adc: string }): Promise<RealCase> {
+  const [dwi, adc] = await Promise.all([readNifti(real.dwi), readNifti(real.adc)]);
+  return { source: real.dwi, dwi, adc, regions: susceptibilityArtefactRegions(dwi, adc.data) };
+}
+
+export async function checkRealism(synthDir: string, real: RealCase): Promise<RealismReport> {
+  const realHistograms = caseHistograms(real.dwi.data, real.adc.data);
+  const { mask: _mask, ...artefacts } = real.regions;
 
   const dataset = await discoverDataset(synthDir, { policy: 'fail', requireMask: true });
   const siteMap = await readSiteMap(join(synthDir, 'site-map.json')).catch(() => ({}) as Record<string, string>);
@@ -84,7 +96,7 @@ export async function checkRealism(synthDir: string, real: { dwi: string; adc: s
   };
   const centers = [...byCenter.keys()].sort();
   return {
-    real: { source: real.dwi, ...realHistograms, artefacts },
+    real: { source: real.source, ...realHistograms, artefacts },
     synthetic: [
       ...centers.map((center) => distribution(center, byCenter.get(center) ?? [])),
       distribution('all centers', [...byCenter.values()].flat()),
