@@ -85,9 +85,7 @@ export class FederationAggregator extends AggregationPort {
     const strategy = createStrategy(toStrategyConfig(input.federation.config, input.memberCount));
     if (isStatefulStrategy(strategy) && input.serverState) strategy.setState(fromServerState(input.serverState));
     const { round } = input;
-    // Every figure below from the updates in one order, whichever order they arrived in (see inContentOrder).
-    const updates = inContentOrder(input.updates);
-    const result = strategy.aggregate(input.global, updates, undefined, round.roundIndex);
+    const result = strategy.aggregate(input.global, input.updates, undefined, round.roundIndex);
     const { client, ...counts } = result.metrics;
     const aggregation: Record<string, string | number> = {
       strategy: strategy.name,
@@ -100,11 +98,12 @@ export class FederationAggregator extends AggregationPort {
     if (round.privacy) Object.assign(aggregation, round.privacy);
     const state = isStatefulStrategy(strategy) ? strategy.getState() : null;
     // Later rounds' default norm bound reads these (UpdateNormBounds).
-    const norms = updates.map((u) => l2Distance(u.weights, input.global));
+    const norms = input.updates.map((u) => l2Distance(u.weights, input.global));
     return {
       weights: result.weights,
       metrics: {
-        ...reportedRoundMetrics(client, updates),
+        // The strategy combines in content order; the detection figures pooled here are float sums too.
+        ...reportedRoundMetrics(client, inContentOrder(input.updates)),
         numResults: counts.numResults,
         numSamples: counts.numSamples,
         [UPDATE_NORM_MEDIAN_METRIC]: median(norms),

@@ -12,9 +12,10 @@ import {
 
 /**
  * What every strategy does the same way: resolve the failure policy once, configure rounds from the options, check
- * the failure policy and the privacy record before combining (in an order set by their content, not by their arrival), and check the combined model afterwards (finite, not
- * grown tenfold: ../validation/aggregate-check.ts), so no strategy — server optimizers and momentum included — can
- * hand back a model that must not be served. Subclasses only say how updates combine.
+ * the failure policy and the privacy record before combining, combine the updates in an order set by their content
+ * (inContentOrder: not by their arrival, so the same updates give the same bits), and check the combined model
+ * afterwards (finite, not grown tenfold: ../validation/aggregate-check.ts), so no strategy — server optimizers and
+ * momentum included — can hand back a model that must not be served. Subclasses only say how updates combine.
  */
 export abstract class BaseStrategy implements Strategy {
   abstract readonly name: StrategyName;
