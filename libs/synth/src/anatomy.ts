@@ -24,8 +24,14 @@ export enum Tissue {
   Ribbon = 7,
   /** Smooth regional variation of the parenchyma's diffusivity (tracts, deep nuclei, age), about -1..1. */
   Texture = 8,
+  /**
+   * The pile-up as the b=0 image has it: the same hotspots, displaced along the phase-encoding axis (anterior-
+   * posterior) by the eddy currents that only the diffusion gradients induce. Where the two disagree the ADC, their
+   * log ratio, swings low on one flank of the artefact and high on the other, as on real scanners.
+   */
+  SusceptibilityB0 = 9,
 }
-export const TISSUE_SLOTS = 9;
+export const TISSUE_SLOTS = 10;
 
 /** Widths (mm) of the anatomy's tissue-border ramps, nominally 1, 1.2 and 1.5 mm. */
 export interface BorderWidths {
@@ -168,7 +174,23 @@ export class BrainModel {
         deform += wave.amplitude * sin(wave.frequency * along + wave.phase);
       }
     }
-    return min((1 - r / (1 + deform)) * this.meanRadius, this.basalNotchDistance(x, y, z));
+    return min(
+      (1 - r / (1 + deform)) * this.meanRadius,
+      this.basalNotchDistance(x, y, z),
+      this.petrousDistance(x, y, z),
+    );
+  }
+
+  /**
+   * Distance (mm, positive outside) to the petrous ridges: on each side a band of bone behind the temporal lobe,
+   * so in the lowest slices each temporal pole is a lobe of its own in front of the posterior fossa.
+   */
+  private petrousDistance(x: number, y: number, z: number): number {
+    const lower = this.axes[2] * LOWER_FLATTENING;
+    const u = (abs(x) - 0.55 * this.axes[0]) / (0.4 * this.axes[0]);
+    const v = (y + 0.05 * this.axes[1]) / (0.1 * this.axes[1]);
+    const w = (z + lower) / (0.5 * lower);
+    return (sqrt(u * u + v * v + w * w) - 1) * 0.1 * this.axes[1];
   }
 
   /**
@@ -186,16 +208,25 @@ export class BrainModel {
 
   /**
    * Writes tissue fractions at brain-local (x, y, z) mm into `out` (slots as in Tissue), with tissue borders as
-   * wide as `edges` makes them (borderWidths: a voxel's partial volume).
+   * wide as `edges` makes them (borderWidths: a voxel's partial volume). The b=0 image's pile-up
+   * (Tissue.SusceptibilityB0) is the same hotspots sampled `b0PileUpShiftMm` further along y.
    */
-  sample(x: number, y: number, z: number, out: Float64Array, edges: BorderWidths = POINT_BORDERS): void {
+  sample(
+    x: number,
+    y: number,
+    z: number,
+    out: Float64Array,
+    edges: BorderWidths = POINT_BORDERS,
+    b0PileUpShiftMm = 0,
+  ): void {
     this.edges = edges;
     const depth = this.depth(x, y, z);
     const brain = ramp(depth, this.edges.w15);
     out[Tissue.Brain] = brain;
     if (brain === 0) {
       out[Tissue.White] = out[Tissue.Grey] = out[Tissue.Leukoaraiosis] = 0;
-      out[Tissue.Csf] = out[Tissue.Susceptibility] = out[Tissue.Choroid] = out[Tissue.Ribbon] = out[Tissue.Texture] = 0;
+      out[Tissue.Csf] = out[Tissue.Susceptibility] = out[Tissue.SusceptibilityB0] = out[Tissue.Choroid] = 0;
+      out[Tissue.Ribbon] = out[Tissue.Texture] = 0;
       return;
     }
     // Partial volume with what lies outside the brain counts as CSF (the subarachnoid space).
@@ -240,6 +271,8 @@ export class BrainModel {
     out[Tissue.Ribbon] = grey > 0 ? this.ribbon(x, y, z) : 0;
     out[Tissue.Texture] = this.texture(x, y, z);
     out[Tissue.Susceptibility] = this.artefacts.weight(x, y, z, depth);
+    out[Tissue.SusceptibilityB0] =
+      b0PileUpShiftMm === 0 ? out[Tissue.Susceptibility] : this.artefacts.weight(x, y + b0PileUpShiftMm, z, depth);
   }
 
   /** Unit-variance smooth random field: where diffusivity is a little higher or lower than the tissue's mean. */

@@ -102,16 +102,22 @@ describe('generateCase over a set of 30 default-size cases', () => {
       return median(inside) / median(ring);
     };
     const older = cases.filter((c) => c.facts.adcPseudoNormal);
-    expect(older.map((c) => c.facts.id)).toEqual(['sub-strokecase0005', 'sub-strokecase0010']);
+    expect(older.map((c) => c.facts.id)).toEqual(['sub-strokecase0010', 'sub-strokecase0013']);
     for (const c of older) {
       expect(c.facts.onsetHours).toBeGreaterThan(168);
       expect(c.facts.flairVisible).toBe(true);
       expect(ratio(c, c.dwi.volume.data)).toBeGreaterThan(1.1);
-      expect(ratio(c, c.adc.volume.data)).toBeGreaterThan(0.85);
+      // Above what an acute lesion is drawn with (0.55-0.8): 7 days after onset the ADC is three quarters of
+      // the way back (0.81 at the least), by 8.3 days all the way (0.9-1.05).
+      expect(ratio(c, c.adc.volume.data)).toBeGreaterThan(0.8);
     }
-    // Acute lesions, measured the same way, are clearly restricted.
-    const acute = cases.filter((c) => !c.facts.adcPseudoNormal).map((c) => ratio(c, c.adc.volume.data));
-    expect(median(acute)).toBeLessThan(0.8);
+    // Acute lesions, measured the same way, are clearly restricted. Large ones only: a small lesion is mostly
+    // partial-volume border, which drags its ratio towards 1 (up to 0.99 for 0.4 mL at this seed).
+    const acute = cases
+      .filter((c) => !c.facts.adcPseudoNormal && c.facts.designedVolumeMl >= 10)
+      .map((c) => ratio(c, c.adc.volume.data));
+    expect(acute.length).toBeGreaterThanOrEqual(4);
+    expect(median(acute)).toBeLessThan(0.7);
   });
 
   it("stores ADC in each center's units and range, with partial volume between tissue and CSF as in real scans", () => {

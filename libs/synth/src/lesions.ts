@@ -97,7 +97,8 @@ function elongatedBlobs(random: Random, brain: BrainModel, volumeMl: number, wid
  * Draws the acute lesion. Total volume is log-uniform over 0.25–70 mL (about a quarter under 1 mL, a fifth over
  * 20 mL); embolic showers are many foci of 0.01–0.5 mL each; onset is log-uniform over 0.5–48 h, so about half the
  * lesions are FLAIR-visible, except one case in ten scanned 7–10 days after onset, when the ADC has pseudo-normalised
- * (ratio about 0.88–1.05) and only DWI (T2 shine-through) and FLAIR still show the infarct.
+ * (ratio 0.81–1.05, all the way back to 0.9–1.05 by 8.3 days) and only DWI (T2 shine-through) and FLAIR still
+ * show the infarct.
  */
 export function drawLesion(random: Random, brain: BrainModel): LesionPlan {
   const pattern = weighted<LesionPattern>(random, {

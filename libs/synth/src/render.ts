@@ -31,6 +31,8 @@ export interface DiffusionContrast {
   /** DWI pile-up at full susceptibility weight: 1 + gain; the b=0 image's is 1 + gain × b0PileUpRatio. */
   susceptibilityGain: number;
   b0PileUpRatio: number;
+  /** How far (mm, along y) the b=0 image's pile-up lies from the b-image's (Tissue.SusceptibilityB0). */
+  b0PileUpShiftMm: number;
 }
 
 /** FLAIR tissue signals relative to white matter (CSF suppressed). */
@@ -121,7 +123,7 @@ export function renderDiffusion(
   const csfS0 = c.csf.dwi * exp(b * c.csf.adc);
   const choroidS0 = c.choroid.dwi * exp(b * c.choroid.adc);
   walkGrid(grid, brain, (index, x, y, z) => {
-    brain.sample(x, y, z, tissue, edges);
+    brain.sample(x, y, z, tissue, edges, c.b0PileUpShiftMm);
     if (tissue[Tissue.Brain] < 0.5) return;
     out.brain[index] = 1;
     const white = tissue[Tissue.White];
@@ -149,11 +151,13 @@ export function renderDiffusion(
     const whiteAdc = c.white.adc * (1 + (c.leukoaraiosis.adc - 1) * leuko) * adcChange * adcRegional;
     const greyB = c.grey.dwi * ribbon * dwiChange;
     const greyAdc = c.grey.adc * adcChange * adcRegional;
-    // EPI pile-up scales both images (nearly) alike: much brighter DWI, an ADC from unchanged to a little low.
+    // EPI pile-up scales both images about alike but displaced from each other: much brighter DWI, an ADC near
+    // normal at the artefact's centre and low on one flank, high on the other.
     const pileUp = c.susceptibilityGain * tissue[Tissue.Susceptibility];
+    const b0PileUp = c.susceptibilityGain * tissue[Tissue.SusceptibilityB0];
     out.sb[index] = (1 + pileUp) * (white * whiteB + grey * greyB + csf * c.csf.dwi + choroid * c.choroid.dwi);
     out.s0[index] =
-      (1 + pileUp * c.b0PileUpRatio) *
+      (1 + b0PileUp * c.b0PileUpRatio) *
       (white * whiteB * exp(b * whiteAdc) + grey * greyB * exp(b * greyAdc) + csf * csfS0 + choroid * choroidS0);
   });
   return out;
