@@ -1,26 +1,13 @@
-import { Command } from 'commander';
 import { registerBenchAggregate } from './bench-aggregate.command';
+import { runCli } from '../testing/run-cli';
 
-async function runCli(args: string[]): Promise<string> {
-  const program = new Command('fedstroke').exitOverride();
-  registerBenchAggregate(program.command('bench'));
-  const written: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'fedstroke', 'bench', 'aggregate', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return written.join('');
-}
+const run = (args: string[]): Promise<string> =>
+  runCli((program) => registerBenchAggregate(program.command('bench')), ['bench', 'aggregate', ...args]);
 
 describe('fedstroke bench aggregate', () => {
   it('measures FedAvg, the median and the trimmed mean beside a copy of the same bytes and prints JSON', async () => {
     // execute: a small model so the test stays fast (the real run uses --params 50000000)
-    const result = JSON.parse(await runCli(['--params', '70000', '--sites', '3', '--repeats', '3', '--json']));
+    const result = JSON.parse(await run(['--params', '70000', '--sites', '3', '--repeats', '3', '--json']));
     // assert: shape and consistency, never timings
     expect(result).toMatchObject({ params: 70000, sites: 3, repeats: 3, siteModelBytes: 840000 });
     expect(result.copy.traffic).toEqual({ readBytes: 840000, writtenBytes: 840000 });
@@ -43,13 +30,13 @@ describe('fedstroke bench aggregate', () => {
   });
 
   it('prints a readable summary and refuses bad flags', async () => {
-    const text = await runCli(['--params', '5000', '--repeats', '1', '--strategy', 'fedavg,median']);
+    const text = await run(['--params', '5000', '--repeats', '1', '--strategy', 'fedavg,median']);
     expect(text).toMatch(/copy \(out\.set\) .* reads 0 MB, writes 0 MB/);
     expect(text).toMatch(/ratio [\d.]+% of copy bandwidth, paired [\d.]+% \(target ≥ 50\.0%: (met|NOT met)\)/);
     expect(text).toMatch(/median .*\n.*target ≥ 25\.0%/);
     expect(text).toContain(`${process.version} on `);
-    await expect(runCli(['--strategy', 'fedavg,fedsgd'])).rejects.toThrow(/--strategy 'fedsgd' is not one of fedavg/);
-    await expect(runCli(['--sites', '0'])).rejects.toThrow('--sites must be an integer ≥ 1, got "0"');
-    await expect(runCli(['--beta', '0.5'])).rejects.toThrow('--beta must be in [0, 0.5), got "0.5"');
+    await expect(run(['--strategy', 'fedavg,fedsgd'])).rejects.toThrow(/--strategy 'fedsgd' is not one of fedavg/);
+    await expect(run(['--sites', '0'])).rejects.toThrow('--sites must be an integer ≥ 1, got "0"');
+    await expect(run(['--beta', '0.5'])).rejects.toThrow('--beta must be in [0, 0.5), got "0.5"');
   });
 });

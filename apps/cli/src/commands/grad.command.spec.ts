@@ -1,26 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { readSafetensors, syntheticBatch, TrainingSession, writeSafetensors } from '@fedstroke/runtime';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
 import { registerGradCommand } from './grad.command';
+import { runCli } from '../testing/run-cli';
 
-async function runCli(args: string[]): Promise<string> {
-  const program = new Command('fedstroke').exitOverride();
-  registerGradCommand(program);
-  const written: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'fedstroke', 'grad', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return written.join('');
-}
+const run = (args: string[]): Promise<string> => runCli(registerGradCommand, ['grad', ...args]);
 
 describe('fedstroke grad', () => {
   let dir: string;
@@ -58,7 +44,7 @@ describe('fedstroke grad', () => {
 
     const out = join(dir, 'grad.safetensors');
     const printed = JSON.parse(
-      await runCli([
+      await run([
         '--config',
         'tiny',
         '--models',
@@ -89,7 +75,7 @@ describe('fedstroke grad', () => {
     const onlyImage = join(dir, 'image-only.safetensors');
     await writeSafetensors(onlyImage, [{ name: 'image', ...image, shape: [...image.shape] }]);
     await expect(
-      runCli(['--config', 'tiny', '--models', models, '--batch', onlyImage, '--out', join(dir, 'never.safetensors')]),
+      run(['--config', 'tiny', '--models', models, '--batch', onlyImage, '--out', join(dir, 'never.safetensors')]),
     ).rejects.toThrow(
       `--batch ${onlyImage} has no tensor "label"; it needs "image" [N,C,D,H,W] and "label" [N,1,D,H,W] (float32), found: image`,
     );

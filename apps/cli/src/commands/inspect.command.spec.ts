@@ -1,35 +1,26 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command } from 'commander';
 import { registerInspectCommand } from './inspect.command';
 import { registerSynthCommand } from './synth.command';
+import { runCli } from '../testing/run-cli';
 
 const FIXTURE = path.resolve(__dirname, '../../../../../shared/fixtures/isles22-case0001');
 
-async function runCli(args: string[]): Promise<string> {
-  const program = new Command('fedstroke').exitOverride();
-  registerSynthCommand(program);
-  registerInspectCommand(program);
-  const written: string[] = [];
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'fedstroke', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return written.join('');
-}
+const run = (args: string[]): Promise<string> =>
+  runCli(
+    (program) => {
+      registerSynthCommand(program);
+      registerInspectCommand(program);
+    },
+    args,
+    { quietStderr: true },
+  );
 
 describe('fedstroke inspect', () => {
   it('prints a real NIfTI file as JSON: shape, spacing, datatype, affine and xform codes', async () => {
     const json = JSON.parse(
-      await runCli(['inspect', path.join(FIXTURE, 'sub-strokecase0001_ses-0001_dwi.nii.gz'), '--json']),
+      await run(['inspect', path.join(FIXTURE, 'sub-strokecase0001_ses-0001_dwi.nii.gz'), '--json']),
     );
     expect(json.shape).toEqual([112, 112, 73]);
     expect(json.datatype).toMatch(/^float64/);
@@ -40,7 +31,7 @@ describe('fedstroke inspect', () => {
   it('describes a synthetic case three ways: case folder, root + case id, and --root', async () => {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'inspect-cli-'));
     try {
-      const synthOut = await runCli([
+      const synthOut = await run([
         'synth',
         '--out',
         root,
@@ -58,16 +49,14 @@ describe('fedstroke inspect', () => {
         '6',
       ]);
       expect(synthOut).toMatch(/^wrote 1 cases to /);
-      const byFolder = JSON.parse(
-        await runCli(['inspect', path.join(root, 'rawdata', 'sub-strokecase0001'), '--json']),
-      );
-      const byId = JSON.parse(await runCli(['inspect', root, 'sub-strokecase0001', '--json']));
-      const byRoot = JSON.parse(await runCli(['inspect', '--root', root, 'sub-strokecase0001', '--json']));
+      const byFolder = JSON.parse(await run(['inspect', path.join(root, 'rawdata', 'sub-strokecase0001'), '--json']));
+      const byId = JSON.parse(await run(['inspect', root, 'sub-strokecase0001', '--json']));
+      const byRoot = JSON.parse(await run(['inspect', '--root', root, 'sub-strokecase0001', '--json']));
       expect(byId).toEqual(byFolder);
       expect(byRoot).toEqual(byFolder);
       expect(byFolder.missing).toEqual([]);
       expect(byFolder.mask.lesionCount).toBeGreaterThanOrEqual(1);
-      const text = await runCli(['inspect', root, 'sub-strokecase0001']);
+      const text = await run(['inspect', root, 'sub-strokecase0001']);
       expect(text).toMatch(/lesion: \d+ voxel\(s\), [\d.]+ mL, \d+ lesion\(s\) \(26-connected\)/);
       expect(text).toContain('flair NOT on the DWI grid');
     } finally {
@@ -76,6 +65,6 @@ describe('fedstroke inspect', () => {
   });
 
   it('names a path that does not exist', async () => {
-    await expect(runCli(['inspect', '/no/such/file.nii.gz'])).rejects.toThrow(/does not exist/);
+    await expect(run(['inspect', '/no/such/file.nii.gz'])).rejects.toThrow(/does not exist/);
   });
 });

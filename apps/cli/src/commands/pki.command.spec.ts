@@ -1,25 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { readRevocationList, siteIdentityOf } from '@fedstroke/pki';
 import { registerPkiCommand } from './pki.command';
+import { runCli } from '../testing/run-cli';
 
-async function runCli(args: string[]): Promise<string> {
-  const program = new Command('fedstroke').exitOverride();
-  registerPkiCommand(program);
-  const written: string[] = [];
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'fedstroke', ...args]);
-  } finally {
-    out.mockRestore();
-  }
-  return written.join('');
-}
+const run = (args: string[]): Promise<string> => runCli(registerPkiCommand, args);
 
 describe('fedstroke pki', () => {
   const root = mkdtempSync(join(tmpdir(), 'pki-cli-'));
@@ -27,10 +13,10 @@ describe('fedstroke pki', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('init, issue-site, revoke and list, through the command line', async () => {
-    expect(await runCli(['pki', '--dir', dir, 'init', '--host', 'coordinator.example', '10.0.0.7'])).toMatch(
+    expect(await run(['pki', '--dir', dir, 'init', '--host', 'coordinator.example', '10.0.0.7'])).toMatch(
       /server certificate for coordinator\.example, 10\.0\.0\.7/,
     );
-    const issued = await runCli(['pki', '--dir', dir, 'issue-site', 'hospital-a', '--site-id', 'abc-123']);
+    const issued = await run(['pki', '--dir', dir, 'issue-site', 'hospital-a', '--site-id', 'abc-123']);
     expect(issued).toMatch(
       /FEDSTROKE_SITE_TLS_CERT=.*sites\/hospital-a\.crt FEDSTROKE_SITE_TLS_KEY=.*sites\/hospital-a\.key/,
     );
@@ -38,7 +24,7 @@ describe('fedstroke pki', () => {
       siteName: 'hospital-a',
       siteId: 'abc-123',
     });
-    expect(await runCli(['pki', '--dir', dir, 'revoke', 'hospital-a'])).toMatch(
+    expect(await run(['pki', '--dir', dir, 'revoke', 'hospital-a'])).toMatch(
       /revoked 1 certificate\(s\) of site hospital-a/,
     );
     const crl = await readRevocationList(
@@ -47,7 +33,7 @@ describe('fedstroke pki', () => {
       'crl',
     );
     expect(crl.revokedSerials.size).toBe(1);
-    const list = JSON.parse(await runCli(['pki', '--dir', dir, 'list', '--json'])) as {
+    const list = JSON.parse(await run(['pki', '--dir', dir, 'list', '--json'])) as {
       kind: string;
       revokedAt: string | null;
     }[];
@@ -55,7 +41,7 @@ describe('fedstroke pki', () => {
       ['server', false],
       ['site', true],
     ]);
-    await expect(runCli(['pki', '--dir', dir, 'issue-site', 'hospital-b', '--days', '0'])).rejects.toThrow(
+    await expect(run(['pki', '--dir', dir, 'issue-site', 'hospital-b', '--days', '0'])).rejects.toThrow(
       /--days "0": expected an integer ≥ 1/,
     );
   });

@@ -1,29 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { StudyInputError } from '@fedstroke/inference';
 import { maxAffineDifference, readNifti, readNiftiHeader } from '@fedstroke/nifti';
 import { loadArtifacts, type ModelProvenance, writeModelExport } from '@fedstroke/runtime';
 import { namedConfig, writeArtifacts } from '@fedstroke/unet';
 import { CASE_DIR, CASE_DWI, T2 } from '@fedstroke/inference/testing';
 import { registerSegmentCommand } from './segment.command';
+import { runCli } from '../testing/run-cli';
 
-async function runCli(args: string[]): Promise<string> {
-  const program = new Command('fedstroke').exitOverride();
-  registerSegmentCommand(program);
-  const written: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'fedstroke', 'segment', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return written.join('');
-}
+const run = (args: string[]): Promise<string> => runCli(registerSegmentCommand, ['segment', ...args]);
 
 describe('fedstroke segment', () => {
   let dir: string;
@@ -60,7 +46,7 @@ describe('fedstroke segment', () => {
       trainedBy,
     );
     const out = join(dir, 'mask.nii.gz');
-    const json = JSON.parse(await runCli(['--case', CASE_DIR, '--out', out, '--model', exportDir, ...common()]));
+    const json = JSON.parse(await run(['--case', CASE_DIR, '--out', out, '--model', exportDir, ...common()]));
     expect(json.out).toBe(out);
     expect(json.grid.shape).toEqual([112, 112, 73]);
     expect(json.model).toEqual({
@@ -85,19 +71,19 @@ describe('fedstroke segment', () => {
 
   it("refuses the config's untrained checkpoint unless --allow-untrained, and then says so", async () => {
     const out = join(dir, 'untrained.nii.gz');
-    await expect(runCli(['--case', CASE_DIR, '--out', out, ...common()])).rejects.toThrow(
+    await expect(run(['--case', CASE_DIR, '--out', out, ...common()])).rejects.toThrow(
       /refusing to segment with the ".*tiny" checkpoint: these are untrained initial weights.*--allow-untrained/,
     );
     // The same weights under another name are refused too.
     const checkpoint = join(models, 'tiny', 'checkpoint.safetensors');
-    await expect(runCli(['--case', CASE_DIR, '--out', out, '--model', checkpoint, ...common()])).rejects.toThrow(
+    await expect(run(['--case', CASE_DIR, '--out', out, '--model', checkpoint, ...common()])).rejects.toThrow(
       /refusing to segment with --model .*checkpoint\.safetensors \(the "tiny" artifacts checkpoint\)/,
     );
-    const json = JSON.parse(await runCli(['--case', CASE_DIR, '--out', out, '--allow-untrained', ...common()]));
+    const json = JSON.parse(await run(['--case', CASE_DIR, '--out', out, '--allow-untrained', ...common()]));
     expect(json).toMatchObject({ untrained: true, warnings: [expect.stringMatching(/^UNTRAINED MODEL/)] });
     expect(json.model).toMatchObject({ version: 'tiny/checkpoint', training: { kind: 'initial', untrained: true } });
     expect((await readNiftiHeader(out)).description).toMatch(/^fedstroke tiny sha [0-9a-f]{12} UNTRAINED undeclared$/);
-    const text = await runCli([
+    const text = await run([
       '--case',
       CASE_DIR,
       '--out',
@@ -117,10 +103,10 @@ describe('fedstroke segment', () => {
   it('refuses a T2 given as ADC before any compute, and a half-given study', async () => {
     const out = join(dir, 'never.nii.gz');
     const study = ['--dwi', CASE_DWI, '--adc', T2, '--out', out, '--allow-untrained'];
-    const run = runCli([...study, '--config', 'tiny', '--artifacts', models]);
-    await expect(run).rejects.toBeInstanceOf(StudyInputError);
-    await expect(run).rejects.toThrow(/are not on the same voxel grid/);
-    await expect(runCli(['--dwi', CASE_DWI, '--out', out, '--allow-untrained'])).rejects.toThrow(
+    const refused = run([...study, '--config', 'tiny', '--artifacts', models]);
+    await expect(refused).rejects.toBeInstanceOf(StudyInputError);
+    await expect(refused).rejects.toThrow(/are not on the same voxel grid/);
+    await expect(run(['--dwi', CASE_DWI, '--out', out, '--allow-untrained'])).rejects.toThrow(
       /give --dwi FILE and --adc FILE/,
     );
   });

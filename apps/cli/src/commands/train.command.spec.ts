@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { generateDataset } from '@fedstroke/synth';
 import { readSafetensors } from '@fedstroke/runtime';
 import { torchLoadStrict } from '@fedstroke/runtime/testing';
 import { registerTrainCommand } from './train.command';
+import { runCli } from '../testing/run-cli';
 
 /** `fedstroke train` end to end on a tiny synthetic dataset with the tiny U-Net (artifacts generated on the fly). */
 describe('fedstroke train', () => {
@@ -18,21 +18,7 @@ describe('fedstroke train', () => {
   }, 60000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  async function run(args: string[]): Promise<string> {
-    const program = new Command('fedstroke').exitOverride();
-    registerTrainCommand(program);
-    const written: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
-      await program.parseAsync(['node', 'fedstroke', 'train', ...args]);
-    } finally {
-      spy.mockRestore();
-    }
-    return written.join('');
-  }
+  const run = (args: string[]): Promise<string> => runCli(registerTrainCommand, ['train', ...args]);
 
   const common = '--config tiny --steps 6 --batch 1 --patch 16 --val-every 3 --warmup 0 --threads 1 --quiet'.split(' ');
 
