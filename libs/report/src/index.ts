@@ -17,6 +17,7 @@ export * from './png/overlay';
 export * from './html/report-charts';
 export * from './html/report-html';
 export * from './quality/study-quality';
+export * from './quality/paired-comparison';
 export * from './svg/scatter-chart';
 export * from './html/html-table';
 export * from './html/quality-section';

@@ -3,6 +3,7 @@ import { registerArtifactsCommand } from './artifacts.command';
 import { registerBaselineJobCommand } from './baseline-job.command';
 import { registerCoordinatorCommand } from './coordinator.command';
 import { registerBenchCommand } from './bench.command';
+import { registerCompareCommand } from './compare.command';
 import { registerEvaluateCommand } from './evaluate.command';
 import { registerExportCommand } from './export.command';
 import { registerGradCommand } from './grad.command';
@@ -30,6 +31,7 @@ export const commands: Array<(program: Command) => void> = [
   registerExportCommand,
   registerSimulateCommand,
   registerReportCommand,
+  registerCompareCommand,
   registerCoordinatorCommand,
   registerSiteCommand,
   registerPkiCommand,

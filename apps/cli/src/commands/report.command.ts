@@ -1,28 +1,12 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError } from '@fedstroke/common';
-import { privacyReferenceOf, renderReportHtml, SUMMARY_FORMAT, type SimulationReport } from '@fedstroke/report';
+import { privacyReferenceOf, renderReportHtml, type SimulationReport } from '@fedstroke/report';
 import type { Command } from 'commander';
+import { readRunSummary } from './read-summary';
 
 interface ReportFlags {
   withoutDp: string;
   json?: boolean;
-}
-
-async function readSummary(runDir: string, role: string): Promise<SimulationReport> {
-  const path = join(runDir, 'summary.json');
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new InvalidArgumentError(
-      `report: ${role} ${runDir} has no readable summary.json (${error.code ?? error.message})`,
-    );
-  });
-  const summary = JSON.parse(text) as SimulationReport;
-  if (summary.format !== SUMMARY_FORMAT) {
-    throw new InvalidArgumentError(
-      `report: ${path} is not a simulate summary (format ${String(summary.format)}, expected ${SUMMARY_FORMAT})`,
-    );
-  }
-  return summary;
 }
 
 async function replace(path: string, text: string): Promise<void> {
@@ -43,8 +27,8 @@ export function registerReportCommand(program: Command): void {
     .requiredOption('--without-dp <runDir>', 'the same federation run without differential privacy')
     .option('--json', 'print JSON on stdout')
     .action(async (runDir: string, flags: ReportFlags) => {
-      const withDp = await readSummary(runDir, 'run');
-      const plain = await readSummary(flags.withoutDp, '--without-dp run');
+      const withDp = await readRunSummary(runDir, 'report', 'run');
+      const plain = await readRunSummary(flags.withoutDp, 'report', '--without-dp run');
       const report: SimulationReport = { ...withDp, privacyReference: privacyReferenceOf(withDp, plain) };
       await replace(join(runDir, 'summary.json'), `${JSON.stringify(report, null, 2)}\n`);
       await replace(join(runDir, 'report.html'), renderReportHtml(report));
