@@ -14,3 +14,4 @@ export * from './realism/artefact-regions';
 export * from './realism/realism-check';
 export * from './realism/realism-plot';
 export * from './realism/artefact-overlay';
+export * from './realism/artefact-adc-profile';

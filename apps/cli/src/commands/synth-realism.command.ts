@@ -9,7 +9,9 @@ import {
   realismChartSvg,
   volumeInsideOutside,
   type RealismReport,
+  type AdcProfileBin,
 } from '@fedstroke/synth';
+import { formatTable } from '@fedstroke/report';
 import { InvalidArgumentError } from '@fedstroke/common';
 import type { Command } from 'commander';
 import { DEFAULT_DATA_DIR } from './train.command';
@@ -91,6 +93,12 @@ function checkPrediction(file: string, real: RealCase, mask: Volume): Prediction
   return { file, insideArtefactsMl: insideMl, outsideArtefactsMl: outsideMl };
 }
 
+function profileCell(bin: AdcProfileBin): string {
+  if (bin.voxels === 0) return 'none';
+  const f = (v: number | null) => (v as number).toFixed(2);
+  return `${f(bin.adcP10)} / ${f(bin.adcMedian)} / ${f(bin.adcP90)}, ${(100 * (bin.shareRestricted as number)).toFixed(0)}%, ${bin.voxels}`;
+}
+
 function describe(report: RealismReport, prediction?: PredictionCheck): string {
   const lines = ['histogram overlap with the real case (1 = identical):'];
   for (const s of report.synthetic)
@@ -111,6 +119,23 @@ function describe(report: RealismReport, prediction?: PredictionCheck): string {
       `  ${r.volumeMl.toFixed(2)} mL at voxel (${r.centroid.map((c) => c.toFixed(0)).join(', ')}), ` +
         `DWI ${r.dwiRatio.toFixed(2)} × median, ADC ${r.adc.toFixed(3)}`,
     );
+  lines.push(
+    'ADC inside the artefact regions over the parenchymal median, by DWI over its median ' +
+      '(p10 / median / p90, share below 0.85, voxels; synthetic: the same rule per case, lesions left out):',
+  );
+  lines.push(
+    formatTable(
+      ['DWI', 'real case', ...report.synthetic.map((s) => s.label)],
+      report.real.artefactAdc.map((bin, b) => [
+        bin.dwiTo === null ? `≥ ${bin.dwiFrom}` : `${bin.dwiFrom}-${bin.dwiTo}`,
+        profileCell(bin),
+        ...report.synthetic.map((s) => profileCell(s.artefactAdc[b])),
+      ]),
+    )
+      .split('\n')
+      .map((line) => `  ${line}`)
+      .join('\n'),
+  );
   if (prediction)
     lines.push(
       `prediction ${prediction.file}: ${prediction.insideArtefactsMl.toFixed(2)} mL inside the artefact regions, ` +

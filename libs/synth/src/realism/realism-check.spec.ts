@@ -48,9 +48,22 @@ describe('checkRealism on a small synthetic set and the real ISLES22 case', () =
       expect(r.dwiRatio).toBeGreaterThan(2.5);
       expect(r.adc).toBeGreaterThan(report.real.artefacts.parenchymaAdcMedian);
     }
+    // Their ADC by DWI brightness: most voxels unrestricted, some on the flank below 0.85 × the parenchyma's.
+    const [bright] = report.real.artefactAdc;
+    expect(bright.voxels).toBeGreaterThan(100);
+    expect(bright.adcMedian).toBeGreaterThan(1);
+    expect(bright.shareRestricted).toBeGreaterThan(0.03);
+    expect(bright.shareRestricted).toBeLessThan(0.25);
     // Mirror images across the midline (voxel x 32 and 78 of 112), at one height.
     expect(regions[0].centroid[0] + regions[1].centroid[0]).toBeCloseTo(110, -1);
     expect(Math.abs(regions[0].centroid[2] - regions[1].centroid[2])).toBeLessThan(2);
+  });
+
+  it("profiles the synthetic cases' artefact ADC with the same rule, per center and pooled", () => {
+    const pooled = report.synthetic[3].artefactAdc;
+    const perCenter = report.synthetic.slice(0, 3).map((s) => s.artefactAdc);
+    pooled.forEach((bin, b) => expect(bin.voxels).toBe(perCenter.reduce((sum, p) => sum + p[b].voxels, 0)));
+    expect(pooled[0].voxels).toBeGreaterThan(0);
   });
 
   it('scores the threshold rule on every case and draws both panels', () => {

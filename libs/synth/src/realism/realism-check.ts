@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import { discoverDataset, readSiteMap } from '@fedstroke/isles';
 import { readNifti, type Volume } from '@fedstroke/nifti';
-import { susceptibilityArtefactRegions, type ArtefactRegions } from './artefact-regions';
+import { ArtefactAdcSamples, type AdcProfileBin } from './artefact-adc-profile';
+import { dilate, susceptibilityArtefactRegions, type ArtefactRegions } from './artefact-regions';
 import {
   adcUnitFactor,
   brainHistogram,
@@ -35,10 +36,16 @@ export interface SyntheticDistribution extends CaseHistograms {
   cases: number;
   dwiOverlap: number;
   adcOverlap: number;
+  /** The ADC inside the cases' artefact regions (found by the real case's rule, lesions left out), by DWI. */
+  artefactAdc: AdcProfileBin[];
 }
 
 export interface RealismReport {
-  real: CaseHistograms & { source: string; artefacts: Omit<ArtefactRegions, 'mask'> };
+  real: CaseHistograms & {
+    source: string;
+    artefacts: Omit<ArtefactRegions, 'mask'>;
+    artefactAdc: AdcProfileBin[];
+  };
   synthetic: SyntheticDistribution[];
   thresholdRule: ThresholdRuleSearch & { cases: number };
 }
@@ -67,10 +74,13 @@ export async function readRealCase(real: { dwi: string; adc: string }): Promise<
 export async function checkRealism(synthDir: string, real: RealCase): Promise<RealismReport> {
   const realHistograms = caseHistograms(real.dwi.data, real.adc.data);
   const { mask: _mask, ...artefacts } = real.regions;
+  const realArtefactAdc = new ArtefactAdcSamples();
+  realArtefactAdc.add(real.dwi.data, real.adc.data, real.regions);
 
   const dataset = await discoverDataset(synthDir, { policy: 'fail', requireMask: true });
   const siteMap = await readSiteMap(join(synthDir, 'site-map.json')).catch(() => ({}) as Record<string, string>);
   const byCenter = new Map<string, CaseHistograms[]>();
+  const artefactAdc = new Map<string, ArtefactAdcSamples>([['all centers', new ArtefactAdcSamples()]]);
   const counts: RuleCounts[] = [];
   for (const files of dataset.cases) {
     const [dwi, adc, mask] = await Promise.all([
@@ -80,6 +90,15 @@ export async function checkRealism(synthDir: string, real: RealCase): Promise<Re
     ]);
     const center = siteMap[files.id] ?? 'unknown center';
     byCenter.set(center, [...(byCenter.get(center) ?? []), caseHistograms(dwi.data, adc.data)]);
+    // Two voxels around the lesion left out too: its partial-volume border is not artefact.
+    const lesion = dilate(
+      Uint8Array.from(mask.data, (v) => (v > 0 ? 1 : 0)),
+      dwi.shape,
+      2,
+    );
+    const regions = susceptibilityArtefactRegions(dwi, adc.data);
+    if (!artefactAdc.has(center)) artefactAdc.set(center, new ArtefactAdcSamples());
+    for (const label of [center, 'all centers']) artefactAdc.get(label)?.add(dwi.data, adc.data, regions, lesion);
     counts.push(countRuleCase({ dwi: dwi.data, adc: adc.data, label: mask.data }));
   }
   const distribution = (label: string, cases: CaseHistograms[]): SyntheticDistribution => {
@@ -92,11 +111,12 @@ export async function checkRealism(synthDir: string, real: RealCase): Promise<Re
       adc,
       dwiOverlap: histogramOverlap(dwi, realHistograms.dwi),
       adcOverlap: histogramOverlap(adc, realHistograms.adc),
+      artefactAdc: (artefactAdc.get(label) as ArtefactAdcSamples).profile(),
     };
   };
   const centers = [...byCenter.keys()].sort();
   return {
-    real: { source: real.source, ...realHistograms, artefacts },
+    real: { source: real.source, ...realHistograms, artefacts, artefactAdc: realArtefactAdc.profile() },
     synthetic: [
       ...centers.map((center) => distribution(center, byCenter.get(center) ?? [])),
       distribution('all centers', [...byCenter.values()].flat()),
