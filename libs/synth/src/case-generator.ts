@@ -157,8 +157,8 @@ function diffusionContrast(center: CenterProfile, lesion: LesionPlan, anatomy: R
     susceptibilityGain: 6 * center.susceptibility,
     // The b=0 image piles up 80-105% as much (eddy-current distortion differs between the two): ADC × 0.85-1.01.
     b0PileUpRatio: anatomy.range(0.8, 1.05),
-    // ...and 2-5 mm anterior or posterior of it (drawn last: every earlier draw of a seed stays as it was).
-    b0PileUpShiftMm: (anatomy.chance(0.5) ? -1 : 1) * anatomy.range(2, 5),
+    // ...and 1-2.5 mm anterior or posterior of it (drawn last: every earlier draw of a seed stays as it was).
+    b0PileUpShiftMm: (anatomy.chance(0.5) ? -1 : 1) * anatomy.range(1, 2.5),
   };
 }
 

@@ -18,9 +18,9 @@ interface Hotspot {
  * sinus. The b=0 and the b=1000 image pile up about alike, but not in the same place: the diffusion gradients'
  * eddy currents displace the b-image's pile-up along the phase-encoding axis by a few millimetres (the b=0 image's
  * is sampled displaced, Tissue.SusceptibilityB0). So DWI is bright while the ADC, their log ratio, is near normal at
- * the centre and swings low on one flank and high on the other, as in the real case, where a quarter of the
- * artefact's voxels have an ADC below 0.85 × the parenchyma's: a model has to learn that "bright on DWI" with a
- * patchy ADC at the skull base is not an infarct. Positions are fractions of the
+ * the centre and swings low on one flank and high on the other (in the real ISLES'22 case 7-13% of the artefact's
+ * voxels have an ADC below 0.85 × the parenchyma's): a model has to learn that "bright on DWI" with a patchy ADC at
+ * the skull base is not an infarct. Positions are fractions of the
  * brain's semi-axes, read off the real ISLES'22 case (temporal artefacts at ±0.75 of the half-width, a fifth of the
  * half-length in front of the centre, 0.6 of the lower half-height down).
  */
