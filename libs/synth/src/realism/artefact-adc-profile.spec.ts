@@ -12,7 +12,13 @@ function caseWith(artefact: Array<[number, number]>, adcScale = 1) {
     adc[20 + i] = a * adcScale;
     mask[20 + i] = 1;
   });
-  const regions: ArtefactRegions = { regions: [], mask, parenchymaDwiMedian: 100, parenchymaAdcMedian: 0.8 };
+  const regions: ArtefactRegions = {
+    regions: [],
+    mask,
+    parenchymaDwiMedian: 100,
+    parenchymaAdcMedian: 0.8,
+    adcToStandard: adcScale === 1 ? 1 : 1 / adcScale,
+  };
   return { dwi, adc, regions };
 }
 

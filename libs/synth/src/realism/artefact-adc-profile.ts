@@ -6,7 +6,6 @@
  * case's own parenchyma (the medians of ArtefactRegions), so scanners, units and b-values compare.
  */
 import type { ArtefactRegions } from './artefact-regions';
-import { adcUnitFactor, nonzeroBrain } from './brain-histogram';
 
 /** DWI / parenchymal DWI median: the bins' lower edges, the last one open above. */
 export const PROFILE_DWI_EDGES = [1.8, 2.5, 3, 3.5] as const;
@@ -32,7 +31,7 @@ export class ArtefactAdcSamples {
 
   /** Adds the voxels of `regions.mask`, leaving out those where `exclude` is set (a synthetic case's lesion). */
   add(dwi: ArrayLike<number>, adc: ArrayLike<number>, regions: ArtefactRegions, exclude?: ArrayLike<number>): void {
-    const toStandard = adcUnitFactor(adc, nonzeroBrain(dwi));
+    const toStandard = regions.adcToStandard;
     for (let i = 0; i < regions.mask.length; i++) {
       if (!regions.mask[i] || (exclude && exclude[i])) continue;
       this.dwi.push(dwi[i] / regions.parenchymaDwiMedian);

@@ -33,6 +33,8 @@ export interface ArtefactRegions {
   mask: Uint8Array;
   parenchymaDwiMedian: number;
   parenchymaAdcMedian: number;
+  /** What brings this case's stored ADC to 10^-3 mm²/s (adcUnitFactor), so users of the regions need not redo it. */
+  adcToStandard: number;
 }
 
 /** Voxel index → (i, j, k) with x fastest. */
@@ -132,7 +134,13 @@ export function susceptibilityArtefactRegions(
   for (let i = 0; i < brain.length; i++) if (keep.has(components.labels[i])) selected[i] = 1;
   const grown = dilate(selected, shape, options.marginVoxels ?? 1);
   for (let i = 0; i < grown.length; i++) grown[i] &= brain[i];
-  return { regions, mask: grown, parenchymaDwiMedian: dwiMedian, parenchymaAdcMedian: adcMedian };
+  return {
+    regions,
+    mask: grown,
+    parenchymaDwiMedian: dwiMedian,
+    parenchymaAdcMedian: adcMedian,
+    adcToStandard: toStandard,
+  };
 }
 
 /** Predicted lesion volume inside and outside a region mask. */

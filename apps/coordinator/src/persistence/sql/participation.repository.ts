@@ -170,14 +170,8 @@ export class SqlParticipationRepository extends ParticipationRepository {
     });
   }
 
-  async exclude(id: string, at: number, reason: string): Promise<boolean> {
-    const excluded = await this.db
-      .updateTable('participations')
-      .set({ status: 'REJECTED', rejection_reason: reason, updated_at: at })
-      .where('id', '=', id)
-      .where('status', '=', 'ACCEPTED')
-      .executeTakeFirst();
-    return excluded.numUpdatedRows === 1n;
+  exclude(id: string, at: number, reason: string): Promise<boolean> {
+    return this.endWithReason(id, 'ACCEPTED', 'REJECTED', reason, at);
   }
 
   async reject(id: string, at: number, reason: string, receipt: Partial<UpdateReceipt>): Promise<void> {
@@ -205,13 +199,24 @@ export class SqlParticipationRepository extends ParticipationRepository {
       .execute();
   }
 
-  async fail(id: string, at: number, reason: string): Promise<boolean> {
-    const failed = await this.db
+  fail(id: string, at: number, reason: string): Promise<boolean> {
+    return this.endWithReason(id, 'ASSIGNED', 'FAILED', reason, at);
+  }
+
+  /** `from` → `to` with its reason, in one conditional UPDATE; false when the participation is not in `from`. */
+  private async endWithReason(
+    id: string,
+    from: ParticipationStatus,
+    to: ParticipationStatus,
+    reason: string,
+    at: number,
+  ): Promise<boolean> {
+    const moved = await this.db
       .updateTable('participations')
-      .set({ status: 'FAILED', rejection_reason: reason, updated_at: at })
+      .set({ status: to, rejection_reason: reason, updated_at: at })
       .where('id', '=', id)
-      .where('status', '=', 'ASSIGNED')
+      .where('status', '=', from)
       .executeTakeFirst();
-    return failed.numUpdatedRows === 1n;
+    return moved.numUpdatedRows === 1n;
   }
 }

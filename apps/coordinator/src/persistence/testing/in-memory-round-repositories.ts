@@ -194,10 +194,7 @@ export class MemoryParticipations extends ParticipationRepository {
   }
 
   async exclude(id: string, at: number, reason: string): Promise<boolean> {
-    const p = this.t.participations.get(id);
-    if (p?.status !== 'ACCEPTED') return false;
-    this.t.participations.set(id, { ...p, status: 'REJECTED', rejectionReason: reason, updatedAt: at });
-    return true;
+    return this.endWithReason(id, 'ACCEPTED', 'REJECTED', reason, at);
   }
 
   async reject(id: string, at: number, reason: string, receipt: Partial<UpdateReceipt>): Promise<void> {
@@ -218,9 +215,20 @@ export class MemoryParticipations extends ParticipationRepository {
   }
 
   async fail(id: string, at: number, reason: string): Promise<boolean> {
+    return this.endWithReason(id, 'ASSIGNED', 'FAILED', reason, at);
+  }
+
+  /** As the SQL repository's: `from` → `to` with its reason; false when the participation is not in `from`. */
+  private endWithReason(
+    id: string,
+    from: ParticipationStatus,
+    to: ParticipationStatus,
+    reason: string,
+    at: number,
+  ): boolean {
     const p = this.t.participations.get(id);
-    if (p?.status !== 'ASSIGNED') return false;
-    this.t.participations.set(id, { ...p, status: 'FAILED', rejectionReason: reason, updatedAt: at });
+    if (p?.status !== from) return false;
+    this.t.participations.set(id, { ...p, status: to, rejectionReason: reason, updatedAt: at });
     return true;
   }
 }
