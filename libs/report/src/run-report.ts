@@ -145,6 +145,8 @@ export interface SimulationProfile {
   batchSize: number;
   patchSize: [number, number, number];
   learningRate: number;
+  /** Seed of patch sampling and augmentation (absent in summaries written before it was recorded). */
+  seed?: number;
   /** rounds × localSteps × sites: the budget every approach gets. */
   totalOptimizerSteps: number;
 }

@@ -43,6 +43,18 @@ describe('fedstroke compare', () => {
     expect(json.runs).toHaveLength(2);
   });
 
+  it('takes the baseline from --against runs, one per run, and names a missing one', async () => {
+    // seed-1's own centralized model as the baseline of seed-0's federated one: 0.65 − 0.55, as its JSON says.
+    const json = JSON.parse(await run([runs[0], '--against', runs[1], '--json']));
+    expect(json.runs[0].runId).toBe('seed-0 vs seed-1');
+    expect(json.runs[0].gaps.find((g: { metric: string }) => g.metric === 'dice').gap).toBeCloseTo(0.1, 12);
+    const printed = await run([runs[0], runs[1], '--against', runs[1], '--against', runs[0]]);
+    expect(printed).toMatch(/Dice\s+seed-1 vs seed-0\s+4\s+0\.650\s+0\.600\s+\+0\.050/);
+    await expect(run([runs[0], '--against', join(dir, 'nowhere')])).rejects.toThrow(
+      `compare: --against run ${join(dir, 'nowhere')} has no readable summary.json (ENOENT)`,
+    );
+  });
+
   it('names a folder without a summary, a baseline the runs lack and an unknown set', async () => {
     await expect(run([runs[0], join(dir, 'nowhere')])).rejects.toThrow(
       `compare: run ${join(dir, 'nowhere')} has no readable summary.json (ENOENT)`,

@@ -7,8 +7,11 @@ interface CompareFlags {
   approach: string;
   baseline: string;
   set: string;
+  against: string[];
   json?: boolean;
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerCompareCommand(program: Command): void {
   program
@@ -21,6 +24,13 @@ export function registerCompareCommand(program: Command): void {
     .argument('<runDirs...>', 'run folders (runs/<id>), each with a summary.json')
     .option('--approach <name>', 'the approach compared', 'federated')
     .option('--baseline <name>', 'what it is compared with (centralized, "local-only center-1", ...)', 'centralized')
+    .option(
+      '--against <runDir>',
+      'take the baseline from this run instead (once per run, in order, same seed and budget): a candidate ' +
+        'strategy against FedAvg runs that trained the centralized baseline, without training it again',
+      collect,
+      [],
+    )
     .option('--set <set>', 'test or validation (the sites’ validation splits pooled)', 'test')
     .option('--json', 'print JSON on stdout')
     .action(async (runDirs: string[], flags: CompareFlags) => {
@@ -29,11 +39,13 @@ export function registerCompareCommand(program: Command): void {
       }
       const reports = [];
       for (const dir of runDirs) reports.push(await readRunSummary(dir, 'compare', 'run'));
-      const comparison = compareRuns(reports, {
-        approach: flags.approach,
-        baseline: flags.baseline,
-        set: flags.set as ComparedSet,
-      });
+      const against = [];
+      for (const dir of flags.against) against.push(await readRunSummary(dir, 'compare', '--against run'));
+      const comparison = compareRuns(
+        reports,
+        { approach: flags.approach, baseline: flags.baseline, set: flags.set as ComparedSet },
+        against.length > 0 ? against : undefined,
+      );
       process.stdout.write(flags.json ? `${JSON.stringify(comparison)}\n` : `${formatComparison(comparison)}\n`);
     });
 }

@@ -105,6 +105,7 @@ export async function runSimulation(
         batchSize: options.batchSize,
         patchSize: options.patchSize,
         learningRate: options.learningRate,
+        seed: options.seed,
         totalOptimizerSteps: options.rounds * options.localSteps * folders.length,
       },
       federation: {

@@ -88,4 +88,51 @@ describe('paired comparison of approaches', () => {
       'the approach and the baseline are both "federated"',
     );
   });
+
+  it('takes the baseline from other runs of the same seeds with --against', () => {
+    const options = { approach: 'federated', baseline: 'centralized', set: 'test' as const };
+    const seeded = (runId: string, seed: number, federated: number[], centralized: number[]) => {
+      const report = run(runId, federated, centralized);
+      report.profile = { ...report.profile, seed };
+      return report;
+    };
+    const candidates = [
+      seeded('scaffold-s0', 0, [0.9, 0.8, 0.6, 0.3], [0, 0, 0, 0]),
+      seeded('scaffold-s1', 1, [0.8, 0.8, 0.6, 0.3], [0, 0, 0, 0]),
+    ];
+    const references = [
+      seeded('fedavg-s0', 0, [0.5, 0.5, 0.5, 0.5], [0.7, 0.8, 0.5, 0.4]),
+      seeded('fedavg-s1', 1, [0.5, 0.5, 0.5, 0.5], [0.8, 0.7, 0.5, 0.2]),
+    ];
+    const comparison = compareRuns(candidates, options, references);
+    expect(comparison.runs.map((r) => r.runId)).toEqual(['scaffold-s0 vs fedavg-s0', 'scaffold-s1 vs fedavg-s1']);
+    // The candidates' own centralized rows (all 0) are not used: gaps 0.65 − 0.6 and 0.625 − 0.55.
+    const dice = comparison.runs.map((r) => r.gaps.find((g) => g.metric === 'dice')?.gap);
+    expect(dice[0]).toBeCloseTo(0.05, 12);
+    expect(dice[1]).toBeCloseTo(0.075, 12);
+    // Candidate − the reference's own federated model: the same approach name on both sides is allowed here.
+    const againstFedAvg = compareRuns(candidates, { ...options, baseline: 'federated' }, references);
+    expect(againstFedAvg.runs[0].gaps.find((g) => g.metric === 'dice')?.gap).toBeCloseTo(0.15, 12);
+  });
+
+  it('refuses an --against run of another seed, another budget, or a different number of runs', () => {
+    const options = { approach: 'federated', baseline: 'centralized', set: 'test' as const };
+    const seeded = (runId: string, seed: number, steps = 60) => {
+      const report = run(runId, [0.5, 0.6], [0.5, 0.6]);
+      report.profile = { ...report.profile, seed, totalOptimizerSteps: steps };
+      return report;
+    };
+    expect(() => compareRuns([seeded('a', 0)], options, [seeded('b', 1)])).toThrow(
+      'compare: run a has seed 0, its --against run b 1; a paired comparison needs runs of the same seed',
+    );
+    expect(() => compareRuns([seeded('a', 0)], options, [seeded('b', 0, 120)])).toThrow(
+      'compare: run a has optimizer-step budget 60, its --against run b 120',
+    );
+    expect(() => compareRuns([seeded('a', 0), seeded('c', 1)], options, [seeded('b', 0)])).toThrow(
+      'compare: 2 run(s) against 1 baseline run(s); give one --against run per run, in the same order',
+    );
+    // A summary written before the seed was recorded pairs on the budget alone.
+    const unseeded = run('old', [0.5, 0.6], [0.5, 0.6]);
+    expect(compareRuns([seeded('a', 3)], options, [unseeded]).runs[0].cases).toBe(2);
+  });
 });

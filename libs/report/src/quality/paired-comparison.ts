@@ -92,19 +92,33 @@ export function pairedGaps(
 /**
  * `approach` − `baseline` in each run, then over the runs. The runs are meant to differ only in their seed, so every
  * run must evaluate on the same cases: a comparison across different test sets would mix sets with seeds.
+ *
+ * With `baselineRuns`, the baseline of run i is taken from baselineRuns[i] instead: a candidate's runs against the
+ * runs that trained the baseline once per seed (e.g. SCAFFOLD's runs against FedAvg runs made with --baselines
+ * centralized), so a screening does not train the same centralized model again for every candidate. Such a pair must
+ * be of one seed and one optimizer-step budget where both record them, and of the same cases.
  */
 export function compareRuns(
   reports: readonly SimulationReport[],
   options: { approach: string; baseline: string; set: ComparedSet },
+  baselineRuns?: readonly SimulationReport[],
 ): ComparisonOverRuns {
   if (reports.length === 0) throw new InvalidArgumentError('compare: give at least one run folder');
-  if (options.approach === options.baseline) {
+  if (baselineRuns && baselineRuns.length !== reports.length) {
+    throw new InvalidArgumentError(
+      `compare: ${reports.length} run(s) against ${baselineRuns.length} baseline run(s); give one --against run per ` +
+        'run, in the same order (the same seed each)',
+    );
+  }
+  if (!baselineRuns && options.approach === options.baseline) {
     throw new InvalidArgumentError(`compare: the approach and the baseline are both "${options.approach}"`);
   }
   let firstCases: string | undefined;
-  const runs = reports.map((report) => {
+  const runs = reports.map((report, i) => {
+    const baselineReport = baselineRuns?.[i] ?? report;
+    if (baselineReport !== report) checkSameProfile(report, baselineReport);
     const approach = casesOf(report, options.approach, options.set, 'approach');
-    const baseline = casesOf(report, options.baseline, options.set, 'baseline');
+    const baseline = casesOf(baselineReport, options.baseline, options.set, 'baseline');
     const ids = approach
       .map((row) => row.id)
       .sort()
@@ -116,10 +130,11 @@ export function compareRuns(
           `(${reports[0].runId}); compare runs of one data set and split`,
       );
     }
+    const runId = baselineReport === report ? report.runId : `${report.runId} vs ${baselineReport.runId}`;
     return {
-      runId: report.runId,
+      runId,
       cases: approach.length,
-      gaps: pairedGaps(approach, baseline, `run ${report.runId}, ${options.set} set`),
+      gaps: pairedGaps(approach, baseline, `run ${runId}, ${options.set} set`),
     };
   });
   const overRuns = PAIRED_METRICS.map((metric) => {
@@ -130,6 +145,21 @@ export function compareRuns(
     return { metric, meanGap: gaps.mean, sdGap: gaps.sd };
   });
   return { approach: options.approach, baseline: options.baseline, set: options.set, runs, overRuns };
+}
+
+/** A run and the run its baseline comes from: one seed and one budget, or the pairing compares something else. */
+function checkSameProfile(report: SimulationReport, against: SimulationReport): void {
+  const a = report.profile;
+  const b = against.profile;
+  const differ = (what: string, x: unknown, y: unknown) =>
+    new InvalidArgumentError(
+      `compare: run ${report.runId} has ${what} ${String(x)}, its --against run ${against.runId} ${String(y)}; ` +
+        `a paired comparison needs runs of the same ${what}`,
+    );
+  if (a.seed !== undefined && b.seed !== undefined && a.seed !== b.seed) throw differ('seed', a.seed, b.seed);
+  if (a.totalOptimizerSteps !== b.totalOptimizerSteps) {
+    throw differ('optimizer-step budget', a.totalOptimizerSteps, b.totalOptimizerSteps);
+  }
 }
 
 const METRIC_LABELS: Record<PairedMetric, string> = {
