@@ -27,7 +27,14 @@ import {
   waitForFederation,
   type Workspace,
 } from './coordinator-kit';
-import { isAlive, killHard, prlimitMissing, startCoordinatorProcess } from './coordinator-process';
+import {
+  fileSizeLimit,
+  isAlive,
+  killHard,
+  prlimitMissing,
+  setFileSizeLimit,
+  startCoordinatorProcess,
+} from './coordinator-process';
 import { mountTmpfs, type Tmpfs, tmpfsUnavailable } from './support/tmpfs';
 import type { CoordinatorApp } from '@fedstroke/coordinator';
 
@@ -186,12 +193,13 @@ const noPrlimit = prlimitMissing();
   `a file larger than the process may write (prlimit --fsize, EFBIG) fails that upload with 507, unprivileged${noPrlimit ? ` (${noPrlimit})` : ''}`,
   async () => {
     const workspace = makeWorkspace();
-    // 8 MiB per file: the database, the WAL and the 4 KB model files stay below it, a 12 MiB upload does not.
     const running = await startCoordinatorProcess(workspace, {
-      prlimit: [`--fsize=${8 << 20}`],
       env: { FEDSTROKE_UPLOAD_SLACK_BYTES: String(16 << 20) },
     });
     try {
+      // 8 MiB per file: the database, the WAL and the 4 KB model files stay below it, a 12 MiB upload does not.
+      setFileSizeLimit(running.pid, 8 << 20);
+      expect(fileSizeLimit(running.pid)).toBe(8 << 20);
       const { url } = running;
       const { sites, federationId } = await startFederation(url, ['big'], {
         name: 'file-size',

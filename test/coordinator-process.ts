@@ -25,7 +25,7 @@ export interface RunningCoordinator {
 export interface ProcessOptions {
   /** Extra FEDSTROKE_* variables. */
   env?: Record<string, string>;
-  /** `prlimit` options the process starts under, e.g. ['--fsize=8388608']. */
+  /** `prlimit` options the process starts under, e.g. ['--nofile=256'] (a file-size limit goes on after start-up: setFileSizeLimit). */
   prlimit?: string[];
 }
 
@@ -39,6 +39,8 @@ export function startCoordinatorProcess(
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
+      // Where native addons (SWC's) may be cached; without it a loader may fall back to writing one next to itself.
+      ...(process.env.HOME ? { HOME: process.env.HOME } : {}),
       FEDSTROKE_ADMIN_TOKEN: ADMIN_TOKEN,
       FEDSTROKE_READONLY_TOKEN: READONLY_TOKEN,
       FEDSTROKE_INFERENCE_TOKEN: INFERENCE_TOKEN,
@@ -88,6 +90,22 @@ export function prlimitMissing(): string | null {
   } catch (error) {
     return `prlimit (util-linux) cannot run here: ${(error as Error).message}`;
   }
+}
+
+/**
+ * Limits the size of any file a running process writes from now on (soft and hard, in bytes). Set after start-up
+ * rather than with `prlimit --fsize` at spawn: loading the coordinator may itself write large files (on CI, the
+ * native SWC addon is materialised into a cache, 10 MiB, and failed with EFBIG before the coordinator listened).
+ */
+export function setFileSizeLimit(pid: number, bytes: number): void {
+  execFileSync('prlimit', ['--pid', String(pid), `--fsize=${bytes}:${bytes}`]);
+}
+
+export function fileSizeLimit(pid: number): number {
+  const line = execFileSync('prlimit', ['--pid', String(pid), '--fsize', '--raw', '--noheadings'], {
+    encoding: 'utf8',
+  });
+  return Number(line.trim().split(/\s+/)[2]);
 }
 
 /** Changes a running process's soft limit on open files (its hard limit stays, so it can be raised again). */
