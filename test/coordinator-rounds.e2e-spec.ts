@@ -515,6 +515,10 @@ describe('coordinator rounds', () => {
     expect(await message({ strategy: 'FEDADAM', strategyParams: { beta1: 1.5 } })).toMatch(
       /beta1 must not be greater than/,
     );
+    // A μ the strategy would ignore in silence (FedProx is the CLI's default, so `--mu` with FEDAVG is an easy slip).
+    expect(await message({ strategy: 'FEDAVG', sitesPerRound: 1, strategyParams: { proximalMu: 0.05 } })).toBe(
+      'strategyParams.proximalMu is used only by FEDPROX, not by FEDAVG: drop it or choose FEDPROX',
+    );
     expect(await message({ name: 'has space' })).toMatch(/name may only hold letters, digits/);
     // Members: an empty list is refused (no "everyone" default), as are unknown, revoked and repeated sites.
     expect(await message({ siteIds: [] })).toMatch(/^siteIds is empty: name the member sites/);

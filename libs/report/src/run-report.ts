@@ -131,7 +131,8 @@ export interface SimulationProfile {
   modelConfig: string;
   parameterCount: number;
   strategy: string;
-  /** Server step size / η and FedAvgM momentum, when the run set them. */
+  /** FedProx's μ, server step size / η and FedAvgM momentum, when the run set them. */
+  proximalMu?: number;
   serverLearningRate?: number;
   serverMomentum?: number;
   /** FedBN-style local InstanceNorm parameters, and detection settings chosen on validation, when the run used them. */

@@ -85,7 +85,10 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option('--config <name>', 'model config (artifacts generated if absent)', SIMULATE_DEFAULTS.config)
     .option('--strategy <name>', `aggregation: ${STRATEGIES.join(', ')}`, SIMULATE_DEFAULTS.strategy)
-    .option('--mu <value>', 'FedProx proximal weight μ (with --strategy FEDPROX)')
+    .option(
+      '--mu <value>',
+      `FedProx proximal weight μ (with --strategy FEDPROX; default ${SIMULATE_DEFAULTS.proximalMu})`,
+    )
     .option(
       '--server-lr <value>',
       'server step size on the mean update (FEDAVG/FEDPROX, default 1) or η (FEDADAM/FEDYOGI, default 0.01)',
@@ -193,7 +196,7 @@ function toOptions(flags: SimulateFlags): SimulationOptions {
     artifactsRoot: flags.artifacts,
     config: flags.config,
     strategy,
-    proximalMu: flags.mu === undefined ? undefined : nonNegativeNumberFlag('--mu', flags.mu, true),
+    proximalMu: proximalMuFlag(flags.mu, strategy),
     serverLearningRate:
       flags.serverLr === undefined ? undefined : nonNegativeNumberFlag('--server-lr', flags.serverLr, false),
     serverMomentum: flags.serverMomentum === undefined ? undefined : momentumFlag(flags.serverMomentum),
@@ -241,6 +244,14 @@ function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** μ as given; FedProx without --mu gets the profile's μ, written out so that the run's summary records it. */
+function proximalMuFlag(value: string | undefined, strategy: Strategy): number | undefined {
+  if (value !== undefined && strategy !== 'FEDPROX')
+    throw new InvalidArgumentError(`--mu ${value}: only FEDPROX has a proximal weight, not --strategy ${strategy}`);
+  if (value !== undefined) return nonNegativeNumberFlag('--mu', value, true);
+  return strategy === 'FEDPROX' ? SIMULATE_DEFAULTS.proximalMu : undefined;
 }
 
 function baselinesFlag(value: boolean | string | undefined): SimulationOptions['baselines'] {

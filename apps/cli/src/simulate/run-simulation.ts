@@ -94,6 +94,7 @@ export async function runSimulation(
         modelConfig: options.config,
         parameterCount: inputs.manifest.parameterCount,
         strategy: options.strategy,
+        ...(options.proximalMu !== undefined && { proximalMu: options.proximalMu }),
         ...(options.serverLearningRate !== undefined && { serverLearningRate: options.serverLearningRate }),
         ...(options.serverMomentum !== undefined && { serverMomentum: options.serverMomentum }),
         ...(options.localNorms && { localNorms: true }),

@@ -66,11 +66,16 @@ export function toStrategyConfig(config: FederationConfigRecord, memberCount?: n
 }
 
 /**
- * Combinations the strategies would otherwise ignore in silence: SCAFFOLD takes no server momentum, and its
- * control variates are not defined for parameters a site keeps local.
+ * Combinations the strategies would otherwise ignore in silence: only FedProx has a μ, SCAFFOLD takes no server
+ * momentum, and its control variates are not defined for parameters a site keeps local.
  */
 export function assertCompatibleOptions(config: FederationConfigRecord): void {
   const params = config.strategyParams;
+  if (config.strategy !== 'FEDPROX' && params.proximalMu !== undefined) {
+    throw new InvalidArgumentError(
+      `strategyParams.proximalMu is used only by FEDPROX, not by ${config.strategy}: drop it or choose FEDPROX`,
+    );
+  }
   if (config.strategy === 'SCAFFOLD' && params.serverMomentum !== undefined) {
     throw new InvalidArgumentError('strategyParams.serverMomentum is not used by SCAFFOLD (only serverLearningRate)');
   }

@@ -26,6 +26,13 @@ describe('renderReportHtml', () => {
     expect(html).not.toContain('run-<1>');
   });
 
+  it("names the strategy, and FedProx's μ only for a run that had one", () => {
+    expect(html).toContain('(21,733 parameters), FEDAVG, 2 rounds');
+    const base = sampleReport();
+    const fedprox = renderReportHtml({ ...base, profile: { ...base.profile, strategy: 'FEDPROX', proximalMu: 0.01 } });
+    expect(fedprox).toContain('(21,733 parameters), FEDPROX (μ 0.01), 2 rounds');
+  });
+
   it('has no privacy paragraph, ε column or ε charts for a run without secure aggregation or DP', () => {
     expect(html).not.toContain('Privacy:');
     expect(html).not.toContain('<th>ε</th>');

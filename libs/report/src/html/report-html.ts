@@ -171,7 +171,7 @@ export function renderReportHtml(report: SimulationReport): string {
 <body>
 <h1>fedstroke simulation ${escapeXml(report.runId)}</h1>
 <p>${escapeXml(report.createdAt)} · ${report.wallTimeSeconds.toFixed(0)} s wall time · data <code>${escapeXml(report.data.dir)}</code>${report.data.synthetic ? ' (synthetic three-center set)' : ''}</p>
-<p>Model <b>${escapeXml(p.modelConfig)}</b> (${p.parameterCount.toLocaleString('en')} parameters), ${escapeXml(p.strategy)}, ${p.rounds} rounds × ${p.localSteps} local steps × ${p.sites} sites = ${p.totalOptimizerSteps} optimizer steps per approach; batch ${p.batchSize} patches of ${p.patchSize.join('×')}, learning rate ${p.learningRate}${p.seed === undefined ? '' : `, seed ${p.seed}`}.</p>
+<p>Model <b>${escapeXml(p.modelConfig)}</b> (${p.parameterCount.toLocaleString('en')} parameters), ${escapeXml(p.strategy)}${p.proximalMu === undefined ? '' : ` (μ ${p.proximalMu})`}, ${p.rounds} rounds × ${p.localSteps} local steps × ${p.sites} sites = ${p.totalOptimizerSteps} optimizer steps per approach; batch ${p.batchSize} patches of ${p.patchSize.join('×')}, learning rate ${p.learningRate}${p.seed === undefined ? '' : `, seed ${p.seed}`}.</p>
 <p>Sites: ${escapeXml(sites)}; independent test set: ${report.data.testCases} cases held out from every site. Federation <code>${escapeXml(report.federation.id)}</code> ended ${escapeXml(report.federation.status)} (GraphQL ${escapeXml(report.federation.graphqlUrl)}).</p>
 ${privacyParagraph(report)}
 ${modelParagraph(report)}
