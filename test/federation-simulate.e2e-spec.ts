@@ -42,6 +42,8 @@ describe('fedstroke simulate', () => {
     expect(summary.federation.status).toBe('COMPLETED');
     // The seed is recorded, so that `compare --against` can refuse to pair runs of different seeds.
     expect(summary.profile).toMatchObject({ seed: 0, totalOptimizerSteps: 3 * 2 * 3 });
+    // The default strategy, FedProx, with its μ written into the summary (the default profile's confirmation).
+    expect(summary.profile).toMatchObject({ strategy: 'FEDPROX', proximalMu: 0.01 });
     expect(summary.rounds.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
     for (const round of summary.rounds) {
       expect(round.participants.map((p) => p.status)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
