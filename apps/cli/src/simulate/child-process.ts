@@ -163,20 +163,42 @@ export class ManagedProcess {
 }
 
 /** Starts `fedstroke coordinator` and resolves once it listens, with its URL and its dashboard's. */
-export async function startCoordinatorProcess(options: {
+export interface CoordinatorProcessOptions {
   dataDir: string;
   artifactsRoot: string;
   adminToken: string;
   port: number;
   logFile: string;
   env?: NodeJS.ProcessEnv;
-}): Promise<{ process: ManagedProcess; url: string; dashboardUrl: string }> {
+  /**
+   * The port was only preferred (simulate's 4000 when it looked free), not asked for: if another program took it
+   * between that look and the coordinator's bind (two runs started together do), listen on a port the OS picks.
+   */
+  anyPortIfTaken?: boolean;
+}
+
+export async function startCoordinatorProcess(
+  options: CoordinatorProcessOptions,
+): Promise<{ process: ManagedProcess; url: string; dashboardUrl: string }> {
+  try {
+    return await startCoordinatorOn(options.port, options);
+  } catch (error) {
+    // The child's own account (ListenError [PORT_IN_USE]) is the one channel that says why it could not listen.
+    if (!options.anyPortIfTaken || options.port === 0 || !/\[PORT_IN_USE\]/.test(String(error))) throw error;
+    return startCoordinatorOn(0, options);
+  }
+}
+
+async function startCoordinatorOn(
+  port: number,
+  options: CoordinatorProcessOptions,
+): Promise<{ process: ManagedProcess; url: string; dashboardUrl: string }> {
   const child = new ManagedProcess({
     name: 'coordinator',
     args: [
       'coordinator',
       '--port',
-      String(options.port),
+      String(port),
       '--host',
       '127.0.0.1',
       '--data-dir',

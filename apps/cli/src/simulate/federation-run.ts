@@ -62,6 +62,7 @@ export async function runFederation(
     artifactsRoot: options.artifactsRoot,
     adminToken,
     port: context.port,
+    anyPortIfTaken: options.port === undefined,
     logFile: logPath(runDir, 'coordinator'),
     env: { FEDSTROKE_READONLY_TOKEN: readonlyToken, ...pki?.coordinatorEnv },
   });
