@@ -277,7 +277,10 @@ export class TrainingSession {
     }
     const bad = correction.findIndex((value) => !Number.isFinite(value));
     if (bad >= 0)
-      throw new FedstrokeError('INVALID_ARGUMENT', `step correction value #${bad} is ${correction[bad]}, expected finite`);
+      throw new FedstrokeError(
+        'INVALID_ARGUMENT',
+        `step correction value #${bad} is ${correction[bad]}, expected finite`,
+      );
     this.stepCorrection = correction.slice();
   }
 

@@ -29,6 +29,8 @@ describe('U-Net config', () => {
   });
 
   it('lists the valid names for an unknown config', () => {
-    expect(() => namedConfig('huge')).toThrow('unknown model config "huge"; valid configs: tiny, bench, bench-lesion, isles');
+    expect(() => namedConfig('huge')).toThrow(
+      'unknown model config "huge"; valid configs: tiny, bench, bench-lesion, isles',
+    );
   });
 });

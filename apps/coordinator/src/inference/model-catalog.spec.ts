@@ -51,9 +51,12 @@ describe('ModelCatalog', () => {
   it('serves stored weights that hash to the recorded sha256', async () => {
     const catalog = catalogServing(initial);
     const recorded = version(initial);
-    await expect(catalog.withModel({ version: recorded, config: 'tiny', training: UNKNOWN_PROVENANCE }, async (m) => m.info.sha256)).resolves.toBe(
-      recorded.sha256,
-    );
+    await expect(
+      catalog.withModel(
+        { version: recorded, config: 'tiny', training: UNKNOWN_PROVENANCE },
+        async (m) => m.info.sha256,
+      ),
+    ).resolves.toBe(recorded.sha256);
     await catalog.onApplicationShutdown();
   });
 

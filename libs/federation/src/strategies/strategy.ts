@@ -8,7 +8,15 @@
 import type { AggregateResult, ClientUpdate } from '../client-update';
 import type { PrivacyOptions, PrivacyRecord } from '../privacy/clip-and-noise';
 
-export const STRATEGY_NAMES = ['fedavg', 'fedprox', 'fedadam', 'fedyogi', 'median', 'trimmed-mean', 'scaffold'] as const;
+export const STRATEGY_NAMES = [
+  'fedavg',
+  'fedprox',
+  'fedadam',
+  'fedyogi',
+  'median',
+  'trimmed-mean',
+  'scaffold',
+] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** What happens when sites fail, after Flower's `min_fit_clients` / `accept_failures`. */
