@@ -28,10 +28,10 @@ import {
   type Workspace,
 } from './coordinator-kit';
 import {
-  fileSizeLimit,
   isAlive,
   killHard,
   prlimitMissing,
+  processLimit,
   setFileSizeLimit,
   startCoordinatorProcess,
 } from './coordinator-process';
@@ -199,7 +199,7 @@ const noPrlimit = prlimitMissing();
     try {
       // 8 MiB per file: the database, the WAL and the 4 KB model files stay below it, a 12 MiB upload does not.
       setFileSizeLimit(running.pid, 8 << 20);
-      expect(fileSizeLimit(running.pid)).toBe(8 << 20);
+      expect(processLimit(running.pid, 'fsize')).toEqual({ soft: 8 << 20, hard: 8 << 20 });
       const { url } = running;
       const { sites, federationId } = await startFederation(url, ['big'], {
         name: 'file-size',

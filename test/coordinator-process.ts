@@ -39,8 +39,6 @@ export function startCoordinatorProcess(
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
-      // Where native addons (SWC's) may be cached; without it a loader may fall back to writing one next to itself.
-      ...(process.env.HOME ? { HOME: process.env.HOME } : {}),
       FEDSTROKE_ADMIN_TOKEN: ADMIN_TOKEN,
       FEDSTROKE_READONLY_TOKEN: READONLY_TOKEN,
       FEDSTROKE_INFERENCE_TOKEN: INFERENCE_TOKEN,
@@ -101,24 +99,23 @@ export function setFileSizeLimit(pid: number, bytes: number): void {
   execFileSync('prlimit', ['--pid', String(pid), `--fsize=${bytes}:${bytes}`]);
 }
 
-export function fileSizeLimit(pid: number): number {
-  const line = execFileSync('prlimit', ['--pid', String(pid), '--fsize', '--raw', '--noheadings'], {
-    encoding: 'utf8',
-  });
-  return Number(line.trim().split(/\s+/)[2]);
-}
-
 /** Changes a running process's soft limit on open files (its hard limit stays, so it can be raised again). */
 export function setOpenFileLimit(pid: number, soft: number): void {
   execFileSync('prlimit', ['--pid', String(pid), `--nofile=${soft}:`]);
 }
 
 export function openFileLimit(pid: number): { soft: number; hard: number } {
-  const line = execFileSync('prlimit', ['--pid', String(pid), '--nofile', '--raw', '--noheadings'], {
+  return processLimit(pid, 'nofile');
+}
+
+/** A running process's soft and hard limit on one resource (prlimit's name for it: nofile, fsize, ...). */
+export function processLimit(pid: number, resource: string): { soft: number; hard: number } {
+  const line = execFileSync('prlimit', ['--pid', String(pid), `--${resource}`, '--raw', '--noheadings'], {
     encoding: 'utf8',
   });
   const [, , soft, hard] = line.trim().split(/\s+/);
-  return { soft: Number(soft), hard: hard === 'unlimited' ? Infinity : Number(hard) };
+  const limit = (value: string) => (value === 'unlimited' ? Infinity : Number(value));
+  return { soft: limit(soft), hard: limit(hard) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { InvalidArgumentError } from '@fedstroke/common';
+import { DEFAULT_PROXIMAL_MU } from '@fedstroke/federation';
 import { readSplit } from '@fedstroke/isles';
 import { EXECUTION_PROVIDERS, parseProvider } from '@fedstroke/runtime';
 import { integerFlag, nonNegativeNumberFlag, patchFlag } from './flag-parsers';
@@ -85,10 +86,7 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option('--config <name>', 'model config (artifacts generated if absent)', SIMULATE_DEFAULTS.config)
     .option('--strategy <name>', `aggregation: ${STRATEGIES.join(', ')}`, SIMULATE_DEFAULTS.strategy)
-    .option(
-      '--mu <value>',
-      `FedProx proximal weight μ (with --strategy FEDPROX; default ${SIMULATE_DEFAULTS.proximalMu})`,
-    )
+    .option('--mu <value>', `FedProx proximal weight μ (with --strategy FEDPROX; default ${DEFAULT_PROXIMAL_MU})`)
     .option(
       '--server-lr <value>',
       'server step size on the mean update (FEDAVG/FEDPROX, default 1) or η (FEDADAM/FEDYOGI, default 0.01)',
@@ -246,12 +244,15 @@ function exists(path: string): Promise<boolean> {
   );
 }
 
-/** μ as given; FedProx without --mu gets the profile's μ, written out so that the run's summary records it. */
+/**
+ * μ as given; FedProx without --mu gets the default μ, written out so that the run's summary records it. Refused
+ * here, before any work, for a strategy without one (the coordinator would refuse it too, once it has started).
+ */
 function proximalMuFlag(value: string | undefined, strategy: Strategy): number | undefined {
-  if (value !== undefined && strategy !== 'FEDPROX')
+  if (value === undefined) return strategy === 'FEDPROX' ? DEFAULT_PROXIMAL_MU : undefined;
+  if (strategy !== 'FEDPROX')
     throw new InvalidArgumentError(`--mu ${value}: only FEDPROX has a proximal weight, not --strategy ${strategy}`);
-  if (value !== undefined) return nonNegativeNumberFlag('--mu', value, true);
-  return strategy === 'FEDPROX' ? SIMULATE_DEFAULTS.proximalMu : undefined;
+  return nonNegativeNumberFlag('--mu', value, true);
 }
 
 function baselinesFlag(value: boolean | string | undefined): SimulationOptions['baselines'] {

@@ -33,7 +33,7 @@ import { evaluatePersonalised } from './personalised-evaluation';
 import { choosePort, prepareInputs, type PreparedInputs } from './prepare-inputs';
 import { privacyProfile } from './run-privacy';
 import { materializeSiteFolders, type SiteFolder } from './site-folders';
-import type { SimulationOptions } from './simulation-options';
+import { SIMULATE_DEFAULTS, type SimulationOptions } from './simulation-options';
 
 export interface SimulationResult {
   runDir: string;
@@ -60,7 +60,7 @@ export async function runSimulation(
   for (const f of folders) say(`${f.name}: ${f.train.length} train + ${f.val.length} validation cases in ${f.dir}`);
   say(`independent test set: ${inputs.split.test.length} cases (never given to a site)`);
 
-  const port = options.port ?? (await choosePort(4000));
+  const port = options.port ?? (await choosePort(SIMULATE_DEFAULTS.preferredPort));
   const federation = await runFederation(options, {
     runId,
     runDir,

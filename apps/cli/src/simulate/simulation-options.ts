@@ -65,11 +65,10 @@ export interface SimulationOptions {
  */
 export const SIMULATE_DEFAULTS = {
   config: 'bench',
-  // FedProx at μ = 0.01 beat FedAvg on four seeds of five (+0.022 test Dice on the mean) and took the gap to
-  // centralized from −0.032 ± 0.032 to −0.009 ± 0.042 (docs/experiments/learning-quality.md, sixth session).
+  // FedProx (at libs/federation's DEFAULT_PROXIMAL_MU, 0.01) beat FedAvg on four seeds of five (+0.022 test Dice on
+  // the mean) and took the gap to centralized from −0.032 ± 0.032 to −0.009 ± 0.042
+  // (docs/experiments/learning-quality.md, sixth session).
   strategy: 'FEDPROX',
-  // μ of FEDPROX when --mu is not given.
-  proximalMu: 0.01,
   // Many short rounds: at 0.01 the sites' Adam steps drift apart within a round and their average is worse than
   // any of them, so the same 360 steps per site went from test Dice 0.578 (15 × 25, with server momentum) to 0.698
   // (45 × 8) and 0.706 (72 × 5) on the default set; centralized with the same budget reached 0.756.

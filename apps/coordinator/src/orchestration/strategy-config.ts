@@ -3,11 +3,16 @@
  * left out live here, in one place, so the round record shows exactly what was applied.
  */
 import { InvalidArgumentError } from '@fedstroke/common';
-import { createStrategy, type RoundConfig, type RoundRules, type StrategyConfig } from '@fedstroke/federation';
+import {
+  createStrategy,
+  DEFAULT_PROXIMAL_MU,
+  type RoundConfig,
+  type RoundRules,
+  type StrategyConfig,
+} from '@fedstroke/federation';
 import type { UpdatePart } from '@fedstroke/protocol';
 import type { FederationConfigRecord, FederationRecord, RoundRecord } from '../persistence/records';
 
-export const DEFAULT_PROXIMAL_MU = 0.01;
 export const DEFAULT_TRIM_RATIO = 0.1;
 
 /**
